@@ -1,0 +1,111 @@
+/**
+ * A tag policy: strategy, constraint and filters of one image, validated once when built so that
+ * selection itself cannot fail. Built from registrations, annotations and CLI flags alike.
+ */
+import { type Constraint, parseConstraint } from './constraint.ts';
+import { InvalidInputError } from './errors.ts';
+import { parseStrategyName, type StrategyName } from './strategy.ts';
+import {
+  parseAllowTags,
+  parseIgnoreTags,
+  parsePlatforms,
+  pausesEveryTag,
+  type TagFilter,
+} from './tag-filters.ts';
+
+export interface TagPolicySettings {
+  /** semver (default), newest-build, alphabetical, digest; old names latest and name. */
+  readonly strategy?: string | undefined;
+  /** A semver constraint; for `digest`, the tag to follow. Other strategies ignore it, as the anchor does. */
+  readonly constraint?: string | undefined;
+  readonly allowTags?: string | undefined;
+  readonly ignoreTags?: string | readonly string[] | undefined;
+  readonly platforms?: string | readonly string[] | undefined;
+  /** newest-build only: `pushed` (default, ECR push time) or `created` (the image's build time). */
+  readonly sortBy?: string | undefined;
+}
+
+export type SortBy = 'pushed' | 'created';
+
+export interface TagPolicy {
+  readonly strategy: StrategyName;
+  /** The semver constraint, when the strategy is semver and one is given. */
+  readonly constraint?: Constraint;
+  /** The tag the digest strategy follows. */
+  readonly trackedTag?: string;
+  readonly sortBy: SortBy;
+  /** allow-tags, ignore-tags and platforms, in the order the anchor applies them. */
+  readonly filters: readonly TagFilter[];
+  /** True when ignore-tags holds `*`: the image is held where it is. */
+  readonly paused: boolean;
+  /** Things worth telling whoever reads an explanation, e.g. a constraint that has no effect. */
+  readonly notes: readonly string[];
+}
+
+/** Names a settings field in error messages (registration paths, CLI flags). */
+export type FieldNamer = (setting: keyof TagPolicySettings) => string;
+
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Validates the settings and builds the policy; throws {@link InvalidInputError} naming the bad field. */
+export function buildTagPolicy(
+  settings: TagPolicySettings,
+  field: FieldNamer = (setting) => setting,
+): TagPolicy {
+  const strategy = parseStrategyName(settings.strategy, field('strategy'));
+  const constraintText = settings.constraint?.trim() ?? '';
+  const filters = [
+    parseAllowTags(settings.allowTags, field('allowTags')),
+    parseIgnoreTags(settings.ignoreTags, field('ignoreTags')),
+    parsePlatforms(settings.platforms, field('platforms')),
+  ].filter((filter) => filter !== undefined);
+  const sortBy = parseSortBy(settings.sortBy, strategy, field('sortBy'));
+  const base = { strategy, sortBy, filters, paused: pausesEveryTag(settings.ignoreTags) };
+
+  switch (strategy) {
+    case 'semver':
+      return constraintText === ''
+        ? { ...base, notes: [] }
+        : { ...base, constraint: parseConstraint(constraintText, field('constraint')), notes: [] };
+    case 'digest':
+      if (!DOCKER_TAG.test(constraintText)) {
+        throw new InvalidInputError(
+          field('constraint'),
+          constraintText === ''
+            ? 'the digest strategy needs the tag to follow'
+            : `'${constraintText}' is not a tag`,
+          "name the tag after ':' in the image, e.g. my-repo:latest",
+        );
+      }
+      return { ...base, trackedTag: constraintText, notes: [] };
+    case 'newest-build':
+    case 'alphabetical': {
+      const notes =
+        constraintText === ''
+          ? []
+          : [
+              `the constraint '${constraintText}' has no effect on ${strategy} (as in Argo CD Image Updater); narrow with allowTags`,
+            ];
+      return { ...base, notes };
+    }
+  }
+}
+
+function parseSortBy(value: string | undefined, strategy: StrategyName, field: string): SortBy {
+  const sortBy = value?.trim().toLowerCase() || 'pushed';
+  if (sortBy !== 'pushed' && sortBy !== 'created') {
+    throw new InvalidInputError(
+      field,
+      `unknown sort order '${value}'`,
+      'use pushed (ECR push time) or created (image build time)',
+    );
+  }
+  if (sortBy === 'created' && strategy !== 'newest-build') {
+    throw new InvalidInputError(
+      field,
+      `sortBy applies to newest-build only, not ${strategy}`,
+      'remove sortBy',
+    );
+  }
+  return sortBy;
+}
