@@ -1,0 +1,130 @@
+/**
+ * A local Amazon ECR: the ECR API over AWS JSON 1.1 on loopback, with repositories, images, tags and
+ * blobs in memory, for tests and local mode. Requests and answers have the shapes, error types and
+ * messages ECR uses, so the real SDK client (pagination, exceptions, retries) runs unchanged against it.
+ * `pushImage` stores what `docker push` (BuildKit, OCI media types) sends, through the same code the
+ * wire operations run.
+ */
+import { AwsJsonPeer, AwsJsonServer } from '../aws-json-server.ts';
+import { ecrImageHandlers } from './ecr-image-handlers.ts';
+import { ecrLayerHandlers, serveEcrBlob } from './ecr-layer-handlers.ts';
+import { EcrRegistryState, type EcrRepository, type ImagePushEvent } from './ecr-registry-state.ts';
+import { ecrRepositoryHandlers } from './ecr-repository-handlers.ts';
+import { type BuiltManifest, buildImage } from './image-builder.ts';
+import { uploadBlob } from './layer-uploads.ts';
+import { type PushedImage, type PushImageOptions, pushedImageOf } from './pushed-image.ts';
+
+const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
+
+/** Settings of a {@link FakeEcrServer}; every one has a default. */
+export interface FakeEcrServerOptions {
+  /** The registry used when a request names none; default `123456789012`. */
+  readonly accountId?: string;
+  /** For ARNs and repository URIs; default `us-east-1`. */
+  readonly region?: string;
+  /** The clock for push and creation times, in epoch ms; default `Date.now`. */
+  readonly now?: () => number;
+  readonly latencyMs?: number;
+  /** Default 0, a free port. */
+  readonly port?: number;
+}
+
+/** An image as the fake holds it, for assertions and local mode. */
+export interface StoredImage {
+  readonly digest: string;
+  readonly tags: readonly string[];
+  readonly manifest: string;
+  readonly manifestMediaType: string;
+  readonly artifactMediaType: string;
+  readonly sizeInBytes: number;
+  readonly pushedAt: number;
+}
+
+/** The fake ECR. Start it with {@link FakeEcrServer.start}; point an `ECRClient` at `url`. */
+export class FakeEcrServer extends AwsJsonPeer {
+  readonly accountId: string;
+  readonly region: string;
+  private readonly state: EcrRegistryState;
+
+  /** Starts an empty registry on 127.0.0.1. */
+  static async start(options: FakeEcrServerOptions = {}): Promise<FakeEcrServer> {
+    const fake = new FakeEcrServer(options);
+    await fake.wire.listen();
+    return fake;
+  }
+
+  private constructor(options: FakeEcrServerOptions) {
+    const { latencyMs = 0, port = 0 } = options;
+    super(new AwsJsonServer({ targetPrefix: TARGET_PREFIX, latencyMs, port }));
+    this.accountId = options.accountId ?? '123456789012';
+    this.region = options.region ?? 'us-east-1';
+    this.state = new EcrRegistryState({
+      accountId: this.accountId,
+      region: this.region,
+      now: options.now ?? Date.now,
+    });
+    this.wire.handle(
+      {
+        ...ecrRepositoryHandlers(this.state),
+        ...ecrImageHandlers(this.state),
+        ...ecrLayerHandlers(this.state, () => this.url),
+      },
+      serveEcrBlob(this.state),
+    );
+  }
+
+  /**
+   * Pushes an image as `docker push` does (see {@link buildImage}): uploads each platform's config and
+   * layer, puts each platform's OCI manifest (untagged when there are several), then the OCI index with
+   * the tag. Creates the repository when needed; pushing content that is already there under that tag
+   * changes nothing. `created` defaults to the fake's clock, so successive pushes differ as builds do.
+   */
+  pushImage(options: PushImageOptions): PushedImage {
+    const image = buildImage({
+      tag: options.tag,
+      created: options.created ?? this.state.now(),
+      ...(options.platforms === undefined ? {} : { platforms: options.platforms }),
+    });
+    const registryId = options.registryId ?? this.accountId;
+    const repo =
+      this.state.get(registryId, options.repository) ??
+      this.state.createRepository(registryId, options.repository, 'MUTABLE', false);
+    for (const blob of image.blobs) uploadBlob(repo, blob.bytes);
+    for (const manifest of image.manifests) this.putIfNew(repo, manifest);
+    return pushedImageOf(image);
+  }
+
+  /** The repository names of a registry (default: the account's), in creation order. */
+  repositories(registryId = this.accountId): string[] {
+    return this.state.repositoriesOf(registryId).map((repo) => repo.name);
+  }
+
+  /** The images of a repository in push order; empty when it does not exist. */
+  images(repository: string, registryId = this.accountId): StoredImage[] {
+    const images = this.state.get(registryId, repository)?.images.values() ?? [];
+    return [...images].map(({ seq: _seq, children: _children, tags, ...image }) => ({
+      ...image,
+      tags: [...tags],
+    }));
+  }
+
+  /** A blob's bytes, or undefined when the repository does not hold it. */
+  blob(repository: string, digest: string, registryId = this.accountId): Uint8Array | undefined {
+    return this.state.get(registryId, repository)?.blobs.get(digest);
+  }
+
+  /**
+   * Calls `listener` after every successful PutImage (wire or `pushImage`), on a microtask so that a
+   * failing listener cannot turn a stored image into an error answer. Returns the unsubscribe function.
+   */
+  onPush(listener: (event: ImagePushEvent) => void): () => void {
+    return this.state.onPush(listener);
+  }
+
+  /** PutImage, except that an identical re-push is a no-op rather than ImageAlreadyExistsException. */
+  private putIfNew(repo: EcrRepository, { digest, text, mediaType, tag }: BuiltManifest): void {
+    const existing = repo.images.get(digest);
+    if (existing && (tag === undefined || existing.tags.includes(tag))) return;
+    this.state.putImage(repo, text, mediaType, tag, digest);
+  }
+}

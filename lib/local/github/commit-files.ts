@@ -1,0 +1,58 @@
+import { applyTreeChanges, type TreeChange } from './apply-tree-changes.ts';
+import type { GitIdentity } from './git-store.ts';
+import type { HostedRepository } from './hosted-repository.ts';
+
+/** A commit of whole files onto a branch, as the contents API and test set-up make them. */
+export interface FileCommit {
+  readonly branch: string;
+  /** New file contents by path; `null` deletes the file. Text is stored as UTF-8. */
+  readonly files: Readonly<Record<string, string | Uint8Array | null>>;
+  readonly message: string;
+  readonly author: GitIdentity;
+  readonly committer: GitIdentity;
+}
+
+/** The commit made and the tree it holds. */
+export interface FileCommitResult {
+  readonly sha: string;
+  readonly tree: string;
+  readonly parents: readonly string[];
+}
+
+/**
+ * Writes `files` onto the tip of `branch` as one new commit and moves the branch to it. A missing
+ * branch starts from no parent (the first commit of a repository). Existing files keep their mode.
+ * The caller holds the repository's exclusive section, so the tip cannot move underneath.
+ */
+export async function commitFiles(
+  repository: HostedRepository,
+  input: FileCommit,
+): Promise<FileCommitResult> {
+  const store = repository.git;
+  const ref = `refs/heads/${input.branch}`;
+  const parent = await store.readRef(ref);
+  const base = parent === undefined ? undefined : (await store.readCommit(parent))?.tree;
+  const changes: TreeChange[] = [];
+  for (const [path, content] of Object.entries(input.files)) {
+    if (content === null) {
+      changes.push({ path, mode: '100644', type: 'blob', sha: null });
+      continue;
+    }
+    const existing = base === undefined ? undefined : await store.entryAt(base, path);
+    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    const mode = existing?.type === 'blob' ? existing.mode : '100644';
+    changes.push({ path, mode, type: 'blob', sha: await store.writeBlob(bytes) });
+  }
+  const tree = await applyTreeChanges(store, base, changes);
+  const parents = parent === undefined ? [] : [parent];
+  const sha = await store.writeCommit({
+    tree,
+    parents,
+    message: input.message,
+    author: input.author,
+    committer: input.committer,
+  });
+  await store.writeRef(ref, sha);
+  await repository.markPushed(input.committer.date);
+  return { sha, tree, parents };
+}

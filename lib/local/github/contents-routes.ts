@@ -1,0 +1,153 @@
+import { Buffer } from 'node:buffer';
+import { isValidTreePath } from './apply-tree-changes.ts';
+import { commitFiles } from './commit-files.ts';
+import { identityFrom, userIdentity } from './commit-identity.ts';
+import { renderGitCommit } from './commit-shapes.ts';
+import { renderContentEntry, renderContentFile } from './content-shapes.ts';
+import { GitHubApiError } from './github-api-error.ts';
+import type { HostedRepository } from './hosted-repository.ts';
+import { resolveCommitish } from './resolve-commitish.ts';
+import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
+
+/** The repository contents API: read a file or directory, create, update or delete one file. */
+export const contentsRoutes: RouteTable = {
+  'repos/get-content': getContent,
+  'repos/create-or-update-file-contents': putContent,
+  'repos/delete-file': deleteContent,
+};
+
+async function getContent(context: RouteContext): Promise<RouteResult> {
+  const repository = await context.repository();
+  const ref = context.query.get('ref') ?? (await repository.git.defaultBranch());
+  const sha = await resolveCommitish(repository, ref);
+  if (sha === undefined) throw GitHubApiError.notFound(`No commit found for the ref ${ref}`);
+  const commit = (await repository.git.readCommit(sha))!;
+  const path = trimSlashes(context.params.path ?? '');
+  const entry = await repository.git.entryAt(commit.tree, path);
+  if (!entry) throw GitHubApiError.notFound();
+  if (entry.type === 'tree') {
+    const children = (await repository.git.readTree(entry.sha)) ?? [];
+    const listing = await Promise.all(
+      children.map(async (child) => {
+        const full = { ...child, path: path ? `${path}/${child.path}` : child.path };
+        const size = child.type === 'blob' ? ((await repository.git.readBlob(child.sha))?.length ?? 0) : 0;
+        return renderContentEntry(repository, full, size, ref, context.urls);
+      }),
+    );
+    if (!context.accept.includes('object')) return { status: 200, body: listing };
+    const self = renderContentEntry(repository, entry, 0, ref, context.urls);
+    return { status: 200, body: { ...self, entries: listing } };
+  }
+  if (entry.type === 'commit') {
+    const self = renderContentEntry(repository, entry, 0, ref, context.urls);
+    return { status: 200, body: { ...self, submodule_git_url: context.urls.html(`/${entry.path}.git`) } };
+  }
+  const bytes = (await repository.git.readBlob(entry.sha)) ?? new Uint8Array();
+  if (context.accept.includes('.raw')) {
+    return { status: 200, body: Buffer.from(bytes).toString('utf8') };
+  }
+  return { status: 200, body: renderContentFile(repository, entry, bytes, ref, context.urls) };
+}
+
+async function putContent(context: RouteContext): Promise<RouteResult> {
+  const repository = await context.repository();
+  const body = context.body as { message: string; content: string; sha?: string; branch?: string };
+  const bytes = decodeBase64(body.content);
+  const path = writablePath(context);
+  return repository.git.exclusive(async () => {
+    const branch = await targetBranch(repository, body.branch);
+    const current = await currentEntry(repository, branch, path);
+    if (current?.type === 'tree') throw GitHubApiError.invalidRequest(`"${path}" is a directory.`);
+    await refuseFileInTheWay(repository, branch, path);
+    if (current && body.sha === undefined) throw GitHubApiError.invalidRequest(`"sha" wasn't supplied.`);
+    if (current && body.sha !== current.sha) {
+      throw new GitHubApiError(409, `${path} does not match ${body.sha}`);
+    }
+    const written = await commitOne(context, repository, branch, { [path]: bytes });
+    const entry = (await repository.git.entryAt(written.tree, path))!;
+    return {
+      status: current ? 200 : 201,
+      body: {
+        content: renderContentEntry(repository, entry, bytes.length, branch, context.urls),
+        commit: renderGitCommit(repository, written.commit, context.urls),
+      },
+    };
+  });
+}
+
+async function deleteContent(context: RouteContext): Promise<RouteResult> {
+  const repository = await context.repository();
+  const body = context.body as { message: string; sha: string; branch?: string };
+  const path = writablePath(context);
+  return repository.git.exclusive(async () => {
+    const branch = await targetBranch(repository, body.branch);
+    const current = await currentEntry(repository, branch, path);
+    if (current?.type !== 'blob') throw GitHubApiError.notFound();
+    if (body.sha !== current.sha) throw new GitHubApiError(409, `${path} does not match ${body.sha}`);
+    const written = await commitOne(context, repository, branch, { [path]: null });
+    return {
+      status: 200,
+      body: { content: null, commit: renderGitCommit(repository, written.commit, context.urls) },
+    };
+  });
+}
+
+/** A write below an existing file (`README.md/x`) would silently turn the file into a directory. */
+async function refuseFileInTheWay(repository: HostedRepository, branch: string, path: string): Promise<void> {
+  const parts = path.split('/');
+  for (let depth = 1; depth < parts.length; depth++) {
+    const prefix = parts.slice(0, depth).join('/');
+    if ((await currentEntry(repository, branch, prefix))?.type === 'blob') {
+      throw GitHubApiError.invalidRequest(`"${prefix}" is a file, so "${path}" cannot be created.`);
+    }
+  }
+}
+
+/** The branch a write goes to; GitHub refuses a branch that does not exist. */
+async function targetBranch(repository: HostedRepository, requested: string | undefined): Promise<string> {
+  const branch = requested ?? (await repository.git.defaultBranch());
+  if ((await repository.git.readRef(`refs/heads/${branch}`)) === undefined) {
+    throw GitHubApiError.notFound(`Branch ${branch} not found`);
+  }
+  return branch;
+}
+
+async function currentEntry(repository: HostedRepository, branch: string, path: string) {
+  const tip = (await repository.git.readRef(`refs/heads/${branch}`))!;
+  const commit = (await repository.git.readCommit(tip))!;
+  return repository.git.entryAt(commit.tree, path);
+}
+
+async function commitOne(
+  context: RouteContext,
+  repository: HostedRepository,
+  branch: string,
+  files: Record<string, Uint8Array | null>,
+) {
+  const body = context.body as { message: string; author?: unknown; committer?: unknown };
+  const committer = identityFrom(body.committer, userIdentity(context.login, context.now()));
+  const author = identityFrom(body.author, committer);
+  const written = await commitFiles(repository, { branch, files, message: body.message, author, committer });
+  const commit = (await repository.git.readCommit(written.sha))!;
+  return { tree: written.tree, commit };
+}
+
+function decodeBase64(content: string): Uint8Array {
+  const compact = content.replace(/\s/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) {
+    throw new GitHubApiError(422, 'content is not valid Base64');
+  }
+  return new Uint8Array(Buffer.from(compact, 'base64'));
+}
+
+/** The file a write names; the repository root is no file. */
+function writablePath(context: RouteContext): string {
+  const path = trimSlashes(context.params.path ?? '');
+  if (path === '') throw GitHubApiError.notFound();
+  if (!isValidTreePath(path)) throw new GitHubApiError(422, 'path contains a malformed path component');
+  return path;
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '');
+}

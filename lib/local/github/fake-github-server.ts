@@ -1,0 +1,248 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commitFiles } from './commit-files.ts';
+import { FaultInjector, type FaultSpec } from './fault-injector.ts';
+import {
+  type BeforeWriteHook,
+  type FakeGitHubCall,
+  GitHubRequestHandler,
+  type PendingWrite,
+} from './github-request-handler.ts';
+import { GitHubUrls } from './github-urls.ts';
+import { type CommitSummary, type PullSummary, RepositoryInspector } from './inspect-repository.ts';
+import { OpenApiSpec } from './openapi-spec.ts';
+import { OpenApiValidator } from './openapi-validator.ts';
+import {
+  type CreateRepositoryOptions,
+  FAKE_GITHUB_IDENTITY,
+  RepositoryRegistry,
+} from './repository-registry.ts';
+import { TokenRegistry } from './token-registry.ts';
+
+export type {
+  BeforeWriteHook,
+  CommitSummary,
+  CreateRepositoryOptions,
+  FakeGitHubCall,
+  FaultSpec,
+  PendingWrite,
+  PullSummary,
+};
+
+/** How to start a {@link FakeGitHubServer}. */
+export interface FakeGitHubServerOptions {
+  /** Where repositories live. Default: a new temporary directory, removed by `close()`. */
+  readonly dataDir?: string;
+  /** Keep a temporary data directory after `close()` (a given `dataDir` is always kept). */
+  readonly keepData?: boolean;
+  /** Tokens accepted in `authorization: token …` or `Bearer …`. Default `['local-token']`. */
+  readonly tokens?: readonly string[];
+  /** Extra time every request takes, for benchmarks. Default 0. */
+  readonly latencyMs?: number;
+  /** Runs before each write request does its work; see {@link FakeGitHubServer.beforeWrite}. */
+  readonly beforeWrite?: BeforeWriteHook;
+  /** The clock for commit dates and timestamps. Default: the system clock. */
+  readonly now?: () => Date;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Port to listen on. Default 0 (any free port). */
+  readonly port?: number;
+}
+
+/**
+ * A loopback GitHub REST API backed by real bare git repositories, for tests and local mode. Point the
+ * real `@octokit/rest` at {@link url}. Every request is checked against GitHub's OpenAPI description
+ * (the vendored subset) and answered with the status, message and body shape GitHub uses; invalid
+ * requests get GitHub's `422 Invalid request.` and are kept in {@link calls}.
+ */
+export class FakeGitHubServer {
+  /** Simulated latency added to every request, in milliseconds; may be changed at any time. */
+  latencyMs: number;
+  /**
+   * Runs after a write request passed authentication and validation and before it is carried out.
+   * A test can commit to the branch here (with {@link commitFiles}) to lose a race on purpose.
+   */
+  beforeWrite: BeforeWriteHook | undefined;
+  readonly #calls: FakeGitHubCall[] = [];
+  readonly #faults = new FaultInjector();
+  readonly #abort = new AbortController();
+  readonly #inspector: RepositoryInspector;
+  readonly #inflight = new Set<Promise<void>>();
+  #closed: Promise<void> | undefined;
+
+  private constructor(
+    readonly url: string,
+    readonly dataDir: string,
+    private readonly server: Server,
+    private readonly registry: RepositoryRegistry,
+    private readonly removeOnClose: boolean,
+    options: FakeGitHubServerOptions,
+  ) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.beforeWrite = options.beforeWrite;
+    this.#inspector = new RepositoryInspector(registry);
+  }
+
+  /** Starts a server on a loopback port. Schemas compile lazily, so this takes a few tens of ms. */
+  static async start(options: FakeGitHubServerOptions = {}): Promise<FakeGitHubServer> {
+    const now = options.now ?? (() => new Date());
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'fake-github-')));
+    const registry = new RepositoryRegistry(dataDir, now);
+    const spec = OpenApiSpec.load();
+    const validator = new OpenApiValidator(spec);
+    const http = createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+      });
+    } catch (error) {
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+    const { address, port } = http.address() as AddressInfo;
+    const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+    const removeOnClose = options.dataDir === undefined && options.keepData !== true;
+    const fake = new FakeGitHubServer(url, dataDir, http, registry, removeOnClose, options);
+    const handler = new GitHubRequestHandler({
+      spec,
+      validator,
+      registry,
+      tokens: new TokenRegistry(options.tokens ?? ['local-token'], now),
+      faults: fake.#faults,
+      urls: new GitHubUrls(url),
+      now,
+      signal: fake.#abort.signal,
+      settings: fake,
+      record: (call) => fake.#calls.push(call),
+    });
+    http.on('request', (request, response) => {
+      const serving = handler.handle(request, response);
+      fake.#inflight.add(serving);
+      void serving.finally(() => fake.#inflight.delete(serving));
+    });
+    return fake;
+  }
+
+  /** Every request served so far, oldest first. */
+  get calls(): readonly FakeGitHubCall[] {
+    return this.#calls;
+  }
+
+  /** How many requests were served, for one operation or for all. */
+  callCount(operationId?: string): number {
+    return operationId === undefined
+      ? this.#calls.length
+      : this.#calls.filter((call) => call.operationId === operationId).length;
+  }
+
+  /** Requests that broke the OpenAPI description (answered 422 `Invalid request.`). */
+  invalidCalls(): readonly FakeGitHubCall[] {
+    return this.#calls.filter((call) => call.problems.length > 0);
+  }
+
+  /** Forgets the calls recorded so far. */
+  clearCalls(): void {
+    this.#calls.length = 0;
+  }
+
+  /** Queues a fault; faults are consumed in the order they were injected. */
+  injectFault(fault: FaultSpec): void {
+    this.#faults.inject(fault);
+  }
+
+  /** Drops every queued fault. */
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  /**
+   * Creates a bare repository at `<dataDir>/<owner>/<repo>.git` with one commit holding `files` on
+   * the default branch, and returns that commit's sha. Throws if the repository exists.
+   */
+  async createRepository(
+    owner: string,
+    repo: string,
+    options: CreateRepositoryOptions,
+  ): Promise<{ sha: string }> {
+    const created = await this.registry.create(owner, repo, options);
+    const sha = await created.git.readRef(`refs/heads/${options.defaultBranch ?? 'main'}`);
+    return { sha: sha! };
+  }
+
+  /** Whether `owner/repo` exists (also when an earlier server on the same data directory made it). */
+  async hasRepository(owner: string, repo: string): Promise<boolean> {
+    return (await this.registry.find(owner, repo)) !== undefined;
+  }
+
+  /** Where the bare repository of `owner/repo` is on disk (for `git -C <path> log`). */
+  repositoryPath(owner: string, repo: string): string {
+    return this.registry.path(owner, repo);
+  }
+
+  /**
+   * Commits files straight onto an existing branch (default: the default branch), bypassing HTTP:
+   * another writer, for races and set-up. `null` deletes a file. Returns the new commit's sha.
+   */
+  async commitFiles(
+    owner: string,
+    repo: string,
+    change: { branch?: string; files: Record<string, string | null>; message?: string },
+  ): Promise<string> {
+    const repository = await this.#inspector.repository(owner, repo);
+    const branch = change.branch ?? (await repository.git.defaultBranch());
+    if ((await repository.git.readRef(`refs/heads/${branch}`)) === undefined) {
+      throw new Error(`${owner}/${repo} has no branch '${branch}'; create it first`);
+    }
+    const who = { ...FAKE_GITHUB_IDENTITY, date: this.registry.now() };
+    const message = change.message ?? `Update ${Object.keys(change.files).join(', ')}`;
+    return repository.git.exclusive(async () => {
+      const written = await commitFiles(repository, {
+        branch,
+        files: change.files,
+        message,
+        author: who,
+        committer: who,
+      });
+      return written.sha;
+    });
+  }
+
+  /** A file's text at a ref (branch, tag or sha), or undefined when the file is not there. */
+  readFile(owner: string, repo: string, ref: string, path: string): Promise<string | undefined> {
+    return this.#inspector.readFile(owner, repo, ref, path);
+  }
+
+  /** The commits reachable from `ref`, newest first, with the files each changed. */
+  log(owner: string, repo: string, ref: string): Promise<CommitSummary[]> {
+    return this.#inspector.log(owner, repo, ref);
+  }
+
+  /** Branch names and the commits they point at. */
+  branches(owner: string, repo: string): Promise<Array<{ name: string; sha: string }>> {
+    return this.#inspector.branches(owner, repo);
+  }
+
+  /** The repository's pull requests, oldest first. */
+  pulls(owner: string, repo: string): Promise<PullSummary[]> {
+    return this.#inspector.pulls(owner, repo);
+  }
+
+  /** Stops listening, drops open connections and, for a temporary data directory, deletes it. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#abort.abort();
+      await new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      });
+      // Requests cut off mid-way still finish their disk work before the directory goes.
+      await Promise.allSettled([...this.#inflight]);
+      if (this.removeOnClose) await rm(this.dataDir, { recursive: true, force: true });
+    })();
+    return this.#closed;
+  }
+}

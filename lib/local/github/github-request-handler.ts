@@ -1,0 +1,217 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { appRoutes } from './app-routes.ts';
+import { contentsRoutes } from './contents-routes.ts';
+import { type FaultInjector, faultMessage } from './fault-injector.ts';
+import { gitDataRoutes } from './git-data-routes.ts';
+import { GitHubApiError } from './github-api-error.ts';
+import { errorBody, parseJson, readBody, writeResponse } from './github-http.ts';
+import type { GitHubUrls } from './github-urls.ts';
+import { issuesRoutes } from './issues-routes.ts';
+import type { OpenApiOperation, OpenApiSpec } from './openapi-spec.ts';
+import type { OpenApiValidator } from './openapi-validator.ts';
+import { pullsRoutes } from './pulls-routes.ts';
+import { reposRoutes } from './repos-routes.ts';
+import type { RepositoryRegistry } from './repository-registry.ts';
+import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
+import type { TokenRegistry } from './token-registry.ts';
+
+/** One request the fake served, for counting round trips and catching invalid requests. */
+export interface FakeGitHubCall {
+  readonly method: string;
+  /** The OpenAPI path template (`/repos/{owner}/{repo}/contents/{path}`), or the path when none matched. */
+  readonly route: string;
+  readonly operationId: string | undefined;
+  /** The status answered; 0 when a `reset` fault dropped the connection. */
+  readonly status: number;
+  /** When the request arrived, in milliseconds since the epoch. */
+  readonly at: number;
+  /** How the request broke the OpenAPI description; empty for a valid request. */
+  readonly problems: readonly string[];
+  /** The injected fault that answered it, if one did. */
+  readonly fault: 'status' | 'reset' | 'delay' | undefined;
+  /** For a 500 the fake did not mean to give: what went wrong inside it. */
+  readonly error?: string;
+}
+
+/** A write about to be carried out, shown to a `beforeWrite` hook. */
+export interface PendingWrite {
+  readonly operationId: string;
+  readonly method: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** Runs between a write request's checks and its work: the place to make another writer win a race. */
+export type BeforeWriteHook = (write: PendingWrite) => Promise<void> | void;
+
+/** What the handler works with; the server owns all of it. */
+export interface GitHubRequestHandlerDeps {
+  readonly spec: OpenApiSpec;
+  readonly validator: OpenApiValidator;
+  readonly registry: RepositoryRegistry;
+  readonly tokens: TokenRegistry;
+  readonly faults: FaultInjector;
+  readonly urls: GitHubUrls;
+  readonly now: () => Date;
+  readonly signal: AbortSignal;
+  readonly settings: { latencyMs: number; beforeWrite: BeforeWriteHook | undefined };
+  readonly record: (call: FakeGitHubCall) => void;
+}
+
+const ROUTES: RouteTable = {
+  ...reposRoutes,
+  ...contentsRoutes,
+  ...gitDataRoutes,
+  ...pullsRoutes,
+  ...issuesRoutes,
+  ...appRoutes,
+};
+const RATE_LIMIT = 5000;
+
+/** Serves one HTTP request as GitHub would: authenticate, validate, route, answer, record. */
+export class GitHubRequestHandler {
+  #used = 0;
+
+  constructor(readonly deps: GitHubRequestHandlerDeps) {}
+
+  /** Every operationId the fake implements. */
+  static get implemented(): readonly string[] {
+    return Object.keys(ROUTES);
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { deps } = this;
+    const url = new URL(request.url ?? '/', deps.urls.base);
+    const method = request.method ?? 'GET';
+    const match = deps.spec.match(method, url.pathname);
+    const operation = match?.operation;
+    const route = operation?.route ?? url.pathname;
+    const call = { method, route, operationId: operation?.operationId, at: deps.now().getTime() };
+    const state: { problems: string[]; fault: FakeGitHubCall['fault'] } = { problems: [], fault: undefined };
+    try {
+      const raw = await readBody(request);
+      const injected = deps.faults.take(operation?.operationId);
+      state.fault = injected?.kind;
+      if (injected?.kind === 'delay') await sleep(injected.ms, undefined, { signal: deps.signal });
+      const latency = deps.settings.latencyMs;
+      if (latency > 0) await sleep(latency, undefined, { signal: deps.signal });
+      if (injected?.kind === 'reset') {
+        request.socket.destroy();
+        deps.record({ ...call, status: 0, ...state });
+        return;
+      }
+      let result: RouteResult;
+      if (injected?.kind === 'status') {
+        const headers = { ...faultHeaders(injected.status, injected.retryAfterSeconds), ...injected.headers };
+        const body = errorBody(operation, injected.status, faultMessage(injected));
+        result = { status: injected.status, body, headers };
+      } else if (!match || !operation) {
+        result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
+      } else {
+        // GitHub checks credentials before it looks at what a request asks for.
+        const login = this.#authenticate(operation, request.headers.authorization);
+        const body = parseJson(raw);
+        state.problems = deps.validator.validateRequest(operation, {
+          params: match.params,
+          query: url.searchParams,
+          body,
+        });
+        if (state.problems.length > 0) throw GitHubApiError.invalidRequest(...state.problems);
+        const accept = request.headers.accept ?? 'application/vnd.github+json';
+        result = await this.#serve(operation, login, accept, match.params, url.searchParams, body);
+      }
+      this.#send(response, result);
+      deps.record({ ...call, status: result.status, ...state });
+    } catch (error) {
+      const known = error instanceof GitHubApiError;
+      const status = known ? error.status : 500;
+      const body = {
+        ...errorBody(operation, status, known ? error.message : 'Server Error'),
+        ...(known && error.errors ? { errors: error.errors } : {}),
+      };
+      this.#send(response, { status, body });
+      deps.record({ ...call, status, ...state, ...(known ? {} : { error: String(error) }) });
+    }
+  }
+
+  /** The login the credentials act as; GitHub's 401 when they do not fit the operation. */
+  #authenticate(operation: OpenApiOperation, authorization: string | undefined): string {
+    const caller = this.deps.tokens.identify(authorization);
+    const forApps = operation.operationId.startsWith('apps/');
+    if (caller.kind === 'anonymous' && operation.operationId !== 'rate-limit/get') {
+      throw new GitHubApiError(401, 'Requires authentication');
+    }
+    if (caller.kind === 'unknown') throw new GitHubApiError(401, 'Bad credentials');
+    if (forApps && caller.kind !== 'app') {
+      throw new GitHubApiError(401, 'A JSON web token could not be decoded');
+    }
+    if (!forApps && caller.kind === 'app') throw new GitHubApiError(401, 'Bad credentials');
+    this.#used += 1;
+    return caller.kind === 'token' ? caller.login : '';
+  }
+
+  async #serve(
+    operation: OpenApiOperation,
+    login: string,
+    accept: string,
+    params: Readonly<Record<string, string>>,
+    query: URLSearchParams,
+    body: unknown,
+  ): Promise<RouteResult> {
+    const { deps } = this;
+    const handler = ROUTES[operation.operationId];
+    if (!handler) {
+      throw new GitHubApiError(501, `The fake GitHub does not implement ${operation.operationId}`);
+    }
+    const fields = (body ?? {}) as Readonly<Record<string, unknown>>;
+    const hook = deps.settings.beforeWrite;
+    if (hook && operation.method !== 'get') {
+      const method = operation.method.toUpperCase();
+      await hook({ operationId: operation.operationId, method, params, body: fields });
+    }
+    const context: RouteContext = {
+      operation,
+      params,
+      query,
+      body: fields,
+      accept,
+      login,
+      urls: deps.urls,
+      registry: deps.registry,
+      tokens: deps.tokens,
+      now: deps.now,
+      rateLimit: { limit: RATE_LIMIT, used: this.#used, reset: this.#reset() },
+      repository: async () => {
+        const found = await deps.registry.find(params.owner ?? '', params.repo ?? '');
+        if (!found) throw GitHubApiError.notFound();
+        return found;
+      },
+    };
+    return handler(context);
+  }
+
+  #send(response: ServerResponse, result: RouteResult): void {
+    writeResponse(response, result, {
+      'x-ratelimit-limit': String(RATE_LIMIT),
+      'x-ratelimit-remaining': String(Math.max(RATE_LIMIT - this.#used, 0)),
+      'x-ratelimit-used': String(this.#used),
+      'x-ratelimit-reset': String(this.#reset()),
+      'x-ratelimit-resource': 'core',
+    });
+  }
+
+  /** The end of the current rate-limit hour, in epoch seconds. */
+  #reset(): number {
+    const seconds = Math.floor(this.deps.now().getTime() / 1000);
+    return seconds - (seconds % 3600) + 3600;
+  }
+}
+
+/** Headers GitHub sends with a rate-limit refusal. */
+function faultHeaders(status: number, retryAfterSeconds: number | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
+  if (status === 429) headers['x-ratelimit-remaining'] = '0';
+  return headers;
+}

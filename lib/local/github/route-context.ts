@@ -1,0 +1,41 @@
+import type { GitHubUrls } from './github-urls.ts';
+import type { HostedRepository } from './hosted-repository.ts';
+import type { OpenApiOperation } from './openapi-spec.ts';
+import type { RepositoryRegistry } from './repository-registry.ts';
+import type { TokenRegistry } from './token-registry.ts';
+
+/** Everything a route handler sees of one request that passed authentication and validation. */
+export interface RouteContext {
+  readonly operation: OpenApiOperation;
+  /** Path parameters, percent-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** The validated JSON body; an empty object when the request had none. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The `accept` header, for media-type variants (`raw`, `object`). */
+  readonly accept: string;
+  /** The login the request's token belongs to. */
+  readonly login: string;
+  readonly urls: GitHubUrls;
+  readonly registry: RepositoryRegistry;
+  readonly tokens: TokenRegistry;
+  readonly now: () => Date;
+  /** The rate limit the fake reports: calls counted so far against GitHub's 5000 an hour. */
+  readonly rateLimit: { readonly limit: number; readonly used: number; readonly reset: number };
+  /** The repository named by `{owner}/{repo}`; rejects with GitHub's 404 when there is none. */
+  repository(): Promise<HostedRepository>;
+}
+
+/** What a route answers. */
+export interface RouteResult {
+  readonly status: number;
+  /** A JSON value, or a string sent as `text/plain` (the raw media type). Omitted for 204. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A route: one operation of the description, implemented. */
+export type RouteHandler = (context: RouteContext) => Promise<RouteResult>;
+
+/** Routes by operationId. */
+export type RouteTable = Readonly<Record<string, RouteHandler>>;

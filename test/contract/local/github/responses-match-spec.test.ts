@@ -1,0 +1,202 @@
+import { Octokit } from '@octokit/rest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHubServer } from '../../../../lib/local/github/fake-github-server.ts';
+import { GitHubRequestHandler } from '../../../../lib/local/github/github-request-handler.ts';
+import { OpenApiSpec } from '../../../../lib/local/github/openapi-spec.ts';
+import { OpenApiValidator } from '../../../../lib/local/github/openapi-validator.ts';
+
+interface Captured {
+  readonly method: string;
+  readonly url: string;
+  readonly accept: string;
+  readonly status: number;
+  readonly data: unknown;
+}
+
+const QUIET = { debug() {}, info() {}, warn() {}, error() {} };
+const spec = OpenApiSpec.load();
+const validator = new OpenApiValidator(spec);
+const captured: Captured[] = [];
+let server: FakeGitHubServer;
+
+/** Octokit clients that keep every response, successful or not, for the checks below. */
+function recordingOctokit(auth: string): Octokit {
+  const octokit = new Octokit({ auth, baseUrl: server.url, log: QUIET });
+  octokit.hook.wrap('request', async (request, options) => {
+    // Octokit turns `mediaType.format` into the accept header after this hook; read both.
+    const accept = `${String(options.headers.accept ?? '')} ${options.mediaType?.format ?? ''}`;
+    try {
+      const response = await request(options);
+      captured.push({
+        method: options.method,
+        url: response.url,
+        accept,
+        status: response.status,
+        data: response.data,
+      });
+      return response;
+    } catch (error) {
+      const failed = error as { status?: number; response?: { url: string; data: unknown } };
+      if (failed.response) {
+        const { url, data } = failed.response;
+        captured.push({ method: options.method, url, accept, status: failed.status ?? 0, data });
+      }
+      throw error;
+    }
+  });
+  return octokit;
+}
+
+/** A session that touches every operation the fake implements, with successes and GitHub's refusals. */
+async function runScriptedSession(): Promise<void> {
+  const octokit = recordingOctokit('local-token');
+  const repo = { owner: 'acme', repo: 'gitops' };
+  const path = 'flask-app/.argocd-source-flask-app.yaml';
+  const ignore = (promise: Promise<unknown>) => promise.catch(() => undefined);
+  const { sha: initial } = await server.createRepository('acme', 'gitops', {
+    files: { [path]: 'helm:\n  parameters: []\n', 'README.md': '# GitOps\n' },
+  });
+  await octokit.repos.get(repo);
+  await octokit.repos.getBranch({ ...repo, branch: 'main' });
+  await ignore(octokit.repos.getBranch({ ...repo, branch: 'nope' }));
+  const file = await octokit.repos.getContent({ ...repo, path });
+  await octokit.repos.getContent({ ...repo, path: '' });
+  await octokit.repos.getContent({ ...repo, path: 'flask-app', mediaType: { format: 'object' } });
+  await ignore(octokit.repos.getContent({ ...repo, path: 'missing.yaml' }));
+  const sha = (file.data as { sha: string }).sha;
+  const content = Buffer.from('helm:\n  parameters:\n  - name: image.tag\n    value: "1.1.0"\n').toString(
+    'base64',
+  );
+  const updated = await octokit.repos.createOrUpdateFileContents({
+    ...repo,
+    path,
+    message: 'bump',
+    content,
+    sha,
+  });
+  await ignore(octokit.repos.createOrUpdateFileContents({ ...repo, path, message: 'stale', content, sha }));
+  await ignore(octokit.repos.createOrUpdateFileContents({ ...repo, path, message: 'no sha', content }));
+  // Octokit's types refuse this request; the fake must refuse it too, as GitHub does.
+  const untyped = octokit.request as (route: string, params: Record<string, unknown>) => Promise<unknown>;
+  await ignore(untyped('PUT /repos/{owner}/{repo}/contents/{path}', { ...repo, path, content }));
+  await octokit.repos.createOrUpdateFileContents({ ...repo, path: 'tmp.txt', message: 'add', content });
+  const tmp = await octokit.repos.getContent({ ...repo, path: 'tmp.txt' });
+  await octokit.repos.deleteFile({
+    ...repo,
+    path: 'tmp.txt',
+    message: 'rm',
+    sha: (tmp.data as { sha: string }).sha,
+  });
+  const head = updated.data.commit.sha ?? '';
+  await octokit.git.getRef({ ...repo, ref: 'heads/main' });
+  await ignore(octokit.git.getRef({ ...repo, ref: 'heads/nope' }));
+  await octokit.git.createRef({ ...repo, ref: 'refs/heads/feature', sha: initial });
+  await ignore(octokit.git.createRef({ ...repo, ref: 'refs/heads/feature', sha: initial }));
+  const blob = await octokit.git.createBlob({ ...repo, content: 'replicas: 2\n' });
+  await octokit.git.getBlob({ ...repo, file_sha: blob.data.sha });
+  const parent = await octokit.git.getCommit({ ...repo, commit_sha: head });
+  const tree = await octokit.git.createTree({
+    ...repo,
+    base_tree: parent.data.tree.sha,
+    tree: [{ path: 'values.yaml', mode: '100644', type: 'blob', sha: blob.data.sha }],
+  });
+  await octokit.git.getTree({ ...repo, tree_sha: tree.data.sha, recursive: '1' });
+  const commit = await octokit.git.createCommit({
+    ...repo,
+    message: 'values',
+    tree: tree.data.sha,
+    parents: [head],
+  });
+  await ignore(octokit.git.updateRef({ ...repo, ref: 'heads/feature', sha: commit.data.sha }));
+  await octokit.git.updateRef({ ...repo, ref: 'heads/feature', sha: commit.data.sha, force: true });
+  await octokit.repos.getCommit({ ...repo, ref: commit.data.sha });
+  await ignore(octokit.repos.getCommit({ ...repo, ref: 'nope' }));
+  await octokit.repos.compareCommitsWithBasehead({ ...repo, basehead: 'main...feature' });
+  const pull = await octokit.pulls.create({
+    ...repo,
+    title: 'values',
+    head: 'feature',
+    base: 'main',
+    body: 'why',
+  });
+  await ignore(octokit.pulls.create({ ...repo, title: 'again', head: 'feature', base: 'main' }));
+  await octokit.pulls.list({ ...repo, head: 'acme:feature' });
+  await octokit.pulls.get({ ...repo, pull_number: pull.data.number });
+  await octokit.pulls.update({ ...repo, pull_number: pull.data.number, title: 'values v2' });
+  const issue = { ...repo, issue_number: pull.data.number };
+  await octokit.issues.addLabels({ ...issue, labels: ['image-update'] });
+  await octokit.issues.setLabels({ ...issue, labels: ['image-update', 'automerge'] });
+  await octokit.issues.listLabelsOnIssue(issue);
+  await octokit.issues.removeAllLabels(issue);
+  await octokit.issues.createComment({ ...issue, body: 'Superseded.' });
+  await octokit.issues.listComments(issue);
+  await octokit.pulls.update({ ...repo, pull_number: pull.data.number, state: 'closed' });
+  await octokit.git.deleteRef({ ...repo, ref: 'heads/feature' });
+  await ignore(octokit.git.deleteRef({ ...repo, ref: 'heads/feature' }));
+  await octokit.rateLimit.get();
+  await ignore(recordingOctokit('stolen').repos.get(repo));
+  const app = recordingOctokit('eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOjF9.c2ln');
+  const installation = await app.apps.getRepoInstallation(repo);
+  await app.apps.createInstallationAccessToken({ installation_id: installation.data.id });
+}
+
+beforeAll(async () => {
+  server = await FakeGitHubServer.start();
+  await runScriptedSession();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe('responses of the fake GitHub against the OpenAPI description', () => {
+  it('exercises every operation the fake implements', () => {
+    const seen = new Set(
+      captured.map((call) => spec.match(call.method, new URL(call.url).pathname)?.operation.operationId),
+    );
+    expect(GitHubRequestHandler.implemented.filter((operationId) => !seen.has(operationId))).toEqual([]);
+  });
+
+  it('implements only operations the description has', () => {
+    const known = new Set(spec.operations.map((operation) => operation.operationId));
+    expect(GitHubRequestHandler.implemented.filter((operationId) => !known.has(operationId))).toEqual([]);
+  });
+
+  it('answers every request with a body that validates against the response schema for its status', () => {
+    const failures: string[] = [];
+    for (const call of captured) {
+      const operation = spec.match(call.method, new URL(call.url).pathname)?.operation;
+      if (!operation) {
+        failures.push(`${call.method} ${call.url}: no operation`);
+        continue;
+      }
+      const described = operation.responses[String(call.status)] !== undefined;
+      const mediaType = call.accept.includes('object') ? 'application/vnd.github.object' : 'application/json';
+      const problems = described
+        ? validator.validateResponse(operation, call.status, mediaType, call.data)
+        : call.status >= 400
+          ? validator.validateComponent('basic-error', call.data)
+          : [`status ${call.status} is not described`];
+      for (const problem of problems) failures.push(`${operation.operationId} ${call.status}: ${problem}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("answers errors with GitHub's message, documentation_url and status fields", () => {
+    const errors = captured.filter((call) => call.status >= 400);
+    expect(errors.length).toBeGreaterThan(10);
+    for (const call of errors) {
+      expect(call.data).toMatchObject({
+        message: expect.any(String),
+        documentation_url: expect.stringMatching(/^https:\/\/docs\.github\.com\/rest/),
+        status: String(call.status),
+      });
+    }
+  });
+
+  it('saw only one request that broke the description, the one sent on purpose', () => {
+    expect(server.invalidCalls().map((call) => [call.operationId, call.problems])).toEqual([
+      ['repos/create-or-update-file-contents', [`"message" wasn't supplied.`]],
+    ]);
+  });
+});

@@ -1,0 +1,141 @@
+import {
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+} from '@aws-sdk/client-ecr';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ImagePushEvent } from '../../../../lib/local/ecr/ecr-registry-state.ts';
+import { FakeEcrServer } from '../../../../lib/local/ecr/fake-ecr-server.ts';
+import { pushImageOverWire } from '../../../../lib/local/ecr/push-image-over-wire.ts';
+
+const T0 = Date.parse('2026-03-01T12:00:00.000Z');
+const TWO_PLATFORMS = ['linux/amd64', 'linux/arm64/v8'];
+
+let ecr: FakeEcrServer;
+/** A second registry that takes the same pushes server-side, as the reference for digests and state. */
+let reference: FakeEcrServer;
+let client: ECRClient;
+let repoCount = 0;
+let repo: string;
+
+beforeAll(async () => {
+  [ecr, reference] = await Promise.all([
+    FakeEcrServer.start({ now: () => T0 }),
+    FakeEcrServer.start({ now: () => T0 }),
+  ]);
+  client = new ECRClient({
+    endpoint: ecr.url,
+    region: 'us-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+
+afterAll(async () => {
+  client.destroy();
+  await Promise.all([ecr.close(), reference.close()]);
+});
+
+beforeEach(() => {
+  repo = `team/wire-${++repoCount}`;
+});
+
+async function describeTags(repositoryName: string): Promise<Array<[string | undefined, string[]]>> {
+  const { imageDetails = [] } = await client.send(new DescribeImagesCommand({ repositoryName }));
+  return imageDetails.map((detail) => [detail.imageDigest, detail.imageTags ?? []]);
+}
+
+describe('pushImageOverWire', () => {
+  it('pushes a single-platform image with the digests pushImage gives for the same inputs', async () => {
+    const pushed = await pushImageOverWire(client, { repository: repo, tag: '1.0.0', created: T0 });
+    const expected = reference.pushImage({ repository: repo, tag: '1.0.0', created: T0 });
+    expect(pushed).toEqual(expected);
+    expect(pushed.children).toEqual([]);
+    expect(await describeTags(repo)).toEqual([[expected.digest, ['1.0.0']]]);
+    expect(ecr.images(repo)).toEqual(reference.images(repo));
+  });
+
+  it('pushes a two-platform index tagged, over children that stay untagged', async () => {
+    const options = { repository: repo, tag: '2.0.0', platforms: TWO_PLATFORMS, created: T0 + 1 };
+    const pushed = await pushImageOverWire(client, options);
+    const expected = reference.pushImage(options);
+    expect(pushed).toEqual(expected);
+    expect(pushed.children.map((child) => child.platform)).toEqual(TWO_PLATFORMS);
+    expect(await describeTags(repo)).toEqual([
+      [expected.children[0]?.digest, []],
+      [expected.children[1]?.digest, []],
+      [expected.digest, ['2.0.0']],
+    ]);
+    expect(ecr.images(repo)).toEqual(reference.images(repo));
+  });
+
+  it('reports one push per manifest to onPush, with the tag only on the last', async () => {
+    const events: ImagePushEvent[] = [];
+    const stop = ecr.onPush((event) => events.push(event));
+    const pushed = await pushImageOverWire(client, {
+      repository: repo,
+      tag: 'v1',
+      platforms: TWO_PLATFORMS,
+      created: T0,
+    });
+    stop();
+    await Promise.resolve();
+    expect(events.map((event) => [event.repositoryName, event.digest, event.tag])).toEqual([
+      [repo, pushed.children[0]?.digest, undefined],
+      [repo, pushed.children[1]?.digest, undefined],
+      [repo, pushed.digest, 'v1'],
+    ]);
+  });
+
+  it('changes nothing when the same image is pushed again', async () => {
+    const options = { repository: repo, tag: 'x', platforms: TWO_PLATFORMS, created: T0 };
+    const first = await pushImageOverWire(client, options);
+    const before = ecr.images(repo);
+    const events: ImagePushEvent[] = [];
+    const stop = ecr.onPush((event) => events.push(event));
+    const again = await pushImageOverWire(client, options);
+    stop();
+    await Promise.resolve();
+    expect(again).toEqual(first);
+    expect(ecr.images(repo)).toEqual(before);
+    expect(events).toEqual([]);
+  });
+
+  it('moves the tag to a new build, as pushImage does', async () => {
+    const first = await pushImageOverWire(client, { repository: repo, tag: 'latest', created: T0 });
+    const second = await pushImageOverWire(client, { repository: repo, tag: 'latest', created: T0 + 1 });
+    expect(second.digest).not.toBe(first.digest);
+    expect(await describeTags(repo)).toEqual([
+      [first.digest, []],
+      [second.digest, ['latest']],
+    ]);
+  });
+
+  it('creates a missing repository in the registry the options name', async () => {
+    expect(ecr.repositories('210987654321')).toEqual([]);
+    const pushed = await pushImageOverWire(client, {
+      repository: repo,
+      tag: 'a',
+      registryId: '210987654321',
+      created: T0,
+    });
+    expect(ecr.repositories('210987654321')).toEqual([repo]);
+    expect(ecr.repositories()).not.toContain(repo);
+    expect(ecr.images(repo, '210987654321').map((image) => [image.digest, image.tags])).toEqual([
+      [pushed.digest, ['a']],
+    ]);
+  });
+
+  it('pushes into an existing immutable repository, again without error, and leaves it as it was', async () => {
+    await client.send(new CreateRepositoryCommand({ repositoryName: repo, imageTagMutability: 'IMMUTABLE' }));
+    const pushed = await pushImageOverWire(client, { repository: repo, tag: 'v1', created: T0 });
+    await expect(pushImageOverWire(client, { repository: repo, tag: 'v1', created: T0 })).resolves.toEqual(
+      pushed,
+    );
+    const { repositories = [] } = await client.send(
+      new DescribeRepositoriesCommand({ repositoryNames: [repo] }),
+    );
+    expect(repositories.map((repository) => repository.imageTagMutability)).toEqual(['IMMUTABLE']);
+    expect(await describeTags(repo)).toEqual([[pushed.digest, ['v1']]]);
+  });
+});

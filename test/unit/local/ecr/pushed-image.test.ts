@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { buildImage } from '../../../../lib/local/ecr/image-builder.ts';
+import { pushedImageOf } from '../../../../lib/local/ecr/pushed-image.ts';
+
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
+describe('pushedImageOf', () => {
+  it('reports a single-platform image as its manifest, with the config type as artifact and no children', () => {
+    const image = buildImage({ tag: 'v1', created: 0 });
+    expect(pushedImageOf(image)).toEqual({
+      digest: image.manifests[0]?.digest,
+      manifestMediaType: OCI_MANIFEST,
+      artifactMediaType: OCI_CONFIG,
+      children: [],
+    });
+  });
+
+  it('reports an index as the image and the manifests before it as its children', () => {
+    const image = buildImage({ tag: 'v1', platforms: ['linux/amd64', 'linux/arm64/v8'], created: 0 });
+    const [amd64, arm64, index] = image.manifests;
+    expect(pushedImageOf(image)).toEqual({
+      digest: index?.digest,
+      manifestMediaType: OCI_INDEX,
+      artifactMediaType: OCI_INDEX,
+      children: [
+        {
+          digest: amd64?.digest,
+          platform: 'linux/amd64',
+          manifestMediaType: OCI_MANIFEST,
+          artifactMediaType: OCI_CONFIG,
+        },
+        {
+          digest: arm64?.digest,
+          platform: 'linux/arm64/v8',
+          manifestMediaType: OCI_MANIFEST,
+          artifactMediaType: OCI_CONFIG,
+        },
+      ],
+    });
+  });
+
+  it('refuses an image without manifests', () => {
+    expect(() => pushedImageOf({ blobs: [], manifests: [] })).toThrow(/no manifest/);
+  });
+});
