@@ -25,3 +25,58 @@ export class InvalidInputError extends UpdaterError {
     this.name = 'InvalidInputError';
   }
 }
+
+/**
+ * A write lost a race: the blob, ref or resource changed since it was read. Re-read, re-evaluate and
+ * try again; after the last attempt the invocation fails so that it is retried as a whole.
+ */
+export class ConflictError extends UpdaterError {
+  readonly retryable = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/**
+ * A service we depend on (GitHub, Argo CD, ECR, Secrets Manager, DynamoDB) failed. `retryable` is true
+ * for throttling, 5xx and network failures, false for what a retry cannot fix (bad credentials, a
+ * repository that is gone). `retryAfterMs` carries the service's own advice when it gave one.
+ * Messages never carry credentials.
+ */
+export class UpstreamError extends UpdaterError {
+  constructor(
+    readonly service: string,
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`${service}: ${message}`, options);
+    this.name = 'UpstreamError';
+  }
+}
+
+/** Whether trying the same work again can succeed. Unknown errors are treated as retryable. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof UpdaterError ? error.retryable : true;
+}
+
+/**
+ * A write-back target holds something we must not overwrite: a file that is not YAML, a document of
+ * the wrong shape. Retrying cannot help; a person must fix the file. Nothing is written.
+ */
+export class InvalidTargetError extends UpdaterError {
+  readonly retryable = false;
+
+  constructor(
+    readonly target: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${target}: ${problem}; fix or remove it, nothing was written`, options);
+    this.name = 'InvalidTargetError';
+  }
+}

@@ -10,6 +10,7 @@ import type { TagCandidate } from './tag-candidate.ts';
 
 /** A filter answers the reason it drops a candidate, or undefined to keep it. */
 export interface TagFilter {
+  readonly kind: 'allowTags' | 'ignoreTags' | 'platforms';
   /** How the filter reads in messages, e.g. `allow-tags regexp:^1\.`. */
   readonly description: string;
   reject(candidate: TagCandidate): string | undefined;
@@ -33,6 +34,7 @@ export function parseAllowTags(value: string | undefined, field = 'allowTags'): 
   try {
     const matcher = compileRe2(expression);
     return {
+      kind: 'allowTags',
       description: `allow-tags regexp:${expression}`,
       reject: (candidate) =>
         matcher.test(candidate.tag) ? undefined : `does not match allow-tags regexp:${expression}`,
@@ -74,6 +76,7 @@ export function parseIgnoreTags(
     }
   });
   return {
+    kind: 'ignoreTags',
     description: `ignore-tags ${patterns.join(',')}`,
     reject: (candidate) => {
       const glob = globs.find((g) => g.matches(candidate.tag));
@@ -111,6 +114,7 @@ export function parsePlatforms(
   const accepts = (offered: string) =>
     wanted.some((w) => w === offered || (w.split('/').length === 2 && offered.startsWith(`${w}/`)));
   return {
+    kind: 'platforms',
     description: `platforms ${wanted.join(',')}`,
     reject: (candidate) => {
       if (candidate.platforms === undefined) return `platforms unknown; wanted ${wanted.join(', ')}`;

@@ -40,6 +40,8 @@ export interface TagPolicy {
   readonly paused: boolean;
   /** Things worth telling whoever reads an explanation, e.g. a constraint that has no effect. */
   readonly notes: readonly string[];
+  /** What selection needs to know of images beyond tags, digests and push times. */
+  readonly needs: { readonly platforms: boolean; readonly createdAt: boolean };
 }
 
 /** Names a settings field in error messages (registration paths, CLI flags). */
@@ -60,7 +62,11 @@ export function buildTagPolicy(
     parsePlatforms(settings.platforms, field('platforms')),
   ].filter((filter) => filter !== undefined);
   const sortBy = parseSortBy(settings.sortBy, strategy, field('sortBy'));
-  const base = { strategy, sortBy, filters, paused: pausesEveryTag(settings.ignoreTags) };
+  const needs = {
+    platforms: filters.some((filter) => filter.kind === 'platforms'),
+    createdAt: sortBy === 'created',
+  };
+  const base = { strategy, sortBy, filters, paused: pausesEveryTag(settings.ignoreTags), needs };
 
   switch (strategy) {
     case 'semver':

@@ -1,0 +1,164 @@
+/**
+ * `.argocd-source-<app>.yaml`, the file Argo CD merges into an Application's source from the app's
+ * path: Helm parameters (`{name, value, forcestring: true}`, sorted by name) or Kustomize images
+ * (`[name=]registry/repo:tag`). Writes merge with what the file holds and keep its comments.
+ */
+import { Document, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import { compareByteOrder } from './byte-order.ts';
+import { InvalidTargetError } from './errors.ts';
+import type { ImageRegistration } from './registration-images.ts';
+import { stringNode } from './yaml-scalar.ts';
+
+export function argoCdSourceFileName(appName: string): string {
+  return `.argocd-source-${appName}.yaml`;
+}
+
+/** An image and the version text to write for it. */
+export interface VersionWrite {
+  readonly image: ImageRegistration;
+  readonly version: string;
+}
+
+const STRINGIFY = { indent: 2, indentSeq: false, lineWidth: 0 } as const;
+
+/** What the file holds now for the image (a tag, or tag@digest), or undefined when nothing. */
+export function readArgoCdSourceVersion(
+  text: string | undefined,
+  image: ImageRegistration,
+  path: string,
+): string | undefined {
+  if (text === undefined) return undefined;
+  const source = parse(text, path).toJS() as {
+    helm?: { parameters?: unknown };
+    kustomize?: { images?: unknown };
+  } | null;
+  if (image.kustomize) {
+    const images = Array.isArray(source?.kustomize?.images) ? source.kustomize.images : [];
+    const entry = images.find(
+      (item): item is string => typeof item === 'string' && kustomizeKey(item) === image.kustomize?.imageName,
+    );
+    return entry === undefined ? undefined : versionOfReference(entry.slice(entry.indexOf('=') + 1));
+  }
+  const parameters = Array.isArray(source?.helm?.parameters) ? source.helm.parameters : [];
+  const value = (name: string) => {
+    const found = parameters.find((p) => typeof p === 'object' && p !== null && p.name === name);
+    return found && found.value !== undefined && found.value !== null ? String(found.value) : undefined;
+  };
+  if ('imageSpec' in image.helm) {
+    const spec = value(image.helm.imageSpec);
+    return spec?.startsWith(`${image.imageName}:`) || spec?.startsWith(`${image.imageName}@`)
+      ? versionOfReference(spec)
+      : undefined;
+  }
+  return value(image.helm.imageTag);
+}
+
+/** The file's new text with the versions written; other parameters and images are kept. */
+export function renderArgoCdSourceFile(
+  text: string | undefined,
+  writes: readonly VersionWrite[],
+  path: string,
+): string {
+  const document = text === undefined || text.trim() === '' ? new Document({}) : parse(text, path);
+  if (!isMap(document.contents)) document.contents = new YAMLMap();
+  for (const write of writes) {
+    if (write.image.kustomize) setKustomizeImage(document, write);
+    else for (const [name, value] of helmParameters(write)) setHelmParameter(document, name, value);
+  }
+  const parameters = document.getIn(['helm', 'parameters']);
+  if (isSeq(parameters))
+    parameters.items.sort((a, b) => compareByteOrder(parameterName(a), parameterName(b)));
+  return document.toString(STRINGIFY);
+}
+
+function parse(text: string, path: string): Document {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const error = document.errors[0];
+  if (error) throw new InvalidTargetError(path, `is not valid YAML (${error.message.split('\n')[0]})`);
+  if (document.contents !== null && !isMap(document.contents))
+    throw new InvalidTargetError(path, 'is not a YAML mapping');
+  for (const key of ['helm', 'kustomize']) {
+    const section = document.get(key);
+    if (section !== undefined && section !== null && !isMap(section))
+      throw new InvalidTargetError(path, `'${key}' is not a mapping`);
+  }
+  const parameters = document.getIn(['helm', 'parameters']);
+  const images = document.getIn(['kustomize', 'images']);
+  if (parameters !== undefined && parameters !== null && !isSeq(parameters))
+    throw new InvalidTargetError(path, 'helm.parameters is not a list');
+  if (images !== undefined && images !== null && !isSeq(images))
+    throw new InvalidTargetError(path, 'kustomize.images is not a list');
+  return document;
+}
+
+function helmParameters(write: VersionWrite): Array<[string, string]> {
+  const { helm, imageName } = write.image;
+  if ('imageSpec' in helm) return [[helm.imageSpec, `${imageName}:${write.version}`]];
+  return [
+    [helm.imageName, imageName],
+    [helm.imageTag, write.version],
+  ];
+}
+
+function setHelmParameter(document: Document, name: string, value: string): void {
+  let parameters = document.getIn(['helm', 'parameters']);
+  if (!isSeq(parameters)) {
+    parameters = new YAMLSeq();
+    document.setIn(['helm', 'parameters'], parameters);
+  }
+  const seq = parameters as YAMLSeq;
+  const existing = seq.items.find((item) => parameterName(item) === name);
+  if (isMap(existing)) {
+    existing.set('value', stringNode(document, value));
+    existing.set('forcestring', true);
+  } else {
+    const parameter = new YAMLMap();
+    parameter.set('name', stringNode(document, name));
+    parameter.set('value', stringNode(document, value));
+    parameter.set('forcestring', true);
+    seq.items.push(parameter);
+  }
+}
+
+function parameterName(item: unknown): string {
+  if (!isMap(item)) return '';
+  const name = item.get('name');
+  return typeof name === 'string' ? name : '';
+}
+
+function setKustomizeImage(document: Document, write: VersionWrite): void {
+  const { imageName } = write.image;
+  const key = write.image.kustomize!.imageName;
+  const entry = key === imageName ? `${imageName}:${write.version}` : `${key}=${imageName}:${write.version}`;
+  let images = document.getIn(['kustomize', 'images']);
+  if (!isSeq(images)) {
+    images = new YAMLSeq();
+    document.setIn(['kustomize', 'images'], images);
+  }
+  const seq = images as YAMLSeq;
+  const index = seq.items.findIndex(
+    (item) => isScalar(item) && typeof item.value === 'string' && kustomizeKey(item.value) === key,
+  );
+  if (index === -1) seq.items.push(stringNode(document, entry));
+  else seq.items[index] = stringNode(document, entry);
+}
+
+// The image a Kustomize images entry replaces: the part before '=', or the reference's name.
+function kustomizeKey(entry: string): string {
+  const equals = entry.indexOf('=');
+  return equals === -1 ? referenceName(entry) : entry.slice(0, equals);
+}
+
+function referenceName(reference: string): string {
+  const at = reference.indexOf('@');
+  const withoutDigest = at === -1 ? reference : reference.slice(0, at);
+  const colon = withoutDigest.lastIndexOf(':');
+  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+
+function versionOfReference(reference: string): string | undefined {
+  const name = referenceName(reference);
+  const rest = reference.slice(name.length);
+  if (rest.startsWith(':')) return rest.slice(1);
+  return rest.startsWith('@') ? rest.slice(1) : undefined;
+}
