@@ -1,0 +1,51 @@
+/**
+ * The Lambda behind the EventBridge rule on ECR pushes. Thin: wire once per cold start, hand the
+ * event to the use case, and fail the invocation only when a retry can help, so that Lambda's retries
+ * and the dead-letter queue do their job for transient failures and nothing else.
+ */
+
+import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
+import { PowertoolsJsonLogger } from '../lib/adapters/powertools-logger.ts';
+import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
+import { handleImagePush, type ImagePushDependencies } from '../lib/app/handle-image-push.ts';
+import type { PushOutcome } from '../lib/app/outcomes.ts';
+
+/** What an invocation answers when it succeeds. */
+export interface ImagePushResult {
+  readonly status: 'ignored' | 'handled';
+  readonly reason?: string;
+  readonly apps?: ReadonlyArray<{ readonly app: string; readonly outcome: string }>;
+}
+
+/** Thrown when some app failed in a way a retry may fix; the others are done and will be no-ops. */
+export class RetryableFailureError extends Error {
+  constructor(readonly failed: readonly string[]) {
+    super(`${failed.length} app(s) failed and may succeed on retry: ${failed.join('; ')}`);
+    this.name = 'RetryableFailureError';
+  }
+}
+
+export function createImagePushHandler(
+  deps: ImagePushDependencies,
+): (event: unknown) => Promise<ImagePushResult> {
+  return async (event) => toResult(await handleImagePush(deps, event));
+}
+
+export function toResult(outcome: PushOutcome): ImagePushResult {
+  if (outcome.kind === 'ignored') return { status: 'ignored', reason: outcome.reason };
+  const retry = outcome.apps.flatMap((app) =>
+    app.kind === 'failed' && app.retryable ? [`${app.app}: ${app.error}`] : [],
+  );
+  if (retry.length > 0) throw new RetryableFailureError(retry);
+  return { status: 'handled', apps: outcome.apps.map((app) => ({ app: app.app, outcome: app.kind })) };
+}
+
+let wired: ((event: unknown) => Promise<ImagePushResult>) | undefined;
+const logger = new PowertoolsJsonLogger();
+
+/** The Lambda entry point. */
+export async function handler(event: unknown, context?: { awsRequestId?: string }): Promise<ImagePushResult> {
+  if (context) logger.powertools.addContext(context as Parameters<typeof logger.powertools.addContext>[0]);
+  wired ??= createImagePushHandler(createImagePushDependencies(readRuntimeConfig(process.env), logger));
+  return wired(event);
+}

@@ -1,0 +1,50 @@
+/**
+ * Wires the image-push use case to AWS and GitHub: built once per cold start by the Lambda, and by the
+ * CLI's local mode with the same adapters pointed at the local peers.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ImagePushDependencies } from '../app/handle-image-push.ts';
+import type { Logger } from '../app/ports.ts';
+import { DynamoDbAppRegistry } from './dynamodb-app-registry.ts';
+import { EcrImageCatalog } from './ecr-image-catalog.ts';
+import { OctokitGitHubConnector } from './github-connector.ts';
+import type { RuntimeConfig } from './runtime-config.ts';
+import { SecretsManagerSecretStore } from './secrets-manager-secret-store.ts';
+
+export interface AwsClients {
+  readonly dynamodb: DynamoDBClient;
+  readonly secretsManager: SecretsManagerClient;
+  readonly ecrFor: (region: string) => ECRClient;
+}
+
+/** SDK clients with the SDK's defaults (credentials, region, endpoint variables). */
+export function defaultAwsClients(): AwsClients {
+  return {
+    dynamodb: new DynamoDBClient({}),
+    secretsManager: new SecretsManagerClient({}),
+    ecrFor: (region) => new ECRClient({ region }),
+  };
+}
+
+export function createImagePushDependencies(
+  config: RuntimeConfig,
+  logger: Logger,
+  clients: AwsClients = defaultAwsClients(),
+): ImagePushDependencies {
+  const secrets = new SecretsManagerSecretStore({ client: clients.secretsManager });
+  return {
+    registry: new DynamoDbAppRegistry({ tableName: config.tableName, client: clients.dynamodb }),
+    images: new EcrImageCatalog({ clientFor: clients.ecrFor }),
+    github: new OctokitGitHubConnector({
+      secrets,
+      ...(config.githubSecret ? { defaultSecret: config.githubSecret } : {}),
+      ...(config.githubApiUrl ? { defaultApiUrl: config.githubApiUrl } : {}),
+    }),
+    clock: { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+    random: Math.random,
+    logger,
+    concurrency: config.concurrency,
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The app registry in one DynamoDB table (`pk`, `sk`):
+ * - `app#<name>` / `app`: the registration document, paused flag, revision, the repositories it follows;
+ * - `watch#<account>/<region>/<repository>` / `app#<name>`: a copy for each followed repository, so that
+ *   one strongly consistent Query on the base table finds every app a push concerns, registration
+ *   included: no Scan, no second read, nothing that grows with the size of the registry.
+ * Writes are guarded by the revision (compare-and-swap); the copies follow the app item.
+ */
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import type { AppRegistry, StoredApp } from '../app/ports.ts';
+import { ConflictError } from '../domain/errors.ts';
+
+type Item = Record<string, AttributeValue>;
+
+export interface DynamoDbAppRegistryOptions {
+  readonly tableName: string;
+  readonly client?: DynamoDBClient;
+  /** ISO time for createdAt/updatedAt. */
+  readonly now?: () => string;
+}
+
+const APP_SK = 'app';
+const appKey = (name: string): Item => ({ pk: { S: `app#${name}` }, sk: { S: APP_SK } });
+const watchItemKey = (watch: string, name: string): Item => ({
+  pk: { S: `watch#${watch}` },
+  sk: { S: `app#${name}` },
+});
+
+export class DynamoDbAppRegistry implements AppRegistry {
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+  private readonly now: () => string;
+
+  constructor(options: DynamoDbAppRegistryOptions) {
+    this.client = options.client ?? new DynamoDBClient({});
+    this.table = options.tableName;
+    this.now = options.now ?? (() => new Date().toISOString());
+  }
+
+  async watchersOf(watchKey: string): Promise<StoredApp[]> {
+    const apps: StoredApp[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `watch#${watchKey}` } },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      apps.push(...(page.Items ?? []).map(toStoredApp));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return apps;
+  }
+
+  async get(name: string): Promise<StoredApp | undefined> {
+    const item = await this.getAppItem(name);
+    return item && toStoredApp(item);
+  }
+
+  async list(): Promise<StoredApp[]> {
+    const apps: StoredApp[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :app',
+          ExpressionAttributeValues: { ':app': { S: APP_SK } },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      apps.push(...(page.Items ?? []).map(toStoredApp));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return apps.sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  async put(name: string, document: unknown, watchKeys: readonly string[]): Promise<StoredApp> {
+    const existing = await this.getAppItem(name);
+    const now = this.now();
+    const item: Item = {
+      ...appKey(name),
+      name: { S: name },
+      registration: { S: JSON.stringify(document) },
+      paused: { BOOL: existing?.paused?.BOOL ?? false },
+      revision: { N: String(Number(existing?.revision?.N ?? 0) + 1) },
+      createdAt: existing?.createdAt ?? { S: now },
+      updatedAt: { S: now },
+      watches: { L: watchKeys.map((key) => ({ S: key })) },
+    };
+    await this.putAppItem(item, existing);
+    const stale = watchesOf(existing).filter((key) => !watchKeys.includes(key));
+    await this.writeCopies(item, stale);
+    return toStoredApp(item);
+  }
+
+  async remove(name: string): Promise<boolean> {
+    const existing = await this.getAppItem(name);
+    if (!existing) return false;
+    await this.batchWrite(
+      watchesOf(existing).map((key) => ({ DeleteRequest: { Key: watchItemKey(key, name) } })),
+    );
+    await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: appKey(name) }));
+    return true;
+  }
+
+  async setPaused(name: string, paused: boolean): Promise<StoredApp | undefined> {
+    const existing = await this.getAppItem(name);
+    if (!existing) return undefined;
+    if ((existing.paused?.BOOL ?? false) === paused) return toStoredApp(existing);
+    const item: Item = {
+      ...existing,
+      paused: { BOOL: paused },
+      revision: { N: String(Number(existing.revision?.N ?? 0) + 1) },
+      updatedAt: { S: this.now() },
+    };
+    await this.putAppItem(item, existing);
+    await this.writeCopies(item, []);
+    return toStoredApp(item);
+  }
+
+  // The app item is the truth; the per-repository copies follow it, and stale ones go.
+  private async writeCopies(item: Item, stale: readonly string[]): Promise<void> {
+    const name = item.name!.S!;
+    const copy: Item = {
+      name: item.name!,
+      registration: item.registration!,
+      paused: item.paused!,
+      revision: item.revision!,
+      updatedAt: item.updatedAt!,
+    };
+    await this.batchWrite([
+      ...watchesOf(item).map(
+        (key): WriteRequest => ({ PutRequest: { Item: { ...watchItemKey(key, name), ...copy } } }),
+      ),
+      ...stale.map((key): WriteRequest => ({ DeleteRequest: { Key: watchItemKey(key, name) } })),
+    ]);
+  }
+
+  private async getAppItem(name: string): Promise<Item | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: appKey(name), ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  // Compare-and-swap on the revision read: a concurrent writer makes this fail instead of being lost.
+  private async putAppItem(item: Item, existing: Item | undefined): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: existing ? 'revision = :revision' : 'attribute_not_exists(pk)',
+          ...(existing
+            ? { ExpressionAttributeValues: { ':revision': { N: existing.revision?.N ?? '0' } } }
+            : {}),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConflictError(`app ${item.name?.S} was changed at the same time; read it again and retry`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: WriteRequest[] = requests.slice(i, i + 25);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        if (attempt > 8)
+          throw new Error(`DynamoDB left ${pending.length} writes unprocessed after ${attempt} attempts`);
+        const result = await this.client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }),
+        );
+        pending = result.UnprocessedItems?.[this.table] ?? [];
+      }
+    }
+  }
+}
+
+function watchesOf(item: Item | undefined): string[] {
+  return (item?.watches?.L ?? []).flatMap((value) => (value.S === undefined ? [] : [value.S]));
+}
+
+function toStoredApp(item: Item): StoredApp {
+  return {
+    name: item.name?.S ?? '',
+    document: JSON.parse(item.registration?.S ?? 'null'),
+    paused: item.paused?.BOOL ?? false,
+    revision: Number(item.revision?.N ?? 0),
+    ...(item.updatedAt?.S ? { updatedAt: item.updatedAt.S } : {}),
+  };
+}

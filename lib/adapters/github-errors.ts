@@ -1,0 +1,47 @@
+/**
+ * GitHub's answers become domain errors: 409 and the "sha wasn't supplied" 422 are lost races
+ * (ConflictError); throttling, secondary rate limits, 5xx and network failures can be retried,
+ * honouring Retry-After; bad credentials and missing repositories cannot. Tokens never reach a message.
+ */
+import { ConflictError, UpstreamError } from '../domain/errors.ts';
+
+interface RequestErrorShape {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
+}
+
+export function toGitHubError(what: string, error: unknown): Error {
+  const e = (error ?? {}) as RequestErrorShape;
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  const full = e.message ?? String(error);
+  const message = full.replace(/\s+/g, ' ').trim().slice(0, 300);
+  const headers = e.response?.headers ?? {};
+  if (status === 409 || (status === 422 && /\bsha\b/i.test(full)))
+    return new ConflictError(`GitHub: ${what}: ${message}`, { cause: error });
+  const retryAfterMs = readRetryAfter(headers);
+  const rateLimited =
+    status === 429 ||
+    (status === 403 && (/rate limit/i.test(message) || headers['x-ratelimit-remaining'] === '0'));
+  if (status === undefined || status >= 500 || rateLimited) {
+    return new UpstreamError('GitHub', `${what}: ${message}`, true, status, retryAfterMs, { cause: error });
+  }
+  const hint =
+    status === 401
+      ? ' (check the token in the credentials secret)'
+      : status === 404
+        ? ' (is the repository, branch or path right, and can the token see it?)'
+        : '';
+  return new UpstreamError('GitHub', `${what}: HTTP ${status} ${message}${hint}`, false, status, undefined, {
+    cause: error,
+  });
+}
+
+function readRetryAfter(headers: Record<string, string | number | undefined>): number | undefined {
+  const retryAfter = Number(headers['retry-after']);
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000;
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset))
+    return Math.max(0, reset * 1000 - Date.now());
+  return undefined;
+}

@@ -1,0 +1,52 @@
+/**
+ * The configuration of the updater, read from the environment (the Lambda's, set by the stack; or a
+ * shell's, set by `local up`). AWS endpoints and credentials come through the SDK's own variables
+ * (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_ECR`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`).
+ */
+import { InvalidInputError } from '../domain/errors.ts';
+
+export interface RuntimeConfig {
+  /** The registry table. */
+  readonly tableName: string;
+  /** The GitHub credentials secret used when a registration names none. */
+  readonly githubSecret?: string;
+  /** The GitHub API URL when a registration names none (local mode's fake GitHub). */
+  readonly githubApiUrl?: string;
+  /** Apps processed at once per event. */
+  readonly concurrency: number;
+}
+
+export const ENV = {
+  table: 'ECR_IMAGE_UPDATER_TABLE',
+  githubSecret: 'ECR_IMAGE_UPDATER_GITHUB_SECRET',
+  githubApiUrl: 'ECR_IMAGE_UPDATER_GITHUB_API_URL',
+  concurrency: 'ECR_IMAGE_UPDATER_CONCURRENCY',
+} as const;
+
+export function readRuntimeConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  tableOverride?: string,
+): RuntimeConfig {
+  const tableName = tableOverride ?? env[ENV.table];
+  if (!tableName)
+    throw new InvalidInputError(
+      ENV.table,
+      'is not set',
+      `give --table or set ${ENV.table} to the registry table's name`,
+    );
+  const concurrency = Number(env[ENV.concurrency] ?? 8);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new InvalidInputError(
+      ENV.concurrency,
+      `'${env[ENV.concurrency]}' is not a whole number from 1 to 64`,
+    );
+  }
+  const githubSecret = env[ENV.githubSecret];
+  const githubApiUrl = env[ENV.githubApiUrl];
+  return {
+    tableName,
+    ...(githubSecret ? { githubSecret } : {}),
+    ...(githubApiUrl ? { githubApiUrl } : {}),
+    concurrency,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * What handling a push did: values, switched on exhaustively by the handler, the CLI and the history.
+ */
+import type { EcrPush } from '../domain/ecr-event.ts';
+import type { ImageChange } from '../domain/image-update.ts';
+
+/** What became of one image of an app. */
+export type ImageDecisionRecord =
+  | { readonly image: string; readonly kind: 'update'; readonly from?: string; readonly to: string }
+  | { readonly image: string; readonly kind: 'current'; readonly version: string }
+  | { readonly image: string; readonly kind: 'hold' | 'none'; readonly reason: string };
+
+export type AppOutcome =
+  | {
+      readonly app: string;
+      readonly kind: 'updated';
+      readonly commit: { readonly sha: string; readonly url?: string };
+      readonly changes: readonly ImageChange[];
+      readonly images: readonly ImageDecisionRecord[];
+      readonly attempts: number;
+    }
+  | { readonly app: string; readonly kind: 'unchanged'; readonly images: readonly ImageDecisionRecord[] }
+  | { readonly app: string; readonly kind: 'skipped'; readonly reason: string }
+  | { readonly app: string; readonly kind: 'failed'; readonly error: string; readonly retryable: boolean };
+
+export type PushOutcome =
+  | { readonly kind: 'ignored'; readonly eventId?: string; readonly reason: string }
+  | {
+      readonly kind: 'handled';
+      readonly push: EcrPush;
+      readonly apps: readonly AppOutcome[];
+      readonly tagsRead: number;
+    };
+
+/** One line per app, for logs and the local timeline. */
+export function summarizeApp(outcome: AppOutcome): string {
+  switch (outcome.kind) {
+    case 'updated':
+      return `${outcome.app}: committed ${outcome.commit.sha.slice(0, 7)} (${outcome.changes.map((c) => `${c.from ?? '(unset)'} -> ${c.to}`).join(', ')})`;
+    case 'unchanged':
+      return `${outcome.app}: no change (${outcome.images.map(describeDecision).join('; ')})`;
+    case 'skipped':
+      return `${outcome.app}: skipped (${outcome.reason})`;
+    case 'failed':
+      return `${outcome.app}: failed${outcome.retryable ? ', will be retried' : ''} (${outcome.error})`;
+  }
+}
+
+function describeDecision(decision: ImageDecisionRecord): string {
+  switch (decision.kind) {
+    case 'update':
+      return `${decision.image} -> ${decision.to}`;
+    case 'current':
+      return `${decision.image} already at ${decision.version}`;
+    case 'hold':
+    case 'none':
+      return `${decision.image}: ${decision.reason}`;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The ports of the use cases: narrow interfaces in domain terms. Adapters implement them for AWS,
+ * GitHub and Argo CD; tests and local mode plug in the same adapters against local peers.
+ */
+import type { TagCandidate } from '../domain/tag-candidate.ts';
+
+/** An app as the registry stores it: the registration document, validated again when read. */
+export interface StoredApp {
+  readonly name: string;
+  readonly document: unknown;
+  readonly paused: boolean;
+  /** Increases with every change; guards against lost updates. */
+  readonly revision: number;
+  readonly updatedAt?: string;
+}
+
+export interface AppRegistry {
+  /** Every app that follows a repository (`<account>/<region>/<repository>`), in one query. */
+  watchersOf(watchKey: string): Promise<StoredApp[]>;
+  get(name: string): Promise<StoredApp | undefined>;
+  list(): Promise<StoredApp[]>;
+  /** Stores a validated registration under its name; `watchKeys` are the repositories it follows. */
+  put(name: string, document: unknown, watchKeys: readonly string[]): Promise<StoredApp>;
+  /** Removes an app; false when there was none. */
+  remove(name: string): Promise<boolean>;
+  setPaused(name: string, paused: boolean): Promise<StoredApp | undefined>;
+}
+
+export interface RepositoryRef {
+  readonly accountId: string;
+  readonly region: string;
+  readonly repository: string;
+}
+
+/** What a policy needs to know of images beyond their tags. */
+export interface DetailNeeds {
+  readonly platforms: boolean;
+  readonly createdAt: boolean;
+}
+
+export interface ImageCatalog {
+  /** The repository's tagged images, every page, one candidate per tag (digest and push time). */
+  listTags(repository: RepositoryRef): Promise<TagCandidate[]>;
+  /** Adds platforms and/or build times to candidates, reading manifests only for what is needed. */
+  addDetails(
+    repository: RepositoryRef,
+    candidates: readonly TagCandidate[],
+    needs: DetailNeeds,
+  ): Promise<TagCandidate[]>;
+}
+
+export interface GitLocation {
+  readonly owner: string;
+  readonly name: string;
+  readonly branch: string;
+}
+
+export interface GitFile {
+  readonly text: string;
+  /** The blob sha, the compare-and-swap token for the next write. */
+  readonly sha: string;
+}
+
+/** One GitHub repository, reached with one app's credentials. */
+export interface GitRepository {
+  defaultBranch(owner: string, name: string): Promise<string>;
+  readFile(location: GitLocation, path: string): Promise<GitFile | undefined>;
+  /** Writes a file in one commit; throws ConflictError when `sha` is no longer the file's blob. */
+  writeFile(
+    location: GitLocation,
+    path: string,
+    change: { text: string; sha?: string; message: string },
+  ): Promise<{ commitSha: string; url?: string }>;
+}
+
+/** Secret values by id or ARN. Values are never logged. */
+export interface SecretStore {
+  get(secretId: string): Promise<string>;
+}
+
+/** Reaches GitHub with the credentials a registration names (or the stack's default). */
+export interface GitHubConnector {
+  connect(options: { apiUrl?: string; credentialsSecret?: string }): Promise<GitRepository>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}

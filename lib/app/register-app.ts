@@ -1,0 +1,75 @@
+/**
+ * Registering an app: validate every field (nothing is stored when one is wrong), then store it
+ * under its name with the repositories it follows.
+ */
+import { InvalidInputError } from '../domain/errors.ts';
+import { parseRegistration, type Registration, watchKeysOf } from '../domain/registration.ts';
+import type { AppRegistry, StoredApp } from './ports.ts';
+
+export interface Registered {
+  readonly registration: Registration;
+  readonly stored: StoredApp;
+  /** Things worth telling the operator, e.g. a constraint that has no effect on its strategy. */
+  readonly notes: readonly string[];
+}
+
+/** Validates every document first, then stores them: one bad document means none is stored. */
+export async function registerApps(
+  registry: AppRegistry,
+  documents: readonly unknown[],
+): Promise<Registered[]> {
+  const registrations = documents.map((document, index) => {
+    try {
+      return checkSupported(parseRegistration(document));
+    } catch (error) {
+      if (error instanceof InvalidInputError && documents.length > 1) {
+        throw new InvalidInputError(`document ${index + 1}: ${error.field}`, error.problem, error.fix);
+      }
+      throw error;
+    }
+  });
+  const names = registrations.map((r) => r.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate)
+    throw new InvalidInputError(
+      'name',
+      `'${duplicate}' is registered twice in the input`,
+      'give each app once',
+    );
+  const registered: Registered[] = [];
+  for (const registration of registrations) {
+    const stored = await registry.put(registration.name, registration.document, watchKeysOf(registration));
+    const notes = registration.images.flatMap((image, index) =>
+      image.policy.notes.map((note) => `images[${index}]: ${note}`),
+    );
+    registered.push({ registration, stored, notes });
+  }
+  return registered;
+}
+
+// Write-backs the pipeline cannot perform yet are refused at registration, not discovered at a push.
+function checkSupported(registration: Registration): Registration {
+  const writeBack = registration.writeBack;
+  if (writeBack.method === 'argocd') {
+    throw new InvalidInputError(
+      'writeBack.method',
+      'argocd write-back is not available yet',
+      'use method git with target argocd-source',
+    );
+  }
+  if (writeBack.target.kind !== 'argocd-source') {
+    throw new InvalidInputError(
+      'writeBack.git.target',
+      `${writeBack.target.kind} is not available yet`,
+      'use argocd-source',
+    );
+  }
+  if (writeBack.pullRequest || writeBack.writeBranch) {
+    throw new InvalidInputError(
+      writeBack.pullRequest ? 'writeBack.git.pullRequest' : 'writeBack.git.writeBranch',
+      'is not available yet',
+      'commit to the branch directly',
+    );
+  }
+  return registration;
+}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EcrImageCatalog } from '../../../lib/adapters/ecr-image-catalog.ts';
+import { UpstreamError } from '../../../lib/domain/errors.ts';
+import { FakeEcrServer } from '../../../lib/local/ecr/fake-ecr-server.ts';
+import { ecrClient } from '../../support/aws-clients.ts';
+
+let ecr: FakeEcrServer;
+let catalog: EcrImageCatalog;
+const repo = (repository: string) => ({ accountId: '123456789012', region: 'us-west-2', repository });
+
+beforeAll(async () => {
+  let clock = Date.UTC(2026, 10, 16);
+  ecr = await FakeEcrServer.start({
+    accountId: '123456789012',
+    region: 'us-west-2',
+    now: () => (clock += 1000),
+  });
+  catalog = new EcrImageCatalog({ clientFor: (region) => ecrClient(ecr.url, region) });
+});
+afterAll(() => ecr.close());
+
+describe('EcrImageCatalog', () => {
+  it('lists every tag with its digest and push time, one candidate per tag, across pages', async () => {
+    for (let i = 0; i < 1_205; i++) ecr.pushImage({ repository: 'many', tag: `1.0.${i}` });
+    ecr.clearCalls();
+    const tags = await catalog.listTags(repo('many'));
+    expect(tags).toHaveLength(1_205);
+    expect(new Set(tags.map((t) => t.tag)).size).toBe(1_205);
+    expect(tags[0]).toMatchObject({
+      tag: '1.0.0',
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      pushedAt: expect.any(Number),
+    });
+    expect(ecr.callCount('DescribeImages')).toBe(2);
+  });
+
+  it('gives each tag of a multi-tag image its own candidate, and skips untagged manifests', async () => {
+    const build = { platforms: ['linux/amd64', 'linux/arm64/v8'], created: Date.UTC(2026, 0, 1) };
+    const pushed = ecr.pushImage({ repository: 'multi', tag: 'v2.3.0', ...build });
+    ecr.pushImage({ repository: 'multi', tag: 'stable', ...build });
+    const tags = await catalog.listTags(repo('multi'));
+    expect(tags.map((t) => [t.tag, t.digest])).toEqual([
+      ['v2.3.0', pushed.digest],
+      ['stable', pushed.digest],
+    ]);
+  });
+
+  it('adds platforms from an index, and platform and build time from a single image config', async () => {
+    ecr.pushImage({ repository: 'details', tag: 'multi', platforms: ['linux/amd64', 'linux/arm/v7'] });
+    ecr.pushImage({
+      repository: 'details',
+      tag: 'single',
+      platforms: ['linux/arm64'],
+      created: Date.UTC(2026, 0, 2),
+    });
+    const tags = await catalog.listTags(repo('details'));
+    const detailed = await catalog.addDetails(repo('details'), tags, { platforms: true, createdAt: true });
+    expect(detailed.find((t) => t.tag === 'multi')?.platforms).toEqual(['linux/amd64', 'linux/arm/v7']);
+    expect(detailed.find((t) => t.tag === 'single')).toMatchObject({
+      platforms: ['linux/arm64'],
+      createdAt: Date.UTC(2026, 0, 2),
+    });
+  });
+
+  it('reads each manifest once for the life of the catalog', async () => {
+    ecr.pushImage({ repository: 'cached', tag: 'a', platforms: ['linux/amd64'] });
+    const tags = await catalog.listTags(repo('cached'));
+    ecr.clearCalls();
+    await catalog.addDetails(repo('cached'), tags, { platforms: true, createdAt: false });
+    await catalog.addDetails(repo('cached'), tags, { platforms: true, createdAt: false });
+    expect(ecr.callCount('BatchGetImage')).toBe(1);
+    expect(ecr.callCount('GetDownloadUrlForLayer')).toBe(1);
+  });
+
+  it('says a missing repository cannot be read, without retrying', async () => {
+    const error = await catalog.listTags(repo('gone')).catch((e) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({
+      retryable: false,
+      message: 'ECR: repository 123456789012/us-west-2/gone does not exist (or the role may not read it)',
+    });
+  });
+
+  it('survives a 5xx through the SDK retries, and marks a persistent one retryable', async () => {
+    ecr.pushImage({ repository: 'flaky', tag: '1.0.0' });
+    ecr.injectFault({ target: 'DescribeImages', kind: 'status', status: 503 });
+    expect(await catalog.listTags(repo('flaky'))).toHaveLength(1);
+    ecr.injectFault({ target: 'DescribeImages', kind: 'status', status: 500, times: 10 });
+    const error = await catalog.listTags(repo('flaky')).catch((e) => e);
+    ecr.clearFaults();
+    expect(error).toMatchObject({ retryable: true });
+  });
+});

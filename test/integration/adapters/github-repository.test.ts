@@ -1,0 +1,104 @@
+import { Octokit } from '@octokit/rest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OctokitGitRepository } from '../../../lib/adapters/github-repository.ts';
+import { ConflictError, InvalidTargetError, UpstreamError } from '../../../lib/domain/errors.ts';
+import { FakeGitHubServer } from '../../../lib/local/github/fake-github-server.ts';
+
+let github: FakeGitHubServer;
+let repo: OctokitGitRepository;
+let n = 0;
+let name: string;
+const at = () => ({ owner: 'acme', name, branch: 'main' });
+
+beforeAll(async () => {
+  github = await FakeGitHubServer.start({ tokens: ['t'] });
+  repo = new OctokitGitRepository(new Octokit({ auth: 't', baseUrl: github.url }));
+});
+afterAll(() => github.close());
+beforeEach(async () => {
+  name = `gitops-${n++}`;
+  await github.createRepository('acme', name, { files: { 'app/values.yaml': 'image:\n  tag: "1.0.0"\n' } });
+});
+
+describe('OctokitGitRepository', () => {
+  it('reads a file with its blob sha, and answers undefined for a file not there yet', async () => {
+    const file = await repo.readFile(at(), 'app/values.yaml');
+    expect(file).toEqual({ text: 'image:\n  tag: "1.0.0"\n', sha: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(await repo.readFile(at(), 'app/.argocd-source-app.yaml')).toBeUndefined();
+  });
+
+  it('writes a file as one commit on the branch, visible in the repository', async () => {
+    const created = await repo.writeFile(at(), 'app/.argocd-source-app.yaml', {
+      text: 'helm: {}\n',
+      message: 'build(app): first',
+    });
+    const file = await repo.readFile(at(), 'app/.argocd-source-app.yaml');
+    await repo.writeFile(at(), 'app/.argocd-source-app.yaml', {
+      text: 'helm: {x: 1}\n',
+      sha: file!.sha,
+      message: 'build(app): second',
+    });
+    const log = await github.log('acme', name, 'main');
+    expect(log.map((c) => c.message.trim())).toEqual([
+      'build(app): second',
+      'build(app): first',
+      expect.any(String),
+    ]);
+    expect(log[1]?.sha).toBe(created.commitSha);
+    expect(await github.readFile('acme', name, 'main', 'app/.argocd-source-app.yaml')).toBe('helm: {x: 1}\n');
+    expect(github.invalidCalls()).toEqual([]);
+  });
+
+  it('reports a lost race as a conflict: a stale sha (409) and a missing sha (422)', async () => {
+    const file = await repo.readFile(at(), 'app/values.yaml');
+    await github.commitFiles('acme', name, { files: { 'app/values.yaml': 'image:\n  tag: "9.9.9"\n' } });
+    await expect(
+      repo.writeFile(at(), 'app/values.yaml', { text: 'x', sha: file!.sha, message: 'm' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(repo.writeFile(at(), 'app/values.yaml', { text: 'x', message: 'm' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
+  it('finds the default branch once', async () => {
+    github.clearCalls();
+    expect(await repo.defaultBranch('acme', name)).toBe('main');
+    expect(await repo.defaultBranch('acme', name)).toBe('main');
+    expect(github.callCount('repos/get')).toBe(1);
+  });
+
+  it('refuses to treat a directory as a file', async () => {
+    await expect(repo.readFile(at(), 'app')).rejects.toBeInstanceOf(InvalidTargetError);
+  });
+
+  it('says a missing repository or branch cannot be written, without retrying', async () => {
+    const gone = await repo
+      .writeFile({ owner: 'acme', name: 'gone', branch: 'main' }, 'x', { text: 'x', message: 'm' })
+      .catch((e) => e);
+    expect(gone).toBeInstanceOf(UpstreamError);
+    expect(gone).toMatchObject({ retryable: false, status: 404 });
+    const branch = await repo
+      .writeFile({ ...at(), branch: 'nope' }, 'x', { text: 'x', message: 'm' })
+      .catch((e) => e);
+    expect(branch).toMatchObject({ retryable: false, status: 404 });
+  });
+
+  it('marks GitHub 5xx, 429 and resets retryable, with Retry-After', async () => {
+    github.injectFault({ operationId: 'repos/get-content', kind: 'status', status: 502 });
+    expect(await repo.readFile(at(), 'app/values.yaml').catch((e) => e)).toMatchObject({
+      retryable: true,
+      status: 502,
+    });
+    github.injectFault({
+      operationId: 'repos/create-or-update-file-contents',
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 3,
+    });
+    expect(await repo.writeFile(at(), 'new.yaml', { text: 'x', message: 'm' }).catch((e) => e)).toMatchObject(
+      { retryable: true, retryAfterMs: 3000 },
+    );
+    github.injectFault({ operationId: 'repos/get-content', kind: 'reset' });
+    expect(await repo.readFile(at(), 'app/values.yaml').catch((e) => e)).toMatchObject({ retryable: true });
+  });
+});

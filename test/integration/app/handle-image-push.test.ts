@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createImagePushDependencies } from '../../../lib/adapters/create-image-push-dependencies.ts';
+import { MemoryLogger } from '../../../lib/adapters/memory-logger.ts';
+import { handleImagePush } from '../../../lib/app/handle-image-push.ts';
+import { LOCAL_GITHUB_SECRET } from '../../../lib/local/local-stack.ts';
+import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
+import { countSdkCalls } from '../../support/count-sdk-calls.ts';
+import { LocalScenario } from '../../support/local-scenario.ts';
+
+let scenario: LocalScenario;
+beforeAll(async () => {
+  scenario = await LocalScenario.start();
+  await scenario.register(
+    ...['one', 'two', 'three'].map((name) => ({ ...structuredClone(flaskApp), name })),
+    { ...structuredClone(flaskApp), name: 'other-repo', images: [{ image: `${ECR_HOST}/worker:~1.0` }] },
+  );
+});
+afterAll(() => scenario.close());
+
+function instrumented() {
+  const clients = scenario.stack.clients();
+  const dynamodbCalls = countSdkCalls(clients.dynamodb);
+  const secretsCalls = countSdkCalls(clients.secretsManager);
+  const deps = createImagePushDependencies(
+    {
+      tableName: scenario.stack.tableName,
+      githubSecret: LOCAL_GITHUB_SECRET,
+      githubApiUrl: scenario.stack.github.url,
+      concurrency: 8,
+    },
+    new MemoryLogger(),
+    clients,
+  );
+  return { deps, dynamodbCalls, secretsCalls };
+}
+
+const event = (tag: string, repository = 'flask-app') => ({
+  version: '0',
+  id: `event-${tag}`,
+  'detail-type': 'ECR Image Action',
+  source: 'aws.ecr',
+  account: '123456789012',
+  time: '2026-11-16T01:54:34Z',
+  region: 'us-west-2',
+  resources: [],
+  detail: {
+    result: 'SUCCESS',
+    'repository-name': repository,
+    'image-digest': `sha256:${'a'.repeat(64)}`,
+    'action-type': 'PUSH',
+    'image-tag': tag,
+  },
+});
+
+describe('handleImagePush', () => {
+  it('costs one registry query and one tag read per event, shared by every app, and two GitHub calls per app', async () => {
+    scenario.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.0' });
+    const { deps, dynamodbCalls, secretsCalls } = instrumented();
+    scenario.stack.ecr.clearCalls();
+    scenario.stack.github.clearCalls();
+    const outcome = await handleImagePush(deps, event('1.0.0'));
+    expect(outcome.kind === 'handled' && outcome.apps.map((a) => [a.app, a.kind])).toEqual([
+      ['one', 'updated'],
+      ['three', 'updated'],
+      ['two', 'updated'],
+    ]);
+    expect(dynamodbCalls).toEqual(['QueryCommand']);
+    expect(scenario.stack.ecr.callCount()).toBe(1);
+    expect(scenario.stack.ecr.callCount('DescribeImages')).toBe(1);
+    expect(secretsCalls).toEqual(['GetSecretValueCommand']);
+    expect(scenario.stack.github.callCount('repos/get-content')).toBe(3);
+    expect(scenario.stack.github.callCount('repos/create-or-update-file-contents')).toBe(3);
+    expect(scenario.stack.github.callCount()).toBe(6);
+  });
+
+  it('reads nothing from GitHub when no tag qualifies', async () => {
+    scenario.stack.ecr.pushImage({ repository: 'worker', tag: '2.0.0' });
+    const { deps } = instrumented();
+    scenario.stack.github.clearCalls();
+    const outcome = await handleImagePush(deps, event('2.0.0', 'worker'));
+    expect(outcome.kind === 'handled' && outcome.apps).toEqual([
+      {
+        app: 'other-repo',
+        kind: 'unchanged',
+        images: [
+          { image: `${ECR_HOST}/worker`, kind: 'none', reason: "no version among 1 tag satisfies '~1.0'" },
+        ],
+      },
+    ]);
+    expect(scenario.stack.github.callCount()).toBe(0);
+  });
+
+  it('fails only the app whose stored registration no longer validates, without retrying it', async () => {
+    await scenario.stack
+      .registry()
+      .put(
+        'broken',
+        { ...structuredClone(flaskApp), name: 'broken', images: [{ image: `${ECR_HOST}/flask-app:~1.0 ~` }] },
+        ['123456789012/us-west-2/flask-app'],
+      );
+    scenario.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.1' });
+    const outcome = await handleImagePush(instrumented().deps, event('1.0.1'));
+    const apps = outcome.kind === 'handled' ? outcome.apps : [];
+    expect(apps.find((a) => a.app === 'broken')).toMatchObject({
+      kind: 'failed',
+      retryable: false,
+      error: expect.stringContaining('images[0].constraint'),
+    });
+    expect(apps.filter((a) => a.kind === 'updated')).toHaveLength(3);
+    await scenario.stack.registry().remove('broken');
+  });
+
+  it('ignores an event that is not a tagged push without reading anything', async () => {
+    const { deps, dynamodbCalls } = instrumented();
+    expect(
+      await handleImagePush(deps, {
+        ...event('x'),
+        detail: { ...event('x').detail, 'image-tag': undefined },
+      }),
+    ).toEqual({
+      kind: 'ignored',
+      id: 'event-x',
+      reason: 'untagged push (a platform manifest of an image index)',
+    });
+    expect(dynamodbCalls).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerApps } from '../../../lib/app/register-app.ts';
+import { InvalidInputError } from '../../../lib/domain/errors.ts';
+import { LocalStack } from '../../../lib/local/local-stack.ts';
+import { flaskApp } from '../../fixtures/registrations.ts';
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await LocalStack.start();
+});
+afterAll(() => stack.close());
+
+describe('registerApps', () => {
+  it('stores a valid app under the repositories it follows, with notes for the operator', async () => {
+    const [registered] = await registerApps(stack.registry(), [
+      {
+        ...structuredClone(flaskApp),
+        images: [{ image: flaskApp.images[0].image, strategy: 'alphabetical' }],
+      },
+    ]);
+    expect(registered?.stored).toMatchObject({ name: 'flask-app', revision: 1 });
+    expect(registered?.notes).toEqual([
+      "images[0]: the constraint '~1.0' has no effect on alphabetical (as in Argo CD Image Updater); narrow with allowTags",
+    ]);
+    expect(
+      (await stack.registry().watchersOf('123456789012/us-west-2/flask-app')).map((a) => a.name),
+    ).toEqual(['flask-app']);
+  });
+
+  it('validates every document before storing any, naming the document that is wrong', async () => {
+    const attempt = registerApps(stack.registry(), [
+      { ...structuredClone(flaskApp), name: 'first' },
+      { name: 'second' },
+    ]);
+    await expect(attempt).rejects.toThrow('document 2: images: is required');
+    expect(await stack.registry().get('first')).toBeUndefined();
+  });
+
+  it('refuses the same app twice in one input', async () => {
+    await expect(
+      registerApps(stack.registry(), [structuredClone(flaskApp), structuredClone(flaskApp)]),
+    ).rejects.toThrow("'flask-app' is registered twice");
+  });
+
+  it.each([
+    [{ method: 'argocd' }, 'writeBack.method'],
+    [{ method: 'git', git: { repo: 'a/b', path: 'x', target: 'helmvalues' } }, 'writeBack.git.target'],
+    [{ method: 'git', git: { repo: 'a/b', path: 'x', pullRequest: true } }, 'writeBack.git.pullRequest'],
+  ])('refuses, for now, a write-back the pipeline cannot perform yet: %j', async (writeBack, field) => {
+    const error = await registerApps(stack.registry(), [{ ...structuredClone(flaskApp), writeBack }]).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.field).toBe(field);
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeApp } from '../../../lib/app/outcomes.ts';
+
+describe('summarizeApp', () => {
+  it('reads as one line per outcome', () => {
+    expect(
+      summarizeApp({
+        app: 'a',
+        kind: 'updated',
+        commit: { sha: 'abcdef123456' },
+        changes: [{ imageName: 'r/x', from: '1.0.0', to: '1.0.2' }],
+        images: [],
+        attempts: 1,
+      }),
+    ).toBe('a: committed abcdef1 (1.0.0 -> 1.0.2)');
+    expect(
+      summarizeApp({
+        app: 'a',
+        kind: 'unchanged',
+        images: [
+          { image: 'x', kind: 'none', reason: "no version among 3 tags satisfies '~1.0'" },
+          { image: 'y', kind: 'current', version: '1.0.2' },
+        ],
+      }),
+    ).toBe("a: no change (x: no version among 3 tags satisfies '~1.0'; y already at 1.0.2)");
+    expect(summarizeApp({ app: 'a', kind: 'skipped', reason: 'paused' })).toBe('a: skipped (paused)');
+    expect(summarizeApp({ app: 'a', kind: 'failed', error: 'GitHub: 502', retryable: true })).toBe(
+      'a: failed, will be retried (GitHub: 502)',
+    );
+  });
+});
