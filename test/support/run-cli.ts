@@ -9,7 +9,11 @@ export interface CliResult {
 }
 
 /** Runs the CLI in this process with captured output (fast; the same code path as the binary). */
-export async function runCli(args: readonly string[], stdin = ''): Promise<CliResult> {
+export async function runCli(
+  args: readonly string[],
+  stdin = '',
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -20,7 +24,7 @@ export async function runCli(args: readonly string[], stdin = ''): Promise<CliRe
       stderr += text;
     },
     readStdin: async () => stdin,
-    env: {},
+    env,
   });
   return { code, stdout, stderr };
 }

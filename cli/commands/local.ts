@@ -1,0 +1,169 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { createImagePushDependencies } from '../../lib/adapters/create-image-push-dependencies.ts';
+import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
+import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
+import { handleImagePush } from '../../lib/app/handle-image-push.ts';
+import { summarizeApp } from '../../lib/app/outcomes.ts';
+import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { deliverPush } from '../../lib/local/deliver-push.ts';
+import { LocalStack } from '../../lib/local/local-stack.ts';
+import { describeDelivery } from '../../lib/local/tutorial/describe-delivery.ts';
+import { flaskAppChart, TUTORIAL_APP_PATH, TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
+import { awsClients } from '../aws-context.ts';
+import { type Command, parseFlags } from '../command.ts';
+import { type CliIo, EXIT } from '../io.ts';
+
+const HELP = `Usage: ecr-image-updater local <up|push> [options]
+
+Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
+
+  local up [--env-out <path>] [--keep] [--data-dir <dir>]
+      Starts DynamoDB (dynalite), ECR, Secrets Manager and a GitHub backed by real git repositories
+      (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart), prints the
+      environment that points the CLI at them as export lines, writes it to --env-out (a file to
+      source), and runs until Ctrl-C, which stops the peers and removes what they made (unless --keep).
+      (--env-file is accepted too where Node lets it through: Node 20 takes --env-file for itself.)
+
+  local push <repository>:<tag> [--platforms linux/amd64,linux/arm64] [--digest sha256:...] [--json]
+      Pushes an image to the local ECR over its API (several platforms push an image index; --digest
+      tags an image ECR already holds) and delivers the events ECR emits through the same handler the
+      Lambda runs, printing what each app did. Needs the environment of local up.
+
+Example, in two shells:
+  $ ecr-image-updater local up --env-out .local.env
+  $ source .local.env
+  $ ecr-image-updater apps register -f examples/flask-app.yaml
+  $ ecr-image-updater local push flask-app:1.0.2
+  $ git -C "$ECR_IMAGE_UPDATER_GITOPS_DIR/devopscube/argocd-image-updater.git" log --oneline
+`;
+
+export const localCommand: Command = {
+  name: 'local',
+  summary: 'run the peers locally (local up) and push images through the handler (local push)',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseFlags('local', args, {
+      'env-out': { type: 'string' },
+      'env-file': { type: 'string' },
+      keep: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      platforms: { type: 'string' },
+      digest: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const [action, target] = positionals;
+    if (values.help || action === undefined) {
+      io.stdout(HELP);
+      return values.help ? EXIT.ok : EXIT.invalid;
+    }
+    if (action === 'up')
+      return up(io, values['env-out'] ?? values['env-file'], values.keep ?? false, values['data-dir']);
+    if (action === 'push') return push(io, target, values.platforms, values.digest, values.json ?? false);
+    throw new InvalidInputError('usage', `unknown action '${action}'`, 'use local up or local push');
+  },
+};
+
+async function up(
+  io: CliIo,
+  envFile: string | undefined,
+  keep: boolean,
+  dataDir: string | undefined,
+): Promise<number> {
+  const stack = await LocalStack.start({ ...(dataDir ? { dataDir } : {}), keepData: keep });
+  const files = Object.entries(flaskAppChart(stack.registryHost)).map(([path, text]) => [
+    `${TUTORIAL_APP_PATH}/${path}`,
+    text,
+  ]);
+  if (!(await stack.github.hasRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name))) {
+    await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
+      defaultBranch: TUTORIAL_REPO.branch,
+      files: Object.fromEntries(files),
+    });
+  }
+  const exports = Object.entries(stack.env()).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+  if (envFile) await writeFile(envFile, `${exports.join('\n')}\n`);
+  io.stdout(
+    [
+      'Local peers are up (Ctrl-C stops them):',
+      `  DynamoDB         ${stack.dynamodb.endpoint}`,
+      `  ECR              ${stack.ecr.url}  (registry ${stack.registryHost})`,
+      `  Secrets Manager  ${stack.secrets.url}`,
+      `  GitHub           ${stack.github.url}  (repositories in ${stack.github.dataDir})`,
+      '',
+      envFile
+        ? `Environment written to ${envFile}; in another shell: source ${envFile}`
+        : 'Environment (paste into another shell):',
+      ...exports,
+      '',
+      'ready',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await stack.close();
+  if (envFile && !keep) await rm(envFile, { force: true });
+  io.stdout(
+    keep
+      ? `stopped; kept ${stack.github.dataDir}${envFile ? ` and ${envFile}` : ''}\n`
+      : 'stopped; removed what the peers made\n',
+  );
+  return EXIT.ok;
+}
+
+async function push(
+  io: CliIo,
+  target: string | undefined,
+  platforms: string | undefined,
+  digest: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const match = /^([a-z0-9][a-z0-9._/-]*):([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(target ?? '');
+  if (!match)
+    throw new InvalidInputError(
+      'usage',
+      `'${target ?? ''}' is not <repository>:<tag>`,
+      'e.g. ecr-image-updater local push flask-app:1.0.2',
+    );
+  if (digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(digest))
+    throw new InvalidInputError('--digest', `'${digest}' is not a sha256 digest`);
+  if (!io.env.AWS_ENDPOINT_URL_ECR || !io.env.ECR_IMAGE_UPDATER_LOCAL_ACCOUNT) {
+    throw new InvalidInputError(
+      'environment',
+      'no local peers are known',
+      'run ecr-image-updater local up --env-out .local.env, then source .local.env',
+    );
+  }
+  const logger = new MemoryLogger();
+  const clients = awsClients(io);
+  const deps = createImagePushDependencies(readRuntimeConfig(io.env), logger, clients);
+  const delivered = await deliverPush(clients.ecr, (event) => handleImagePush(deps, event), {
+    accountId: io.env.ECR_IMAGE_UPDATER_LOCAL_ACCOUNT,
+    region: io.env.AWS_REGION ?? 'us-west-2',
+    repository: match[1]!,
+    tag: match[2]!,
+    ...(platforms
+      ? {
+          platforms: platforms
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    ...(digest ? { digest } : {}),
+  });
+  io.stdout(
+    json ? `${JSON.stringify(delivered)}\n` : `${describeDelivery(delivered, summarizeApp).join('\n')}\n`,
+  );
+  const failed = delivered.deliveries.some(
+    (d) => d.outcome.kind === 'handled' && d.outcome.apps.some((a) => a.kind === 'failed'),
+  );
+  return failed ? EXIT.failure : EXIT.ok;
+}
+
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,67 @@
+/**
+ * The EventBridge events ECR emits for a push, in the order it may emit them: one per manifest, the
+ * per-platform children of an index untagged, the tagged manifest (or index) last. Local mode delivers
+ * them to the handler exactly as EventBridge would.
+ */
+import type { PushedImage } from './ecr/pushed-image.ts';
+
+export interface EcrEventBridgeEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': 'ECR Image Action';
+  readonly source: 'aws.ecr';
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: {
+    readonly result: 'SUCCESS';
+    readonly 'repository-name': string;
+    readonly 'image-digest': string;
+    readonly 'action-type': 'PUSH';
+    readonly 'artifact-media-type': string;
+    readonly 'manifest-media-type': string;
+    readonly 'image-tag'?: string;
+  };
+}
+
+export interface PushContext {
+  readonly accountId: string;
+  readonly region: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly time: Date;
+  /** A fresh event id (EventBridge uses UUIDs). */
+  readonly newId: () => string;
+}
+
+export function ecrPushEvents(pushed: PushedImage, context: PushContext): EcrEventBridgeEvent[] {
+  const event = (
+    digest: string,
+    manifestMediaType: string,
+    artifactMediaType: string,
+    tag?: string,
+  ): EcrEventBridgeEvent => ({
+    version: '0',
+    id: context.newId(),
+    'detail-type': 'ECR Image Action',
+    source: 'aws.ecr',
+    account: context.accountId,
+    time: context.time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: context.region,
+    resources: [],
+    detail: {
+      result: 'SUCCESS',
+      'repository-name': context.repository,
+      'image-digest': digest,
+      'action-type': 'PUSH',
+      'artifact-media-type': artifactMediaType,
+      'manifest-media-type': manifestMediaType,
+      ...(tag === undefined ? {} : { 'image-tag': tag }),
+    },
+  });
+  return [
+    ...pushed.children.map((child) => event(child.digest, child.manifestMediaType, child.artifactMediaType)),
+    event(pushed.digest, pushed.manifestMediaType, pushed.artifactMediaType, context.tag),
+  ];
+}

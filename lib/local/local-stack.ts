@@ -1,0 +1,130 @@
+/**
+ * Local mode's peers, started by our own code with no Docker and no accounts: a DynamoDB (dynalite)
+ * holding the registry table, ECR and Secrets Manager answering the AWS JSON protocol, and a GitHub
+ * backed by real git repositories. Free ports, clean shutdown, state to inspect; the same stack runs
+ * `npm start`, `ecr-image-updater local up` and the end-to-end tests.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type AwsClients, createImagePushDependencies } from '../adapters/create-image-push-dependencies.ts';
+import { DynamoDbAppRegistry } from '../adapters/dynamodb-app-registry.ts';
+import { ENV } from '../adapters/runtime-config.ts';
+import type { ImagePushDependencies } from '../app/handle-image-push.ts';
+import type { Logger } from '../app/ports.ts';
+import { ecrRegistryHost } from '../domain/image-spec.ts';
+import { createRegistryTable } from './create-registry-table.ts';
+import { startDynalite } from './dynalite-server.ts';
+import { FakeEcrServer } from './ecr/fake-ecr-server.ts';
+import { FakeSecretsManagerServer } from './fake-secrets-manager-server.ts';
+import { FakeGitHubServer } from './github/fake-github-server.ts';
+
+export interface LocalStackOptions {
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly tableName?: string;
+  /** Where the GitOps repositories are kept; a temporary folder by default. */
+  readonly dataDir?: string;
+  /** Keep the temporary GitOps repositories after close(). */
+  readonly keepData?: boolean;
+}
+
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_GITHUB_TOKEN = 'local-github-token';
+export const LOCAL_GITHUB_SECRET = 'ecr-image-updater/github';
+
+export class LocalStack {
+  private constructor(
+    readonly accountId: string,
+    readonly region: string,
+    readonly tableName: string,
+    readonly dynamodb: { readonly endpoint: string; close(): Promise<void> },
+    readonly ecr: FakeEcrServer,
+    readonly secrets: FakeSecretsManagerServer,
+    readonly github: FakeGitHubServer,
+  ) {}
+
+  static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
+    const accountId = options.accountId ?? '123456789012';
+    const region = options.region ?? 'us-west-2';
+    const tableName = options.tableName ?? 'ecr-image-updater';
+    const [dynamodb, ecr, secrets, github] = await Promise.all([
+      startDynalite(),
+      FakeEcrServer.start({ accountId, region }),
+      FakeSecretsManagerServer.start({ accountId, region }),
+      FakeGitHubServer.start({
+        tokens: [LOCAL_GITHUB_TOKEN],
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.keepData ? { keepData: true } : {}),
+      }),
+    ]);
+    const stack = new LocalStack(accountId, region, tableName, dynamodb, ecr, secrets, github);
+    await createRegistryTable(stack.clients().dynamodb, tableName);
+    secrets.putSecret(LOCAL_GITHUB_SECRET, JSON.stringify({ token: LOCAL_GITHUB_TOKEN }));
+    return stack;
+  }
+
+  /** The ECR registry host of the local account, e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com. */
+  get registryHost(): string {
+    return ecrRegistryHost({ accountId: this.accountId, region: this.region });
+  }
+
+  /** Real SDK clients pointed at the peers. */
+  clients(): AwsClients & { readonly ecr: ECRClient } {
+    const ecr = (region: string) =>
+      new ECRClient({ endpoint: this.ecr.url, region, credentials: CREDENTIALS });
+    return {
+      dynamodb: new DynamoDBClient({
+        endpoint: this.dynamodb.endpoint,
+        region: this.region,
+        credentials: CREDENTIALS,
+      }),
+      secretsManager: new SecretsManagerClient({
+        endpoint: this.secrets.url,
+        region: this.region,
+        credentials: CREDENTIALS,
+      }),
+      ecrFor: ecr,
+      ecr: ecr(this.region),
+    };
+  }
+
+  registry(): DynamoDbAppRegistry {
+    return new DynamoDbAppRegistry({ tableName: this.tableName, client: this.clients().dynamodb });
+  }
+
+  /** The use case's dependencies, wired exactly as the Lambda wires them, but to the peers. */
+  dependencies(logger: Logger): ImagePushDependencies {
+    return createImagePushDependencies(
+      {
+        tableName: this.tableName,
+        githubSecret: LOCAL_GITHUB_SECRET,
+        githubApiUrl: this.github.url,
+        concurrency: 8,
+      },
+      logger,
+      this.clients(),
+    );
+  }
+
+  /** The environment that points the CLI (and the SDK) at the peers, for `export` or an env file. */
+  env(): Record<string, string> {
+    return {
+      AWS_REGION: this.region,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.endpoint,
+      AWS_ENDPOINT_URL_ECR: this.ecr.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secrets.url,
+      [ENV.table]: this.tableName,
+      [ENV.githubSecret]: LOCAL_GITHUB_SECRET,
+      [ENV.githubApiUrl]: this.github.url,
+      ECR_IMAGE_UPDATER_LOCAL_ACCOUNT: this.accountId,
+      ECR_IMAGE_UPDATER_GITOPS_DIR: this.github.dataDir,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.dynamodb.close(), this.ecr.close(), this.secrets.close(), this.github.close()]);
+  }
+}

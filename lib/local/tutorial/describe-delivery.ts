@@ -1,0 +1,16 @@
+/** Readable lines for what one push did: each event ECR emitted and what became of it. */
+import type { AppOutcome } from '../../app/outcomes.ts';
+import type { DeliveredPush } from '../deliver-push.ts';
+
+export function describeDelivery(
+  delivered: DeliveredPush,
+  summarize: (outcome: AppOutcome) => string,
+): string[] {
+  return delivered.deliveries.flatMap(({ event, outcome }) => {
+    const detail = event.detail;
+    const head = `event ${event['detail-type']} ${detail['action-type']} ${detail.result} ${detail['repository-name']}${detail['image-tag'] ? `:${detail['image-tag']}` : ' (untagged)'} ${detail['image-digest'].slice(0, 19)}...`;
+    if (outcome.kind === 'ignored') return [head, `  ignored: ${outcome.reason}`];
+    if (outcome.apps.length === 0) return [head, '  no app follows this repository'];
+    return [head, ...outcome.apps.map((app) => `  ${summarize(app)}`)];
+  });
+}

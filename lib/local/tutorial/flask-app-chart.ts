@@ -1,0 +1,94 @@
+/**
+ * The GitOps repository of the seed tutorial (devopscube/argocd-image-updater): the `flask-app` Helm
+ * chart, with the seed's values (`image.repository`/`image.tag`, a NodePort service on 30050), pointed
+ * at the local ECR's account.
+ */
+
+export const TUTORIAL_REPO = { owner: 'devopscube', name: 'argocd-image-updater', branch: 'main' } as const;
+export const TUTORIAL_APP_PATH = 'flask-app';
+
+/** The chart's files, relative to its path. */
+export function flaskAppChart(registry: string): Record<string, string> {
+  return {
+    'Chart.yaml': [
+      'apiVersion: v2',
+      'name: flask-app',
+      'description: The Flask app of the seed tutorial',
+      'type: application',
+      'version: 0.1.0',
+      'appVersion: "1.0.0"',
+      '',
+    ].join('\n'),
+    'values.yaml': [
+      'replicaCount: 1',
+      '',
+      'image:',
+      `  repository: ${registry}/flask-app`,
+      '  tag: "1.0.0"',
+      '  pullPolicy: IfNotPresent',
+      '',
+      'service:',
+      '  type: NodePort',
+      '  port: 80',
+      '  targetPort: 5000',
+      '  nodePort: 30050',
+      '',
+    ].join('\n'),
+    'templates/deployment.yaml': [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ .Release.Name }}',
+      '  labels:',
+      '    app: {{ .Release.Name }}',
+      'spec:',
+      '  replicas: {{ .Values.replicaCount }}',
+      '  selector:',
+      '    matchLabels:',
+      '      app: {{ .Release.Name }}',
+      '  template:',
+      '    metadata:',
+      '      labels:',
+      '        app: {{ .Release.Name }}',
+      '    spec:',
+      '      containers:',
+      '        - name: flask-app',
+      '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"',
+      '          imagePullPolicy: {{ .Values.image.pullPolicy }}',
+      '          ports:',
+      '            - containerPort: {{ .Values.service.targetPort }}',
+      '',
+    ].join('\n'),
+    'templates/service.yaml': [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata:',
+      '  name: {{ .Release.Name }}',
+      'spec:',
+      '  type: {{ .Values.service.type }}',
+      '  selector:',
+      '    app: {{ .Release.Name }}',
+      '  ports:',
+      '    - port: {{ .Values.service.port }}',
+      '      targetPort: {{ .Values.service.targetPort }}',
+      '      nodePort: {{ .Values.service.nodePort }}',
+      '',
+    ].join('\n'),
+  };
+}
+
+/** The seed app's registration: `flask-app:~1.0`, written back to git as `.argocd-source-flask-app.yaml`. */
+export function flaskAppRegistration(registry: string) {
+  return {
+    name: 'flask-app',
+    images: [{ image: `${registry}/flask-app:~1.0` }],
+    writeBack: {
+      method: 'git',
+      git: {
+        repo: `${TUTORIAL_REPO.owner}/${TUTORIAL_REPO.name}`,
+        branch: TUTORIAL_REPO.branch,
+        path: TUTORIAL_APP_PATH,
+      },
+    },
+  };
+}

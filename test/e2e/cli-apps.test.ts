@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { LocalStack } from '../../lib/local/local-stack.ts';
+import { type Doc, flaskApp, fullExample, invalidRegistrations } from '../fixtures/registrations.ts';
+import { runCli } from '../support/run-cli.ts';
+
+let stack: LocalStack;
+let env: Record<string, string>;
+const dir = mkdtempSync(join(tmpdir(), 'apps-'));
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const apps = (...args: string[]) => runCli(['apps', ...args], '', env);
+
+beforeAll(async () => {
+  stack = await LocalStack.start();
+  env = stack.env();
+});
+afterAll(async () => {
+  await stack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ecr-image-updater apps', () => {
+  it('registers an app from YAML, lists it, shows it, pauses, resumes and removes it', async () => {
+    const registered = await apps('register', '-f', file('flask.yaml', stringify(flaskApp)));
+    expect(registered).toMatchObject({ code: 0, stderr: '' });
+    expect(registered.stdout).toBe(
+      'registered flask-app (revision 1): follows 123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app (semver ~1.0); writes devopscube/argocd-image-updater@main:flask-app/.argocd-source-flask-app.yaml\n',
+    );
+    expect((await apps('list')).stdout).toBe(
+      'NAME       STATUS  REPOSITORIES  WRITES TO\nflask-app  active  flask-app     devopscube/argocd-image-updater@main:flask-app/.argocd-source-flask-app.yaml\n',
+    );
+    expect((await apps('show', 'flask-app')).stdout).toMatch(
+      /^# flask-app: active, revision 1, updated .*\nname: flask-app\nimages:\n- image: /,
+    );
+    expect((await apps('pause', 'flask-app')).stdout).toBe(
+      'flask-app is paused: pushes leave it where it is until apps resume\n',
+    );
+    expect((await apps('list')).stdout).toContain('flask-app  paused');
+    expect((await apps('resume', 'flask-app', '--json')).stdout).toBe(
+      '{"name":"flask-app","paused":false,"revision":3}\n',
+    );
+    expect(await apps('remove', 'flask-app')).toMatchObject({ code: 0, stdout: 'removed flask-app\n' });
+    expect((await apps('list')).stdout).toBe(
+      'no apps are registered; add one with ecr-image-updater apps register -f <file>\n',
+    );
+  });
+
+  it('registers JSON from standard input and several YAML documents at once, printing notes', async () => {
+    const json = await runCli(
+      ['apps', 'register', '-f', '-', '--json'],
+      JSON.stringify({ ...flaskApp, name: 'from-stdin' }),
+      env,
+    );
+    expect(JSON.parse(json.stdout)).toEqual([{ name: 'from-stdin', revision: 1, paused: false, notes: [] }]);
+    const two = `${stringify({ ...flaskApp, name: 'one' })}---\n${stringify({ ...flaskApp, name: 'two', images: [{ image: flaskApp.images[0].image, strategy: 'latest' }] })}`;
+    const result = await apps('register', '-f', file('two.yaml', two));
+    expect(result.stdout).toContain('registered one (revision 1)');
+    expect(result.stdout).toContain(
+      "  note: images[0]: the constraint '~1.0' has no effect on newest-build (as in Argo CD Image Updater); narrow with allowTags\n",
+    );
+  });
+
+  it.each(invalidRegistrations)(
+    'exits 2 on %s, naming the field, and stores nothing',
+    async (_what, mutate, field) => {
+      const document = structuredClone({ ...fullExample, name: 'invalid-app' }) as Doc;
+      mutate(document);
+      const result = await apps('register', '-f', file('invalid.yaml', stringify(document)));
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(`ecr-image-updater apps: ${field}: `);
+      expect((await apps('show', 'invalid-app')).code).toBe(1);
+    },
+  );
+
+  it('stores nothing when one document of several is invalid', async () => {
+    const result = await apps(
+      'register',
+      '-f',
+      file('mixed.yaml', `${stringify({ ...flaskApp, name: 'good-one' })}---\nname: bad-one\n`),
+    );
+    expect(result).toMatchObject({ code: 2 });
+    expect(result.stderr).toContain('document 2: images: is required');
+    expect((await apps('show', 'good-one')).code).toBe(1);
+  });
+
+  it.each([
+    [['register', '-f', '/nonexistent.yaml'], 2, "--file: cannot read '/nonexistent.yaml' (ENOENT)"],
+    [['register', '-f', 'PLACEHOLDER'], 2, 'is not valid YAML or JSON'],
+    [['register'], 2, '--file: is required'],
+    [['show'], 2, 'apps show needs an app name'],
+    [['show', 'nobody'], 1, "no app named 'nobody' is registered"],
+    [['pause', 'nobody'], 1, "no app named 'nobody' is registered"],
+    [['frobnicate'], 2, "unknown action 'frobnicate'"],
+  ])('answers %j with exit %i', async (args, code, message) => {
+    const resolved = args.map((a) => (a === 'PLACEHOLDER' ? file('bad.yaml', 'name: [unclosed') : a));
+    const result = await apps(...resolved);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('says how to name the table when it is not set', async () => {
+    const result = await runCli(['apps', 'list'], '', {});
+    expect(result).toMatchObject({ code: 2 });
+    expect(result.stderr).toContain('ECR_IMAGE_UPDATER_TABLE: is not set; give --table');
+  });
+
+  it('takes --table and --endpoint instead of the environment', async () => {
+    const result = await runCli(
+      [
+        'apps',
+        'list',
+        '--table',
+        stack.tableName,
+        '--endpoint',
+        stack.dynamodb.endpoint,
+        '--region',
+        'us-west-2',
+      ],
+      '',
+      {
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'y',
+      },
+    );
+    expect(result.code).toBe(0);
+  });
+});

@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createImagePushHandler, RetryableFailureError } from '../../functions/image-push.ts';
+import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
+import { LocalScenario } from '../support/local-scenario.ts';
+
+const SOURCE = 'flask-app/.argocd-source-flask-app.yaml';
+const sample = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/ecr-events/${name}`, import.meta.url), 'utf8'));
+
+let scenario: LocalScenario;
+beforeAll(async () => {
+  scenario = await LocalScenario.start();
+});
+afterAll(() => scenario.close());
+
+describe('an ECR push, end to end on the local peers', () => {
+  it('runs the seed tutorial: 1.0.0 and 1.0.2 are committed, 2.0.0 is outside ~1.0, children are ignored', async () => {
+    await scenario.register(structuredClone(flaskApp));
+
+    const first = await scenario.push('flask-app', '1.0.0');
+    expect(first.deliveries.map((d) => d.outcome.kind)).toEqual(['handled']);
+    const firstOutcome = first.deliveries[0]!.outcome;
+    expect(firstOutcome.kind === 'handled' && firstOutcome.apps[0]).toMatchObject({
+      kind: 'updated',
+      changes: [{ to: '1.0.0' }],
+    });
+    expect(parse((await scenario.file(SOURCE))!)).toEqual({
+      helm: {
+        parameters: [
+          { name: 'image.name', value: `${ECR_HOST}/flask-app`, forcestring: true },
+          { name: 'image.tag', value: '1.0.0', forcestring: true },
+        ],
+      },
+    });
+
+    await scenario.push('flask-app', '1.0.2');
+    expect(await scenario.renderedImages()).toEqual([`${ECR_HOST}/flask-app:1.0.2`]);
+
+    const outside = await scenario.push('flask-app', '2.0.0', { platforms: ['linux/amd64', 'linux/arm64'] });
+    expect(outside.deliveries.map((d) => d.outcome.kind)).toEqual(['ignored', 'ignored', 'handled']);
+    expect(outside.deliveries[0]!.outcome).toMatchObject({
+      reason: 'untagged push (a platform manifest of an image index)',
+    });
+    const last = outside.deliveries[2]!.outcome;
+    expect(last.kind === 'handled' && last.apps[0]).toEqual({
+      app: 'flask-app',
+      kind: 'unchanged',
+      images: [{ image: `${ECR_HOST}/flask-app`, kind: 'current', version: '1.0.2' }],
+    });
+
+    const log = await scenario.log();
+    expect(log.map((c) => c.message.split('\n')[0])).toEqual([
+      'build(flask-app): update flask-app to 1.0.2',
+      'build(flask-app): update flask-app to 1.0.0',
+      expect.any(String),
+    ]);
+    expect(log[0]?.message).toContain(`- ${ECR_HOST}/flask-app: 1.0.0 -> 1.0.2`);
+    expect(log[0]?.message).toMatch(new RegExp(`Image-Digest: ${ECR_HOST}/flask-app@sha256:[0-9a-f]{64}`));
+    expect(scenario.stack.github.invalidCalls()).toEqual([]);
+  });
+
+  it.each([
+    ['push-untagged-child.json', 'untagged push (a platform manifest of an image index)'],
+    ['push-failed.json', "push result 'FAILURE'"],
+    ['delete.json', "action 'DELETE' is not a push"],
+    ['scan-complete.json', "detail-type 'ECR Image Scan' is not an image action"],
+  ])('ignores %s through the Lambda handler, with the reason', async (file, reason) => {
+    const handler = createImagePushHandler(scenario.deps());
+    expect(await handler(sample(file))).toEqual({ status: 'ignored', reason });
+  });
+
+  it('answers a push no app follows without touching ECR or GitHub', async () => {
+    scenario.stack.ecr.clearCalls();
+    scenario.stack.github.clearCalls();
+    const handler = createImagePushHandler(scenario.deps());
+    expect(await handler(sample('push-index-tagged.json'))).toEqual({ status: 'handled', apps: [] });
+    expect(scenario.stack.ecr.callCount()).toBe(0);
+    expect(scenario.stack.github.callCount()).toBe(0);
+  });
+});
+
+describe('failures and races', () => {
+  let local: LocalScenario;
+  beforeAll(async () => {
+    local = await LocalScenario.start();
+    await local.stack.github.createRepository('acme', 'other-gitops', { files: { 'web/README.md': 'x' } });
+  });
+  afterAll(() => local.close());
+
+  it('resolves a GitHub 409 race by reading again, keeping what the other writer wrote', async () => {
+    await local.register({ ...structuredClone(flaskApp), name: 'racer' });
+    await local.push('flask-app', '1.0.0');
+    let raced = false;
+    local.stack.github.beforeWrite = async () => {
+      if (raced) return;
+      raced = true;
+      const text = await local.file('flask-app/.argocd-source-racer.yaml');
+      await local.stack.github.commitFiles('devopscube', 'argocd-image-updater', {
+        files: { 'flask-app/.argocd-source-racer.yaml': `${text}# a teammate's note\n` },
+        message: 'a teammate edits the file',
+      });
+    };
+    const delivered = await local.push('flask-app', '1.0.1');
+    local.stack.github.beforeWrite = undefined;
+    const outcome = delivered.deliveries[0]!.outcome;
+    expect(outcome.kind === 'handled' && outcome.apps[0]).toMatchObject({ kind: 'updated', attempts: 2 });
+    const text = (await local.file('flask-app/.argocd-source-racer.yaml'))!;
+    expect(text).toContain("# a teammate's note");
+    expect(parse(text).helm.parameters[1]).toEqual({ name: 'image.tag', value: '1.0.1', forcestring: true });
+    expect(local.stack.github.callCount('repos/create-or-update-file-contents')).toBeGreaterThanOrEqual(3);
+    await local.stack.registry().remove('racer');
+  });
+
+  it('lets one app whose repository is gone fail without stopping another app in the same event', async () => {
+    await local.register(
+      { ...structuredClone(flaskApp), name: 'healthy' },
+      {
+        ...structuredClone(flaskApp),
+        name: 'orphan',
+        writeBack: { method: 'git', git: { repo: 'acme/deleted-repo', path: 'x' } },
+      },
+    );
+    const handler = createImagePushHandler(local.deps());
+    await local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.7' });
+    const result = await handler({
+      ...sample('push-tagged.json'),
+      detail: { ...sample('push-tagged.json').detail, 'image-tag': '1.0.7' },
+    });
+    expect(result).toEqual({
+      status: 'handled',
+      apps: [
+        { app: 'healthy', outcome: 'updated' },
+        { app: 'orphan', outcome: 'failed' },
+      ],
+    });
+    expect(
+      local.logger
+        .lines()
+        .some((line) => line.includes('"app":"orphan"') && line.includes('"retryable":false')),
+    ).toBe(true);
+    await local.stack.registry().remove('orphan');
+  });
+
+  it('fails the invocation when a retry can help, and the retry finishes the job', async () => {
+    const handler = createImagePushHandler(local.deps());
+    local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.8' });
+    local.stack.github.injectFault({
+      operationId: 'repos/create-or-update-file-contents',
+      kind: 'status',
+      status: 502,
+    });
+    const event = {
+      ...sample('push-tagged.json'),
+      detail: { ...sample('push-tagged.json').detail, 'image-tag': '1.0.8' },
+    };
+    await expect(handler(event)).rejects.toBeInstanceOf(RetryableFailureError);
+    expect(await handler(event)).toEqual({
+      status: 'handled',
+      apps: [{ app: 'healthy', outcome: 'updated' }],
+    });
+    expect(await handler(event)).toEqual({
+      status: 'handled',
+      apps: [{ app: 'healthy', outcome: 'unchanged' }],
+    });
+  });
+
+  it('holds a paused app where it is until it is resumed', async () => {
+    await local.stack.registry().setPaused('healthy', true);
+    const paused = await local.push('flask-app', '1.0.9');
+    expect(paused.deliveries[0]!.outcome).toMatchObject({ apps: [{ app: 'healthy', kind: 'skipped' }] });
+    expect(parse((await local.file('flask-app/.argocd-source-healthy.yaml'))!).helm.parameters[1].value).toBe(
+      '1.0.8',
+    );
+    await local.stack.registry().setPaused('healthy', false);
+    const resumed = await local.push('flask-app', '1.0.10');
+    expect(resumed.deliveries[0]!.outcome).toMatchObject({
+      apps: [{ app: 'healthy', kind: 'updated', changes: [{ from: '1.0.8', to: '1.0.10' }] }],
+    });
+  });
+
+  it('keeps a manual pin above the constraint (noDowngrade)', async () => {
+    await local.stack.github.commitFiles('devopscube', 'argocd-image-updater', {
+      files: {
+        'flask-app/.argocd-source-healthy.yaml':
+          'helm:\n  parameters:\n  - name: image.tag\n    value: 1.1.0\n    forcestring: true\n',
+      },
+      message: 'pin 1.1.0 by hand',
+    });
+    const delivered = await local.push('flask-app', '1.0.11');
+    expect(delivered.deliveries[0]!.outcome).toMatchObject({
+      apps: [{ kind: 'unchanged', images: [{ kind: 'hold' }] }],
+    });
+  });
+
+  it('never writes the GitHub token into a log line', async () => {
+    expect(local.logger.lines().join('\n')).not.toContain('local-github-token');
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * A local stack with the seed tutorial's GitOps repository, for end-to-end tests: register apps, push
+ * images, read what landed in git and render it with the real helm.
+ */
+
+import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
+import { handleImagePush } from '../../lib/app/handle-image-push.ts';
+import { registerApps } from '../../lib/app/register-app.ts';
+import { deliverPush, type PushRequest } from '../../lib/local/deliver-push.ts';
+import { LocalStack } from '../../lib/local/local-stack.ts';
+import { deploymentImages, renderArgoCdApp } from '../../lib/local/render/render-argocd-app.ts';
+import { flaskAppChart, TUTORIAL_APP_PATH, TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
+
+export class LocalScenario {
+  readonly logger = new MemoryLogger();
+
+  private constructor(readonly stack: LocalStack) {}
+
+  static async start(): Promise<LocalScenario> {
+    const stack = await LocalStack.start();
+    const chart = flaskAppChart(stack.registryHost);
+    const files = Object.fromEntries(
+      Object.entries(chart).map(([path, text]) => [`${TUTORIAL_APP_PATH}/${path}`, text]),
+    );
+    await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
+      files,
+      defaultBranch: TUTORIAL_REPO.branch,
+    });
+    return new LocalScenario(stack);
+  }
+
+  deps() {
+    return this.stack.dependencies(this.logger);
+  }
+
+  register(...documents: unknown[]) {
+    return registerApps(this.stack.registry(), documents);
+  }
+
+  handle = (event: unknown) => handleImagePush(this.deps(), event);
+
+  push(repository: string, tag: string, options: Partial<PushRequest> = {}) {
+    return deliverPush(this.stack.clients().ecr, this.handle, {
+      accountId: this.stack.accountId,
+      region: this.stack.region,
+      repository,
+      tag,
+      ...options,
+    });
+  }
+
+  /** A file of the tutorial repository on its branch. */
+  file(path: string, repo: { owner: string; name: string } = TUTORIAL_REPO) {
+    return this.stack.github.readFile(repo.owner, repo.name, TUTORIAL_REPO.branch, path);
+  }
+
+  log(repo: { owner: string; name: string } = TUTORIAL_REPO) {
+    return this.stack.github.log(repo.owner, repo.name, TUTORIAL_REPO.branch);
+  }
+
+  /** The Deployment images Argo CD would render from the chart and its .argocd-source file. */
+  async renderedImages(app = 'flask-app'): Promise<string[]> {
+    const argoCdSource = await this.file(`${TUTORIAL_APP_PATH}/.argocd-source-${app}.yaml`);
+    const manifests = await renderArgoCdApp({
+      files: flaskAppChart(this.stack.registryHost),
+      releaseName: app,
+      ...(argoCdSource ? { argoCdSource } : {}),
+    });
+    return deploymentImages(manifests);
+  }
+
+  close() {
+    return this.stack.close();
+  }
+}
