@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import type { StoredApp } from '../../lib/app/ports.ts';
 import { registerApps } from '../../lib/app/register-app.ts';
@@ -7,6 +6,7 @@ import { InvalidInputError } from '../../lib/domain/errors.ts';
 import { AWS_FLAGS, AWS_HELP, openRegistry } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
+import { readInput } from '../read-input.ts';
 import { formatAppList, formatAppShow } from './apps-output.ts';
 
 const HELP = `Usage: ecr-image-updater apps <register|list|show|remove|pause|resume> [options]
@@ -77,10 +77,13 @@ export const appsCommand: Command = {
             'is required',
             'give the registration file: apps register -f flask-app.yaml',
           );
-        const documents = parseDocuments(
-          values.file === '-' ? await io.readStdin() : await readText(values.file),
+        const text = await readInput(
           values.file,
+          '--file',
+          io.readStdin,
+          'give a readable YAML or JSON file',
         );
+        const documents = parseDocuments(text, values.file);
         const registered = await registerApps(registry(), documents);
         print(
           registered
@@ -141,19 +144,6 @@ function notFound(io: { stderr: (text: string) => void }, name: string): number 
 
 function pick(app: StoredApp) {
   return { name: app.name, paused: app.paused, revision: app.revision };
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    throw new InvalidInputError(
-      '--file',
-      `cannot read '${path}' (${code})`,
-      'give a readable YAML or JSON file',
-    );
-  }
 }
 
 /** YAML (one or more documents) or JSON; empty documents are skipped. */

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
 import { parseImageSpec } from '../../lib/domain/image-spec.ts';
 import { parseCandidates } from '../../lib/domain/parse-candidates.ts';
@@ -7,6 +6,7 @@ import type { TagCandidate } from '../../lib/domain/tag-candidate.ts';
 import { buildTagPolicy, type TagPolicy } from '../../lib/domain/tag-policy.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
+import { readInput } from '../read-input.ts';
 
 const FLAG = {
   strategy: '--strategy',
@@ -97,17 +97,7 @@ Examples:
 };
 
 async function readCandidates(source: string, readStdin: () => Promise<string>): Promise<TagCandidate[]> {
-  let text: string;
-  try {
-    text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    throw new InvalidInputError(
-      '--candidates',
-      `cannot read '${source}' (${reason})`,
-      'give a readable JSON file or -',
-    );
-  }
+  const text = await readInput(source, '--candidates', readStdin, 'give a readable JSON file or -');
   let json: unknown;
   try {
     json = JSON.parse(text);

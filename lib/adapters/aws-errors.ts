@@ -36,7 +36,5 @@ export function toUpstreamError(service: string, what: string, error: unknown): 
     RETRYABLE_NAMES.has(e.name ?? '') ||
     (status !== undefined && status >= 500);
   const detail = `${e.name ?? 'Error'}: ${(e.message ?? String(error)).slice(0, 300)}`;
-  return new UpstreamError(service, `${what} failed (${detail})`, retryable, status, undefined, {
-    cause: error,
-  });
+  return new UpstreamError(service, `${what} failed (${detail})`, { retryable, status, cause: error });
 }

@@ -145,11 +145,10 @@ export class EcrImageCatalog implements ImageCatalog {
     if (!downloadUrl) return undefined;
     const response = await this.fetch(downloadUrl);
     if (!response.ok)
-      throw new UpstreamError(
-        'ECR',
-        `image config ${configDigest} answered HTTP ${response.status}`,
-        response.status >= 500,
-      );
+      throw new UpstreamError('ECR', `image config ${configDigest} answered HTTP ${response.status}`, {
+        retryable: response.status >= 500,
+        status: response.status,
+      });
     return response.json();
   }
 
@@ -184,14 +183,11 @@ export class EcrImageCatalog implements ImageCatalog {
     } catch (error) {
       const name = `${repository.accountId}/${repository.region}/${repository.repository}`;
       if (error instanceof RepositoryNotFoundException) {
-        throw new UpstreamError(
-          'ECR',
-          `repository ${name} does not exist (or the role may not read it)`,
-          false,
-          400,
-          undefined,
-          { cause: error },
-        );
+        throw new UpstreamError('ECR', `repository ${name} does not exist (or the role may not read it)`, {
+          retryable: false,
+          status: 400,
+          cause: error,
+        });
       }
       throw toUpstreamError('ECR', `${operation} on ${name}`, error);
     }

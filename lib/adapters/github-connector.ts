@@ -61,21 +61,25 @@ export function readGitHubToken(secret: string, secretId: string): string {
   const text = secret.trim();
   if (!text.startsWith('{')) {
     if (text === '' || /\s/.test(text))
-      throw new UpstreamError('Secrets Manager', `secret ${secretId} does not hold a GitHub token`, false);
+      throw new UpstreamError('Secrets Manager', `secret ${secretId} does not hold a GitHub token`, {
+        retryable: false,
+      });
     return text;
   }
   let value: { token?: unknown; appId?: unknown };
   try {
     value = JSON.parse(text);
   } catch {
-    throw new UpstreamError('Secrets Manager', `secret ${secretId} is neither a token nor JSON`, false);
+    throw new UpstreamError('Secrets Manager', `secret ${secretId} is neither a token nor JSON`, {
+      retryable: false,
+    });
   }
   if (typeof value.token === 'string' && value.token.trim() !== '') return value.token.trim();
   if (value.appId !== undefined)
     throw new UpstreamError(
       'Secrets Manager',
       `secret ${secretId} holds GitHub App credentials, which are not supported yet; store a token`,
-      false,
+      { retryable: false },
     );
-  throw new UpstreamError('Secrets Manager', `secret ${secretId} has no "token" field`, false);
+  throw new UpstreamError('Secrets Manager', `secret ${secretId} has no "token" field`, { retryable: false });
 }

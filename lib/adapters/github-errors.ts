@@ -24,7 +24,12 @@ export function toGitHubError(what: string, error: unknown): Error {
     status === 429 ||
     (status === 403 && (/rate limit/i.test(message) || headers['x-ratelimit-remaining'] === '0'));
   if (status === undefined || status >= 500 || rateLimited) {
-    return new UpstreamError('GitHub', `${what}: ${message}`, true, status, retryAfterMs, { cause: error });
+    return new UpstreamError('GitHub', `${what}: ${message}`, {
+      retryable: true,
+      status,
+      retryAfterMs,
+      cause: error,
+    });
   }
   const hint =
     status === 401
@@ -32,7 +37,9 @@ export function toGitHubError(what: string, error: unknown): Error {
       : status === 404
         ? ' (is the repository, branch or path right, and can the token see it?)'
         : '';
-  return new UpstreamError('GitHub', `${what}: HTTP ${status} ${message}${hint}`, false, status, undefined, {
+  return new UpstreamError('GitHub', `${what}: HTTP ${status} ${message}${hint}`, {
+    retryable: false,
+    status,
     cause: error,
   });
 }

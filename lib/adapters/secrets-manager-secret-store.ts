@@ -43,7 +43,9 @@ export class SecretsManagerSecretStore implements SecretStore {
     try {
       const result = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
       if (result.SecretString === undefined)
-        throw new UpstreamError('Secrets Manager', `secret ${secretId} holds no text value`, false);
+        throw new UpstreamError('Secrets Manager', `secret ${secretId} holds no text value`, {
+          retryable: false,
+        });
       return result.SecretString;
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
@@ -51,10 +53,11 @@ export class SecretsManagerSecretStore implements SecretStore {
         throw new UpstreamError(
           'Secrets Manager',
           `secret ${secretId} does not exist (or the role may not read it)`,
-          false,
-          400,
-          undefined,
-          { cause: error },
+          {
+            retryable: false,
+            status: 400,
+            cause: error,
+          },
         );
       }
       throw toUpstreamError('Secrets Manager', `GetSecretValue of ${secretId}`, error);

@@ -46,16 +46,25 @@ export class ConflictError extends UpdaterError {
  * Messages never carry credentials.
  */
 export class UpstreamError extends UpdaterError {
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+
   constructor(
     readonly service: string,
     message: string,
-    readonly retryable: boolean,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    details: {
+      retryable: boolean;
+      status?: number | undefined;
+      retryAfterMs?: number | undefined;
+      cause?: unknown;
+    },
   ) {
-    super(`${service}: ${message}`, options);
+    super(`${service}: ${message}`, { cause: details.cause });
     this.name = 'UpstreamError';
+    this.retryable = details.retryable;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }
 }
 

@@ -15,7 +15,8 @@ const secrets = (values: Record<string, string>) => ({
   async get(id: string) {
     this.reads++;
     const value = values[id];
-    if (value === undefined) throw new UpstreamError('Secrets Manager', `secret ${id} does not exist`, false);
+    if (value === undefined)
+      throw new UpstreamError('Secrets Manager', `secret ${id} does not exist`, { retryable: false });
     return value;
   },
 });
