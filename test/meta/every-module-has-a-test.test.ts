@@ -21,6 +21,8 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/local/ecr/': 'internal to the fake ECR; tested through test/integration/local/ecr with the real SDK',
   'lib/local/github/':
     'internal to the fake GitHub; tested through test/integration/local/github and test/contract/local/github',
+  'lib/local/argocd/':
+    'internal to the fake Argo CD; tested through test/integration/local/argocd, test/contract/local/argocd and test/unit/local/argocd',
   'lib/adapters/create-image-push-dependencies.ts':
     'wiring; exercised by every end-to-end test through LocalStack',
   'lib/local/create-registry-table.ts': 'used by every registry test to make its table',

@@ -1,0 +1,201 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { ApplicationStore, DEFAULT_NAMESPACE } from './application-store.ts';
+import type { ArgoCdApplication } from './argocd-application.ts';
+import { type ArgoCdFault, ArgoCdFaultInjector } from './argocd-fault-injector.ts';
+import {
+  ArgoCdRequestHandler,
+  type BeforeWriteHook,
+  type FakeArgoCdCall,
+  type PendingWrite,
+} from './argocd-request-handler.ts';
+import { ArgoCdTokens } from './argocd-tokens.ts';
+import { SwaggerSpec } from './swagger-spec.ts';
+import { SwaggerValidator } from './swagger-validator.ts';
+import { finishOperation, type OperationPhase } from './sync-operation.ts';
+
+export type { ArgoCdApplication, ArgoCdFault, BeforeWriteHook, FakeArgoCdCall, OperationPhase, PendingWrite };
+
+/** How to start a {@link FakeArgoCdServer}. */
+export interface FakeArgoCdServerOptions {
+  /** Bearer tokens accepted, all acting as `admin`. Default `['local-argocd-token']`. */
+  readonly tokens?: readonly string[];
+  /** Serve HTTPS with this PEM key and certificate, as Argo CD does by default. Default: plain HTTP. */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /** Extra time every request takes, for benchmarks. Default 0. */
+  readonly latencyMs?: number;
+  /** Runs before each write does its work; see {@link FakeArgoCdServer.beforeWrite}. */
+  readonly beforeWrite?: BeforeWriteHook;
+  /** The clock for timestamps and the call log. Default: the system clock. */
+  readonly now?: () => Date;
+  /** Argo CD's own namespace, where apps live unless `appNamespace` says otherwise. Default `argocd`. */
+  readonly namespace?: string;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Port to listen on. Default 0 (any free port). */
+  readonly port?: number;
+}
+
+/**
+ * A loopback Argo CD API server holding Application objects, for tests and local mode. It serves the
+ * REST paths an image updater uses (get, list, patch, sync, userinfo, version) with the statuses, error
+ * bodies and ordering of checks of the real server, checks every request against Argo CD's own
+ * swagger.json, and keeps what it was asked in {@link calls}.
+ */
+export class FakeArgoCdServer {
+  /** Simulated latency added to every request, in milliseconds; may be changed at any time. */
+  latencyMs: number;
+  /**
+   * Runs after a write (PATCH, POST) passed the content-type guard, decoding and authentication and
+   * before it is carried out. A test can change the Application here ({@link updateApplication}) so a
+   * client's JSON-patch `test` fails as it would against a busy cluster.
+   */
+  beforeWrite: BeforeWriteHook | undefined;
+  readonly #calls: FakeArgoCdCall[] = [];
+  readonly #faults = new ArgoCdFaultInjector();
+  readonly #abort = new AbortController();
+  readonly #inflight = new Set<Promise<void>>();
+  #closed: Promise<void> | undefined;
+
+  private constructor(
+    readonly url: string,
+    private readonly server: Server,
+    private readonly store: ApplicationStore,
+    private readonly now: () => Date,
+    options: FakeArgoCdServerOptions,
+  ) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.beforeWrite = options.beforeWrite;
+  }
+
+  /** Starts a server on a loopback port. Schemas compile on first use, so this takes milliseconds. */
+  static async start(options: FakeArgoCdServerOptions = {}): Promise<FakeArgoCdServer> {
+    const now = options.now ?? (() => new Date());
+    const spec = SwaggerSpec.load();
+    const validator = new SwaggerValidator(spec);
+    const store = new ApplicationStore(options.namespace ?? DEFAULT_NAMESPACE, now, (app) =>
+      validator.decodeProblems('v1alpha1Application', app),
+    );
+    const server = options.tls
+      ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert })
+      : createHttpServer();
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { address, port } = server.address() as AddressInfo;
+    const scheme = options.tls ? 'https' : 'http';
+    const url = `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`;
+    const fake = new FakeArgoCdServer(url, server, store, now, options);
+    const handler = new ArgoCdRequestHandler({
+      spec,
+      validator,
+      store,
+      tokens: new ArgoCdTokens(options.tokens ?? ['local-argocd-token']),
+      faults: fake.#faults,
+      now,
+      signal: fake.#abort.signal,
+      settings: fake,
+      record: (call) => fake.#calls.push(call),
+    });
+    server.on('request', (request, response) => {
+      const serving = handler.handle(request, response);
+      fake.#inflight.add(serving);
+      void serving.finally(() => fake.#inflight.delete(serving));
+    });
+    return fake;
+  }
+
+  /** Every request served so far, oldest first. */
+  get calls(): readonly FakeArgoCdCall[] {
+    return this.#calls;
+  }
+
+  /** How many requests were served, for one operation (`ApplicationService_Patch`) or for all. */
+  callCount(operationId?: string): number {
+    return operationId === undefined
+      ? this.#calls.length
+      : this.#calls.filter((call) => call.operationId === operationId).length;
+  }
+
+  /** Requests that broke the swagger description (answered 400 InvalidArgument). */
+  invalidCalls(): readonly FakeArgoCdCall[] {
+    return this.#calls.filter((call) => call.problems.length > 0);
+  }
+
+  /** Forgets the calls recorded so far. */
+  clearCalls(): void {
+    this.#calls.length = 0;
+  }
+
+  /** Queues a fault; faults are consumed in the order they were injected. */
+  injectFault(fault: ArgoCdFault): void {
+    this.#faults.inject(fault);
+  }
+
+  /** Drops every queued fault. */
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  /**
+   * Creates or replaces an Application, as `kubectl apply` would: fills in namespace (Argo CD's own by
+   * default), uid, creationTimestamp, generation and a new resourceVersion, and defaults the project
+   * to `default`. Throws when the object would not decode as Argo CD's Application type.
+   */
+  putApplication(app: ArgoCdApplication): ArgoCdApplication {
+    return this.store.put(app) as unknown as ArgoCdApplication;
+  }
+
+  /** A copy of the Application as the API would serve it, or undefined. */
+  application(name: string, namespace?: string): ArgoCdApplication | undefined {
+    return this.store.get(this.store.namespaceOrDefault(namespace), name) as ArgoCdApplication | undefined;
+  }
+
+  /** Copies of every Application, by namespace then name. */
+  applications(): ArgoCdApplication[] {
+    return this.store.list() as unknown as ArgoCdApplication[];
+  }
+
+  /**
+   * Changes an Application as another writer would (a person in the UI, the controller), bumping its
+   * resourceVersion if anything changed. `change` gets a copy to edit. Returns the result.
+   */
+  updateApplication(
+    name: string,
+    change: (app: ArgoCdApplication) => void,
+    namespace?: string,
+  ): ArgoCdApplication {
+    const where = this.store.namespaceOrDefault(namespace);
+    return this.store.update(where, name, (app) =>
+      change(app as unknown as ArgoCdApplication),
+    ) as unknown as ArgoCdApplication;
+  }
+
+  /**
+   * Completes the running sync as the application controller would; on `Succeeded` the app becomes
+   * `Synced` and a new sync is accepted again. Throws when no operation is running.
+   */
+  finishOperation(name: string, phase: OperationPhase = 'Succeeded', namespace?: string): ArgoCdApplication {
+    const where = { namespace: this.store.namespaceOrDefault(namespace), name };
+    return finishOperation(this.store, where, phase, this.now) as unknown as ArgoCdApplication;
+  }
+
+  /** Stops listening, drops open connections and waits for requests in progress to end. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#abort.abort();
+      await new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      });
+      await Promise.allSettled([...this.#inflight]);
+    })();
+    return this.#closed;
+  }
+}

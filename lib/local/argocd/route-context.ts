@@ -1,0 +1,36 @@
+import type { ApplicationStore } from './application-store.ts';
+import type { Caller } from './argocd-tokens.ts';
+import type { SwaggerOperation } from './swagger-spec.ts';
+import type { SwaggerValidator } from './swagger-validator.ts';
+
+/** Everything a route sees of one request that routed, decoded and (where required) authenticated. */
+export interface RouteContext {
+  readonly operation: SwaggerOperation;
+  /** Path parameters, percent-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** The decoded JSON body without nulls; an empty object when the request had none. */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly caller: Caller;
+  readonly store: ApplicationStore;
+  readonly validator: SwaggerValidator;
+  readonly now: () => Date;
+}
+
+/** What a route answers: always JSON, as grpc-gateway forwards a response message. */
+export interface RouteResult {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** A route: one operation of the description, implemented. */
+export type RouteHandler = (context: RouteContext) => RouteResult | Promise<RouteResult>;
+
+/** Routes by operationId. */
+export type RouteTable = Readonly<Record<string, RouteHandler>>;
+
+/** A string field of a decoded body, '' when absent (Go's zero value). */
+export function stringField(body: Readonly<Record<string, unknown>>, field: string): string {
+  const value = body[field];
+  return typeof value === 'string' ? value : '';
+}
