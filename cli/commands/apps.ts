@@ -7,15 +7,16 @@ import { AWS_FLAGS, AWS_HELP, openRegistry } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
+import { IMPORT_FLAGS, IMPORT_OPTIONS, IMPORT_USAGE, importApps } from './apps-import.ts';
 import { formatAppList, formatAppShow } from './apps-output.ts';
 
-const HELP = `Usage: ecr-image-updater apps <register|list|show|remove|pause|resume> [options]
+const HELP = `Usage: ecr-image-updater apps <register|import|list|show|remove|pause|resume> [options]
 
 Manages the app registry (a DynamoDB table): which Argo CD apps follow which ECR repositories.
 
   apps register -f <file.yaml | file.json | ->   validate and store registrations (one or more
                                                   YAML documents); nothing is stored if one is invalid
-  apps list                                       every registered app
+${IMPORT_USAGE}  apps list                                       every registered app
   apps show <name>                                one app's registration and status
   apps remove <name>                              forget an app
   apps pause <name>                               hold an app where it is (a manual rollback stays)
@@ -23,7 +24,7 @@ Manages the app registry (a DynamoDB table): which Argo CD apps follow which ECR
 
 Options:
   -f, --file <path>   the registration file for register ('-' reads standard input)
-${AWS_HELP}  -h, --help          this help
+${IMPORT_OPTIONS}${AWS_HELP}  -h, --help          this help
 
 A registration (see README, "Registration"):
   name: flask-app
@@ -38,12 +39,13 @@ Exit codes: 0 done; 1 a failure (e.g. no such app, AWS unreachable); 2 invalid i
 
 export const appsCommand: Command = {
   name: 'apps',
-  summary: 'register, list, show, remove, pause and resume apps',
+  summary: 'register, import, list, show, remove, pause and resume apps',
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseFlags('apps', args, {
       ...AWS_FLAGS,
       file: { type: 'string', short: 'f' },
+      ...IMPORT_FLAGS,
     });
     const [action, name, ...extra] = positionals;
     if (values.help || action === undefined) {
@@ -101,6 +103,8 @@ export const appsCommand: Command = {
         );
         return EXIT.ok;
       }
+      case 'import':
+        return importApps(name, values, io, registry, parseDocuments);
       case 'list': {
         const apps = await registry().list();
         print(formatAppList(apps), apps);
@@ -131,7 +135,7 @@ export const appsCommand: Command = {
         throw new InvalidInputError(
           'usage',
           `unknown action '${action}'`,
-          'use register, list, show, remove, pause or resume',
+          'use register, import, list, show, remove, pause or resume',
         );
     }
   },

@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { parseRegistration } from '../../lib/domain/registration.ts';
+import { LocalStack } from '../../lib/local/local-stack.ts';
+import { application, HOST } from '../fixtures/argocd/applications.ts';
+import { runCli } from '../support/run-cli.ts';
+
+const SEED = new URL('../fixtures/argocd/seed-application.yaml', import.meta.url).pathname;
+const IMAGE_LIST = 'metadata.annotations.argocd-image-updater.argoproj.io/image-list';
+
+let stack: LocalStack;
+let env: Record<string, string>;
+const dir = mkdtempSync(join(tmpdir(), 'apps-import-'));
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const apps = (...args: string[]) => runCli(['apps', ...args], '', env);
+
+beforeAll(async () => {
+  stack = await LocalStack.start();
+  env = stack.env();
+});
+afterAll(async () => {
+  await stack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ecr-image-updater apps import', () => {
+  it("prints the seed's registration as YAML with --dry-run, and its warnings on stderr", async () => {
+    const result = await apps('import', SEED, '--account', '123456789012', '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^# flask-app: valid; not stored \(--dry-run\)\n/);
+    const document = parse(result.stdout);
+    expect(document).toEqual({
+      name: 'flask-app',
+      images: [{ image: `${HOST}/flask-app:~1.0`, strategy: 'newest-build' }],
+      writeBack: { method: 'argocd', argocd: { project: 'default', appNamespace: 'argocd' } },
+    });
+    expect(() => parseRegistration(document)).not.toThrow();
+    expect(result.stderr).toBe(
+      '  warning: flask-app: spec.source: the manifest does not say whether flask-app is Helm or Kustomize (Argo CD decides from the files at its path); imported as Helm: if it is Kustomize, give each image kustomize: {}\n',
+    );
+    expect((await apps('show', 'flask-app')).code).toBe(1);
+  });
+
+  it('registers a git write-back manifest read from standard input, which apps show then shows', async () => {
+    const manifest = application({
+      'image-list': `web=${HOST}/web:~2.0`,
+      'web.helm.image-name': 'image.repository',
+      'web.helm.image-tag': 'image.tag',
+      'write-back-method': 'git:secret:argocd/git-creds',
+      'web.pull-secret': 'pullsecret:argocd/ecr',
+    });
+    const result = await runCli(['apps', 'import', '-'], stringify(manifest), env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `registered web (revision 1): follows ${HOST}/web (semver ~2.0); writes acme/gitops@main:apps/web/.argocd-source-web.yaml\n`,
+    );
+    expect(result.stderr).toContain(
+      '  warning: web: argocd-image-updater.argoproj.io/web.pull-secret: not mapped: ECR is read with the updater',
+    );
+    expect(result.stderr).toContain('the Kubernetes secret argocd/git-creds cannot be read by the updater');
+    const shown = await apps('show', 'web');
+    expect(shown.code).toBe(0);
+    expect(parse(shown.stdout)).toEqual({
+      name: 'web',
+      images: [
+        {
+          alias: 'web',
+          image: `${HOST}/web:~2.0`,
+          helm: { imageName: 'image.repository', imageTag: 'image.tag' },
+        },
+      ],
+      writeBack: { method: 'git', git: { repo: 'acme/gitops', path: 'apps/web', branch: 'main' } },
+    });
+  });
+
+  it('answers --json with each app, its warnings and the skipped documents', async () => {
+    const text = `${readFileSync(SEED, 'utf8')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n`;
+    const result = await apps(
+      'import',
+      file('two.yaml', text),
+      '--account',
+      '123456789012',
+      '--dry-run',
+      '--json',
+    );
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.apps).toEqual([
+      expect.objectContaining({
+        name: 'flask-app',
+        notes: [expect.stringContaining('no effect on newest-build')],
+      }),
+    ]);
+    expect(json.apps[0].document.writeBack.method).toBe('argocd');
+    expect(json.warnings).toEqual(['document 2: ConfigMap (v1) is not an Argo CD Application; skipped']);
+  });
+
+  it('exits 2 naming the image list when a placeholder remains and no --account is given', async () => {
+    const result = await apps('import', SEED);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n').at(-1)).toContain(`ecr-image-updater apps: ${IMAGE_LIST}: `);
+    expect(result.stderr).toContain('--account <12 digits>');
+    expect((await apps('show', 'flask-app')).code).toBe(1);
+  });
+
+  it.each([
+    [
+      'a file that is not YAML',
+      () => file('broken.yaml', 'metadata: [unclosed'),
+      'manifest: ',
+      'is not valid YAML or JSON',
+    ],
+    [
+      'a file that does not exist',
+      () => '/nonexistent.yaml',
+      'manifest: ',
+      "cannot read '/nonexistent.yaml'",
+    ],
+    ['no manifest', () => '', 'usage: ', 'apps import needs an Application manifest'],
+  ])('exits 2 on %s', async (_what, path, field, message) => {
+    const result = await apps(...['import', path()].filter((arg) => arg !== ''));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(result.stderr.split('\n')[0]?.concat('\n'));
+    expect(result.stderr).toContain(`ecr-image-updater apps: ${field}`);
+    expect(result.stderr).toContain(message);
+  });
+});
