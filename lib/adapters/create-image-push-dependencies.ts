@@ -7,6 +7,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ImagePushDependencies } from '../app/handle-image-push.ts';
 import type { Logger } from '../app/ports.ts';
+import { ArgoCdClientConnector } from './argocd-connector.ts';
 import { DynamoDbAppRegistry } from './dynamodb-app-registry.ts';
 import { EcrImageCatalog } from './ecr-image-catalog.ts';
 import { OctokitGitHubConnector } from './github-connector.ts';
@@ -41,6 +42,11 @@ export function createImagePushDependencies(
       secrets,
       ...(config.githubSecret ? { defaultSecret: config.githubSecret } : {}),
       ...(config.githubApiUrl ? { defaultApiUrl: config.githubApiUrl } : {}),
+    }),
+    argocd: new ArgoCdClientConnector({
+      secrets,
+      ...(config.argocdServer ? { defaultServer: config.argocdServer } : {}),
+      ...(config.argocdTokenSecret ? { defaultTokenSecret: config.argocdTokenSecret } : {}),
     }),
     clock: { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     random: Math.random,

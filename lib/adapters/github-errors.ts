@@ -1,6 +1,6 @@
 /**
- * GitHub's answers become domain errors: 409 and the "sha wasn't supplied" 422 are lost races
- * (ConflictError); throttling, secondary rate limits, 5xx and network failures can be retried,
+ * GitHub's answers become domain errors: 409, and the 422s of a missing sha, a non-fast-forward and a
+ * ref or pull request that already exists, are lost races (ConflictError); throttling, secondary rate limits, 5xx and network failures can be retried,
  * honouring Retry-After; bad credentials and missing repositories cannot. Tokens never reach a message.
  */
 import { ConflictError, UpstreamError } from '../domain/errors.ts';
@@ -17,7 +17,10 @@ export function toGitHubError(what: string, error: unknown): Error {
   const full = e.message ?? String(error);
   const message = full.replace(/\s+/g, ' ').trim().slice(0, 300);
   const headers = e.response?.headers ?? {};
-  if (status === 409 || (status === 422 && /\bsha\b/i.test(full)))
+  // A lost race: a stale blob sha, a branch that moved (not a fast forward) or appeared, a pull request
+  // another writer opened first.
+  const race = /\bsha\b|not a fast forward|reference already exists|pull request already exists/i;
+  if (status === 409 || (status === 422 && race.test(full)))
     return new ConflictError(`GitHub: ${what}: ${message}`, { cause: error });
   const retryAfterMs = readRetryAfter(headers);
   const rateLimited =

@@ -1,9 +1,10 @@
 /**
- * One GitHub repository through Octokit's request API: the Contents API to read a file with its blob
- * sha and to write it back guarded by that sha.
+ * One GitHub repository through Octokit's request API: the Contents API for one-file commits guarded by
+ * the blob sha, the Git Data API (tree, commit, ref) for commits of many files and for branches, and
+ * pull requests.
  */
 import type { Octokit } from '@octokit/rest';
-import type { GitFile, GitLocation, GitRepository } from '../app/ports.ts';
+import type { GitFile, GitLocation, GitRepository, PullRequest } from '../app/ports.ts';
 import { InvalidTargetError } from '../domain/errors.ts';
 import { toGitHubError } from './github-errors.ts';
 
@@ -55,9 +56,8 @@ export class OctokitGitRepository implements GitRepository {
       throw new InvalidTargetError(where, 'is not a file');
     }
     const file = data as { sha: string; content?: string; encoding?: string };
-    if (file.encoding === 'base64' && file.content !== undefined) {
+    if (file.encoding === 'base64' && file.content !== undefined)
       return { sha: file.sha, text: Buffer.from(file.content, 'base64').toString('utf8') };
-    }
     // Files over 1 MB come without content; their blob still can be read.
     try {
       const blob = await this.octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
@@ -91,6 +91,145 @@ export class OctokitGitRepository implements GitRepository {
       return { commitSha: sha, ...(data.commit.html_url ? { url: data.commit.html_url } : {}) };
     } catch (error) {
       throw toGitHubError(`writing ${location.owner}/${location.name}@${location.branch}:${path}`, error);
+    }
+  }
+
+  async branchHead(owner: string, name: string, branch: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        owner,
+        repo: name,
+        ref: `heads/${branch}`,
+      });
+      return data.object.sha;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw toGitHubError(`reading branch ${branch} of ${owner}/${name}`, error);
+    }
+  }
+
+  async commitFiles(
+    owner: string,
+    name: string,
+    change: { parent: string; files: ReadonlyMap<string, string>; message: string },
+  ): Promise<string> {
+    const repo = { owner, repo: name };
+    try {
+      const parent = await this.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+        ...repo,
+        commit_sha: change.parent,
+      });
+      const tree = await this.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+        ...repo,
+        base_tree: parent.data.tree.sha,
+        tree: [...change.files].map(([path, content]) => ({
+          path,
+          mode: '100644' as const,
+          type: 'blob' as const,
+          content,
+        })),
+      });
+      const commit = await this.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
+        ...repo,
+        message: change.message,
+        tree: tree.data.sha,
+        parents: [change.parent],
+      });
+      return commit.data.sha;
+    } catch (error) {
+      throw toGitHubError(
+        `committing ${change.files.size} file(s) on ${change.parent.slice(0, 7)} in ${owner}/${name}`,
+        error,
+      );
+    }
+  }
+
+  async moveBranch(
+    owner: string,
+    name: string,
+    branch: string,
+    sha: string,
+    how: 'create' | 'fast-forward',
+  ): Promise<void> {
+    try {
+      if (how === 'create')
+        await this.octokit.request('POST /repos/{owner}/{repo}/git/refs', {
+          owner,
+          repo: name,
+          ref: `refs/heads/${branch}`,
+          sha,
+        });
+      else
+        await this.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+          owner,
+          repo: name,
+          ref: `heads/${branch}`,
+          sha,
+          force: false,
+        });
+    } catch (error) {
+      throw toGitHubError(
+        `${how === 'create' ? 'creating' : 'moving'} branch ${branch} of ${owner}/${name}`,
+        error,
+      );
+    }
+  }
+
+  async findPullRequest(
+    owner: string,
+    name: string,
+    head: string,
+    base: string,
+  ): Promise<PullRequest | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/pulls', {
+        owner,
+        repo: name,
+        head: `${owner}:${head}`,
+        base,
+        state: 'open',
+        per_page: 10,
+      });
+      const pull = data.find((p) => p.head.ref === head);
+      return pull && { number: pull.number, url: pull.html_url, title: pull.title, body: pull.body ?? '' };
+    } catch (error) {
+      throw toGitHubError(`listing pull requests of ${owner}/${name}`, error);
+    }
+  }
+
+  async createPullRequest(
+    owner: string,
+    name: string,
+    pull: { head: string; base: string; title: string; body: string },
+  ): Promise<PullRequest> {
+    try {
+      const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/pulls', {
+        owner,
+        repo: name,
+        ...pull,
+      });
+      return { number: data.number, url: data.html_url, title: data.title, body: data.body ?? '' };
+    } catch (error) {
+      throw toGitHubError(`opening a pull request from ${pull.head} in ${owner}/${name}`, error);
+    }
+  }
+
+  async updatePullRequest(
+    owner: string,
+    name: string,
+    number: number,
+    pull: { title: string; body: string },
+  ): Promise<PullRequest> {
+    try {
+      const { data } = await this.octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
+        owner,
+        repo: name,
+        pull_number: number,
+        ...pull,
+      });
+      return { number: data.number, url: data.html_url, title: data.title, body: data.body ?? '' };
+    } catch (error) {
+      throw toGitHubError(`updating pull request #${number} of ${owner}/${name}`, error);
     }
   }
 }

@@ -12,6 +12,10 @@ export interface RuntimeConfig {
   readonly githubSecret?: string;
   /** The GitHub API URL when a registration names none (local mode's fake GitHub). */
   readonly githubApiUrl?: string;
+  /** The Argo CD server used when a registration names none. */
+  readonly argocdServer?: string;
+  /** The Argo CD token secret used when a registration names none. */
+  readonly argocdTokenSecret?: string;
   /** Apps processed at once per event. */
   readonly concurrency: number;
 }
@@ -20,6 +24,8 @@ export const ENV = {
   table: 'ECR_IMAGE_UPDATER_TABLE',
   githubSecret: 'ECR_IMAGE_UPDATER_GITHUB_SECRET',
   githubApiUrl: 'ECR_IMAGE_UPDATER_GITHUB_API_URL',
+  argocdServer: 'ECR_IMAGE_UPDATER_ARGOCD_SERVER',
+  argocdTokenSecret: 'ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET',
   concurrency: 'ECR_IMAGE_UPDATER_CONCURRENCY',
 } as const;
 

@@ -10,11 +10,27 @@ export type ImageDecisionRecord =
   | { readonly image: string; readonly kind: 'current'; readonly version: string }
   | { readonly image: string; readonly kind: 'hold' | 'none'; readonly reason: string };
 
+/** How an update landed: a commit on a branch, a pull request, or a patched Argo CD Application. */
+export type WriteRecord =
+  | { readonly kind: 'commit'; readonly sha: string; readonly branch: string }
+  | {
+      readonly kind: 'pull-request';
+      readonly number: number;
+      readonly url: string;
+      readonly branch: string;
+      readonly reused: boolean;
+    }
+  | {
+      readonly kind: 'argocd';
+      readonly application: string;
+      readonly synced: 'started' | 'running' | 'not-needed' | 'off';
+    };
+
 export type AppOutcome =
   | {
       readonly app: string;
       readonly kind: 'updated';
-      readonly commit: { readonly sha: string; readonly url?: string };
+      readonly write: WriteRecord;
       readonly changes: readonly ImageChange[];
       readonly images: readonly ImageDecisionRecord[];
       readonly attempts: number;
@@ -36,13 +52,24 @@ export type PushOutcome =
 export function summarizeApp(outcome: AppOutcome): string {
   switch (outcome.kind) {
     case 'updated':
-      return `${outcome.app}: committed ${outcome.commit.sha.slice(0, 7)} (${outcome.changes.map((c) => `${c.from ?? '(unset)'} -> ${c.to}`).join(', ')})`;
+      return `${outcome.app}: ${describeWrite(outcome.write)} (${outcome.changes.map((c) => `${c.from ?? '(unset)'} -> ${c.to}`).join(', ')})`;
     case 'unchanged':
       return `${outcome.app}: no change (${outcome.images.map(describeDecision).join('; ')})`;
     case 'skipped':
       return `${outcome.app}: skipped (${outcome.reason})`;
     case 'failed':
       return `${outcome.app}: failed${outcome.retryable ? ', will be retried' : ''} (${outcome.error})`;
+  }
+}
+
+function describeWrite(write: WriteRecord): string {
+  switch (write.kind) {
+    case 'commit':
+      return `committed ${write.sha.slice(0, 7)} on ${write.branch}`;
+    case 'pull-request':
+      return `${write.reused ? 'pull request already open' : 'proposed in pull request'} #${write.number} from ${write.branch}`;
+    case 'argocd':
+      return `patched Application ${write.application}${write.synced === 'started' ? ', sync started' : write.synced === 'running' ? ', a sync was already running' : ''}`;
   }
 }
 

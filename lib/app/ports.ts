@@ -61,16 +61,57 @@ export interface GitFile {
   readonly sha: string;
 }
 
+/** An open pull request. */
+export interface PullRequest {
+  readonly number: number;
+  readonly url: string;
+  readonly title: string;
+  readonly body: string;
+}
+
 /** One GitHub repository, reached with one app's credentials. */
 export interface GitRepository {
   defaultBranch(owner: string, name: string): Promise<string>;
+  /** A file at a branch or commit sha, with its blob sha; undefined when it is not there. */
   readFile(location: GitLocation, path: string): Promise<GitFile | undefined>;
-  /** Writes a file in one commit; throws ConflictError when `sha` is no longer the file's blob. */
+  /** Writes one file in one commit (Contents API); ConflictError when `sha` is no longer the file's blob. */
   writeFile(
     location: GitLocation,
     path: string,
     change: { text: string; sha?: string; message: string },
   ): Promise<{ commitSha: string; url?: string }>;
+  /** The commit a branch points at, or undefined when there is no such branch. */
+  branchHead(owner: string, name: string, branch: string): Promise<string | undefined>;
+  /** Makes a commit on top of `parent` that changes `files` (path -> text), without moving any branch. */
+  commitFiles(
+    owner: string,
+    name: string,
+    change: { parent: string; files: ReadonlyMap<string, string>; message: string },
+  ): Promise<string>;
+  /**
+   * Points a branch at a commit: creates it, or fast-forwards it (never by force). ConflictError when
+   * the branch moved meanwhile (not a fast-forward) or appeared meanwhile.
+   */
+  moveBranch(
+    owner: string,
+    name: string,
+    branch: string,
+    sha: string,
+    how: 'create' | 'fast-forward',
+  ): Promise<void>;
+  /** The open pull request from `head` (a branch of this repository) into `base`, if any. */
+  findPullRequest(owner: string, name: string, head: string, base: string): Promise<PullRequest | undefined>;
+  createPullRequest(
+    owner: string,
+    name: string,
+    pull: { head: string; base: string; title: string; body: string },
+  ): Promise<PullRequest>;
+  updatePullRequest(
+    owner: string,
+    name: string,
+    number: number,
+    pull: { title: string; body: string },
+  ): Promise<PullRequest>;
 }
 
 /** Secret values by id or ARN. Values are never logged. */
@@ -81,6 +122,30 @@ export interface SecretStore {
 /** Reaches GitHub with the credentials a registration names (or the stack's default). */
 export interface GitHubConnector {
   connect(options: { apiUrl?: string; credentialsSecret?: string }): Promise<GitRepository>;
+}
+
+/** The Argo CD API of one server, with one token. */
+export interface ArgoCdApi {
+  getApplication(name: string, scope: ArgoCdScope): Promise<unknown>;
+  /** Applies a JSON patch; ConflictError when one of its tests fails (someone changed the app). */
+  patchApplication(name: string, scope: ArgoCdScope, patch: readonly unknown[]): Promise<unknown>;
+  /** Starts a sync; 'running' when another operation is already in progress. */
+  syncApplication(name: string, scope: ArgoCdScope): Promise<'started' | 'running'>;
+}
+
+export interface ArgoCdScope {
+  readonly appNamespace: string;
+  readonly project: string;
+}
+
+/** Reaches Argo CD for an app: its server and token secret (or the stack's defaults), TLS settings. */
+export interface ArgoCdConnector {
+  connect(options: {
+    server?: string;
+    tokenSecret?: string;
+    insecure: boolean;
+    caBundleSecret?: string;
+  }): Promise<ArgoCdApi>;
 }
 
 export interface Clock {

@@ -20,7 +20,7 @@ export async function registerApps(
 ): Promise<Registered[]> {
   const registrations = documents.map((document, index) => {
     try {
-      return checkSupported(parseRegistration(document));
+      return parseRegistration(document);
     } catch (error) {
       if (error instanceof InvalidInputError && documents.length > 1) {
         throw new InvalidInputError(`document ${index + 1}: ${error.field}`, error.problem, error.fix);
@@ -45,31 +45,4 @@ export async function registerApps(
     registered.push({ registration, stored, notes });
   }
   return registered;
-}
-
-// Write-backs the pipeline cannot perform yet are refused at registration, not discovered at a push.
-function checkSupported(registration: Registration): Registration {
-  const writeBack = registration.writeBack;
-  if (writeBack.method === 'argocd') {
-    throw new InvalidInputError(
-      'writeBack.method',
-      'argocd write-back is not available yet',
-      'use method git with target argocd-source',
-    );
-  }
-  if (writeBack.target.kind !== 'argocd-source') {
-    throw new InvalidInputError(
-      'writeBack.git.target',
-      `${writeBack.target.kind} is not available yet`,
-      'use argocd-source',
-    );
-  }
-  if (writeBack.pullRequest || writeBack.writeBranch) {
-    throw new InvalidInputError(
-      writeBack.pullRequest ? 'writeBack.git.pullRequest' : 'writeBack.git.writeBranch',
-      'is not available yet',
-      'commit to the branch directly',
-    );
-  }
-  return registration;
 }

@@ -6,6 +6,7 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { compareByteOrder } from './byte-order.ts';
 import { InvalidTargetError } from './errors.ts';
+import { kustomizeEntryKey, referenceVersion } from './image-reference.ts';
 import type { ImageRegistration } from './registration-images.ts';
 import { stringNode } from './yaml-scalar.ts';
 
@@ -35,9 +36,10 @@ export function readArgoCdSourceVersion(
   if (image.kustomize) {
     const images = Array.isArray(source?.kustomize?.images) ? source.kustomize.images : [];
     const entry = images.find(
-      (item): item is string => typeof item === 'string' && kustomizeKey(item) === image.kustomize?.imageName,
+      (item): item is string =>
+        typeof item === 'string' && kustomizeEntryKey(item) === image.kustomize?.imageName,
     );
-    return entry === undefined ? undefined : versionOfReference(entry.slice(entry.indexOf('=') + 1));
+    return entry === undefined ? undefined : referenceVersion(entry.slice(entry.indexOf('=') + 1));
   }
   const parameters = Array.isArray(source?.helm?.parameters) ? source.helm.parameters : [];
   const value = (name: string) => {
@@ -47,7 +49,7 @@ export function readArgoCdSourceVersion(
   if ('imageSpec' in image.helm) {
     const spec = value(image.helm.imageSpec);
     return spec?.startsWith(`${image.imageName}:`) || spec?.startsWith(`${image.imageName}@`)
-      ? versionOfReference(spec)
+      ? referenceVersion(spec)
       : undefined;
   }
   return value(image.helm.imageTag);
@@ -60,7 +62,8 @@ export function renderArgoCdSourceFile(
   path: string,
 ): string {
   const document = text === undefined || text.trim() === '' ? new Document({}) : parse(text, path);
-  if (!isMap(document.contents)) document.contents = new YAMLMap();
+  // A file of comments only: give it a mapping built by the document, so it knows the schema.
+  if (!isMap(document.contents)) document.contents = document.createNode({});
   for (const write of writes) {
     if (write.image.kustomize) setKustomizeImage(document, write);
     else for (const [name, value] of helmParameters(write)) setHelmParameter(document, name, value);
@@ -137,28 +140,8 @@ function setKustomizeImage(document: Document, write: VersionWrite): void {
   }
   const seq = images as YAMLSeq;
   const index = seq.items.findIndex(
-    (item) => isScalar(item) && typeof item.value === 'string' && kustomizeKey(item.value) === key,
+    (item) => isScalar(item) && typeof item.value === 'string' && kustomizeEntryKey(item.value) === key,
   );
   if (index === -1) seq.items.push(stringNode(document, entry));
   else seq.items[index] = stringNode(document, entry);
-}
-
-// The image a Kustomize images entry replaces: the part before '=', or the reference's name.
-function kustomizeKey(entry: string): string {
-  const equals = entry.indexOf('=');
-  return equals === -1 ? referenceName(entry) : entry.slice(0, equals);
-}
-
-function referenceName(reference: string): string {
-  const at = reference.indexOf('@');
-  const withoutDigest = at === -1 ? reference : reference.slice(0, at);
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
-}
-
-function versionOfReference(reference: string): string | undefined {
-  const name = referenceName(reference);
-  const rest = reference.slice(name.length);
-  if (rest.startsWith(':')) return rest.slice(1);
-  return rest.startsWith('@') ? rest.slice(1) : undefined;
 }

@@ -2,6 +2,8 @@
  * The `writeBack` of a registration: a commit to the GitOps repository on GitHub (`git`), or an update
  * of the Argo CD Application through the Argo CD REST API (`argocd`).
  */
+
+import { compileChangeTemplate } from './change-templates.ts';
 import {
   expectObject,
   fieldPath,
@@ -120,7 +122,10 @@ function parseGit(value: unknown, field: string): GitWriteBack {
   const apiUrl = optionalString(git, 'apiUrl', field)?.trim();
   if (apiUrl) checkUrl(apiUrl, fieldPath(field, 'apiUrl'));
   const writeBranch = optionalString(git, 'writeBranch', field)?.trim();
+  if (writeBranch) compileChangeTemplate(writeBranch, fieldPath(field, 'writeBranch'), 'branch');
   const commitMessage = optionalString(git, 'commitMessage', field);
+  if (commitMessage?.trim())
+    compileChangeTemplate(commitMessage, fieldPath(field, 'commitMessage'), 'commit');
   const credentialsSecret = optionalString(git, 'credentialsSecret', field)?.trim();
   return {
     method: 'git',

@@ -49,7 +49,7 @@ describe('ecr-image-updater local push', () => {
     const result = await runCli(['local', 'push', 'flask-app:1.0.1'], '', env);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(
-      /^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.1 sha256:[0-9a-f]{12}\.\.\.\n {2}flask-app: committed [0-9a-f]{7} \(\(unset\) -> 1\.0\.1\)\n$/,
+      /^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.1 sha256:[0-9a-f]{12}\.\.\.\n {2}flask-app: committed [0-9a-f]{7} on main \(\(unset\) -> 1\.0\.1\)\n$/,
     );
   });
 

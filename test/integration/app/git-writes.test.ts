@@ -1,94 +1,228 @@
 import { Octokit } from '@octokit/rest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { OctokitGitRepository } from '../../../lib/adapters/github-repository.ts';
-import { writeArgoCdSource } from '../../../lib/app/write-argocd-source.ts';
+import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
+import type { GitPlan } from '../../../lib/app/git-plan.ts';
+import { commitToBranch, commitToWriteBranch, proposePullRequest } from '../../../lib/app/git-writes.ts';
 import { ConflictError } from '../../../lib/domain/errors.ts';
+import { targetEditor } from '../../../lib/domain/git-target-editor.ts';
 import { parseRegistration } from '../../../lib/domain/registration.ts';
 import { FakeGitHubServer } from '../../../lib/local/github/fake-github-server.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
 
 let github: FakeGitHubServer;
 let repository: OctokitGitRepository;
-const app = parseRegistration(structuredClone(flaskApp));
-const git = app.writeBack.method === 'git' ? app.writeBack : (undefined as never);
-const context = () => ({
-  repository,
-  clock: { now: Date.now, sleep: async () => {} },
-  random: () => 0.5,
-  maxAttempts: 3,
-});
-const PATH = 'flask-app/.argocd-source-flask-app.yaml';
-// Another writer changes the target file itself: only that makes GitHub refuse a write with a stale sha.
-async function touchTarget(comment: string): Promise<void> {
-  const text = (await github.readFile('devopscube', 'argocd-image-updater', 'main', PATH)) ?? '';
-  await github.commitFiles('devopscube', 'argocd-image-updater', {
-    files: { [PATH]: `${comment}\n${text}` },
+let repo = '';
+let n = 0;
+const context = { clock: { now: Date.now, sleep: async () => {} }, random: () => 0.5, maxAttempts: 3 };
+const target = () => ({ repository, owner: 'acme', name: repo, base: 'main' });
+
+function plan(
+  name: string,
+  git: Record<string, unknown> = {},
+  tag: string | ((attempt: number) => string) = '1.0.2',
+): GitPlan {
+  const app = parseRegistration({
+    ...structuredClone(flaskApp),
+    name,
+    writeBack: { method: 'git', git: { repo: `acme/${repo}`, branch: 'main', path: 'apps', ...git } },
   });
+  const writeBack = app.writeBack.method === 'git' ? app.writeBack : (undefined as never);
+  const choose: TargetChooser = async (attempt) => ({
+    targets: [
+      {
+        image: app.images[0]!,
+        tag: typeof tag === 'function' ? tag(attempt) : tag,
+        digest: `sha256:${'d'.repeat(64)}`,
+      },
+    ],
+    none: [],
+  });
+  return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose };
 }
-const target = (tag: string) => async () => ({ targets: [{ image: app.images[0]!, tag }], none: [] });
+
+const sourceOf = async (app: string, ref = 'main') => {
+  const text = await github.readFile('acme', repo, ref, `apps/.argocd-source-${app}.yaml`);
+  return text === undefined
+    ? undefined
+    : parse(text).helm.parameters.find((p: { name: string }) => p.name === 'image.tag')?.value;
+};
 
 beforeAll(async () => {
   github = await FakeGitHubServer.start({ tokens: ['t'] });
-  await github.createRepository('devopscube', 'argocd-image-updater', {
-    files: { 'flask-app/Chart.yaml': 'name: flask-app\n' },
-  });
   repository = new OctokitGitRepository(new Octokit({ auth: 't', baseUrl: github.url }));
 });
 afterAll(() => github.close());
+beforeEach(async () => {
+  repo = `gitops-${n++}`;
+  await github.createRepository('acme', repo, { files: { 'apps/README.md': 'apps\n' } });
+  github.clearCalls();
+});
 
-describe('writeArgoCdSource', () => {
-  it('creates the file, then writes nothing when it holds the choice already', async () => {
-    expect(await writeArgoCdSource(app, git, target('1.0.0'), context())).toMatchObject({
-      kind: 'updated',
-      attempts: 1,
-      changes: [{ to: '1.0.0' }],
-    });
-    github.clearCalls();
-    expect(await writeArgoCdSource(app, git, target('1.0.0'), context())).toMatchObject({
-      kind: 'unchanged',
-      images: [{ kind: 'current', version: '1.0.0' }],
-    });
-    expect(github.callCount('repos/create-or-update-file-contents')).toBe(0);
-  });
-
-  it('asks for the targets again after a lost race, so that a retry uses fresh tags', async () => {
-    const asked: number[] = [];
-    let raced = false;
-    github.beforeWrite = async () => {
-      if (!raced) {
-        raced = true;
-        await touchTarget('# a teammate was here');
-      }
-    };
-    const outcome = await writeArgoCdSource(
-      app,
-      git,
-      async (attempt) => {
-        asked.push(attempt);
-        return { targets: [{ image: app.images[0]!, tag: attempt === 1 ? '1.0.1' : '1.0.2' }], none: [] };
-      },
-      context(),
-    );
-    github.beforeWrite = undefined;
-    expect(asked).toEqual([1, 2]);
+describe('commitToBranch', () => {
+  it('writes one app through the Contents API in two calls, and nothing when it is current', async () => {
+    const [outcome] = await commitToBranch([plan('flask-app')], target(), context);
     expect(outcome).toMatchObject({
       kind: 'updated',
-      attempts: 2,
-      changes: [{ from: '1.0.0', to: '1.0.2' }],
+      write: { kind: 'commit', branch: 'main' },
+      attempts: 1,
     });
+    expect(github.callCount()).toBe(2);
+    expect(await sourceOf('flask-app')).toBe('1.0.2');
+    github.clearCalls();
+    expect((await commitToBranch([plan('flask-app')], target(), context))[0]).toMatchObject({
+      kind: 'unchanged',
+      images: [{ kind: 'current' }],
+    });
+    expect(github.callCount()).toBe(1);
+  });
+
+  it('writes 10 apps that share a repository and branch as one commit', async () => {
+    const plans = Array.from({ length: 10 }, (_, i) => plan(`app-${i}`));
+    const outcomes = await commitToBranch(plans, target(), context);
+    const shas = new Set(
+      outcomes.map((o) => (o.kind === 'updated' && o.write.kind === 'commit' ? o.write.sha : '')),
+    );
+    expect(shas.size).toBe(1);
+    const log = await github.log('acme', repo, 'main');
+    expect(log).toHaveLength(2);
+    expect(log[0]?.message.split('\n')[0]).toBe(
+      'build: update 10 apps (app-0, app-1, app-2, app-3, app-4, app-5, app-6, app-7, app-8, app-9)',
+    );
+    expect(await sourceOf('app-7')).toBe('1.0.2');
+    expect(github.callCount()).toBe(15);
+    expect(github.invalidCalls()).toEqual([]);
+  });
+
+  it('reads again and retries when the branch moved before the fast-forward', async () => {
+    let raced = false;
+    github.beforeWrite = async (write) => {
+      if (raced || write.operationId !== 'git/update-ref') return;
+      raced = true;
+      await github.commitFiles('acme', repo, { files: { 'apps/other.txt': 'someone else' } });
+    };
+    const outcomes = await commitToBranch([plan('a'), plan('b')], target(), context);
+    github.beforeWrite = undefined;
+    expect(outcomes.map((o) => o.kind === 'updated' && o.attempts)).toEqual([2, 2]);
+    expect(await github.readFile('acme', repo, 'main', 'apps/other.txt')).toBe('someone else');
+    expect(await sourceOf('b')).toBe('1.0.2');
+  });
+
+  it('chooses again with fresh tags after a lost race', async () => {
+    let raced = false;
+    github.beforeWrite = async () => {
+      if (raced) return;
+      raced = true;
+      await github.commitFiles('acme', repo, {
+        files: { 'apps/.argocd-source-fresh.yaml': '# a teammate\n' },
+      });
+    };
+    const [outcome] = await commitToBranch(
+      [plan('fresh', {}, (attempt) => (attempt === 1 ? '1.0.1' : '1.0.3'))],
+      target(),
+      context,
+    );
+    github.beforeWrite = undefined;
+    expect(outcome).toMatchObject({ kind: 'updated', attempts: 2, changes: [{ to: '1.0.3' }] });
   });
 
   it('gives up with a retryable conflict when every attempt loses', async () => {
-    let n = 0;
     github.beforeWrite = async () => {
-      await touchTarget(`# edit ${n++}`);
+      await github.commitFiles('acme', repo, {
+        files: { 'apps/.argocd-source-loser.yaml': `# ${Math.random()}\n` },
+      });
     };
-    const error = await writeArgoCdSource(app, git, target('1.0.9'), context()).catch((e) => e);
+    const error = await commitToBranch([plan('loser')], target(), context).catch((e) => e);
     github.beforeWrite = undefined;
     expect(error).toBeInstanceOf(ConflictError);
-    expect(error).toMatchObject({
-      retryable: true,
-      message: 'flask-app/.argocd-source-flask-app.yaml kept changing under 3 attempts',
+    expect(error.message).toBe(`acme/${repo}@main kept changing under 3 attempts`);
+  });
+});
+
+describe('commitToWriteBranch', () => {
+  it('creates the write branch from the base, then adds to it, leaving the base alone', async () => {
+    const first = await commitToWriteBranch(
+      plan('flask-app', { writeBranch: 'image-updater{{range .Images}}-{{.Name}}{{end}}' }),
+      target(),
+      context,
+    );
+    expect(first).toMatchObject({
+      kind: 'updated',
+      write: { kind: 'commit', branch: 'image-updater-flask-app' },
     });
+    expect(await sourceOf('flask-app', 'image-updater-flask-app')).toBe('1.0.2');
+    expect(await sourceOf('flask-app')).toBeUndefined();
+    const second = await commitToWriteBranch(
+      plan('flask-app', { writeBranch: 'image-updater{{range .Images}}-{{.Name}}{{end}}' }, '1.0.3'),
+      target(),
+      context,
+    );
+    expect(second).toMatchObject({ kind: 'updated', changes: [{ from: '1.0.2', to: '1.0.3' }] });
+    expect(
+      (await github.log('acme', repo, 'image-updater-flask-app')).map((c) => c.message.split('\n')[0]),
+    ).toEqual([
+      'build(flask-app): update flask-app to 1.0.3',
+      'build(flask-app): update flask-app to 1.0.2',
+      expect.any(String),
+    ]);
+  });
+
+  it('names a branch per change with the SHA256, and finds the change there next time', async () => {
+    const withHash = () => plan('flask-app', { writeBranch: 'updates/{{.SHA256}}' });
+    const first = await commitToWriteBranch(withHash(), target(), context);
+    expect(first.kind === 'updated' && first.write.kind === 'commit' && first.write.branch).toMatch(
+      /^updates\/[0-9a-f]{64}$/,
+    );
+    expect((await commitToWriteBranch(withHash(), target(), context)).kind).toBe('unchanged');
+  });
+});
+
+describe('proposePullRequest', () => {
+  const pr = (tag: string) => plan('flask-app', { pullRequest: true }, tag);
+
+  it('opens a pull request from a stable branch of the app and target', async () => {
+    const outcome = await proposePullRequest(pr('1.0.2'), target(), context);
+    expect(outcome).toMatchObject({
+      kind: 'updated',
+      write: {
+        kind: 'pull-request',
+        number: 1,
+        branch: 'ecr-image-updater/flask-app/argocd-source',
+        reused: false,
+      },
+    });
+    const [pull] = await github.pulls('acme', repo);
+    expect(pull).toMatchObject({ title: 'build(flask-app): update flask-app to 1.0.2', state: 'open' });
+    expect(await sourceOf('flask-app')).toBeUndefined();
+  });
+
+  it('counts an open pull request for the same change as success, without a new commit', async () => {
+    await proposePullRequest(pr('1.0.2'), target(), context);
+    github.clearCalls();
+    const again = await proposePullRequest(pr('1.0.2'), target(), context);
+    expect(again).toMatchObject({ write: { kind: 'pull-request', number: 1, reused: true } });
+    expect(github.callCount('git/create-commit')).toBe(0);
+    expect(github.callCount('pulls/create')).toBe(0);
+  });
+
+  it('moves the open pull request to a newer tag instead of opening another, without force', async () => {
+    await proposePullRequest(pr('1.0.2'), target(), context);
+    const newer = await proposePullRequest(pr('1.0.3'), target(), context);
+    expect(newer).toMatchObject({ write: { kind: 'pull-request', number: 1, reused: false } });
+    const pulls = await github.pulls('acme', repo);
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({ title: 'build(flask-app): update flask-app to 1.0.3' });
+    expect(await sourceOf('flask-app', 'ecr-image-updater/flask-app/argocd-source')).toBe('1.0.3');
+    expect((await github.log('acme', repo, 'ecr-image-updater/flask-app/argocd-source')).length).toBe(3);
+    expect(
+      github.calls.filter((c) => c.operationId === 'git/update-ref').every((c) => c.status === 200),
+    ).toBe(true);
+  });
+
+  it('proposes nothing when the base already holds the choice', async () => {
+    await commitToBranch([plan('flask-app')], target(), context);
+    expect((await proposePullRequest(pr('1.0.2'), target(), context)).kind).toBe('unchanged');
+    expect(await github.pulls('acme', repo)).toEqual([]);
   });
 });

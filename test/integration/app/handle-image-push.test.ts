@@ -53,7 +53,7 @@ const event = (tag: string, repository = 'flask-app') => ({
 });
 
 describe('handleImagePush', () => {
-  it('costs one registry query and one tag read per event, shared by every app, and two GitHub calls per app', async () => {
+  it('costs one registry query and one tag read per event, shared by every app, and one commit for apps sharing a repository', async () => {
     scenario.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.0' });
     const { deps, dynamodbCalls, secretsCalls } = instrumented();
     scenario.stack.ecr.clearCalls();
@@ -68,9 +68,15 @@ describe('handleImagePush', () => {
     expect(scenario.stack.ecr.callCount()).toBe(1);
     expect(scenario.stack.ecr.callCount('DescribeImages')).toBe(1);
     expect(secretsCalls).toEqual(['GetSecretValueCommand']);
+    // One repository and branch: read the branch head, each app's file, then one tree, commit and ref update.
+    expect(scenario.stack.github.callCount('git/get-ref')).toBe(1);
     expect(scenario.stack.github.callCount('repos/get-content')).toBe(3);
-    expect(scenario.stack.github.callCount('repos/create-or-update-file-contents')).toBe(3);
-    expect(scenario.stack.github.callCount()).toBe(6);
+    expect(scenario.stack.github.callCount('git/create-commit')).toBe(1);
+    expect(scenario.stack.github.callCount('git/update-ref')).toBe(1);
+    expect(scenario.stack.github.callCount()).toBe(8);
+    expect(
+      (await scenario.log()).filter((commit) => commit.message.startsWith('build: update 3 apps')),
+    ).toHaveLength(1);
   });
 
   it('reads nothing from GitHub when no tag qualifies', async () => {

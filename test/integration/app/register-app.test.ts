@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerApps } from '../../../lib/app/register-app.ts';
-import { InvalidInputError } from '../../../lib/domain/errors.ts';
 import { LocalStack } from '../../../lib/local/local-stack.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
 
@@ -43,14 +42,19 @@ describe('registerApps', () => {
   });
 
   it.each([
-    [{ method: 'argocd' }, 'writeBack.method'],
-    [{ method: 'git', git: { repo: 'a/b', path: 'x', target: 'helmvalues' } }, 'writeBack.git.target'],
-    [{ method: 'git', git: { repo: 'a/b', path: 'x', pullRequest: true } }, 'writeBack.git.pullRequest'],
-  ])('refuses, for now, a write-back the pipeline cannot perform yet: %j', async (writeBack, field) => {
-    const error = await registerApps(stack.registry(), [{ ...structuredClone(flaskApp), writeBack }]).catch(
-      (e) => e,
-    );
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect(error.field).toBe(field);
+    [{ method: 'argocd', argocd: { server: 'https://argocd.example', project: 'default' } }],
+    [{ method: 'git', git: { repo: 'a/b', path: 'x', target: 'helmvalues' } }],
+    [{ method: 'git', git: { repo: 'a/b', path: 'x', target: 'kustomization:overlays/prod' } }],
+    [
+      {
+        method: 'git',
+        git: { repo: 'a/b', path: 'x', pullRequest: true, writeBranch: 'updates/{{.SHA256}}' },
+      },
+    ],
+  ])('stores every write-back the pipeline performs: %j', async (writeBack) => {
+    const [registered] = await registerApps(stack.registry(), [
+      { ...structuredClone(flaskApp), name: 'kinds', writeBack },
+    ]);
+    expect(registered?.stored.name).toBe('kinds');
   });
 });

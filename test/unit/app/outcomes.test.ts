@@ -7,12 +7,27 @@ describe('summarizeApp', () => {
       summarizeApp({
         app: 'a',
         kind: 'updated',
-        commit: { sha: 'abcdef123456' },
+        write: { kind: 'commit', sha: 'abcdef123456', branch: 'main' },
         changes: [{ imageName: 'r/x', from: '1.0.0', to: '1.0.2' }],
         images: [],
         attempts: 1,
       }),
-    ).toBe('a: committed abcdef1 (1.0.0 -> 1.0.2)');
+    ).toBe('a: committed abcdef1 on main (1.0.0 -> 1.0.2)');
+    const change = [{ imageName: 'r/x', to: '2.0.0' }];
+    const write = (w: object) => ({
+      app: 'a',
+      kind: 'updated' as const,
+      write: w as never,
+      changes: change,
+      images: [],
+      attempts: 1,
+    });
+    expect(
+      summarizeApp(write({ kind: 'pull-request', number: 7, url: 'u', branch: 'b', reused: false })),
+    ).toBe('a: proposed in pull request #7 from b ((unset) -> 2.0.0)');
+    expect(summarizeApp(write({ kind: 'argocd', application: 'a', synced: 'started' }))).toBe(
+      'a: patched Application a, sync started ((unset) -> 2.0.0)',
+    );
     expect(
       summarizeApp({
         app: 'a',

@@ -54,6 +54,16 @@ describe('renderArgoCdSourceFile', () => {
     ]);
   });
 
+  it('writes into a file that holds only comments, keeping them', () => {
+    const text = renderArgoCdSourceFile(
+      '# parameters for flask-app\n',
+      [{ image: flask!, version: '1.0.2' }],
+      PATH,
+    );
+    expect(text.startsWith('# parameters for flask-app\n')).toBe(true);
+    expect(parse(text).helm.parameters[1].value).toBe('1.0.2');
+  });
+
   it('is unchanged text when it holds the version already', () => {
     const once = renderArgoCdSourceFile(undefined, [{ image: flask!, version: '1.0.2' }], PATH);
     expect(renderArgoCdSourceFile(once, [{ image: flask!, version: '1.0.2' }], PATH)).toBe(once);

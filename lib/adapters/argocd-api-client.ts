@@ -1,0 +1,148 @@
+/**
+ * The Argo CD REST API over HTTPS (or HTTP for a local peer), with a bearer token: read an Application,
+ * patch it with a JSON patch, start a sync. TLS is verified unless a CA bundle is given (then that CA is
+ * trusted) or `insecure` says otherwise. Always sends `project` and exactly `Content-Type:
+ * application/json`, as the Argo CD server requires.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { ArgoCdApi, ArgoCdScope } from '../app/ports.ts';
+import { UpstreamError } from '../domain/errors.ts';
+import { toArgoCdError } from './argocd-errors.ts';
+
+// Certificate failures do not fix themselves: trust the CA (caBundleSecret) or, knowingly, go insecure.
+const TLS_FAILURES = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|ERR_TLS/;
+
+export interface ArgoCdApiClientOptions {
+  readonly server: string;
+  readonly token: string;
+  /** PEM certificates to trust in addition to nothing else (a private CA). */
+  readonly ca?: string;
+  /** Skip TLS verification. Explicit, never a default. */
+  readonly insecure?: boolean;
+  readonly timeoutMs?: number;
+}
+
+interface Response {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+export class ArgoCdApiClient implements ArgoCdApi {
+  private readonly base: URL;
+
+  constructor(private readonly options: ArgoCdApiClientOptions) {
+    this.base = new URL(options.server.endsWith('/') ? options.server : `${options.server}/`);
+  }
+
+  async getApplication(name: string, scope: ArgoCdScope): Promise<unknown> {
+    const query = new URLSearchParams({ appNamespace: scope.appNamespace, project: scope.project });
+    return this.json(
+      'GET',
+      `api/v1/applications/${encodeURIComponent(name)}?${query}`,
+      undefined,
+      `reading Application ${name}`,
+    );
+  }
+
+  async patchApplication(name: string, scope: ArgoCdScope, patch: readonly unknown[]): Promise<unknown> {
+    const body = {
+      name,
+      appNamespace: scope.appNamespace,
+      project: scope.project,
+      patchType: 'json',
+      patch: JSON.stringify(patch),
+    };
+    return this.json(
+      'PATCH',
+      `api/v1/applications/${encodeURIComponent(name)}`,
+      body,
+      `patching Application ${name}`,
+    );
+  }
+
+  async syncApplication(name: string, scope: ArgoCdScope): Promise<'started' | 'running'> {
+    const body = { name, appNamespace: scope.appNamespace, project: scope.project };
+    try {
+      await this.json(
+        'POST',
+        `api/v1/applications/${encodeURIComponent(name)}/sync`,
+        body,
+        `syncing Application ${name}`,
+      );
+      return 'started';
+    } catch (error) {
+      if (/another operation is already in progress/i.test(String((error as Error).message)))
+        return 'running';
+      throw error;
+    }
+  }
+
+  private async json(method: string, path: string, body: unknown, what: string): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await this.send(method, new URL(path, this.base), body);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (TLS_FAILURES.test(code)) {
+        throw new UpstreamError('Argo CD', `${what}: the server's certificate is not trusted (${code})`, {
+          retryable: false,
+          cause: error,
+        });
+      }
+      throw toArgoCdError(what, undefined, String((error as Error).message ?? error), error);
+    }
+    if (response.status < 200 || response.status >= 300)
+      throw toArgoCdError(what, response.status, response.body, undefined, response.headers['retry-after']);
+    try {
+      return JSON.parse(response.body);
+    } catch (error) {
+      throw toArgoCdError(what, 502, `the answer is not JSON: ${response.body.slice(0, 80)}`, error);
+    }
+  }
+
+  private send(method: string, url: URL, body: unknown): Promise<Response> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        url,
+        {
+          method,
+          headers: {
+            authorization: `Bearer ${this.options.token}`,
+            accept: 'application/json',
+            ...(payload === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
+          ...(url.protocol === 'https:'
+            ? {
+                ...(this.options.ca ? { ca: this.options.ca } : {}),
+                rejectUnauthorized: !this.options.insecure,
+              }
+            : {}),
+          timeout: this.options.timeoutMs ?? 10_000,
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('end', () =>
+            resolve({
+              status: incoming.statusCode ?? 0,
+              headers: incoming.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          incoming.on('error', reject);
+        },
+      );
+      outgoing.on('timeout', () =>
+        outgoing.destroy(new Error(`no answer from ${url.host} in ${this.options.timeoutMs ?? 10_000} ms`)),
+      );
+      outgoing.on('error', reject);
+      outgoing.end(payload);
+    });
+  }
+}

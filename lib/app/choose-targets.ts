@@ -1,0 +1,74 @@
+/**
+ * Choosing each image's target version from the repository's tags: the tags are read once per event
+ * (per attempt, after a lost race) and shared by every app; manifest details (platforms, build times)
+ * are read only when a policy needs them, once.
+ */
+import type { ImageTarget } from '../domain/image-update.ts';
+import type { ImageRegistration } from '../domain/registration.ts';
+import { selectTag } from '../domain/select-tag.ts';
+import type { TagCandidate } from '../domain/tag-candidate.ts';
+import type { ImageDecisionRecord } from './outcomes.ts';
+import type { DetailNeeds, ImageCatalog, RepositoryRef } from './ports.ts';
+
+/** The targets of an app's images (and the reasons of those without one), for an attempt. */
+export type TargetChooser = (
+  attempt: number,
+) => Promise<{ targets: readonly ImageTarget[]; none: readonly ImageDecisionRecord[] }>;
+
+export class TagSource {
+  private readonly lists = new Map<number, Promise<TagCandidate[]>>();
+  private readonly detailed = new Map<string, Promise<TagCandidate[]>>();
+
+  constructor(
+    private readonly catalog: ImageCatalog,
+    private readonly repository: RepositoryRef,
+  ) {}
+
+  list(
+    attempt: number,
+    needs: DetailNeeds = { platforms: false, createdAt: false },
+  ): Promise<TagCandidate[]> {
+    let list = this.lists.get(attempt);
+    if (!list) {
+      list = this.catalog.listTags(this.repository);
+      this.lists.set(attempt, list);
+    }
+    if (!needs.platforms && !needs.createdAt) return list;
+    const key = `${attempt}:${needs.platforms}:${needs.createdAt}`;
+    let detailed = this.detailed.get(key);
+    if (!detailed) {
+      detailed = list.then((candidates) => this.catalog.addDetails(this.repository, candidates, needs));
+      this.detailed.set(key, detailed);
+    }
+    return detailed;
+  }
+}
+
+/** A chooser for `images`, remembering the first attempt's answer so it is computed once. */
+export function targetChooser(images: readonly ImageRegistration[], tags: TagSource): TargetChooser {
+  let first: ReturnType<TargetChooser> | undefined;
+  return (attempt) => {
+    if (attempt === 1) {
+      first ??= chooseTargets(images, tags, 1);
+      return first;
+    }
+    return chooseTargets(images, tags, attempt);
+  };
+}
+
+async function chooseTargets(images: readonly ImageRegistration[], tags: TagSource, attempt: number) {
+  const targets: ImageTarget[] = [];
+  const none: ImageDecisionRecord[] = [];
+  for (const image of images) {
+    const selection = selectTag(image.policy, await tags.list(attempt, image.policy.needs));
+    const name = image.alias ?? image.imageName;
+    if (selection.kind === 'none') none.push({ image: name, kind: 'none', reason: selection.reason });
+    else
+      targets.push({
+        image,
+        tag: selection.candidate.tag,
+        ...(selection.candidate.digest ? { digest: selection.candidate.digest } : {}),
+      });
+  }
+  return { targets, none };
+}

@@ -1,0 +1,103 @@
+/**
+ * One app's git write, and how it is decided: read the target file (at a branch or commit), decide
+ * each image against what the file holds, render the new text. Several plans can edit one tree: each
+ * sees the text the previous one left, so two apps sharing a values file both land.
+ */
+import { decideUpdate } from '../domain/decide-update.ts';
+import { InvalidTargetError } from '../domain/errors.ts';
+import type { TargetEditor } from '../domain/git-target-editor.ts';
+import type { ImageChange } from '../domain/image-update.ts';
+import type { Registration } from '../domain/registration.ts';
+import type { GitWriteBack } from '../domain/registration-write-back.ts';
+import type { TargetChooser } from './choose-targets.ts';
+import type { ImageDecisionRecord } from './outcomes.ts';
+import type { GitFile } from './ports.ts';
+
+export interface GitPlan {
+  readonly app: Registration;
+  readonly git: GitWriteBack;
+  readonly editor: TargetEditor;
+  readonly choose: TargetChooser;
+}
+
+/** What a plan decided in one attempt. */
+export interface PlanDecision {
+  readonly plan: GitPlan;
+  readonly path: string;
+  readonly records: readonly ImageDecisionRecord[];
+  readonly changes: readonly ImageChange[];
+}
+
+/**
+ * A working copy of files at one commit: reads each path once, and keeps the texts plans render, so
+ * the next plan edits on top and the writer knows what changed.
+ */
+export class WorkingTree {
+  private readonly reads = new Map<string, Promise<GitFile | undefined>>();
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly read: (path: string) => Promise<GitFile | undefined>) {}
+
+  original(path: string): Promise<GitFile | undefined> {
+    let read = this.reads.get(path);
+    if (!read) {
+      read = this.read(path);
+      this.reads.set(path, read);
+    }
+    return read;
+  }
+
+  async current(path: string): Promise<string | undefined> {
+    return this.texts.get(path) ?? (await this.original(path))?.text;
+  }
+
+  set(path: string, text: string): void {
+    this.texts.set(path, text);
+  }
+
+  /** Files whose text differs from what was read, with the blob sha they were read at. */
+  async changed(): Promise<Array<{ path: string; text: string; sha?: string }>> {
+    const changed = [];
+    for (const [path, text] of this.texts) {
+      const original = await this.original(path);
+      if (original?.text !== text) changed.push({ path, text, ...(original ? { sha: original.sha } : {}) });
+    }
+    return changed;
+  }
+}
+
+/** Decides a plan on the working tree and leaves its rendered text there. */
+export async function applyPlan(plan: GitPlan, tree: WorkingTree, attempt: number): Promise<PlanDecision> {
+  const { targets, none } = await plan.choose(attempt);
+  const path = await resolvePath(plan, tree);
+  const text = await tree.current(path);
+  const records: ImageDecisionRecord[] = [...none];
+  const changes: ImageChange[] = [];
+  const writes = [];
+  for (const target of targets) {
+    const image = target.image.alias ?? target.image.imageName;
+    const decision = decideUpdate(target, plan.editor.read(text, target.image, path));
+    records.push({ image, ...decision });
+    if (decision.kind !== 'update') continue;
+    writes.push({ image: target.image, version: decision.to });
+    changes.push({
+      ...(target.image.alias ? { alias: target.image.alias } : {}),
+      imageName: target.image.imageName,
+      ...(decision.from === undefined ? {} : { from: decision.from }),
+      to: decision.to,
+      ...(target.digest ? { digest: target.digest } : {}),
+    });
+  }
+  if (writes.length > 0) {
+    if (text === undefined && !plan.editor.createIfMissing)
+      throw new InvalidTargetError(path, 'does not exist in the repository');
+    tree.set(path, plan.editor.render(text, writes, path));
+  }
+  return { plan, path, records, changes };
+}
+
+// The first of the editor's names that exists; the first name when none does.
+async function resolvePath(plan: GitPlan, tree: WorkingTree): Promise<string> {
+  for (const path of plan.editor.paths) if ((await tree.current(path)) !== undefined) return path;
+  return plan.editor.paths[0]!;
+}

@@ -1,0 +1,204 @@
+/**
+ * The three ways a git write-back lands, each read-decide-write with compare-and-swap and a retry on a
+ * lost race: one commit on the base branch for every app of a push that shares it, a commit on a write
+ * branch, or a pull request from a branch of our own (updated, never duplicated, never force-pushed).
+ */
+import { branchTemplateData } from '../domain/change-templates.ts';
+import { renderGroupCommitMessage, renderPullRequest } from '../domain/commit-message.ts';
+import { InvalidInputError, UpstreamError } from '../domain/errors.ts';
+import { compileGoTemplate } from '../domain/go-template.ts';
+import type { ImageChange } from '../domain/image-update.ts';
+import { isValidBranchName } from '../domain/registration-write-back.ts';
+import { applyPlan, type GitPlan, type PlanDecision, WorkingTree } from './git-plan.ts';
+import type { AppOutcome } from './outcomes.ts';
+import type { GitRepository } from './ports.ts';
+import { type RetryContext, retryOnConflict } from './retry-on-conflict.ts';
+
+export interface GitTarget {
+  readonly repository: GitRepository;
+  readonly owner: string;
+  readonly name: string;
+  /** The branch apps follow (the registration's, or the repository's default). */
+  readonly base: string;
+}
+
+/**
+ * Writes plans that share a repository and branch as one commit. One app alone reads and writes its file
+ * through the Contents API, guarded by the blob sha (two calls); several apps are read at one commit and
+ * written as one tree and commit, moved onto the branch only as a fast-forward.
+ */
+export function commitToBranch(
+  plans: readonly GitPlan[],
+  target: GitTarget,
+  context: RetryContext,
+): Promise<AppOutcome[]> {
+  const { repository, owner, name, base } = target;
+  return retryOnConflict(`${owner}/${name}@${base}`, context, async (attempt) => {
+    const head = plans.length === 1 ? base : await headOf(target, base);
+    const tree = new WorkingTree((path) => repository.readFile({ owner, name, branch: head }, path));
+    const decisions: PlanDecision[] = [];
+    for (const plan of plans) decisions.push(await applyPlan(plan, tree, attempt));
+    const files = await tree.changed();
+    if (files.length === 0) return decisions.map(unchanged);
+    const message = renderGroupCommitMessage(decisions.filter((d) => d.changes.length > 0).map(appChanges));
+    let sha: string;
+    const [single] = files;
+    if (plans.length === 1 && files.length === 1 && single) {
+      sha = (
+        await repository.writeFile({ owner, name, branch: base }, single.path, {
+          text: single.text,
+          ...(single.sha ? { sha: single.sha } : {}),
+          message,
+        })
+      ).commitSha;
+    } else {
+      sha = await repository.commitFiles(owner, name, {
+        parent: head,
+        files: new Map(files.map((f) => [f.path, f.text])),
+        message,
+      });
+      await repository.moveBranch(owner, name, base, sha, 'fast-forward');
+    }
+    return decisions.map((d) =>
+      d.changes.length > 0 ? updated(d, { kind: 'commit', sha, branch: base }, attempt) : unchanged(d),
+    );
+  });
+}
+
+/** Commits one app's change to its write branch, created from the base branch when it is missing. */
+export function commitToWriteBranch(
+  plan: GitPlan,
+  target: GitTarget,
+  context: RetryContext,
+): Promise<AppOutcome> {
+  const { repository, owner, name, base } = target;
+  return retryOnConflict(`${owner}/${name} write branch of ${plan.app.name}`, context, async (attempt) => {
+    const baseHead = await headOf(target, base);
+    const baseTree = new WorkingTree((path) => repository.readFile({ owner, name, branch: baseHead }, path));
+    const onBase = await applyPlan(plan, baseTree, attempt);
+    if (onBase.changes.length === 0) return unchanged(onBase);
+    const branch = renderBranch(plan, onBase.changes);
+    const branchHead = await repository.branchHead(owner, name, branch);
+    const tree = branchHead
+      ? new WorkingTree((path) => repository.readFile({ owner, name, branch: branchHead }, path))
+      : baseTree;
+    const decision = branchHead ? await applyPlan(plan, tree, attempt) : onBase;
+    const files = await tree.changed();
+    if (files.length === 0) return unchanged(decision);
+    const message = renderGroupCommitMessage([appChanges(decision)]);
+    const sha = await repository.commitFiles(owner, name, {
+      parent: branchHead ?? baseHead,
+      files: new Map(files.map((f) => [f.path, f.text])),
+      message,
+    });
+    await repository.moveBranch(owner, name, branch, sha, branchHead ? 'fast-forward' : 'create');
+    return updated(decision, { kind: 'commit', sha, branch }, attempt);
+  });
+}
+
+/**
+ * Proposes one app's change as a pull request into the base branch, from a stable branch of its own
+ * (or its write-branch template): an open pull request for the same change is success; a newer change
+ * is a new commit on that branch and an updated pull request, not another one.
+ */
+export function proposePullRequest(
+  plan: GitPlan,
+  target: GitTarget,
+  context: RetryContext,
+): Promise<AppOutcome> {
+  const { repository, owner, name, base } = target;
+  return retryOnConflict(`pull request of ${plan.app.name} in ${owner}/${name}`, context, async (attempt) => {
+    const baseHead = await headOf(target, base);
+    const baseTree = new WorkingTree((path) => repository.readFile({ owner, name, branch: baseHead }, path));
+    const decision = await applyPlan(plan, baseTree, attempt);
+    if (decision.changes.length === 0) return unchanged(decision);
+    const branch = renderBranch(plan, decision.changes);
+    const files = await baseTree.changed();
+    const branchHead = await repository.branchHead(owner, name, branch);
+    let proposed = false;
+    if (branchHead) {
+      const onBranch = await Promise.all(
+        files.map(
+          async (f) =>
+            (await repository.readFile({ owner, name, branch: branchHead }, f.path))?.text === f.text,
+        ),
+      );
+      proposed = onBranch.every(Boolean);
+    }
+    if (!proposed) {
+      // On top of our branch when it exists (keeping any commit a reviewer added), else on the base.
+      const message = renderGroupCommitMessage([appChanges(decision)]);
+      const sha = await repository.commitFiles(owner, name, {
+        parent: branchHead ?? baseHead,
+        files: new Map(files.map((f) => [f.path, f.text])),
+        message,
+      });
+      await repository.moveBranch(owner, name, branch, sha, branchHead ? 'fast-forward' : 'create');
+    }
+    const text = renderPullRequest(plan.app.name, decision.changes, base);
+    const existing = await repository.findPullRequest(owner, name, branch, base);
+    const pull = existing
+      ? existing.title === text.title && existing.body === text.body
+        ? existing
+        : await repository.updatePullRequest(owner, name, existing.number, text)
+      : await repository.createPullRequest(owner, name, { head: branch, base, ...text });
+    return updated(
+      decision,
+      {
+        kind: 'pull-request',
+        number: pull.number,
+        url: pull.url,
+        branch,
+        reused: proposed && existing !== undefined,
+      },
+      attempt,
+    );
+  });
+}
+
+async function headOf(target: GitTarget, branch: string): Promise<string> {
+  const head = await target.repository.branchHead(target.owner, target.name, branch);
+  if (!head)
+    throw new UpstreamError('GitHub', `${target.owner}/${target.name} has no branch '${branch}'`, {
+      retryable: false,
+      status: 404,
+    });
+  return head;
+}
+
+function renderBranch(plan: GitPlan, changes: readonly ImageChange[]): string {
+  const template = plan.git.writeBranch;
+  const branch = template
+    ? compileGoTemplate(template).render(branchTemplateData(plan.app.name, changes)).trim()
+    : `ecr-image-updater/${plan.app.name}/${plan.editor.id}`;
+  if (!isValidBranchName(branch)) {
+    throw new InvalidInputError(
+      'writeBack.git.writeBranch',
+      `the template gave '${branch}', which is not a branch name`,
+      'keep to letters, digits, - _ . /',
+    );
+  }
+  return branch;
+}
+
+function appChanges(decision: PlanDecision) {
+  const template = decision.plan.git.commitMessage;
+  return { appName: decision.plan.app.name, changes: decision.changes, ...(template ? { template } : {}) };
+}
+
+function unchanged(decision: PlanDecision): AppOutcome {
+  return { app: decision.plan.app.name, kind: 'unchanged', images: decision.records };
+}
+
+function updated(decision: PlanDecision, write: WriteRecord, attempts: number): AppOutcome {
+  return {
+    app: decision.plan.app.name,
+    kind: 'updated',
+    write,
+    changes: decision.changes,
+    images: decision.records,
+    attempts,
+  };
+}
+
+type WriteRecord = Extract<AppOutcome, { kind: 'updated' }>['write'];

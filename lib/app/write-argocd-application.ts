@@ -1,0 +1,62 @@
+/**
+ * Argo CD write-back: read the Application, decide each image against its spec, and send a JSON patch
+ * whose tests hold what was read (never a whole-spec PUT). When a test fails, someone changed the app:
+ * read it again, choose again, retry. Then, for an app without an automated sync policy (or always,
+ * if asked), start a sync; one already running is not a failure.
+ */
+import {
+  hasAutomatedSync,
+  planApplicationPatch,
+  readApplicationVersion,
+} from '../domain/argocd-application.ts';
+import { decideUpdate } from '../domain/decide-update.ts';
+import type { ImageChange } from '../domain/image-update.ts';
+import type { Registration } from '../domain/registration.ts';
+import type { ArgoCdWriteBack } from '../domain/registration-write-back.ts';
+import type { TargetChooser } from './choose-targets.ts';
+import type { AppOutcome, ImageDecisionRecord } from './outcomes.ts';
+import type { ArgoCdApi } from './ports.ts';
+import { type RetryContext, retryOnConflict } from './retry-on-conflict.ts';
+
+export function writeArgoCdApplication(
+  app: Registration,
+  argocd: ArgoCdWriteBack,
+  choose: TargetChooser,
+  api: ArgoCdApi,
+  context: RetryContext,
+): Promise<AppOutcome> {
+  const scope = { appNamespace: argocd.appNamespace, project: argocd.project };
+  return retryOnConflict(`Application ${app.name}`, context, async (attempt) => {
+    const application = await api.getApplication(app.name, scope);
+    const { targets, none } = await choose(attempt);
+    const records: ImageDecisionRecord[] = [...none];
+    const changes: ImageChange[] = [];
+    const writes = [];
+    for (const target of targets) {
+      const decision = decideUpdate(target, readApplicationVersion(application, target.image, app.name));
+      records.push({ image: target.image.alias ?? target.image.imageName, ...decision });
+      if (decision.kind !== 'update') continue;
+      writes.push({ image: target.image, version: decision.to });
+      changes.push({
+        ...(target.image.alias ? { alias: target.image.alias } : {}),
+        imageName: target.image.imageName,
+        ...(decision.from === undefined ? {} : { from: decision.from }),
+        to: decision.to,
+        ...(target.digest ? { digest: target.digest } : {}),
+      });
+    }
+    if (writes.length === 0) return { app: app.name, kind: 'unchanged', images: records };
+    await api.patchApplication(app.name, scope, planApplicationPatch(application, writes, app.name));
+    const needsSync = argocd.sync === 'always' || (argocd.sync === 'auto' && !hasAutomatedSync(application));
+    const synced =
+      argocd.sync === 'never' ? 'off' : needsSync ? await api.syncApplication(app.name, scope) : 'not-needed';
+    return {
+      app: app.name,
+      kind: 'updated',
+      write: { kind: 'argocd', application: app.name, synced },
+      changes,
+      images: records,
+      attempts: attempt,
+    };
+  });
+}

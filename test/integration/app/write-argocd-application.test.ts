@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArgoCdApiClient } from '../../../lib/adapters/argocd-api-client.ts';
+import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
+import { writeArgoCdApplication } from '../../../lib/app/write-argocd-application.ts';
+import { parseRegistration } from '../../../lib/domain/registration.ts';
+import type { ArgoCdWriteBack } from '../../../lib/domain/registration-write-back.ts';
+import { FakeArgoCdServer } from '../../../lib/local/argocd/fake-argocd-server.ts';
+import { helmApp, kustomizeApp, multiSourceApp, TOKEN } from '../../support/fake-argocd-kit.ts';
+
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+let argocd: FakeArgoCdServer;
+let api: ArgoCdApiClient;
+const context = { clock: { now: Date.now, sleep: async () => {} }, random: () => 0.5, maxAttempts: 3 };
+
+function registration(
+  name: string,
+  image: Record<string, unknown> = {},
+  argocdFields: Record<string, unknown> = {},
+) {
+  const app = parseRegistration({
+    name,
+    images: [
+      {
+        image: `${HOST}/flask-app`,
+        helm: { imageName: 'image.repository', imageTag: 'image.tag' },
+        ...image,
+      },
+    ],
+    writeBack: { method: 'argocd', argocd: { project: 'default', ...argocdFields } },
+  });
+  return { app, argocd: app.writeBack as ArgoCdWriteBack };
+}
+const choosing =
+  (tag: string | ((attempt: number) => string), app: ReturnType<typeof registration>['app']): TargetChooser =>
+  async (attempt) => ({
+    targets: [{ image: app.images[0]!, tag: typeof tag === 'function' ? tag(attempt) : tag }],
+    none: [],
+  });
+
+beforeAll(async () => {
+  argocd = await FakeArgoCdServer.start();
+  api = new ArgoCdApiClient({ server: argocd.url, token: TOKEN });
+});
+afterAll(() => argocd.close());
+
+describe('writeArgoCdApplication', () => {
+  it('sets the Helm parameter with forceString, and starts a sync of an app without automated sync', async () => {
+    argocd.putApplication(helmApp('web'));
+    const { app, argocd: writeBack } = registration('web');
+    const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context);
+    expect(outcome).toMatchObject({
+      kind: 'updated',
+      write: { kind: 'argocd', application: 'web', synced: 'started' },
+      changes: [{ from: '1.0.0', to: '1.0.2' }],
+    });
+    expect(argocd.application('web')?.spec.source?.helm?.parameters).toEqual([
+      { name: 'image.repository', value: `${HOST}/flask-app`, forceString: true },
+      { name: 'image.tag', value: '1.0.2', forceString: true },
+    ]);
+    expect(
+      argocd.calls.filter((c) => c.operationId === 'ApplicationService_Patch').map((c) => c.status),
+    ).toEqual([200]);
+    expect(argocd.invalidCalls()).toEqual([]);
+  });
+
+  it('changes nothing and sends no patch when the spec holds the choice', async () => {
+    argocd.putApplication(helmApp('current', '1.0.2'));
+    argocd.clearCalls();
+    const { app, argocd: writeBack } = registration('current');
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context)).toMatchObject({
+      kind: 'unchanged',
+      images: [{ kind: 'current' }],
+    });
+    expect(argocd.callCount('ApplicationService_Patch')).toBe(0);
+  });
+
+  it('reads again and retries when someone changed the app between read and patch', async () => {
+    argocd.putApplication(helmApp('raced'));
+    let raced = false;
+    argocd.beforeWrite = (write) => {
+      if (raced || write.operationId !== 'ApplicationService_Patch') return;
+      raced = true;
+      argocd.updateApplication('raced', (a) =>
+        a.spec.source!.helm!.parameters!.push({ name: 'replicaCount', value: '3' }),
+      );
+    };
+    const { app, argocd: writeBack } = registration('raced', {}, { sync: 'never' });
+    const outcome = await writeArgoCdApplication(
+      app,
+      writeBack,
+      choosing((attempt) => (attempt === 1 ? '1.0.1' : '1.0.3'), app),
+      api,
+      context,
+    );
+    argocd.beforeWrite = undefined;
+    expect(outcome).toMatchObject({
+      kind: 'updated',
+      attempts: 2,
+      changes: [{ to: '1.0.3' }],
+      write: { synced: 'off' },
+    });
+    expect(argocd.application('raced')?.spec.source?.helm?.parameters?.map((p) => p.name)).toEqual([
+      'image.repository',
+      'image.tag',
+      'replicaCount',
+    ]);
+  });
+
+  it('leaves syncing to Argo CD when the app syncs by itself', async () => {
+    argocd.putApplication({
+      ...helmApp('auto'),
+      spec: { ...helmApp('auto').spec, syncPolicy: { automated: { prune: true } } },
+    });
+    const { app, argocd: writeBack } = registration('auto');
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context)).toMatchObject({
+      write: { synced: 'not-needed' },
+    });
+    expect(argocd.application('auto')?.operation).toBeUndefined();
+  });
+
+  it('merges a Kustomize image by name', async () => {
+    argocd.putApplication(kustomizeApp('nginx'));
+    const { app, argocd: writeBack } = registration(
+      'nginx',
+      { image: `${HOST}/nginx`, helm: undefined, kustomize: { imageName: 'nginx' } },
+      { sync: 'never' },
+    );
+    await writeArgoCdApplication(app, writeBack, choosing('1.27.0', app), api, context);
+    expect(argocd.application('nginx')?.spec.source?.kustomize?.images).toEqual([
+      `nginx=${HOST}/nginx:1.27.0`,
+    ]);
+  });
+
+  it('edits the matching source of a multi-source app', async () => {
+    argocd.putApplication(multiSourceApp('api'));
+    const { app, argocd: writeBack } = registration(
+      'api',
+      { helm: { imageName: 'image.repository', imageTag: 'image.tag' } },
+      { project: 'platform', sync: 'never' },
+    );
+    await writeArgoCdApplication(app, writeBack, choosing('2.1.0', app), api, context);
+    const sources = argocd.application('api')?.spec.sources ?? [];
+    expect(sources[0]?.helm?.parameters).toContainEqual({
+      name: 'image.tag',
+      value: '2.1.0',
+      forceString: true,
+    });
+    expect(sources[1]?.kustomize?.images).toEqual([
+      'worker=123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:0.9.0',
+    ]);
+  });
+});

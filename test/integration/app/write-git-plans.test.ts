@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OctokitGitHubConnector } from '../../../lib/adapters/github-connector.ts';
+import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
+import type { GitPlan } from '../../../lib/app/git-plan.ts';
+import { writeGitPlans } from '../../../lib/app/write-git-plans.ts';
+import { targetEditor } from '../../../lib/domain/git-target-editor.ts';
+import { parseRegistration } from '../../../lib/domain/registration.ts';
+import { FakeGitHubServer } from '../../../lib/local/github/fake-github-server.ts';
+import { flaskApp } from '../../fixtures/registrations.ts';
+
+let github: FakeGitHubServer;
+let deps: Parameters<typeof writeGitPlans>[1];
+
+function plan(name: string, repo: string, git: Record<string, unknown> = {}): GitPlan {
+  const app = parseRegistration({
+    ...structuredClone(flaskApp),
+    name,
+    writeBack: { method: 'git', git: { repo, path: 'apps', ...git } },
+  });
+  const writeBack = app.writeBack.method === 'git' ? app.writeBack : (undefined as never);
+  const choose: TargetChooser = async () => ({
+    targets: [{ image: app.images[0]!, tag: '1.0.2' }],
+    none: [],
+  });
+  return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose };
+}
+
+beforeAll(async () => {
+  github = await FakeGitHubServer.start({ tokens: ['t'] });
+  for (const repo of ['one', 'two'])
+    await github.createRepository('acme', repo, { files: { 'apps/README.md': 'x' } });
+  const secrets = { get: async () => 't' };
+  deps = {
+    github: new OctokitGitHubConnector({ secrets, defaultSecret: 's', defaultApiUrl: github.url }),
+    clock: { now: Date.now, sleep: async () => {} },
+    random: () => 0.5,
+    maxAttempts: 3,
+    concurrency: 4,
+  };
+});
+afterAll(() => github.close());
+
+describe('writeGitPlans', () => {
+  it('groups apps by repository and branch into one commit each, and runs pull requests on their own', async () => {
+    const outcomes = await writeGitPlans(
+      [
+        plan('a', 'acme/one'),
+        plan('b', 'acme/one'),
+        plan('c', 'acme/two'),
+        plan('d', 'acme/one', { pullRequest: true }),
+      ],
+      deps,
+    );
+    const byApp = Object.fromEntries(outcomes.map((o) => [o.app, o.kind === 'updated' ? o.write : o]));
+    expect(byApp.a).toMatchObject({ kind: 'commit', branch: 'main' });
+    expect(byApp.b).toEqual(byApp.a);
+    expect(byApp.c).toMatchObject({ kind: 'commit' });
+    expect(byApp.d).toMatchObject({ kind: 'pull-request', number: 1 });
+    expect((await github.log('acme', 'one', 'main')).length).toBe(2);
+    expect((await github.log('acme', 'two', 'main')).length).toBe(2);
+  });
+
+  it('fails only the apps of a group whose repository is gone', async () => {
+    const outcomes = await writeGitPlans([plan('e', 'acme/gone'), plan('f', 'acme/two')], deps);
+    expect(outcomes.find((o) => o.app === 'e')).toMatchObject({ kind: 'failed', retryable: false });
+    expect(outcomes.find((o) => o.app === 'f')).toMatchObject({ kind: 'updated' });
+  });
+});
