@@ -1,4 +1,5 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { createImagePushDependencies } from '../../lib/adapters/create-image-push-dependencies.ts';
 import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
@@ -19,7 +20,8 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
 
   local up [--env-out <path>] [--keep] [--data-dir <dir>]
       Starts DynamoDB (dynalite), ECR, Secrets Manager and a GitHub backed by real git repositories
-      (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart), prints the
+      (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart) and an Argo CD
+      API (holding the Application of examples/argocd-application.yaml), prints the
       environment that points the CLI at them as export lines, writes it to --env-out (a file to
       source), and runs until Ctrl-C, which stops the peers and removes what they made (unless --keep).
       (--env-file is accepted too where Node lets it through: Node 20 takes --env-file for itself.)
@@ -80,6 +82,8 @@ async function up(
       files: Object.fromEntries(files),
     });
   }
+  const application = new URL('../../examples/argocd-application.yaml', import.meta.url);
+  if (!stack.argocd.application('flask-app')) stack.argocd.putApplication(parseYaml(await readFile(application, 'utf8')));
   const exports = Object.entries(stack.env()).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   if (envFile) await writeFile(envFile, `${exports.join('\n')}\n`);
   io.stdout(
@@ -89,6 +93,7 @@ async function up(
       `  ECR              ${stack.ecr.url}  (registry ${stack.registryHost})`,
       `  Secrets Manager  ${stack.secrets.url}`,
       `  GitHub           ${stack.github.url}  (repositories in ${stack.github.dataDir})`,
+      `  Argo CD          ${stack.argocd.url}  (holds the Application of examples/argocd-application.yaml)`,
       '',
       envFile
         ? `Environment written to ${envFile}; in another shell: source ${envFile}`

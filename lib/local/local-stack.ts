@@ -1,7 +1,7 @@
 /**
  * Local mode's peers, started by our own code with no Docker and no accounts: a DynamoDB (dynalite)
- * holding the registry table, ECR and Secrets Manager answering the AWS JSON protocol, and a GitHub
- * backed by real git repositories. Free ports, clean shutdown, state to inspect; the same stack runs
+ * holding the registry table, ECR and Secrets Manager answering the AWS JSON protocol, a GitHub
+ * backed by real git repositories, and an Argo CD API holding Applications. Free ports, clean shutdown, state to inspect; the same stack runs
  * `npm start`, `ecr-image-updater local up` and the end-to-end tests.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,6 +13,7 @@ import { ENV } from '../adapters/runtime-config.ts';
 import type { ImagePushDependencies } from '../app/handle-image-push.ts';
 import type { Logger } from '../app/ports.ts';
 import { ecrRegistryHost } from '../domain/image-spec.ts';
+import { FakeArgoCdServer } from './argocd/fake-argocd-server.ts';
 import { createRegistryTable } from './create-registry-table.ts';
 import { startDynalite } from './dynalite-server.ts';
 import { FakeEcrServer } from './ecr/fake-ecr-server.ts';
@@ -32,6 +33,9 @@ export interface LocalStackOptions {
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_GITHUB_TOKEN = 'local-github-token';
 export const LOCAL_GITHUB_SECRET = 'ecr-image-updater/github';
+// Shaped like a JWT, as Argo CD expects a bearer token to be.
+export const LOCAL_ARGOCD_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY3ItaW1hZ2UtdXBkYXRlciIsImlzcyI6ImFyZ29jZCJ9.bG9jYWw';
+export const LOCAL_ARGOCD_SECRET = 'ecr-image-updater/argocd';
 
 export class LocalStack {
   private constructor(
@@ -42,13 +46,14 @@ export class LocalStack {
     readonly ecr: FakeEcrServer,
     readonly secrets: FakeSecretsManagerServer,
     readonly github: FakeGitHubServer,
+    readonly argocd: FakeArgoCdServer,
   ) {}
 
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
     const accountId = options.accountId ?? '123456789012';
     const region = options.region ?? 'us-west-2';
     const tableName = options.tableName ?? 'ecr-image-updater';
-    const [dynamodb, ecr, secrets, github] = await Promise.all([
+    const [dynamodb, ecr, secrets, github, argocd] = await Promise.all([
       startDynalite(),
       FakeEcrServer.start({ accountId, region }),
       FakeSecretsManagerServer.start({ accountId, region }),
@@ -57,10 +62,12 @@ export class LocalStack {
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
         ...(options.keepData ? { keepData: true } : {}),
       }),
+      FakeArgoCdServer.start({ tokens: [LOCAL_ARGOCD_TOKEN] }),
     ]);
-    const stack = new LocalStack(accountId, region, tableName, dynamodb, ecr, secrets, github);
+    const stack = new LocalStack(accountId, region, tableName, dynamodb, ecr, secrets, github, argocd);
     await createRegistryTable(stack.clients().dynamodb, tableName);
     secrets.putSecret(LOCAL_GITHUB_SECRET, JSON.stringify({ token: LOCAL_GITHUB_TOKEN }));
+    secrets.putSecret(LOCAL_ARGOCD_SECRET, JSON.stringify({ token: LOCAL_ARGOCD_TOKEN }));
     return stack;
   }
 
@@ -100,6 +107,8 @@ export class LocalStack {
         tableName: this.tableName,
         githubSecret: LOCAL_GITHUB_SECRET,
         githubApiUrl: this.github.url,
+        argocdServer: this.argocd.url,
+        argocdTokenSecret: LOCAL_ARGOCD_SECRET,
         concurrency: 8,
       },
       logger,
@@ -119,12 +128,14 @@ export class LocalStack {
       [ENV.table]: this.tableName,
       [ENV.githubSecret]: LOCAL_GITHUB_SECRET,
       [ENV.githubApiUrl]: this.github.url,
+      [ENV.argocdServer]: this.argocd.url,
+      [ENV.argocdTokenSecret]: LOCAL_ARGOCD_SECRET,
       ECR_IMAGE_UPDATER_LOCAL_ACCOUNT: this.accountId,
       ECR_IMAGE_UPDATER_GITOPS_DIR: this.github.dataDir,
     };
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.dynamodb.close(), this.ecr.close(), this.secrets.close(), this.github.close()]);
+    await Promise.all([this.dynamodb.close(), this.ecr.close(), this.secrets.close(), this.github.close(), this.argocd.close()]);
   }
 }

@@ -11,23 +11,22 @@ import { flaskApp } from '../fixtures/registrations.ts';
 import { BIN, runBinary, runCli } from '../support/run-cli.ts';
 
 describe('ecr-image-updater demo (npm start)', () => {
-  it('replays the seed tutorial and ends with the Deployment on flask-app:1.0.2', async () => {
+  it('replays the seed tutorial through git and through Argo CD', async () => {
     let output = '';
     const result = await runTutorial((text) => {
       output += text;
     });
+    const image = '123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app';
     expect(result).toEqual({
-      finalImages: ['123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app:1.0.2'],
-      commits: 2,
+      git: { images: [`${image}:1.0.4`], commits: 4, pulls: 1 },
+      argocd: { tag: '1.0.2', images: [`${image}:1.0.2`] },
     });
-    expect(output).toContain('flask-app: committed');
     expect(output).toContain('ignored: untagged push (a platform manifest of an image index)');
-    expect(output).toContain(
-      'no change (123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app already at 1.0.2)',
-    );
-    expect(output).toContain(
-      'Deployment flask-app, container flask-app: image 123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app:1.0.2',
-    );
+    expect(output).toContain(`flask-app: no change (${image} already at 1.0.2)`);
+    expect(output).toMatch(/flask-app: committed (\w{7}) on main \(1\.0\.2 -> 1\.0\.3\)\n.*\n\s+flask-values: committed \1 on main/);
+    expect(output).toContain('flask-preview: proposed in pull request #1 from ecr-image-updater/flask-preview/argocd-source ((unset) -> 1.0.4)');
+    expect(output).toContain('flask-app: patched Application flask-app (1.0.0 -> 1.0.2)');
+    expect(output).toContain(`Deployment flask-app, container flask-app: image ${image}:1.0.2`);
   });
 });
 

@@ -1,0 +1,20 @@
+/** A `docker push` in the tutorial: through the ECR API and the handler, timed and printed. */
+import { handleImagePush } from '../../app/handle-image-push.ts';
+import type { Logger } from '../../app/ports.ts';
+import { deliverPush } from '../deliver-push.ts';
+import type { LocalStack } from '../local-stack.ts';
+import type { TutorialOutput } from './tutorial-output.ts';
+
+export async function pushThrough(stack: LocalStack, logger: Logger, out: TutorialOutput, tag: string, platforms?: string[]) {
+  const deps = stack.dependencies(logger);
+  const started = performance.now();
+  const delivered = await deliverPush(stack.clients().ecr, (event) => handleImagePush(deps, event), {
+    accountId: stack.accountId,
+    region: stack.region,
+    repository: 'flask-app',
+    tag,
+    ...(platforms ? { platforms } : {}),
+  });
+  out.delivered(delivered, performance.now() - started);
+  return delivered;
+}
