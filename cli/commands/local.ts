@@ -83,7 +83,8 @@ async function up(
     });
   }
   const application = new URL('../../examples/argocd-application.yaml', import.meta.url);
-  if (!stack.argocd.application('flask-app')) stack.argocd.putApplication(parseYaml(await readFile(application, 'utf8')));
+  if (!stack.argocd.application('flask-app'))
+    stack.argocd.putApplication(parseYaml(await readFile(application, 'utf8')));
   const exports = Object.entries(stack.env()).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   if (envFile) await writeFile(envFile, `${exports.join('\n')}\n`);
   io.stdout(

@@ -34,7 +34,8 @@ const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_GITHUB_TOKEN = 'local-github-token';
 export const LOCAL_GITHUB_SECRET = 'ecr-image-updater/github';
 // Shaped like a JWT, as Argo CD expects a bearer token to be.
-export const LOCAL_ARGOCD_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY3ItaW1hZ2UtdXBkYXRlciIsImlzcyI6ImFyZ29jZCJ9.bG9jYWw';
+export const LOCAL_ARGOCD_TOKEN =
+  'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY3ItaW1hZ2UtdXBkYXRlciIsImlzcyI6ImFyZ29jZCJ9.bG9jYWw';
 export const LOCAL_ARGOCD_SECRET = 'ecr-image-updater/argocd';
 
 export class LocalStack {
@@ -136,6 +137,12 @@ export class LocalStack {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.dynamodb.close(), this.ecr.close(), this.secrets.close(), this.github.close(), this.argocd.close()]);
+    await Promise.all([
+      this.dynamodb.close(),
+      this.ecr.close(),
+      this.secrets.close(),
+      this.github.close(),
+      this.argocd.close(),
+    ]);
   }
 }

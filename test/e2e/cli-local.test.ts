@@ -23,8 +23,12 @@ describe('ecr-image-updater demo (npm start)', () => {
     });
     expect(output).toContain('ignored: untagged push (a platform manifest of an image index)');
     expect(output).toContain(`flask-app: no change (${image} already at 1.0.2)`);
-    expect(output).toMatch(/flask-app: committed (\w{7}) on main \(1\.0\.2 -> 1\.0\.3\)\n.*\n\s+flask-values: committed \1 on main/);
-    expect(output).toContain('flask-preview: proposed in pull request #1 from ecr-image-updater/flask-preview/argocd-source ((unset) -> 1.0.4)');
+    expect(output).toMatch(
+      /flask-app: committed (\w{7}) on main \(1\.0\.2 -> 1\.0\.3\)\n.*\n\s+flask-values: committed \1 on main/,
+    );
+    expect(output).toContain(
+      'flask-preview: proposed in pull request #1 from ecr-image-updater/flask-preview/argocd-source ((unset) -> 1.0.4)',
+    );
     expect(output).toContain('flask-app: patched Application flask-app (1.0.0 -> 1.0.2)');
     expect(output).toContain(`Deployment flask-app, container flask-app: image ${image}:1.0.2`);
   });

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
-import { registerApps } from '../../app/register-app.ts';
 import { MemoryLogger } from '../../adapters/memory-logger.ts';
+import { registerApps } from '../../app/register-app.ts';
 import { describeRegistration } from '../../domain/describe-registration.ts';
 import { importApplications } from '../../domain/import-application.ts';
 import type { ArgoCdApplication } from '../argocd/fake-argocd-server.ts';
@@ -19,17 +19,26 @@ import type { TutorialOutput } from './tutorial-output.ts';
 
 const MANIFEST = new URL('../../../examples/argocd-application.yaml', import.meta.url);
 
-export async function argoCdTour(stack: LocalStack, out: TutorialOutput): Promise<{ tag: string | undefined; images: string[] }> {
+export async function argoCdTour(
+  stack: LocalStack,
+  out: TutorialOutput,
+): Promise<{ tag: string | undefined; images: string[] }> {
   const manifest = parse(await readFile(MANIFEST, 'utf8')) as ArgoCdApplication;
   stack.argocd.putApplication(manifest);
-  out.heading(`The seed's own way, on fresh peers: Argo CD (${stack.argocd.url}) holds the Application flask-app`);
+  out.heading(
+    `The seed's own way, on fresh peers: Argo CD (${stack.argocd.url}) holds the Application flask-app`,
+  );
   out.indented('$ ecr-image-updater apps import examples/argocd-application.yaml --account 123456789012');
   const { applications, warnings } = importApplications([manifest], { account: stack.accountId });
-  for (const { registration, stored, notes } of await registerApps(stack.registry(), applications.map((a) => a.document))) {
+  for (const { registration, stored, notes } of await registerApps(
+    stack.registry(),
+    applications.map((a) => a.document),
+  )) {
     out.indented(describeRegistration(registration, stored.revision, stored.paused));
     for (const note of notes) out.indented(`note: ${note}`, 5);
   }
-  for (const warning of [...warnings, ...applications.flatMap((a) => a.warnings)]) out.indented(`warning: ${warning}`, 5);
+  for (const warning of [...warnings, ...applications.flatMap((a) => a.warnings)])
+    out.indented(`warning: ${warning}`, 5);
 
   const logger = new MemoryLogger();
   out.heading('docker push flask-app:1.0.0, then flask-app:1.0.2: newest-build takes the last pushed');
@@ -39,13 +48,30 @@ export async function argoCdTour(stack: LocalStack, out: TutorialOutput): Promis
   const application = stack.argocd.application('flask-app');
   const parameters = application?.spec.source?.helm?.parameters ?? [];
   out.heading('What Argo CD holds now');
-  out.indented(`Application flask-app, spec.source.helm.parameters (set with JSON patches that test what they read):\n${stringify(parameters, { indentSeq: false })}`);
+  out.indented(
+    `Application flask-app, spec.source.helm.parameters (set with JSON patches that test what they read):\n${stringify(parameters, { indentSeq: false })}`,
+  );
   let images: string[] = [];
   if (canRunLayerBinaries()) {
-    const argoCdSource = stringify({ helm: { parameters: parameters.map((p) => ({ name: p.name, value: p.value, forcestring: p.forceString ?? false })) } });
-    images = deploymentImages(await renderArgoCdApp({ files: flaskAppChart(stack.registryHost), releaseName: 'flask-app', argoCdSource }));
+    const argoCdSource = stringify({
+      helm: {
+        parameters: parameters.map((p) => ({
+          name: p.name,
+          value: p.value,
+          forcestring: p.forceString ?? false,
+        })),
+      },
+    });
+    images = deploymentImages(
+      await renderArgoCdApp({
+        files: flaskAppChart(stack.registryHost),
+        releaseName: 'flask-app',
+        argoCdSource,
+      }),
+    );
     out.indented('$ helm template flask-app flask-app/ --set-string <the Application’s Helm parameters>');
-    for (const rendered of images) out.indented(`Deployment flask-app, container flask-app: image ${rendered}`);
+    for (const rendered of images)
+      out.indented(`Deployment flask-app, container flask-app: image ${rendered}`);
   }
   return { tag: parameters.find((p) => p.name === 'image.tag')?.value, images };
 }

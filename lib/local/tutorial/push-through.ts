@@ -5,7 +5,13 @@ import { deliverPush } from '../deliver-push.ts';
 import type { LocalStack } from '../local-stack.ts';
 import type { TutorialOutput } from './tutorial-output.ts';
 
-export async function pushThrough(stack: LocalStack, logger: Logger, out: TutorialOutput, tag: string, platforms?: string[]) {
+export async function pushThrough(
+  stack: LocalStack,
+  logger: Logger,
+  out: TutorialOutput,
+  tag: string,
+  platforms?: string[],
+) {
   const deps = stack.dependencies(logger);
   const started = performance.now();
   const delivered = await deliverPush(stack.clients().ecr, (event) => handleImagePush(deps, event), {

@@ -20,7 +20,9 @@ export async function runTutorial(write: (text: string) => void): Promise<Tutori
   const git = await withStack(out, (stack) => gitTour(stack, out));
   const argocd = await withStack(out, (stack) => argoCdTour(stack, out));
   out.line();
-  out.line('Try it by hand: ecr-image-updater local up --env-out .local.env (keeps the peers running), then apps register and local push.');
+  out.line(
+    'Try it by hand: ecr-image-updater local up --env-out .local.env (keeps the peers running), then apps register and local push.',
+  );
   return { git, argocd };
 }
 
@@ -28,7 +30,9 @@ async function withStack<T>(out: TutorialOutput, run: (stack: LocalStack) => Pro
   const stack = await LocalStack.start();
   try {
     out.line();
-    out.line(`Peers: DynamoDB ${stack.dynamodb.endpoint}, ECR ${stack.ecr.url} (${stack.registryHost}), Secrets Manager ${stack.secrets.url}, GitHub ${stack.github.url}, Argo CD ${stack.argocd.url}`);
+    out.line(
+      `Peers: DynamoDB ${stack.dynamodb.endpoint}, ECR ${stack.ecr.url} (${stack.registryHost}), Secrets Manager ${stack.secrets.url}, GitHub ${stack.github.url}, Argo CD ${stack.argocd.url}`,
+    );
     return await run(stack);
   } finally {
     await stack.close();
