@@ -49,10 +49,14 @@ export function readRuntimeConfig(
   }
   const githubSecret = env[ENV.githubSecret];
   const githubApiUrl = env[ENV.githubApiUrl];
+  const argocdServer = env[ENV.argocdServer];
+  const argocdTokenSecret = env[ENV.argocdTokenSecret];
   return {
     tableName,
     ...(githubSecret ? { githubSecret } : {}),
     ...(githubApiUrl ? { githubApiUrl } : {}),
+    ...(argocdServer ? { argocdServer } : {}),
+    ...(argocdTokenSecret ? { argocdTokenSecret } : {}),
     concurrency,
   };
 }

@@ -93,7 +93,7 @@ describe('ecr-image-updater local up', () => {
   const dir = mkdtempSync(join(tmpdir(), 'local-up-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('runs the peers until Ctrl-C, for commands in another process, then removes what it made', async () => {
+  it('runs the peers until Ctrl-C, for commands in another process (git and Argo CD), then removes what it made', async () => {
     const envFile = join(dir, 'local.env');
     const child = spawn(process.execPath, [BIN, 'local', 'up', '--env-out', envFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -124,6 +124,14 @@ describe('ecr-image-updater local up', () => {
     expect(pushed.stdout).toContain('flask-app: committed');
     const gitops = join(env.ECR_IMAGE_UPDATER_GITOPS_DIR!, 'devopscube', 'argocd-image-updater.git');
     expect(existsSync(gitops)).toBe(true);
+    const imported = await runBinary(
+      ['apps', 'import', 'examples/argocd-application.yaml', '--account', '123456789012'],
+      '',
+      env,
+    );
+    expect(imported.stdout).toContain('through the default Argo CD server');
+    const patched = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
+    expect(patched.stdout).toContain('flask-app: patched Application flask-app ((unset) -> 1.0.4)');
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGINT');

@@ -2,18 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { readRuntimeConfig } from '../../../lib/adapters/runtime-config.ts';
 
 describe('readRuntimeConfig', () => {
-  it('reads the table, the GitHub defaults and the concurrency', () => {
+  it('reads the table, the GitHub and Argo CD defaults and the concurrency', () => {
     expect(
       readRuntimeConfig({
         ECR_IMAGE_UPDATER_TABLE: 't',
         ECR_IMAGE_UPDATER_GITHUB_SECRET: 'github/token',
         ECR_IMAGE_UPDATER_GITHUB_API_URL: 'http://127.0.0.1:1',
+        ECR_IMAGE_UPDATER_ARGOCD_SERVER: 'https://argocd.internal.example.com',
+        ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET: 'argocd/token',
         ECR_IMAGE_UPDATER_CONCURRENCY: '4',
       }),
     ).toEqual({
       tableName: 't',
       githubSecret: 'github/token',
       githubApiUrl: 'http://127.0.0.1:1',
+      argocdServer: 'https://argocd.internal.example.com',
+      argocdTokenSecret: 'argocd/token',
       concurrency: 4,
     });
   });
