@@ -5,9 +5,11 @@
  */
 
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
+import { EmfMetrics } from '../lib/adapters/emf-metrics.ts';
 import { PowertoolsJsonLogger } from '../lib/adapters/powertools-logger.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import { handleImagePush, type ImagePushDependencies } from '../lib/app/handle-image-push.ts';
+import { METRICS_NAMESPACE, type MetricPoint, outcomeMetrics } from '../lib/app/outcome-metrics.ts';
 import type { PushOutcome } from '../lib/app/outcomes.ts';
 
 /** What an invocation answers when it succeeds. */
@@ -25,10 +27,21 @@ export class RetryableFailureError extends Error {
   }
 }
 
+/** Where the handler sends its metrics (CloudWatch's embedded metric format in the Lambda). */
+export interface MetricsPublisher {
+  publish(points: readonly MetricPoint[], timestamp: number): void;
+}
+
 export function createImagePushHandler(
   deps: ImagePushDependencies,
+  metrics?: MetricsPublisher,
 ): (event: unknown) => Promise<ImagePushResult> {
-  return async (event) => toResult(await handleImagePush(deps, event));
+  return async (event) => {
+    const outcome = await handleImagePush(deps, event);
+    const now = deps.clock.now();
+    metrics?.publish(outcomeMetrics(outcome, now), now);
+    return toResult(outcome);
+  };
 }
 
 export function toResult(outcome: PushOutcome): ImagePushResult {
@@ -41,11 +54,15 @@ export function toResult(outcome: PushOutcome): ImagePushResult {
 }
 
 let wired: ((event: unknown) => Promise<ImagePushResult>) | undefined;
+const service = process.env.POWERTOOLS_SERVICE_NAME || 'ecr-image-updater';
 const logger = new PowertoolsJsonLogger();
 
 /** The Lambda entry point. */
 export async function handler(event: unknown, context?: { awsRequestId?: string }): Promise<ImagePushResult> {
   if (context) logger.powertools.addContext(context as Parameters<typeof logger.powertools.addContext>[0]);
-  wired ??= createImagePushHandler(createImagePushDependencies(readRuntimeConfig(process.env), logger));
+  wired ??= createImagePushHandler(
+    createImagePushDependencies(readRuntimeConfig(process.env), logger),
+    new EmfMetrics({ namespace: METRICS_NAMESPACE, service }),
+  );
   return wired(event);
 }

@@ -7,7 +7,9 @@ import type { Logger } from '../app/ports.ts';
 
 export class PowertoolsJsonLogger implements Logger {
   constructor(
-    readonly powertools: PowertoolsLogger = new PowertoolsLogger({ serviceName: 'ecr-image-updater' }),
+    readonly powertools: PowertoolsLogger = new PowertoolsLogger({
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'ecr-image-updater',
+    }),
   ) {}
 
   debug(message: string, fields: Record<string, unknown> = {}): void {

@@ -6,7 +6,7 @@
  * retry could help.
  */
 import { parseEcrEvent } from '../domain/ecr-event.ts';
-import { isRetryable } from '../domain/errors.ts';
+import { failureReason, isRetryable } from '../domain/errors.ts';
 import { targetEditor } from '../domain/git-target-editor.ts';
 import { parseRegistration, watchKey } from '../domain/registration.ts';
 import { TagSource, targetChooser } from './choose-targets.ts';
@@ -45,7 +45,7 @@ type Evaluated = { readonly outcome: AppOutcome } | { readonly git: GitPlan };
 export async function handleImagePush(deps: ImagePushDependencies, event: unknown): Promise<PushOutcome> {
   const push = parseEcrEvent(event);
   if (push.kind === 'ignored') {
-    deps.logger.info('event ignored', { eventId: push.id, reason: push.reason });
+    deps.logger.info('event ignored', { eventId: push.id, code: push.code, reason: push.reason });
     return push;
   }
   const key = watchKey({ accountId: push.accountId, region: push.region }, push.repository);
@@ -82,7 +82,11 @@ export async function handleImagePush(deps: ImagePushDependencies, event: unknow
       outcome: outcome.kind,
     };
     if (outcome.kind === 'failed')
-      deps.logger.error(summarizeApp(outcome), { ...fields, retryable: outcome.retryable });
+      deps.logger.error(summarizeApp(outcome), {
+        ...fields,
+        reason: outcome.reason,
+        retryable: outcome.retryable,
+      });
     else deps.logger.info(summarizeApp(outcome), fields);
   }
   return { kind: 'handled', push, apps, tagsRead };
@@ -126,6 +130,7 @@ async function evaluateApp(
         app: stored.name,
         kind: 'failed',
         error: error instanceof Error ? error.message : String(error),
+        reason: failureReason(error),
         retryable: isRetryable(error),
       },
     };

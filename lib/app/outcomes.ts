@@ -1,7 +1,8 @@
 /**
  * What handling a push did: values, switched on exhaustively by the handler, the CLI and the history.
  */
-import type { EcrPush } from '../domain/ecr-event.ts';
+import type { EcrPush, IgnoreCode } from '../domain/ecr-event.ts';
+import type { FailureReason } from '../domain/errors.ts';
 import type { ImageChange } from '../domain/image-update.ts';
 
 /** What became of one image of an app. */
@@ -37,10 +38,16 @@ export type AppOutcome =
     }
   | { readonly app: string; readonly kind: 'unchanged'; readonly images: readonly ImageDecisionRecord[] }
   | { readonly app: string; readonly kind: 'skipped'; readonly reason: string }
-  | { readonly app: string; readonly kind: 'failed'; readonly error: string; readonly retryable: boolean };
+  | {
+      readonly app: string;
+      readonly kind: 'failed';
+      readonly error: string;
+      readonly reason: FailureReason;
+      readonly retryable: boolean;
+    };
 
 export type PushOutcome =
-  | { readonly kind: 'ignored'; readonly eventId?: string; readonly reason: string }
+  | { readonly kind: 'ignored'; readonly id?: string; readonly code: IgnoreCode; readonly reason: string }
   | {
       readonly kind: 'handled';
       readonly push: EcrPush;

@@ -3,7 +3,7 @@
  * credentials) become one commit; write-branch and pull-request plans go one by one. Groups run
  * concurrently within the bound; a group's failure fails its apps only.
  */
-import { isRetryable } from '../domain/errors.ts';
+import { failureReason, isRetryable } from '../domain/errors.ts';
 import type { GitPlan } from './git-plan.ts';
 import { commitToBranch, commitToWriteBranch, type GitTarget, proposePullRequest } from './git-writes.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
@@ -88,6 +88,7 @@ function failure(plan: GitPlan, error: unknown): AppOutcome {
     app: plan.app.name,
     kind: 'failed',
     error: error instanceof Error ? error.message : String(error),
+    reason: failureReason(error),
     retryable: isRetryable(error),
   };
 }

@@ -17,9 +17,13 @@ export interface EcrPush {
   readonly manifestMediaType?: string;
 }
 
+/** Why an event is ignored, as a word for metrics; `reason` says it in full for the logs. */
+export type IgnoreCode = 'not-an-image-push' | 'failed-push' | 'untagged' | 'malformed';
+
 export interface IgnoredEvent {
   readonly kind: 'ignored';
   readonly id?: string;
+  readonly code: IgnoreCode;
   readonly reason: string;
 }
 
@@ -32,21 +36,23 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** Reads an EventBridge event; answers a push, or why the event is ignored. */
 export function parseEcrEvent(event: unknown): EcrPush | IgnoredEvent {
   if (typeof event !== 'object' || event === null || Array.isArray(event))
-    return ignored(undefined, 'not an EventBridge event (not an object)');
+    return ignored(undefined, 'malformed', 'not an EventBridge event (not an object)');
   const e = event as Record<string, unknown>;
   const id = typeof e.id === 'string' ? e.id.slice(0, 100) : undefined;
-  if (e.source !== 'aws.ecr') return ignored(id, `source ${quote(e.source)} is not aws.ecr`);
+  if (e.source !== 'aws.ecr')
+    return ignored(id, 'not-an-image-push', `source ${quote(e.source)} is not aws.ecr`);
   if (e['detail-type'] !== 'ECR Image Action')
-    return ignored(id, `detail-type ${quote(e['detail-type'])} is not an image action`);
+    return ignored(id, 'not-an-image-push', `detail-type ${quote(e['detail-type'])} is not an image action`);
   const detail = e.detail;
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
-    return ignored(id, 'malformed: no detail');
+    return ignored(id, 'malformed', 'malformed: no detail');
   const d = detail as Record<string, unknown>;
-  if (d['action-type'] !== 'PUSH') return ignored(id, `action ${quote(d['action-type'])} is not a push`);
-  if (d.result !== 'SUCCESS') return ignored(id, `push result ${quote(d.result)}`);
+  if (d['action-type'] !== 'PUSH')
+    return ignored(id, 'not-an-image-push', `action ${quote(d['action-type'])} is not a push`);
+  if (d.result !== 'SUCCESS') return ignored(id, 'failed-push', `push result ${quote(d.result)}`);
   const tag = d['image-tag'];
   if (tag === undefined || tag === '')
-    return ignored(id, 'untagged push (a platform manifest of an image index)');
+    return ignored(id, 'untagged', 'untagged push (a platform manifest of an image index)');
 
   const checks: ReadonlyArray<readonly [unknown, RegExp, string]> = [
     [e.account, ACCOUNT, 'account'],
@@ -57,10 +63,10 @@ export function parseEcrEvent(event: unknown): EcrPush | IgnoredEvent {
   ];
   for (const [value, pattern, name] of checks) {
     if (typeof value !== 'string' || value.length > 256 || !pattern.test(value))
-      return ignored(id, `malformed: ${name} ${quote(value)}`);
+      return ignored(id, 'malformed', `malformed: ${name} ${quote(value)}`);
   }
   const time = typeof e.time === 'string' ? Date.parse(e.time) : Number.NaN;
-  if (!Number.isFinite(time)) return ignored(id, `malformed: time ${quote(e.time)}`);
+  if (!Number.isFinite(time)) return ignored(id, 'malformed', `malformed: time ${quote(e.time)}`);
   const manifestMediaType = d['manifest-media-type'];
   return {
     kind: 'push',
@@ -75,8 +81,8 @@ export function parseEcrEvent(event: unknown): EcrPush | IgnoredEvent {
   };
 }
 
-function ignored(id: string | undefined, reason: string): IgnoredEvent {
-  return id === undefined ? { kind: 'ignored', reason } : { kind: 'ignored', id, reason };
+function ignored(id: string | undefined, code: IgnoreCode, reason: string): IgnoredEvent {
+  return id === undefined ? { kind: 'ignored', code, reason } : { kind: 'ignored', id, code, reason };
 }
 
 // Quotes a value for a log line without letting a hostile event make it long or multi-line.

@@ -89,3 +89,32 @@ export class InvalidTargetError extends UpdaterError {
     this.name = 'InvalidTargetError';
   }
 }
+
+/**
+ * Why an app failed, in a few words that stay the same from one failure to the next: the dimension of
+ * the failure metric and the field operators filter logs by. Never carries a message or a secret.
+ */
+export type FailureReason =
+  | 'invalid-input'
+  | 'invalid-target'
+  | 'conflict'
+  | 'denied'
+  | 'not-found'
+  | 'throttled'
+  | 'unavailable'
+  | 'rejected'
+  | 'internal';
+
+export function failureReason(error: unknown): FailureReason {
+  if (error instanceof InvalidInputError) return 'invalid-input';
+  if (error instanceof InvalidTargetError) return 'invalid-target';
+  if (error instanceof ConflictError) return 'conflict';
+  if (error instanceof UpstreamError) {
+    // GitHub's secondary rate limits answer 403 with Retry-After: throttling, not a denial.
+    if (error.status === 429 || error.retryAfterMs !== undefined) return 'throttled';
+    if (error.status === 401 || error.status === 403) return 'denied';
+    if (error.status === 404) return 'not-found';
+    return error.retryable ? 'unavailable' : 'rejected';
+  }
+  return 'internal';
+}

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createImagePushHandler, RetryableFailureError } from '../../functions/image-push.ts';
+import { EmfMetrics } from '../../lib/adapters/emf-metrics.ts';
 import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 
@@ -122,10 +123,18 @@ describe('failures and races', () => {
         writeBack: { method: 'git', git: { repo: 'acme/deleted-repo', path: 'x' } },
       },
     );
-    const handler = createImagePushHandler(local.deps());
+    const lines: string[] = [];
+    const metrics = new EmfMetrics({
+      namespace: 'EcrImageUpdater',
+      service: 'updater',
+      write: (l) => lines.push(l),
+    });
+    const handler = createImagePushHandler(local.deps(), metrics);
     await local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.7' });
+    const pushedAt = new Date(Date.now() - 1500).toISOString();
     const result = await handler({
       ...sample('push-tagged.json'),
+      time: pushedAt,
       detail: { ...sample('push-tagged.json').detail, 'image-tag': '1.0.7' },
     });
     expect(result).toEqual({
@@ -138,8 +147,21 @@ describe('failures and races', () => {
     expect(
       local.logger
         .lines()
-        .some((line) => line.includes('"app":"orphan"') && line.includes('"retryable":false')),
+        .some(
+          (line) =>
+            line.includes('"app":"orphan"') &&
+            line.includes('"reason":"not-found"') &&
+            line.includes('"retryable":false'),
+        ),
     ).toBe(true);
+    const [updated, failed] = lines.map((line) => JSON.parse(line));
+    expect(updated).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'EcrImageUpdater', Dimensions: [['Service']] }] },
+      Service: 'updater',
+      AppsUpdated: 1,
+    });
+    expect(updated.PushToWriteBackLatency[0]).toBeGreaterThanOrEqual(1500);
+    expect(failed).toMatchObject({ Service: 'updater', Reason: 'not-found', AppsFailed: 1 });
     await local.stack.registry().remove('orphan');
   });
 

@@ -109,6 +109,7 @@ describe('handleImagePush', () => {
     const apps = outcome.kind === 'handled' ? outcome.apps : [];
     expect(apps.find((a) => a.app === 'broken')).toMatchObject({
       kind: 'failed',
+      reason: 'invalid-input',
       retryable: false,
       error: expect.stringContaining('images[0].constraint'),
     });

@@ -62,7 +62,11 @@ describe('writeGitPlans', () => {
 
   it('fails only the apps of a group whose repository is gone', async () => {
     const outcomes = await writeGitPlans([plan('e', 'acme/gone'), plan('f', 'acme/two')], deps);
-    expect(outcomes.find((o) => o.app === 'e')).toMatchObject({ kind: 'failed', retryable: false });
+    expect(outcomes.find((o) => o.app === 'e')).toMatchObject({
+      kind: 'failed',
+      reason: 'not-found',
+      retryable: false,
+    });
     expect(outcomes.find((o) => o.app === 'f')).toMatchObject({ kind: 'updated' });
   });
 });

@@ -29,12 +29,12 @@ describe('parseEcrEvent', () => {
   });
 
   it.each([
-    ['push-untagged-child.json', 'untagged push (a platform manifest of an image index)'],
-    ['push-failed.json', "push result 'FAILURE'"],
-    ['delete.json', "action 'DELETE' is not a push"],
-    ['scan-complete.json', "detail-type 'ECR Image Scan' is not an image action"],
-  ])('ignores %s: %s', (file, reason) => {
-    expect(parseEcrEvent(sample(file))).toEqual({ kind: 'ignored', id: sample(file).id, reason });
+    ['push-untagged-child.json', 'untagged', 'untagged push (a platform manifest of an image index)'],
+    ['push-failed.json', 'failed-push', "push result 'FAILURE'"],
+    ['delete.json', 'not-an-image-push', "action 'DELETE' is not a push"],
+    ['scan-complete.json', 'not-an-image-push', "detail-type 'ECR Image Scan' is not an image action"],
+  ])('ignores %s: %s', (file, code, reason) => {
+    expect(parseEcrEvent(sample(file))).toEqual({ kind: 'ignored', id: sample(file).id, code, reason });
   });
 
   it('has a test for every vendored sample', () => {
@@ -79,6 +79,7 @@ describe('parseEcrEvent', () => {
     ],
     ['no time', { ...tagged, time: 'yesterday' }, "malformed: time 'yesterday'"],
   ])('ignores %s with a reason, never throwing', (_what, event, reason) => {
-    expect(parseEcrEvent(event)).toMatchObject({ kind: 'ignored', reason });
+    const code = reason.startsWith('malformed') || reason.startsWith('not an') ? 'malformed' : 'not-an-image-push';
+    expect(parseEcrEvent(event)).toMatchObject({ kind: 'ignored', code, reason });
   });
 });
