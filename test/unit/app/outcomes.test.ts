@@ -40,7 +40,13 @@ describe('summarizeApp', () => {
     ).toBe("a: no change (x: no version among 3 tags satisfies '~1.0'; y already at 1.0.2)");
     expect(summarizeApp({ app: 'a', kind: 'skipped', reason: 'paused' })).toBe('a: skipped (paused)');
     expect(
-      summarizeApp({ app: 'a', kind: 'failed', error: 'GitHub: 502', reason: 'unavailable', retryable: true }),
+      summarizeApp({
+        app: 'a',
+        kind: 'failed',
+        error: 'GitHub: 502',
+        reason: 'unavailable',
+        retryable: true,
+      }),
     ).toBe('a: failed, will be retried (GitHub: 502)');
   });
 });

@@ -79,7 +79,8 @@ describe('parseEcrEvent', () => {
     ],
     ['no time', { ...tagged, time: 'yesterday' }, "malformed: time 'yesterday'"],
   ])('ignores %s with a reason, never throwing', (_what, event, reason) => {
-    const code = reason.startsWith('malformed') || reason.startsWith('not an') ? 'malformed' : 'not-an-image-push';
+    const code =
+      reason.startsWith('malformed') || reason.startsWith('not an') ? 'malformed' : 'not-an-image-push';
     expect(parseEcrEvent(event)).toMatchObject({ kind: 'ignored', code, reason });
   });
 });
