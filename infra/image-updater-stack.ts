@@ -1,9 +1,122 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+/**
+ * The deployable stack: the `ImageUpdater` construct configured from `UpdaterConfig` (cdk.json
+ * context or a config file). Secrets, keys, the alarm topic and the VPC are referenced, never created:
+ * they belong to the platform team.
+ */
+import { Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { UpdaterConfig } from './config.ts';
+import { ImageUpdater, type ImageUpdaterProps } from './image-updater.ts';
+import { WatchedRepositories } from './watched-repositories.ts';
 
-/** The deployable stack of ecr-image-updater. */
+export interface ImageUpdaterStackProps extends StackProps {
+  readonly config: UpdaterConfig;
+}
+
 export class ImageUpdaterStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  readonly updater: ImageUpdater;
+
+  constructor(scope: Construct, id: string, props: ImageUpdaterStackProps) {
     super(scope, id, props);
+    const { config } = props;
+    const secrets = new SecretReferences(this);
+    const vpc = config.vpc ? this.vpcOf(config.vpc) : undefined;
+
+    this.updater = new ImageUpdater(this, 'Updater', {
+      repositories:
+        config.repositories === 'all'
+          ? WatchedRepositories.all()
+          : WatchedRepositories.of(config.repositories),
+      ...(config.github
+        ? {
+            github: {
+              ...(config.github.secret ? { secret: secrets.get(config.github.secret) } : {}),
+              ...(config.github.apiUrl ? { apiUrl: config.github.apiUrl } : {}),
+            },
+          }
+        : {}),
+      ...(config.argocd
+        ? { argocd: { server: config.argocd.server, tokenSecret: secrets.get(config.argocd.tokenSecret) } }
+        : {}),
+      additionalSecrets: config.secrets.map((reference) => secrets.get(reference)),
+      secretKeys: config.secretKeys.map((arn, i) => kms.Key.fromKeyArn(this, `SecretKey${i}`, arn)),
+      ...(vpc ? { vpc } : {}),
+      ...(config.table
+        ? {
+            table: {
+              ...(config.table.tableName ? { tableName: config.table.tableName } : {}),
+              ...(config.table.removalPolicy
+                ? {
+                    removalPolicy:
+                      config.table.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+                  }
+                : {}),
+              ...(config.table.encryptionKey
+                ? { encryptionKey: kms.Key.fromKeyArn(this, 'TableKey', config.table.encryptionKey) }
+                : {}),
+            },
+          }
+        : {}),
+      ...(config.logRetentionDays ? { logRetention: config.logRetentionDays as logs.RetentionDays } : {}),
+      ...(config.alarmTopicArn
+        ? { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }
+        : {}),
+      ...(config.reservedConcurrency ? { reservedConcurrency: config.reservedConcurrency } : {}),
+      ...(config.appConcurrency ? { appConcurrency: config.appConcurrency } : {}),
+      ...(config.memorySize ? { memorySize: config.memorySize } : {}),
+      ...(config.timeoutSeconds ? { timeout: Duration.seconds(config.timeoutSeconds) } : {}),
+      ...(config.serviceName ? { serviceName: config.serviceName } : {}),
+    });
+  }
+
+  // The function only attaches to the subnets: the VPC's zones and route tables are never read.
+  private vpcOf(config: NonNullable<UpdaterConfig['vpc']>): NonNullable<ImageUpdaterProps['vpc']> {
+    Validations.of(this).acknowledge({
+      id: 'Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId',
+      reason: 'The function attaches to the configured subnets; their route tables are not read.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'Annotation::@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones',
+      reason: 'The subnets are named explicitly; nothing selects subnets by zone.',
+    });
+    return {
+      vpc: ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: config.vpcId, availabilityZones: Fn.getAzs() }),
+      subnets: {
+        subnets: config.subnetIds.map((id, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, id)),
+      },
+      ...(config.securityGroupIds.length > 0
+        ? {
+            securityGroups: config.securityGroupIds.map((id, i) =>
+              ec2.SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, id),
+            ),
+          }
+        : {}),
+    };
+  }
+}
+
+/** One imported secret per reference: a secret's name, or its complete ARN. */
+class SecretReferences {
+  private readonly secrets = new Map<string, secretsmanager.ISecret>();
+
+  constructor(private readonly scope: Construct) {}
+
+  get(reference: string): secretsmanager.ISecret {
+    let secret = this.secrets.get(reference);
+    if (!secret) {
+      const id = `Secret${this.secrets.size}`;
+      // An ARN is taken as complete (as the console and the CLI show it, with the random suffix);
+      // a name covers any suffix.
+      secret = reference.startsWith('arn:')
+        ? secretsmanager.Secret.fromSecretCompleteArn(this.scope, id, reference)
+        : secretsmanager.Secret.fromSecretNameV2(this.scope, id, reference);
+      this.secrets.set(reference, secret);
+    }
+    return secret;
   }
 }

@@ -2,7 +2,8 @@
  * Publishes metric points in CloudWatch's embedded metric format: JSON lines on standard output that
  * CloudWatch Logs turns into metrics, with no API call and no extra latency. One document per `Reason`
  * (and one without), counts summed and latencies kept as a list of values, so a push that moves 100
- * apps writes a few lines, not 100.
+ * apps writes a few lines, not 100. A metric with a reason is published both by `Service` and by
+ * `Service` and `Reason`.
  */
 import type { MetricPoint } from '../app/outcome-metrics.ts';
 
@@ -68,7 +69,8 @@ export function toEmfDocuments(
         CloudWatchMetrics: [
           {
             Namespace: context.namespace,
-            Dimensions: [reason === undefined ? ['Service'] : ['Service', 'Reason']],
+            // A metric with a reason is also published without it: the total that alarms watch.
+            Dimensions: reason === undefined ? [['Service']] : [['Service'], ['Service', 'Reason']],
             Metrics: [...metrics].map(([name, { unit }]) => ({ Name: name, Unit: unit })),
           },
         ],

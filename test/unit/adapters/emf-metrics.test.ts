@@ -5,7 +5,7 @@ import type { MetricPoint } from '../../../lib/app/outcome-metrics.ts';
 const context = { namespace: 'EcrImageUpdater', service: 'updater', timestamp: 1_700_000_000_000 };
 
 describe('toEmfDocuments', () => {
-  it('writes one document without a reason and one per reason, counts summed, latencies listed', () => {
+  it('writes one document without a reason and one per reason (also counted by Service alone), counts summed, latencies listed', () => {
     const points: MetricPoint[] = [
       { name: 'AppsUpdated', unit: 'Count', value: 1 },
       { name: 'PushToWriteBackLatency', unit: 'Milliseconds', value: 900 },
@@ -40,7 +40,7 @@ describe('toEmfDocuments', () => {
           CloudWatchMetrics: [
             {
               Namespace: 'EcrImageUpdater',
-              Dimensions: [['Service', 'Reason']],
+              Dimensions: [['Service'], ['Service', 'Reason']],
               Metrics: [{ Name: 'AppsFailed', Unit: 'Count' }],
             },
           ],

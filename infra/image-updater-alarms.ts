@@ -1,0 +1,110 @@
+/**
+ * The alarms that say something needs a person: an event waits in the dead-letter queue, the function
+ * fails or is throttled, EventBridge cannot deliver, Lambda cannot hand a failed event to the queue,
+ * or apps fail in ways no retry fixes (a revoked token, a deleted repository).
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE } from '../lib/app/outcome-metrics.ts';
+
+export interface ImageUpdaterAlarmsProps {
+  readonly function: lambda.IFunction;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly rule: events.IRule;
+  readonly serviceName: string;
+  readonly topic?: ITopic;
+}
+
+export class ImageUpdaterAlarms extends Construct {
+  readonly deadLetters: cloudwatch.Alarm;
+  readonly errors: cloudwatch.Alarm;
+  readonly throttles: cloudwatch.Alarm;
+  readonly failedDeliveries: cloudwatch.Alarm;
+  readonly lostFailures: cloudwatch.Alarm;
+  readonly appFailures: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ImageUpdaterAlarmsProps) {
+    super(scope, id);
+    const fiveMinutes = Duration.minutes(5);
+    const atLeastOne = (alarmId: string, metric: cloudwatch.IMetric, description: string) =>
+      new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+
+    this.deadLetters = atLeastOne(
+      'DeadLetters',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      'An ECR push could not be handled after every retry and waits in the dead-letter queue: read the logs for its event id, fix the cause, then replay it (see the README, Operations).',
+    );
+    this.errors = atLeastOne(
+      'Errors',
+      props.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+      'The updater failed an invocation (a failure a retry may fix: GitHub or Argo CD unavailable, throttled, or a write that kept losing races). Lambda retries it; the dead-letter queue keeps it if the retries fail.',
+    );
+    this.throttles = atLeastOne(
+      'Throttles',
+      props.function.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
+      'The updater was throttled (reserved concurrency or the account limit). Events are retried for up to 6 hours; raise the reserved concurrency if this lasts.',
+    );
+    this.failedDeliveries = atLeastOne(
+      'FailedDeliveries',
+      new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensionsMap: { RuleName: props.rule.ruleName },
+        period: fiveMinutes,
+        statistic: 'Sum',
+      }),
+      'EventBridge could not deliver ECR pushes to the updater (permissions, or the function deleted). Undelivered events go to the dead-letter queue.',
+    );
+    this.lostFailures = atLeastOne(
+      'DestinationDeliveryFailures',
+      props.function.metric('DestinationDeliveryFailures', { period: fiveMinutes, statistic: 'Sum' }),
+      'Lambda could not put a failed event into the dead-letter queue: that event is lost. Check the queue policy and its encryption.',
+    );
+    this.appFailures = atLeastOne(
+      'AppFailures',
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.failed,
+        dimensionsMap: { Service: props.serviceName },
+        period: fiveMinutes,
+        statistic: 'Sum',
+      }),
+      'An app could not be updated. Failures a retry cannot fix (a bad token, a deleted repository, a registration or a file that no longer validates) do not fail the invocation: the dashboard shows the reason and the logs the app.',
+    );
+
+    if (props.topic) {
+      const action = new SnsAction(props.topic);
+      for (const alarm of this.all) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+  }
+
+  get all(): cloudwatch.Alarm[] {
+    return [
+      this.deadLetters,
+      this.errors,
+      this.throttles,
+      this.failedDeliveries,
+      this.lostFailures,
+      this.appFailures,
+    ];
+  }
+}

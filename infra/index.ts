@@ -1,0 +1,9 @@
+/**
+ * The reusable parts: put `ImageUpdater` in your own CDK stacks, or deploy `ImageUpdaterStack` alone.
+ */
+export { CONFIG_CONTEXT_KEY, ConfigError, parseUpdaterConfig, type UpdaterConfig } from './config.ts';
+export { ImageUpdater, type ImageUpdaterProps, REGISTRY_KEYS } from './image-updater.ts';
+export { ImageUpdaterAlarms } from './image-updater-alarms.ts';
+export { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
+export { ImageUpdaterStack, type ImageUpdaterStackProps } from './image-updater-stack.ts';
+export { WatchedRepositories } from './watched-repositories.ts';

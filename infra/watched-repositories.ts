@@ -1,0 +1,81 @@
+/**
+ * Which ECR repositories of the stack's account and region the updater watches. One value gives both
+ * the EventBridge rule's repository filter and the IAM resources of the function's ECR reads, so the
+ * two can never disagree.
+ */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+// ECR's own rule for repository names (2 to 256 characters, lowercase, `/`-separated components).
+const NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const PREFIX = /^[a-z0-9][a-z0-9._/-]{0,255}$/;
+
+export class WatchedRepositories {
+  /** Exactly these repositories (`flask-app`, `team-a/api`). */
+  static named(...names: string[]): WatchedRepositories {
+    return WatchedRepositories.of({ names });
+  }
+
+  /** Every repository whose name starts with one of these (`team-a/`). */
+  static withPrefix(...prefixes: string[]): WatchedRepositories {
+    return WatchedRepositories.of({ prefixes });
+  }
+
+  /** Names and prefixes together. */
+  static of(selection: { readonly names?: readonly string[]; readonly prefixes?: readonly string[] }) {
+    const names = [...new Set(selection.names ?? [])];
+    const prefixes = [...new Set(selection.prefixes ?? [])];
+    if (names.length + prefixes.length === 0)
+      throw new Error(
+        'repositories: name at least one repository or prefix, or use WatchedRepositories.all() to watch the whole account',
+      );
+    for (const name of names)
+      if (name.length < 2 || name.length > 256 || !NAME.test(name))
+        throw new Error(
+          `repositories.names: '${name}' is not an ECR repository name (lowercase letters, digits, . _ - and / between components)`,
+        );
+    for (const prefix of prefixes)
+      if (!PREFIX.test(prefix))
+        throw new Error(
+          `repositories.prefixes: '${prefix}' is not the start of an ECR repository name (lowercase letters, digits, . _ - /)`,
+        );
+    return new WatchedRepositories(names, prefixes, false);
+  }
+
+  /** Every repository of the account and region. */
+  static all(): WatchedRepositories {
+    return new WatchedRepositories([], [], true);
+  }
+
+  private constructor(
+    readonly names: readonly string[],
+    readonly prefixes: readonly string[],
+    readonly everything: boolean,
+  ) {}
+
+  /** The rule's `detail.repository-name` filter; undefined when every repository is watched. */
+  eventFilter(): Array<string | { prefix: string }> | undefined {
+    if (this.everything) return undefined;
+    return [...this.names, ...this.prefixes.map((prefix) => ({ prefix }))];
+  }
+
+  /** The repository ARNs the function may read, in the stack's account and region. */
+  repositoryArns(scope: IConstruct): string[] {
+    const stack = Stack.of(scope);
+    const arn = (resourceName: string) =>
+      stack.formatArn({
+        service: 'ecr',
+        resource: 'repository',
+        resourceName,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+    if (this.everything) return [arn('*')];
+    return [...this.names.map(arn), ...this.prefixes.map((prefix) => arn(`${prefix}*`))];
+  }
+
+  /** For logs and docs: `flask-app, team-a/*`, or `every repository`. */
+  describe(): string {
+    if (this.everything) return 'every repository';
+    return [...this.names, ...this.prefixes.map((prefix) => `${prefix}*`)].join(', ');
+  }
+}

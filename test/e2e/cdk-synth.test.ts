@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
+import { LocalScenario } from '../support/local-scenario.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'cdk-out-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// No credentials, no region, no profile: what a fresh clone on a laptop without AWS has.
+const offline: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: mkdtempSync(join(tmpdir(), 'home-')),
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+const cdk = (args: readonly string[]) =>
+  run(process.execPath, [join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), ...args], offline);
+
+describe('npx cdk synth, offline with no credentials', () => {
+  let synth: Run;
+  beforeAll(async () => {
+    synth = await cdk(['synth', '--quiet', '--output', out]);
+  }, 120_000);
+
+  it('synthesizes the stack and passes cdk-nag', () => {
+    expect(synth.stderr).not.toMatch(/ERROR|Validation failed/);
+    expect(synth.code).toBe(0);
+    const template = JSON.parse(readFileSync(join(out, 'EcrImageUpdater.template.json'), 'utf8'));
+    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'AWS::Events::Rule',
+        'AWS::Lambda::Function',
+        'AWS::DynamoDB::Table',
+        'AWS::SQS::Queue',
+        'AWS::CloudWatch::Dashboard',
+      ]),
+    );
+  });
+
+  it('bundles the handler into one minified ESM file with its source map, and nothing else', () => {
+    const assets = readdirSync(out).filter((name) => name.startsWith('asset.'));
+    expect(assets).toHaveLength(1);
+    const files = readdirSync(join(out, assets[0]!)).sort();
+    expect(files).toEqual(['index.mjs', 'index.mjs.map']);
+    const bundle = readFileSync(join(out, assets[0]!, 'index.mjs'), 'utf8');
+    expect(bundle.startsWith("import{createRequire as __cr}from'node:module';")).toBe(true);
+    expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000); // minified
+    expect(bundle).not.toContain('dynalite');
+    expect(bundle).not.toContain('aws-cdk-lib');
+    expect(statSync(join(out, assets[0]!, 'index.mjs')).size).toBeGreaterThan(0);
+  });
+
+  it('refuses a configuration that cannot be deployed, naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'repositories:\n  names: [Flask]\n');
+    const bad = await cdk([
+      'synth',
+      '--quiet',
+      '--output',
+      join(dir, 'out'),
+      '-c',
+      `config=${join(dir, 'bad.yaml')}`,
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("repositories.names: 'Flask' is not an ECR repository name");
+  }, 120_000);
+});
+
+describe('the bundled handler, run as Lambda would run it', () => {
+  let scenario: LocalScenario;
+  beforeAll(async () => {
+    scenario = await LocalScenario.start();
+  });
+  afterAll(() => scenario.close());
+
+  it('commits the tag that a push allows, through the local peers', async () => {
+    const [asset] = readdirSync(out).filter((name) => name.startsWith('asset.'));
+    const bundle = join(out, asset!, 'index.mjs');
+    expect(existsSync(bundle)).toBe(true);
+    await scenario.register(structuredClone(flaskApp));
+    const image = scenario.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.2' });
+    const event = JSON.parse(
+      readFileSync(new URL('../fixtures/ecr-events/push-tagged.json', import.meta.url), 'utf8'),
+    );
+    event.account = scenario.stack.accountId;
+    event.region = scenario.stack.region;
+    event.detail['image-digest'] = (await image).digest;
+    const script = `const { handler } = await import(${JSON.stringify(bundle)});
+console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVENT), { awsRequestId: 'r-1' })));`;
+    const result = await run(process.execPath, ['--input-type=module', '-e', script], {
+      ...offline,
+      ...scenario.stack.env(),
+      POWERTOOLS_SERVICE_NAME: 'bundle-test',
+      EVENT: JSON.stringify(event),
+    });
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trim().split('\n');
+    expect(lines.at(-1)).toBe(
+      `RESULT ${JSON.stringify({ status: 'handled', apps: [{ app: 'flask-app', outcome: 'updated' }] })}`,
+    );
+    const logged = lines.slice(0, -1).map((line) => JSON.parse(line));
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        service: 'bundle-test',
+        app: 'flask-app',
+        outcome: 'updated',
+        function_request_id: 'r-1',
+      }),
+    );
+    expect(logged).toContainEqual(expect.objectContaining({ Service: 'bundle-test', AppsUpdated: 1 }));
+    const source = parse((await scenario.file('flask-app/.argocd-source-flask-app.yaml'))!);
+    expect(source.helm.parameters).toContainEqual({ name: 'image.tag', value: '1.0.2', forcestring: true });
+    expect(source.helm.parameters).toContainEqual({
+      name: 'image.name',
+      value: `${ECR_HOST}/flask-app`,
+      forcestring: true,
+    });
+  });
+});

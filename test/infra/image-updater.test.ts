@@ -1,0 +1,322 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { ImageUpdater, type ImageUpdaterProps } from '../../infra/image-updater.ts';
+import { WatchedRepositories } from '../../infra/watched-repositories.ts';
+import { matchesEventPattern } from '../support/event-pattern.ts';
+import { synthesize } from '../support/synth.ts';
+
+const ENV = { account: '123456789012', region: 'us-west-2' };
+const SAMPLES = new URL('../fixtures/ecr-events/', import.meta.url);
+const sample = (name: string) => JSON.parse(readFileSync(new URL(name, SAMPLES), 'utf8'));
+
+/** A platform team's own stack with the updater inside, as the README shows. */
+function platformStack(props: (stack: Stack) => ImageUpdaterProps) {
+  return synthesize((app) => {
+    const stack = new Stack(app, 'Platform', { env: ENV });
+    new ImageUpdater(stack, 'Updater', props(stack));
+    return stack;
+  });
+}
+
+const basic = platformStack((stack) => ({
+  repositories: WatchedRepositories.of({ names: ['flask-app'], prefixes: ['platform/'] }),
+  github: { secret: secretsmanager.Secret.fromSecretNameV2(stack, 'GitHub', 'ecr-image-updater/github') },
+  argocd: {
+    server: 'https://argocd.internal.example.com',
+    tokenSecret: secretsmanager.Secret.fromSecretCompleteArn(
+      stack,
+      'ArgoCd',
+      'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf',
+    ),
+  },
+}));
+
+function policyStatements(template: Template): Array<Record<string, unknown>> {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+  return policies.flatMap(
+    (policy) => (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>) ?? [],
+  );
+}
+
+function eventPattern(template: Template): Record<string, unknown> {
+  const [rule] = Object.values(template.findResources('AWS::Events::Rule'));
+  return rule!.Properties.EventPattern;
+}
+
+describe('the ImageUpdater construct', () => {
+  it('passes cdk-nag AwsSolutions with every acknowledgement written down', () => {
+    expect(basic.findings).toEqual([]);
+  });
+
+  it('would see a finding nobody acknowledged (the check is not vacuous)', () => {
+    const open = synthesize((app) => {
+      const stack = new Stack(app, 'Open', { env: ENV });
+      new sqs.Queue(stack, 'Plain');
+      return stack;
+    });
+    expect(open.findings).toEqual([
+      'AwsSolutions-SQS3 at Open/Plain/Resource',
+      'AwsSolutions-SQS4 at Open/Plain/Resource',
+    ]);
+  });
+
+  it('listens to tagged, successful ECR pushes of the watched repositories only', () => {
+    basic.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecr'],
+        'detail-type': ['ECR Image Action'],
+        detail: {
+          'action-type': ['PUSH'],
+          result: ['SUCCESS'],
+          'image-tag': [{ exists: true }],
+          'repository-name': ['flask-app', { prefix: 'platform/' }],
+        },
+      },
+    });
+  });
+
+  it('lets through exactly the sample events the handler acts on', () => {
+    const pattern = eventPattern(basic.template);
+    const matched = readdirSync(SAMPLES)
+      .filter((name) => matchesEventPattern(pattern, sample(name)))
+      .sort();
+    expect(matched).toEqual(['push-index-tagged.json', 'push-tagged.json']);
+    const other = { ...sample('push-tagged.json') };
+    other.detail = { ...other.detail, 'repository-name': 'billing' };
+    expect(matchesEventPattern(pattern, other)).toBe(false);
+  });
+
+  it('retries delivery for 24 hours and keeps what it cannot deliver in an encrypted dead-letter queue', () => {
+    basic.template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
+        }),
+      ],
+    });
+    basic.template.resourceCountIs('AWS::SQS::Queue', 1);
+    basic.template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    basic.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' } }),
+        ]),
+      },
+    });
+  });
+
+  it('sends a failed invocation to the same queue after Lambda retries it twice', () => {
+    basic.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('runs the handler as an ESM bundle on nodejs22.x, arm64, with its configuration in the environment', () => {
+    basic.template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 120,
+      LoggingConfig: { LogGroup: Match.anyValue() },
+      Environment: {
+        Variables: {
+          ECR_IMAGE_UPDATER_TABLE: { Ref: Match.stringLikeRegexp('Registry') },
+          ECR_IMAGE_UPDATER_GITHUB_SECRET: 'ecr-image-updater/github',
+          ECR_IMAGE_UPDATER_ARGOCD_SERVER: 'https://argocd.internal.example.com',
+          ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET:
+            'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf',
+          POWERTOOLS_SERVICE_NAME: 'ecr-image-updater',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+    basic.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('keeps the registry: on-demand, point-in-time recovery, encrypted, TTL, retained and protected', () => {
+    basic.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        DeletionProtectionEnabled: true,
+      },
+    });
+  });
+
+  it('grants reads of the watched repositories, a query of the registry and the named secrets, nothing more', () => {
+    const statements = policyStatements(basic.template);
+    const resourcesOf = (sid: string) => statements.find((s) => s.Sid === sid)?.Resource;
+    expect(statements.find((s) => s.Sid === 'ReadWatchedRepositories')?.Action).toEqual([
+      'ecr:DescribeImages',
+      'ecr:BatchGetImage',
+      'ecr:GetDownloadUrlForLayer',
+    ]);
+    expect(JSON.stringify(resourcesOf('ReadWatchedRepositories'))).toMatch(
+      /":ecr:us-west-2:123456789012:repository\/flask-app".*":ecr:us-west-2:123456789012:repository\/platform\/\*"/,
+    );
+    expect(statements.find((s) => s.Sid === 'QueryRegistry')).toMatchObject({
+      Action: 'dynamodb:Query',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/Registry/), 'Arn'] },
+    });
+    expect(statements.find((s) => s.Sid === 'ReadNamedSecrets')?.Action).toBe(
+      'secretsmanager:GetSecretValue',
+    );
+    expect(JSON.stringify(resourcesOf('ReadNamedSecrets'))).toMatch(
+      /secret:ecr-image-updater\/github-\?\?\?\?\?\?".*argocd-token-AbCdEf"/,
+    );
+    const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
+    expect(actions.filter((a) => a.endsWith('*'))).toEqual([]);
+    expect(statements.filter((s) => s.Resource === '*')).toEqual([]);
+    expect(actions.some((a) => /^(ecr:Put|ecr:Delete|dynamodb:(Put|Update|Delete|Scan))/.test(a))).toBe(
+      false,
+    );
+  });
+
+  it('alarms on dead letters, errors, throttles, failed deliveries, lost failures and failed apps', () => {
+    const alarms = Object.values(basic.template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`,
+    );
+    expect(alarms.sort()).toEqual([
+      'AWS/Events/FailedInvocations',
+      'AWS/Lambda/DestinationDeliveryFailures',
+      'AWS/Lambda/Errors',
+      'AWS/Lambda/Throttles',
+      'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      'EcrImageUpdater/AppsFailed',
+    ]);
+    basic.template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('draws a dashboard of outcomes by reason, latency and the health of the pipe', () => {
+    const [dashboard] = Object.values(basic.template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    for (const title of [
+      'Apps per outcome',
+      'Push to write-back (ms)',
+      'Failures by reason',
+      'Unchanged and skipped by reason',
+      'Events ignored by reason',
+      'Function',
+      'Delivery',
+      'Alarms',
+    ])
+      expect(body).toContain(title);
+    expect(body).toContain('MetricName=\\\\\\"AppsFailed\\\\\\"');
+  });
+
+  it('watches every repository only when told to, and says why the wildcard is there', () => {
+    const all = platformStack(() => ({ repositories: WatchedRepositories.all() }));
+    expect(all.findings).toEqual([]);
+    const pattern = eventPattern(all.template) as { detail: Record<string, unknown> };
+    expect(pattern.detail['repository-name']).toBeUndefined();
+    const read = policyStatements(all.template).find((s) => s.Sid === 'ReadWatchedRepositories');
+    expect(JSON.stringify(read?.Resource)).toContain(':ecr:us-west-2:123456789012:repository/*');
+    expect(policyStatements(all.template).find((s) => s.Sid === 'ReadNamedSecrets')).toBeUndefined();
+  });
+
+  it('reaches Argo CD from a VPC, with the network interface permissions Lambda needs', () => {
+    const inVpc = platformStack((stack) => {
+      const vpc = new ec2.Vpc(stack, 'Vpc', {
+        maxAzs: 2,
+        natGateways: 1,
+        restrictDefaultSecurityGroup: false,
+      });
+      return {
+        repositories: WatchedRepositories.named('flask-app'),
+        vpc: { vpc: vpc as ec2.IVpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } },
+      };
+    });
+    expect(inVpc.findings.filter((f) => f.includes('/Updater/'))).toEqual([]);
+    inVpc.template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
+    });
+    const eni = policyStatements(inVpc.template).find((s) => s.Sid === 'VpcNetworkInterfaces');
+    expect(eni).toMatchObject({ Resource: '*' });
+  });
+
+  it('takes the table, alarm, key and tuning options a platform team sets', () => {
+    const tuned = platformStack((stack) => {
+      const key = kms.Key.fromKeyArn(
+        stack,
+        'Key',
+        'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      );
+      return {
+        repositories: WatchedRepositories.withPrefix('team-a/'),
+        table: { tableName: 'image-updater', removalPolicy: RemovalPolicy.DESTROY, encryptionKey: key },
+        alarmTopic: sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:us-west-2:123456789012:ops'),
+        reservedConcurrency: 5,
+        appConcurrency: 16,
+        memorySize: 1024,
+        timeout: Duration.seconds(300),
+        serviceName: 'updater-prod',
+      };
+    });
+    expect(tuned.findings).toEqual([]);
+    tuned.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: {
+        TableName: 'image-updater',
+        DeletionProtectionEnabled: false,
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+      },
+    });
+    tuned.template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 5,
+      MemorySize: 1024,
+      Timeout: 300,
+      Environment: {
+        Variables: Match.objectLike({
+          ECR_IMAGE_UPDATER_CONCURRENCY: '16',
+          POWERTOOLS_SERVICE_NAME: 'updater-prod',
+        }),
+      },
+    });
+    tuned.template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: ['arn:aws:sns:us-west-2:123456789012:ops'],
+      OKActions: ['arn:aws:sns:us-west-2:123456789012:ops'],
+    });
+    tuned.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AppsFailed',
+      Dimensions: [{ Name: 'Service', Value: 'updater-prod' }],
+    });
+    expect(policyStatements(tuned.template)).toContainEqual(
+      expect.objectContaining({ Action: 'kms:Decrypt', Resource: expect.stringContaining(':key/1234abcd') }),
+    );
+  });
+
+  it('refuses an app concurrency the handler would refuse', () => {
+    expect(() =>
+      platformStack(() => ({ repositories: WatchedRepositories.named('flask-app'), appConcurrency: 0 })),
+    ).toThrow('appConcurrency: 0 is not a whole number from 1 to 64');
+  });
+});

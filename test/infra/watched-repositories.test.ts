@@ -1,0 +1,39 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { WatchedRepositories } from '../../infra/watched-repositories.ts';
+
+const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-west-2' } });
+const resolve = (arns: string[]) => arns.map((arn) => JSON.stringify(stack.resolve(arn)));
+
+describe('WatchedRepositories', () => {
+  it('gives the rule filter and the IAM resources of the same names and prefixes', () => {
+    const watched = WatchedRepositories.of({ names: ['flask-app', 'flask-app'], prefixes: ['team-a/'] });
+    expect(watched.eventFilter()).toEqual(['flask-app', { prefix: 'team-a/' }]);
+    expect(resolve(watched.repositoryArns(stack))).toEqual([
+      expect.stringContaining(':ecr:us-west-2:123456789012:repository/flask-app"'),
+      expect.stringContaining(':ecr:us-west-2:123456789012:repository/team-a/*"'),
+    ]);
+    expect(watched.describe()).toBe('flask-app, team-a/*');
+  });
+
+  it('watches the whole account only when asked, with no filter', () => {
+    const all = WatchedRepositories.all();
+    expect(all.eventFilter()).toBeUndefined();
+    expect(resolve(all.repositoryArns(stack))).toEqual([expect.stringContaining(':repository/*"')]);
+    expect(all.describe()).toBe('every repository');
+  });
+
+  it.each([
+    [() => WatchedRepositories.named(), 'repositories: name at least one repository or prefix'],
+    [() => WatchedRepositories.named('Flask'), "repositories.names: 'Flask' is not an ECR repository name"],
+    [() => WatchedRepositories.named('a//b'), "repositories.names: 'a//b' is not an ECR repository name"],
+    [() => WatchedRepositories.named('x'), "repositories.names: 'x' is not an ECR repository name"],
+    [
+      () => WatchedRepositories.withPrefix('*'),
+      "repositories.prefixes: '*' is not the start of an ECR repository name",
+    ],
+    [() => WatchedRepositories.withPrefix(''), "repositories.prefixes: '' is not the start"],
+  ])('refuses %#: %s', (make, message) => {
+    expect(make).toThrow(message);
+  });
+});
