@@ -10,7 +10,11 @@ export interface UpdaterConfig {
   readonly region?: string;
   readonly repositories: { readonly names: readonly string[]; readonly prefixes: readonly string[] } | 'all';
   readonly github?: { readonly secret?: string; readonly apiUrl?: string };
-  readonly argocd?: { readonly server: string; readonly tokenSecret: string };
+  readonly argocd?: {
+    readonly server: string;
+    readonly tokenSecret: string;
+    readonly caBundleSecret?: string;
+  };
   readonly secrets: readonly string[];
   readonly secretKeys: readonly string[];
   readonly vpc?: {
@@ -133,15 +137,16 @@ function github(value: unknown, field: string): NonNullable<UpdaterConfig['githu
 
 function argocd(value: unknown, field: string): NonNullable<UpdaterConfig['argocd']> {
   const o = object(value, field);
-  known(o, field, ['server', 'tokenSecret']);
+  known(o, field, ['server', 'tokenSecret', 'caBundleSecret']);
   const server = text(o, 'server', field);
   const tokenSecret = text(o, 'tokenSecret', field);
+  const caBundleSecret = text(o, 'caBundleSecret', field);
   if (!server)
     throw new ConfigError(`${field}.server`, 'is required', 'the Argo CD API as the function reaches it');
   if (!tokenSecret)
     throw new ConfigError(`${field}.tokenSecret`, 'is required', 'the secret that holds the Argo CD token');
   url(server, `${field}.server`);
-  return { server, tokenSecret };
+  return { server, tokenSecret, ...(caBundleSecret ? { caBundleSecret } : {}) };
 }
 
 function vpc(value: unknown, field: string): NonNullable<UpdaterConfig['vpc']> {

@@ -3,7 +3,7 @@
  * context or a config file). Secrets, keys, the alarm topic and the VPC are referenced, never created:
  * they belong to the platform team.
  */
-import { Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -41,7 +41,15 @@ export class ImageUpdaterStack extends Stack {
           }
         : {}),
       ...(config.argocd
-        ? { argocd: { server: config.argocd.server, tokenSecret: secrets.get(config.argocd.tokenSecret) } }
+        ? {
+            argocd: {
+              server: config.argocd.server,
+              tokenSecret: secrets.get(config.argocd.tokenSecret),
+              ...(config.argocd.caBundleSecret
+                ? { caBundleSecret: secrets.get(config.argocd.caBundleSecret) }
+                : {}),
+            },
+          }
         : {}),
       additionalSecrets: config.secrets.map((reference) => secrets.get(reference)),
       secretKeys: config.secretKeys.map((arn, i) => kms.Key.fromKeyArn(this, `SecretKey${i}`, arn)),
@@ -71,6 +79,19 @@ export class ImageUpdaterStack extends Stack {
       ...(config.memorySize ? { memorySize: config.memorySize } : {}),
       ...(config.timeoutSeconds ? { timeout: Duration.seconds(config.timeoutSeconds) } : {}),
       ...(config.serviceName ? { serviceName: config.serviceName } : {}),
+    });
+
+    // What the deploy guide's next steps need: the table for the CLI, where to look, what to replay.
+    const updater = this.updater;
+    new CfnOutput(this, 'RegistryTable', {
+      value: updater.table.tableName,
+      description: 'export ECR_IMAGE_UPDATER_TABLE=<this> for ecr-image-updater apps ...',
+    });
+    new CfnOutput(this, 'FunctionName', { value: updater.function.functionName });
+    new CfnOutput(this, 'LogGroup', { value: updater.function.logGroup.logGroupName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: updater.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'Dashboard', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${updater.dashboard.dashboard.dashboardName}`,
     });
   }
 

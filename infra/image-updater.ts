@@ -41,6 +41,8 @@ export interface ImageUpdaterProps {
     readonly server: string;
     /** A secret holding the Argo CD token, or JSON `{"token"}`. */
     readonly tokenSecret: secretsmanager.ISecret;
+    /** A secret holding the PEM CA bundle the server's certificate chains to (a private CA). Default: the public CAs. */
+    readonly caBundleSecret?: secretsmanager.ISecret;
   };
   /** Further secrets that registrations name (`credentialsSecret`, `tokenSecret`, `caBundleSecret`). Default: none. */
   readonly additionalSecrets?: readonly secretsmanager.ISecret[];
@@ -139,6 +141,7 @@ export class ImageUpdater extends Construct {
     const secrets = [
       ...(props.github?.secret ? [props.github.secret] : []),
       ...(props.argocd ? [props.argocd.tokenSecret] : []),
+      ...(props.argocd?.caBundleSecret ? [props.argocd.caBundleSecret] : []),
       ...(props.additionalSecrets ?? []),
     ];
     this.function = new NodejsFunction(this, 'Function', {
@@ -170,6 +173,9 @@ export class ImageUpdater extends Construct {
           ? {
               [ENV.argocdServer]: props.argocd.server,
               [ENV.argocdTokenSecret]: secretId(props.argocd.tokenSecret),
+              ...(props.argocd.caBundleSecret
+                ? { [ENV.argocdCaBundleSecret]: secretId(props.argocd.caBundleSecret) }
+                : {}),
             }
           : {}),
         ...(props.appConcurrency ? { [ENV.concurrency]: String(props.appConcurrency) } : {}),

@@ -11,6 +11,8 @@ export interface ArgoCdClientConnectorOptions {
   readonly secrets: SecretStore;
   readonly defaultServer?: string;
   readonly defaultTokenSecret?: string;
+  /** The CA bundle that the default server's certificate chains to (a private CA). */
+  readonly defaultCaBundleSecret?: string;
 }
 
 export class ArgoCdClientConnector implements ArgoCdConnector {
@@ -39,7 +41,10 @@ export class ArgoCdClientConnector implements ArgoCdConnector {
         'set tokenSecret, or deploy with a default',
       );
     const token = readArgoCdToken(await this.options.secrets.get(secretId), secretId);
-    const ca = target.caBundleSecret ? await this.options.secrets.get(target.caBundleSecret) : undefined;
+    // The default CA bundle belongs to the default server; a registration naming its own server names its own.
+    const caSecret =
+      target.caBundleSecret ?? (target.server ? undefined : this.options.defaultCaBundleSecret);
+    const ca = caSecret ? await this.options.secrets.get(caSecret) : undefined;
     const key = [server, secretId, token, target.insecure, ca ?? ''].join('\n');
     let client = this.clients.get(key);
     if (!client) {

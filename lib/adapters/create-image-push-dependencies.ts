@@ -47,6 +47,7 @@ export function createImagePushDependencies(
       secrets,
       ...(config.argocdServer ? { defaultServer: config.argocdServer } : {}),
       ...(config.argocdTokenSecret ? { defaultTokenSecret: config.argocdTokenSecret } : {}),
+      ...(config.argocdCaBundleSecret ? { defaultCaBundleSecret: config.argocdCaBundleSecret } : {}),
     }),
     clock: { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     random: Math.random,

@@ -16,6 +16,8 @@ export interface RuntimeConfig {
   readonly argocdServer?: string;
   /** The Argo CD token secret used when a registration names none. */
   readonly argocdTokenSecret?: string;
+  /** The CA bundle secret for the default Argo CD server's certificate. */
+  readonly argocdCaBundleSecret?: string;
   /** Apps processed at once per event. */
   readonly concurrency: number;
 }
@@ -26,6 +28,7 @@ export const ENV = {
   githubApiUrl: 'ECR_IMAGE_UPDATER_GITHUB_API_URL',
   argocdServer: 'ECR_IMAGE_UPDATER_ARGOCD_SERVER',
   argocdTokenSecret: 'ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET',
+  argocdCaBundleSecret: 'ECR_IMAGE_UPDATER_ARGOCD_CA_BUNDLE_SECRET',
   concurrency: 'ECR_IMAGE_UPDATER_CONCURRENCY',
 } as const;
 
@@ -51,12 +54,14 @@ export function readRuntimeConfig(
   const githubApiUrl = env[ENV.githubApiUrl];
   const argocdServer = env[ENV.argocdServer];
   const argocdTokenSecret = env[ENV.argocdTokenSecret];
+  const argocdCaBundleSecret = env[ENV.argocdCaBundleSecret];
   return {
     tableName,
     ...(githubSecret ? { githubSecret } : {}),
     ...(githubApiUrl ? { githubApiUrl } : {}),
     ...(argocdServer ? { argocdServer } : {}),
     ...(argocdTokenSecret ? { argocdTokenSecret } : {}),
+    ...(argocdCaBundleSecret ? { argocdCaBundleSecret } : {}),
     concurrency,
   };
 }

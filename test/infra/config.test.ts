@@ -19,7 +19,11 @@ describe('parseUpdaterConfig', () => {
       region: 'eu-central-1',
       repositories: { names: ['flask-app'], prefixes: ['team-a/'] },
       github: { secret: 'ecr-image-updater/github', apiUrl: 'https://ghe.example.com/api/v3' },
-      argocd: { server: 'https://argocd.internal.example.com', tokenSecret: 'ecr-image-updater/argocd' },
+      argocd: {
+        server: 'https://argocd.internal.example.com',
+        tokenSecret: 'ecr-image-updater/argocd',
+        caBundleSecret: 'ecr-image-updater/argocd-ca',
+      },
       secrets: ['team-a/github'],
       secretKeys: ['arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
       vpc: {

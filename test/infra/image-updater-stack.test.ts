@@ -23,6 +23,13 @@ describe('ImageUpdaterStack', () => {
     sample.template.resourceCountIs('AWS::SQS::Queue', 1);
     sample.template.resourceCountIs('AWS::Events::Rule', 1);
     sample.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(Object.keys(sample.template.findOutputs('*')).sort()).toEqual([
+      'Dashboard',
+      'DeadLetterQueueUrl',
+      'FunctionName',
+      'LogGroup',
+      'RegistryTable',
+    ]);
   });
 
   it('references secrets by name or complete ARN, a VPC by ids and an alarm topic, creating none of them', () => {
@@ -32,6 +39,7 @@ describe('ImageUpdaterStack', () => {
       argocd: {
         server: 'https://argocd.internal.example.com',
         tokenSecret: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf',
+        caBundleSecret: 'ecr-image-updater/argocd-ca',
       },
       secrets: ['team-a/github', 'ecr-image-updater/github'],
       vpc: {
@@ -61,6 +69,7 @@ describe('ImageUpdaterStack', () => {
           ECR_IMAGE_UPDATER_GITHUB_API_URL: 'https://ghe.example.com/api/v3',
           ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET:
             'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf',
+          ECR_IMAGE_UPDATER_ARGOCD_CA_BUNDLE_SECRET: 'ecr-image-updater/argocd-ca',
         }),
       },
     });
@@ -68,6 +77,7 @@ describe('ImageUpdaterStack', () => {
     const policies = JSON.stringify(deployed.template.findResources('AWS::IAM::Policy'));
     expect(policies.match(/secret:ecr-image-updater\/github-\?{6}/g)).toHaveLength(1);
     expect(policies).toContain('secret:team-a/github-??????');
+    expect(policies).toContain('secret:ecr-image-updater/argocd-ca-??????');
     deployed.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: ['arn:aws:sns:us-west-2:123456789012:ops'],
     });

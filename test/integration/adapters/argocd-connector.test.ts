@@ -3,6 +3,7 @@ import { ArgoCdClientConnector, readArgoCdToken } from '../../../lib/adapters/ar
 import { InvalidInputError } from '../../../lib/domain/errors.ts';
 import { FakeArgoCdServer } from '../../../lib/local/argocd/fake-argocd-server.ts';
 import { helmApp, TOKEN } from '../../support/fake-argocd-kit.ts';
+import { selfSignedCertificate } from '../../support/self-signed.ts';
 
 let argocd: FakeArgoCdServer;
 const secrets = (values: Record<string, string>) => ({
@@ -39,6 +40,34 @@ describe('ArgoCdClientConnector', () => {
         insecure: false,
       }),
     ).rejects.toThrow('writeBack.argocd.tokenSecret');
+  });
+});
+
+describe('ArgoCdClientConnector over HTTPS with a private CA', () => {
+  let secure: FakeArgoCdServer;
+  let cert: string;
+  beforeAll(async () => {
+    const tls = await selfSignedCertificate();
+    cert = tls.cert;
+    secure = await FakeArgoCdServer.start({ tls });
+    secure.putApplication(helmApp('web'));
+  });
+  afterAll(() => secure.close());
+
+  it("trusts the stack's CA bundle for the default server, and only for it", async () => {
+    const scope = { appNamespace: 'argocd', project: 'default' };
+    const connector = new ArgoCdClientConnector({
+      secrets: secrets({ default: TOKEN, ca: cert }),
+      defaultServer: secure.url,
+      defaultTokenSecret: 'default',
+      defaultCaBundleSecret: 'ca',
+    });
+    const viaDefault = await connector.connect({ insecure: false });
+    expect(await viaDefault.getApplication('web', scope)).toMatchObject({ metadata: { name: 'web' } });
+    const elsewhere = await connector.connect({ server: secure.url, insecure: false });
+    await expect(elsewhere.getApplication('web', scope)).rejects.toThrow(
+      "the server's certificate is not trusted",
+    );
   });
 });
 

@@ -10,6 +10,7 @@ describe('readRuntimeConfig', () => {
         ECR_IMAGE_UPDATER_GITHUB_API_URL: 'http://127.0.0.1:1',
         ECR_IMAGE_UPDATER_ARGOCD_SERVER: 'https://argocd.internal.example.com',
         ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET: 'argocd/token',
+        ECR_IMAGE_UPDATER_ARGOCD_CA_BUNDLE_SECRET: 'argocd/ca',
         ECR_IMAGE_UPDATER_CONCURRENCY: '4',
       }),
     ).toEqual({
@@ -18,6 +19,7 @@ describe('readRuntimeConfig', () => {
       githubApiUrl: 'http://127.0.0.1:1',
       argocdServer: 'https://argocd.internal.example.com',
       argocdTokenSecret: 'argocd/token',
+      argocdCaBundleSecret: 'argocd/ca',
       concurrency: 4,
     });
   });
