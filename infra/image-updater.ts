@@ -199,7 +199,7 @@ export class ImageUpdater extends Construct {
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',
       reason:
-        'nodejs22.x on purpose: the runtime the handler is built and tested for (esbuild target node22); move with the test matrix, not ahead of it.',
+        'nodejs22.x on purpose: the runtime this release targets (esbuild target node22); moving to a newer runtime waits until the test suite runs on it.',
     });
 
     this.function.configureAsyncInvoke({

@@ -30,7 +30,6 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/local/local-stack.ts': 'exercised by every end-to-end test',
   'lib/local/tutorial/': 'exercised by test/e2e/cli-local (npm start)',
   'infra/app.ts': 'the CDK app; run by test/e2e/cdk-synth through the real cdk CLI',
-  'infra/index.ts': 'exports only',
   'infra/image-updater-alarms.ts': 'part of the construct; asserted by test/infra/image-updater',
   'infra/image-updater-dashboard.ts': 'part of the construct; asserted by test/infra/image-updater',
 };
