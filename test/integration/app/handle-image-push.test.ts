@@ -127,6 +127,7 @@ describe('handleImagePush', () => {
     ).toEqual({
       kind: 'ignored',
       id: 'event-x',
+      code: 'untagged',
       reason: 'untagged push (a platform manifest of an image index)',
     });
     expect(dynamodbCalls).toEqual([]);

@@ -31,7 +31,11 @@ describe('failureReason', () => {
     [new UpstreamError('GitHub', 'Not Found', { retryable: false, status: 404 }), 'not-found'],
     [new UpstreamError('GitHub', 'rate limited', { retryable: true, status: 429 }), 'throttled'],
     [
-      new UpstreamError('GitHub', 'secondary rate limit', { retryable: true, status: 403, retryAfterMs: 60_000 }),
+      new UpstreamError('GitHub', 'secondary rate limit', {
+        retryable: true,
+        status: 403,
+        retryAfterMs: 60_000,
+      }),
       'throttled',
     ],
     [new UpstreamError('ECR', 'ThrottlingException', { retryable: true, retryAfterMs: 1000 }), 'throttled'],
