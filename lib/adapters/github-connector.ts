@@ -1,11 +1,14 @@
 /**
- * Reaches GitHub for an app: its credentials secret (or the stack's default) gives the token, the
- * registration's apiUrl (or the environment's, or api.github.com) the server. One Octokit per server
- * and credentials, kept for the life of the process.
+ * Reaches GitHub for an app's repository: its credentials secret (or the stack's default) holds a token
+ * or a GitHub App's key, the registration's apiUrl (or the environment's, or api.github.com) names the
+ * server. One Octokit per server and credentials (per installation for an app), kept for the life of
+ * the process; an app's installations and tokens are cached with it.
  */
 import { Octokit } from '@octokit/rest';
 import type { GitHubConnector, GitRepository, SecretStore } from '../app/ports.ts';
-import { InvalidInputError, UpstreamError } from '../domain/errors.ts';
+import { InvalidInputError } from '../domain/errors.ts';
+import { GitHubAppAuth } from './github-app-auth.ts';
+import { type GitHubAppCredentials, readGitHubCredentials } from './github-credentials.ts';
 import { OctokitGitRepository } from './github-repository.ts';
 
 export interface OctokitGitHubConnectorOptions {
@@ -15,6 +18,8 @@ export interface OctokitGitHubConnectorOptions {
   /** Where the GitHub API is when a registration names no apiUrl (local mode points it at the fake). */
   readonly defaultApiUrl?: string;
   readonly userAgent?: string;
+  /** Milliseconds since the epoch, for GitHub App JWTs and token lifetimes. Default: `Date.now`. */
+  readonly now?: () => number;
 }
 
 // Octokit would log every failed request to the console; failures are ours to report, with context.
@@ -23,10 +28,15 @@ const SILENT = { debug: noop, info: noop, warn: noop, error: noop };
 
 export class OctokitGitHubConnector implements GitHubConnector {
   private readonly repositories = new Map<string, GitRepository>();
+  private readonly apps = new Map<string, GitHubAppAuth>();
 
   constructor(private readonly options: OctokitGitHubConnectorOptions) {}
 
-  async connect(target: { apiUrl?: string; credentialsSecret?: string }): Promise<GitRepository> {
+  async connect(target: {
+    apiUrl?: string;
+    credentialsSecret?: string;
+    repo: { owner: string; name: string };
+  }): Promise<GitRepository> {
     const secretId = target.credentialsSecret ?? this.options.defaultSecret;
     if (!secretId) {
       throw new InvalidInputError(
@@ -35,51 +45,52 @@ export class OctokitGitHubConnector implements GitHubConnector {
         'set credentialsSecret or deploy with a default GitHub secret',
       );
     }
-    const token = readGitHubToken(await this.options.secrets.get(secretId), secretId);
+    const credentials = readGitHubCredentials(await this.options.secrets.get(secretId), secretId);
     const baseUrl = target.apiUrl ?? this.options.defaultApiUrl ?? 'https://api.github.com';
-    const key = `${baseUrl}\n${secretId}\n${token}`;
+    if (credentials.kind === 'token') {
+      return this.repository(`${baseUrl}\n${secretId}\ntoken\n${credentials.token}`, () =>
+        this.octokit(baseUrl, { auth: credentials.token }),
+      );
+    }
+    const auth = this.app(baseUrl, secretId, credentials);
+    const installationId = await auth.installationFor(target.repo.owner, target.repo.name);
+    const key = `${baseUrl}\n${secretId}\napp\n${credentials.fingerprint}\n${installationId}`;
+    return this.repository(key, () =>
+      this.octokit(baseUrl, { authStrategy: auth.authStrategy(installationId) }),
+    );
+  }
+
+  private repository(key: string, create: () => Octokit): GitRepository {
     let repository = this.repositories.get(key);
     if (!repository) {
-      const octokit = new Octokit({
-        auth: token,
-        baseUrl,
-        userAgent: this.options.userAgent ?? 'ecr-image-updater',
-        log: SILENT,
-      });
-      repository = new OctokitGitRepository(octokit);
+      repository = new OctokitGitRepository(create());
       this.repositories.set(key, repository);
     }
     return repository;
   }
-}
 
-/**
- * A GitHub token from a secret's text: the token itself, or JSON with a `token` field. GitHub App
- * credentials (`appId`, `privateKey`, `installationId`) are recognised and refused for now.
- */
-export function readGitHubToken(secret: string, secretId: string): string {
-  const text = secret.trim();
-  if (!text.startsWith('{')) {
-    if (text === '' || /\s/.test(text))
-      throw new UpstreamError('Secrets Manager', `secret ${secretId} does not hold a GitHub token`, {
-        retryable: false,
+  /** The app's installations and tokens, per server, secret and key (a rotated key starts afresh). */
+  private app(baseUrl: string, secretId: string, credentials: GitHubAppCredentials): GitHubAppAuth {
+    const key = `${baseUrl}\n${secretId}\n${credentials.fingerprint}`;
+    let auth = this.apps.get(key);
+    if (!auth) {
+      auth = new GitHubAppAuth({
+        octokit: this.octokit(baseUrl),
+        app: credentials,
+        now: this.options.now ?? Date.now,
       });
-    return text;
+      this.apps.set(key, auth);
+    }
+    return auth;
   }
-  let value: { token?: unknown; appId?: unknown };
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UpstreamError('Secrets Manager', `secret ${secretId} is neither a token nor JSON`, {
-      retryable: false,
+
+  /** A client of the server; without `auth` or `authStrategy` it sends only the headers it is given. */
+  private octokit(baseUrl: string, auth: { auth?: string; authStrategy?: unknown } = {}): Octokit {
+    return new Octokit({
+      ...auth,
+      baseUrl,
+      userAgent: this.options.userAgent ?? 'ecr-image-updater',
+      log: SILENT,
     });
   }
-  if (typeof value.token === 'string' && value.token.trim() !== '') return value.token.trim();
-  if (value.appId !== undefined)
-    throw new UpstreamError(
-      'Secrets Manager',
-      `secret ${secretId} holds GitHub App credentials, which are not supported yet; store a token`,
-      { retryable: false },
-    );
-  throw new UpstreamError('Secrets Manager', `secret ${secretId} has no "token" field`, { retryable: false });
 }

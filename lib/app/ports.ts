@@ -119,9 +119,16 @@ export interface SecretStore {
   get(secretId: string): Promise<string>;
 }
 
-/** Reaches GitHub with the credentials a registration names (or the stack's default). */
+/**
+ * Reaches GitHub with the credentials a registration names (or the stack's default), for the
+ * repository it writes: a GitHub App's token belongs to the installation that reaches that repository.
+ */
 export interface GitHubConnector {
-  connect(options: { apiUrl?: string; credentialsSecret?: string }): Promise<GitRepository>;
+  connect(options: {
+    apiUrl?: string;
+    credentialsSecret?: string;
+    repo: { readonly owner: string; readonly name: string };
+  }): Promise<GitRepository>;
 }
 
 /** The Argo CD API of one server, with one token. */

@@ -38,6 +38,7 @@ export async function writeGitPlans(
         const repository = await deps.github.connect({
           ...(git.apiUrl ? { apiUrl: git.apiUrl } : {}),
           ...(git.credentialsSecret ? { credentialsSecret: git.credentialsSecret } : {}),
+          repo: git.repo,
         });
         const base = git.branch ?? (await repository.defaultBranch(git.repo.owner, git.repo.name));
         const target = { repository, owner: git.repo.owner, name: git.repo.name, base };

@@ -1,35 +1,42 @@
+import type { AppInstallation, RegisteredApp } from './app-registry.ts';
 import { isoSeconds } from './commit-shapes.ts';
 import { GitHubApiError } from './github-api-error.ts';
 import { stableId } from './hosted-repository.ts';
 import { renderUser } from './repository-shapes.ts';
 import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
 
-/** GitHub App installations and the rate limit: what a client asks before it starts writing. */
+/**
+ * GitHub App installations and the rate limit: what a client asks before it starts writing. The
+ * installation routes answer the app whose JWT signed the request, and only about its own
+ * installations: anything else is GitHub's 404.
+ */
 export const appRoutes: RouteTable = {
   'apps/get-repo-installation': getRepoInstallation,
   'apps/create-installation-access-token': createInstallationToken,
   'rate-limit/get': getRateLimit,
 };
 
-const APP_SLUG = 'fake-image-updater';
 const PERMISSIONS = { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' };
 
 async function getRepoInstallation(context: RouteContext): Promise<RouteResult> {
+  const app = callingApp(context);
   const repository = await context.repository();
-  const id = stableId(`installation:${repository.owner}`);
+  const installation = context.apps.installationOn(app, repository.owner, repository.name);
+  if (!installation) throw GitHubApiError.notFound();
+  const id = installation.id;
   const at = isoSeconds(new Date(repository.createdAt));
   return {
     status: 200,
     body: {
       id,
-      account: renderUser(repository.owner, context.urls),
-      repository_selection: 'all',
+      account: renderUser(installation.account, context.urls),
+      repository_selection: selection(installation),
       access_tokens_url: context.urls.api(`/app/installations/${id}/access_tokens`),
       repositories_url: context.urls.api('/installation/repositories'),
       html_url: context.urls.html(`/settings/installations/${id}`),
-      app_id: stableId(`app:${APP_SLUG}`),
-      app_slug: APP_SLUG,
-      target_id: stableId(`user:${repository.owner}`),
+      app_id: app.appId,
+      app_slug: app.slug,
+      target_id: stableId(`user:${installation.account}`),
       target_type: 'User',
       permissions: PERMISSIONS,
       events: [],
@@ -43,12 +50,29 @@ async function getRepoInstallation(context: RouteContext): Promise<RouteResult> 
 }
 
 async function createInstallationToken(context: RouteContext): Promise<RouteResult> {
-  if (!Number.isInteger(Number(context.params.installation_id))) throw GitHubApiError.notFound();
-  const { token, expiresAt } = context.tokens.mint();
+  const app = callingApp(context);
+  const installation = context.apps.installation(app, Number(context.params.installation_id));
+  if (!installation) throw GitHubApiError.notFound();
+  const { token, expiresAt } = context.tokens.mint(installation);
   return {
     status: 201,
-    body: { token, expires_at: isoSeconds(expiresAt), permissions: PERMISSIONS, repository_selection: 'all' },
+    body: {
+      token,
+      expires_at: isoSeconds(expiresAt),
+      permissions: PERMISSIONS,
+      repository_selection: selection(installation),
+    },
   };
+}
+
+function callingApp(context: RouteContext): RegisteredApp {
+  // Authentication lets only a valid app JWT through to these routes.
+  if (!context.app) throw new GitHubApiError(401, 'A JSON web token could not be decoded');
+  return context.app;
+}
+
+function selection(installation: AppInstallation): 'all' | 'selected' {
+  return installation.repositories === 'all' ? 'all' : 'selected';
 }
 
 async function getRateLimit(context: RouteContext): Promise<RouteResult> {

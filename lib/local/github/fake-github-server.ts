@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AppRegistry, type FakeGitHubApp, type FakeGitHubInstallation } from './app-registry.ts';
 import { commitFiles } from './commit-files.ts';
 import { FaultInjector, type FaultSpec } from './fault-injector.ts';
 import {
@@ -26,7 +27,9 @@ export type {
   BeforeWriteHook,
   CommitSummary,
   CreateRepositoryOptions,
+  FakeGitHubApp,
   FakeGitHubCall,
+  FakeGitHubInstallation,
   FaultSpec,
   PendingWrite,
   PullSummary,
@@ -40,6 +43,11 @@ export interface FakeGitHubServerOptions {
   readonly keepData?: boolean;
   /** Tokens accepted in `authorization: token …` or `Bearer …`. Default `['local-token']`. */
   readonly tokens?: readonly string[];
+  /**
+   * GitHub Apps the fake knows: their JWTs (RS256, checked against `publicKeyPem`) reach the
+   * installation routes, and the installation tokens they mint reach the installations' repositories.
+   */
+  readonly apps?: readonly FakeGitHubApp[];
   /** Extra time every request takes, for benchmarks. Default 0. */
   readonly latencyMs?: number;
   /** Runs before each write request does its work; see {@link FakeGitHubServer.beforeWrite}. */
@@ -79,6 +87,7 @@ export class FakeGitHubServer {
     private readonly server: Server,
     private readonly registry: RepositoryRegistry,
     private readonly removeOnClose: boolean,
+    private readonly tokens: TokenRegistry,
     options: FakeGitHubServerOptions,
   ) {
     this.latencyMs = options.latencyMs ?? 0;
@@ -106,12 +115,13 @@ export class FakeGitHubServer {
     const { address, port } = http.address() as AddressInfo;
     const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
     const removeOnClose = options.dataDir === undefined && options.keepData !== true;
-    const fake = new FakeGitHubServer(url, dataDir, http, registry, removeOnClose, options);
+    const tokens = new TokenRegistry(options.tokens ?? ['local-token'], now, new AppRegistry(options.apps));
+    const fake = new FakeGitHubServer(url, dataDir, http, registry, removeOnClose, tokens, options);
     const handler = new GitHubRequestHandler({
       spec,
       validator,
       registry,
-      tokens: new TokenRegistry(options.tokens ?? ['local-token'], now),
+      tokens,
       faults: fake.#faults,
       urls: new GitHubUrls(url),
       now,
@@ -147,6 +157,16 @@ export class FakeGitHubServer {
   /** Forgets the calls recorded so far. */
   clearCalls(): void {
     this.#calls.length = 0;
+  }
+
+  /** Makes a GitHub App known to the fake, as the `apps` option does; throws when its id is taken. */
+  registerApp(app: FakeGitHubApp): void {
+    this.tokens.apps.register(app);
+  }
+
+  /** Revokes every installation token minted so far: the next request with one answers 401. */
+  revokeInstallationTokens(): void {
+    this.tokens.revokeInstallationTokens();
   }
 
   /** Queues a fault; faults are consumed in the order they were injected. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { covers } from './app-registry.ts';
 import { appRoutes } from './app-routes.ts';
 import { contentsRoutes } from './contents-routes.ts';
 import { type FaultInjector, faultMessage } from './fault-injector.ts';
@@ -14,7 +15,7 @@ import { pullsRoutes } from './pulls-routes.ts';
 import { reposRoutes } from './repos-routes.ts';
 import type { RepositoryRegistry } from './repository-registry.ts';
 import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
-import type { TokenRegistry } from './token-registry.ts';
+import type { Caller, TokenRegistry } from './token-registry.ts';
 
 /** One request the fake served, for counting round trips and catching invalid requests. */
 export interface FakeGitHubCall {
@@ -110,7 +111,7 @@ export class GitHubRequestHandler {
         result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
       } else {
         // GitHub checks credentials before it looks at what a request asks for.
-        const login = this.#authenticate(operation, request.headers.authorization);
+        const caller = this.#authenticate(operation, request.headers.authorization);
         const body = parseJson(raw);
         state.problems = deps.validator.validateRequest(operation, {
           params: match.params,
@@ -119,7 +120,7 @@ export class GitHubRequestHandler {
         });
         if (state.problems.length > 0) throw GitHubApiError.invalidRequest(...state.problems);
         const accept = request.headers.accept ?? 'application/vnd.github+json';
-        result = await this.#serve(operation, login, accept, match.params, url.searchParams, body);
+        result = await this.#serve(operation, caller, accept, match.params, url.searchParams, body);
       }
       this.#send(response, result);
       deps.record({ ...call, status: result.status, ...state });
@@ -135,25 +136,30 @@ export class GitHubRequestHandler {
     }
   }
 
-  /** The login the credentials act as; GitHub's 401 when they do not fit the operation. */
-  #authenticate(operation: OpenApiOperation, authorization: string | undefined): string {
+  /**
+   * Who the credentials are; GitHub's 401 when they do not fit the operation. The `apps/` operations
+   * take only a valid app JWT; the others take a token, never a JWT.
+   */
+  #authenticate(operation: OpenApiOperation, authorization: string | undefined): Caller {
     const caller = this.deps.tokens.identify(authorization);
     const forApps = operation.operationId.startsWith('apps/');
     if (caller.kind === 'anonymous' && operation.operationId !== 'rate-limit/get') {
       throw new GitHubApiError(401, 'Requires authentication');
     }
     if (caller.kind === 'unknown') throw new GitHubApiError(401, 'Bad credentials');
+    if (caller.kind === 'refused-jwt')
+      throw new GitHubApiError(401, forApps ? caller.message : 'Bad credentials');
     if (forApps && caller.kind !== 'app') {
       throw new GitHubApiError(401, 'A JSON web token could not be decoded');
     }
     if (!forApps && caller.kind === 'app') throw new GitHubApiError(401, 'Bad credentials');
     this.#used += 1;
-    return caller.kind === 'token' ? caller.login : '';
+    return caller;
   }
 
   async #serve(
     operation: OpenApiOperation,
-    login: string,
+    caller: Caller,
     accept: string,
     params: Readonly<Record<string, string>>,
     query: URLSearchParams,
@@ -176,7 +182,9 @@ export class GitHubRequestHandler {
       query,
       body: fields,
       accept,
-      login,
+      login: caller.kind === 'token' ? caller.login : '',
+      app: caller.kind === 'app' ? caller.app : undefined,
+      apps: deps.tokens.apps,
       urls: deps.urls,
       registry: deps.registry,
       tokens: deps.tokens,
@@ -185,6 +193,9 @@ export class GitHubRequestHandler {
       repository: async () => {
         const found = await deps.registry.find(params.owner ?? '', params.repo ?? '');
         if (!found) throw GitHubApiError.notFound();
+        // An installation token sees only the repositories its installation reaches.
+        const installation = caller.kind === 'token' ? caller.installation : undefined;
+        if (installation && !covers(installation, found.owner, found.name)) throw GitHubApiError.notFound();
         return found;
       },
     };

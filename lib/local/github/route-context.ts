@@ -1,3 +1,4 @@
+import type { AppRegistry, RegisteredApp } from './app-registry.ts';
 import type { GitHubUrls } from './github-urls.ts';
 import type { HostedRepository } from './hosted-repository.ts';
 import type { OpenApiOperation } from './openapi-spec.ts';
@@ -14,8 +15,12 @@ export interface RouteContext {
   readonly body: Readonly<Record<string, unknown>>;
   /** The `accept` header, for media-type variants (`raw`, `object`). */
   readonly accept: string;
-  /** The login the request's token belongs to. */
+  /** The login the request's token belongs to ('' for an app JWT). */
   readonly login: string;
+  /** The GitHub App whose JWT authenticated the request, for the `apps/` operations. */
+  readonly app: RegisteredApp | undefined;
+  /** The GitHub Apps the fake knows, and their installations. */
+  readonly apps: AppRegistry;
   readonly urls: GitHubUrls;
   readonly registry: RepositoryRegistry;
   readonly tokens: TokenRegistry;

@@ -1,32 +1,40 @@
 import { randomBytes } from 'node:crypto';
+import type { AppInstallation, AppRegistry, RegisteredApp } from './app-registry.ts';
 
 /** Who a request's credentials say it comes from. */
 export type Caller =
-  | { readonly kind: 'token'; readonly login: string }
-  | { readonly kind: 'app' }
+  | {
+      readonly kind: 'token';
+      readonly login: string;
+      /** For an installation token: the installation, which limits the repositories it reaches. */
+      readonly installation?: AppInstallation;
+    }
+  | { readonly kind: 'app'; readonly app: RegisteredApp }
+  /** A JWT GitHub would refuse, with GitHub's message saying why. */
+  | { readonly kind: 'refused-jwt'; readonly message: string }
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'unknown' };
 
 /** The login the configured tokens act as. */
 export const LOCAL_LOGIN = 'local-user';
-/** The login installation tokens act as, as GitHub names an app's bot account. */
-export const APP_LOGIN = 'fake-image-updater[bot]';
 
 const INSTALLATION_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
-// A JSON web token: three base64url parts. The fake does not check the app's signature.
+// A JSON web token: three base64url parts.
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /**
- * The credentials the fake accepts: the tokens it was started with, app JWTs (shape only), and the
- * installation tokens it minted, until they expire an hour later as GitHub's do.
+ * The credentials the fake accepts: the tokens it was started with, JWTs of the apps it knows (checked
+ * as GitHub checks them), and the installation tokens it minted, until their `expires_at` an hour later
+ * as GitHub's, or until revoked.
  */
 export class TokenRegistry {
   readonly #static: ReadonlySet<string>;
-  readonly #minted = new Map<string, Date>();
+  readonly #minted = new Map<string, { readonly expiresAt: Date; readonly installation: AppInstallation }>();
 
   constructor(
     tokens: readonly string[],
     readonly now: () => Date,
+    readonly apps: AppRegistry,
   ) {
     this.#static = new Set(tokens);
   }
@@ -38,17 +46,29 @@ export class TokenRegistry {
     const credential = match?.[1];
     if (!credential) return { kind: 'unknown' };
     if (this.#static.has(credential)) return { kind: 'token', login: LOCAL_LOGIN };
-    const expiry = this.#minted.get(credential);
-    if (expiry && expiry.getTime() > this.now().getTime()) return { kind: 'token', login: APP_LOGIN };
-    if (JWT.test(credential)) return { kind: 'app' };
-    return { kind: 'unknown' };
+    const minted = this.#minted.get(credential);
+    if (minted && minted.expiresAt.getTime() > this.now().getTime()) {
+      const { installation } = minted;
+      return { kind: 'token', login: `${installation.slug}[bot]`, installation };
+    }
+    if (!JWT.test(credential)) return { kind: 'unknown' };
+    const checked = this.apps.check(credential, this.now());
+    return 'app' in checked
+      ? { kind: 'app', app: checked.app }
+      : { kind: 'refused-jwt', message: checked.refused };
   }
 
-  /** Mints an installation token, accepted until `expiresAt`. */
-  mint(): { token: string; expiresAt: Date } {
+  /** Mints a token of `installation`, accepted until `expiresAt` (whole seconds, as `expires_at` says). */
+  mint(installation: AppInstallation): { token: string; expiresAt: Date } {
     const token = `ghs_${randomBytes(18).toString('base64url')}`;
-    const expiresAt = new Date(this.now().getTime() + INSTALLATION_TOKEN_LIFETIME_MS);
-    this.#minted.set(token, expiresAt);
+    const seconds = Math.floor((this.now().getTime() + INSTALLATION_TOKEN_LIFETIME_MS) / 1000);
+    const expiresAt = new Date(seconds * 1000);
+    this.#minted.set(token, { expiresAt, installation });
     return { token, expiresAt };
+  }
+
+  /** Revokes every installation token minted so far, as an app's owner or GitHub may at any time. */
+  revokeInstallationTokens(): void {
+    this.#minted.clear();
   }
 }

@@ -1,9 +1,12 @@
+import { createPrivateKey } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signGitHubAppJwt } from '../../../../lib/adapters/github-app-jwt.ts';
 import { FakeGitHubServer } from '../../../../lib/local/github/fake-github-server.ts';
 import { GitHubRequestHandler } from '../../../../lib/local/github/github-request-handler.ts';
 import { OpenApiSpec } from '../../../../lib/local/github/openapi-spec.ts';
 import { OpenApiValidator } from '../../../../lib/local/github/openapi-validator.ts';
+import { generateAppKeyPair } from '../../../support/github-app-keys.ts';
 
 interface Captured {
   readonly method: string;
@@ -135,9 +138,15 @@ async function runScriptedSession(): Promise<void> {
   await ignore(octokit.git.deleteRef({ ...repo, ref: 'heads/feature' }));
   await octokit.rateLimit.get();
   await ignore(recordingOctokit('stolen').repos.get(repo));
-  const app = recordingOctokit('eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOjF9.c2ln');
+  const keys = generateAppKeyPair();
+  server.registerApp({ appId: 1, publicKeyPem: keys.publicKeyPem, installations: [{ account: 'acme' }] });
+  const jwt = signGitHubAppJwt({ appId: 1, privateKey: createPrivateKey(keys.privateKeyPem) }, Date.now());
+  const app = recordingOctokit(jwt);
   const installation = await app.apps.getRepoInstallation(repo);
+  await ignore(app.apps.getRepoInstallation({ owner: 'elsewhere', repo: 'gitops' }));
   await app.apps.createInstallationAccessToken({ installation_id: installation.data.id });
+  await ignore(app.apps.createInstallationAccessToken({ installation_id: installation.data.id + 1 }));
+  await ignore(recordingOctokit(`${jwt.slice(0, -8)}AAAAAAAA`).apps.getRepoInstallation(repo));
 }
 
 beforeAll(async () => {

@@ -1,9 +1,12 @@
+import { createPrivateKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signGitHubAppJwt } from '../../../../lib/adapters/github-app-jwt.ts';
 import { FakeGitHubServer } from '../../../../lib/local/github/fake-github-server.ts';
+import { generateAppKeyPair } from '../../../support/github-app-keys.ts';
 import {
   anonymousOctokit,
   base64,
@@ -169,8 +172,10 @@ describe('FakeGitHubServer', () => {
   });
 
   it('mints installation tokens for an app JWT, and accepts them for the repository', async () => {
-    const jwt = `${base64('{"alg":"RS256"}')}.${base64('{"iss":1}')}.c2ln`.replace(/=/g, '');
-    const app = octokitFor(server, jwt);
+    const keys = generateAppKeyPair();
+    server.registerApp({ appId: 1, publicKeyPem: keys.publicKeyPem, installations: [{ account: 'acme' }] });
+    const privateKey = createPrivateKey(keys.privateKeyPem);
+    const app = octokitFor(server, signGitHubAppJwt({ appId: 1, privateKey }, Date.now()));
     const { data: installation } = await app.apps.getRepoInstallation(where);
     const { data: minted } = await app.apps.createInstallationAccessToken({
       installation_id: installation.id,
