@@ -34,6 +34,7 @@ export interface UpdaterConfig {
   readonly memorySize?: number;
   readonly timeoutSeconds?: number;
   readonly serviceName?: string;
+  readonly historyDays?: number;
 }
 
 /** The context key in `cdk.json` that holds the configuration. */
@@ -66,6 +67,7 @@ const TOP_LEVEL = [
   'memorySize',
   'timeoutSeconds',
   'serviceName',
+  'historyDays',
 ];
 
 // The retention periods CloudWatch Logs accepts.
@@ -101,6 +103,7 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
     ...wholeNumber(root, 'memorySize', (n) => n >= 128 && n <= 10240, 'from 128 to 10240 (MB)'),
     ...wholeNumber(root, 'timeoutSeconds', (n) => n >= 10 && n <= 900, 'from 10 to 900'),
     ...optionalText(root, 'serviceName', /^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ -, up to 64'),
+    ...wholeNumber(root, 'historyDays', (n) => n >= 1 && n <= 3650, 'from 1 to 3650'),
   };
 }
 

@@ -79,6 +79,7 @@ export class ImageUpdaterStack extends Stack {
       ...(config.memorySize ? { memorySize: config.memorySize } : {}),
       ...(config.timeoutSeconds ? { timeout: Duration.seconds(config.timeoutSeconds) } : {}),
       ...(config.serviceName ? { serviceName: config.serviceName } : {}),
+      ...(config.historyDays ? { historyRetention: Duration.days(config.historyDays) } : {}),
     });
 
     // What the deploy guide's next steps need: the table for the CLI, where to look, what to replay.

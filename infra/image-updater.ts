@@ -79,6 +79,8 @@ export interface ImageUpdaterProps {
   readonly timeout?: Duration;
   /** The `Service` dimension of the metrics and the logs' service name. Default: `ecr-image-updater`. */
   readonly serviceName?: string;
+  /** How long the audit history of decisions is kept (whole days). Default: 90 days. */
+  readonly historyRetention?: Duration;
 }
 
 const ENTRY = fileURLToPath(new URL('../functions/image-push.ts', import.meta.url));
@@ -179,6 +181,7 @@ export class ImageUpdater extends Construct {
             }
           : {}),
         ...(props.appConcurrency ? { [ENV.concurrency]: String(props.appConcurrency) } : {}),
+        ...(props.historyRetention ? { [ENV.historyDays]: String(props.historyRetention.toDays()) } : {}),
         POWERTOOLS_SERVICE_NAME: serviceName,
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -288,6 +291,15 @@ function grantReads(
       sid: 'QueryRegistry',
       actions: ['dynamodb:Query'],
       resources: [updater.table.tableArn],
+    }),
+  );
+  // The audit log: handled events and decisions. Registrations stay out of the function's reach.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'RecordDecisions',
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchWriteItem'],
+      resources: [updater.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['event#*', 'history#*'] } },
     }),
   );
   props.table?.encryptionKey?.grantDecrypt(role);

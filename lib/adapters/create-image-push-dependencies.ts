@@ -9,6 +9,7 @@ import type { ImagePushDependencies } from '../app/handle-image-push.ts';
 import type { Logger } from '../app/ports.ts';
 import { ArgoCdClientConnector } from './argocd-connector.ts';
 import { DynamoDbAppRegistry } from './dynamodb-app-registry.ts';
+import { DynamoDbAuditLog } from './dynamodb-audit-log.ts';
 import { EcrImageCatalog } from './ecr-image-catalog.ts';
 import { OctokitGitHubConnector } from './github-connector.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
@@ -37,6 +38,11 @@ export function createImagePushDependencies(
   const secrets = new SecretsManagerSecretStore({ client: clients.secretsManager });
   return {
     registry: new DynamoDbAppRegistry({ tableName: config.tableName, client: clients.dynamodb }),
+    audit: new DynamoDbAuditLog({
+      tableName: config.tableName,
+      client: clients.dynamodb,
+      ...(config.historyDays ? { retentionDays: config.historyDays } : {}),
+    }),
     images: new EcrImageCatalog({ clientFor: clients.ecrFor }),
     github: new OctokitGitHubConnector({
       secrets,

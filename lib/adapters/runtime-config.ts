@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   readonly argocdCaBundleSecret?: string;
   /** Apps processed at once per event. */
   readonly concurrency: number;
+  /** Days the audit history of decisions is kept (default 90). */
+  readonly historyDays?: number;
 }
 
 export const ENV = {
@@ -30,6 +32,7 @@ export const ENV = {
   argocdTokenSecret: 'ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET',
   argocdCaBundleSecret: 'ECR_IMAGE_UPDATER_ARGOCD_CA_BUNDLE_SECRET',
   concurrency: 'ECR_IMAGE_UPDATER_CONCURRENCY',
+  historyDays: 'ECR_IMAGE_UPDATER_HISTORY_DAYS',
 } as const;
 
 export function readRuntimeConfig(
@@ -50,6 +53,13 @@ export function readRuntimeConfig(
       `'${env[ENV.concurrency]}' is not a whole number from 1 to 64`,
     );
   }
+  const historyText = env[ENV.historyDays];
+  const historyDays = historyText === undefined || historyText === '' ? undefined : Number(historyText);
+  if (historyDays !== undefined && (!Number.isInteger(historyDays) || historyDays < 1 || historyDays > 3650))
+    throw new InvalidInputError(
+      ENV.historyDays,
+      `'${historyText}' is not a whole number of days from 1 to 3650`,
+    );
   const githubSecret = env[ENV.githubSecret];
   const githubApiUrl = env[ENV.githubApiUrl];
   const argocdServer = env[ENV.argocdServer];
@@ -63,5 +73,6 @@ export function readRuntimeConfig(
     ...(argocdTokenSecret ? { argocdTokenSecret } : {}),
     ...(argocdCaBundleSecret ? { argocdCaBundleSecret } : {}),
     concurrency,
+    ...(historyDays ? { historyDays } : {}),
   };
 }

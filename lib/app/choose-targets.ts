@@ -7,13 +7,20 @@ import type { ImageTarget } from '../domain/image-update.ts';
 import type { ImageRegistration } from '../domain/registration.ts';
 import { selectTag } from '../domain/select-tag.ts';
 import type { TagCandidate } from '../domain/tag-candidate.ts';
+import { summarizeVerdicts, type VerdictSummary } from '../domain/verdict-summary.ts';
 import type { ImageDecisionRecord } from './outcomes.ts';
 import type { DetailNeeds, ImageCatalog, RepositoryRef } from './ports.ts';
 
+/** What choosing gave for an attempt: targets, the reasons of images without one, and why, per image. */
+export interface Choice {
+  readonly targets: readonly ImageTarget[];
+  readonly none: readonly ImageDecisionRecord[];
+  /** Per image (alias or name): the tags considered, the one chosen, why the others were skipped. */
+  readonly explained: ReadonlyMap<string, VerdictSummary>;
+}
+
 /** The targets of an app's images (and the reasons of those without one), for an attempt. */
-export type TargetChooser = (
-  attempt: number,
-) => Promise<{ targets: readonly ImageTarget[]; none: readonly ImageDecisionRecord[] }>;
+export type TargetChooser = (attempt: number) => Promise<Choice>;
 
 export class TagSource {
   private readonly lists = new Map<number, Promise<TagCandidate[]>>();
@@ -56,12 +63,19 @@ export function targetChooser(images: readonly ImageRegistration[], tags: TagSou
   };
 }
 
-async function chooseTargets(images: readonly ImageRegistration[], tags: TagSource, attempt: number) {
+async function chooseTargets(
+  images: readonly ImageRegistration[],
+  tags: TagSource,
+  attempt: number,
+): Promise<Choice> {
   const targets: ImageTarget[] = [];
   const none: ImageDecisionRecord[] = [];
+  const explained = new Map<string, VerdictSummary>();
   for (const image of images) {
     const selection = selectTag(image.policy, await tags.list(attempt, image.policy.needs));
     const name = image.alias ?? image.imageName;
+    const chosen = selection.kind === 'selected' ? selection.candidate.tag : undefined;
+    explained.set(name, summarizeVerdicts(selection.verdicts, chosen));
     if (selection.kind === 'none') none.push({ image: name, kind: 'none', reason: selection.reason });
     else
       targets.push({
@@ -70,5 +84,5 @@ async function chooseTargets(images: readonly ImageRegistration[], tags: TagSour
         ...(selection.candidate.digest ? { digest: selection.candidate.digest } : {}),
       });
   }
-  return { targets, none };
+  return { targets, none, explained };
 }

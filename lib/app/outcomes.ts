@@ -47,7 +47,12 @@ export type AppOutcome =
     };
 
 export type PushOutcome =
-  | { readonly kind: 'ignored'; readonly id?: string; readonly code: IgnoreCode; readonly reason: string }
+  | {
+      readonly kind: 'ignored';
+      readonly id?: string;
+      readonly code: IgnoreCode | 'duplicate';
+      readonly reason: string;
+    }
   | {
       readonly kind: 'handled';
       readonly push: EcrPush;

@@ -3,6 +3,7 @@
  * GitHub and Argo CD; tests and local mode plug in the same adapters against local peers.
  */
 import type { TagCandidate } from '../domain/tag-candidate.ts';
+import type { DecisionRecord, HandledEvent } from './decision-record.ts';
 
 /** An app as the registry stores it: the registration document, validated again when read. */
 export interface StoredApp {
@@ -153,6 +154,22 @@ export interface ArgoCdConnector {
     insecure: boolean;
     caBundleSecret?: string;
   }): Promise<ArgoCdApi>;
+}
+
+/**
+ * The audit log: events already handled (so a second delivery does nothing) and the decisions made
+ * per app (the history operators read). Records expire on their own.
+ */
+export interface AuditLog {
+  /** The record of an event handled before, if it is still kept. */
+  handled(eventId: string): Promise<HandledEvent | undefined>;
+  /** Stores decisions and, when given, marks the event handled. */
+  record(entry: {
+    readonly event?: HandledEvent;
+    readonly decisions: readonly DecisionRecord[];
+  }): Promise<void>;
+  /** An app's decisions, newest first. */
+  history(app: string, options: { readonly limit: number }): Promise<DecisionRecord[]>;
 }
 
 export interface Clock {

@@ -134,6 +134,7 @@ describe('failures and races', () => {
     const pushedAt = new Date(Date.now() - 1500).toISOString();
     const result = await handler({
       ...sample('push-tagged.json'),
+      id: 'event-1.0.7',
       time: pushedAt,
       detail: { ...sample('push-tagged.json').detail, 'image-tag': '1.0.7' },
     });
@@ -168,13 +169,16 @@ describe('failures and races', () => {
   it('fails the invocation when a retry can help, and the retry finishes the job', async () => {
     const handler = createImagePushHandler(local.deps());
     local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.8' });
+    // A 502 for a moment is retried within the invocation; one that lasts fails it.
     local.stack.github.injectFault({
       operationId: 'repos/create-or-update-file-contents',
       kind: 'status',
       status: 502,
+      times: 4,
     });
     const event = {
       ...sample('push-tagged.json'),
+      id: 'event-1.0.8',
       detail: { ...sample('push-tagged.json').detail, 'image-tag': '1.0.8' },
     };
     await expect(handler(event)).rejects.toBeInstanceOf(RetryableFailureError);
@@ -183,8 +187,8 @@ describe('failures and races', () => {
       apps: [{ app: 'healthy', outcome: 'updated' }],
     });
     expect(await handler(event)).toEqual({
-      status: 'handled',
-      apps: [{ app: 'healthy', outcome: 'unchanged' }],
+      status: 'ignored',
+      reason: expect.stringMatching(/^a repeated delivery of event .+, handled at /),
     });
   });
 

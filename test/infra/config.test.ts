@@ -39,6 +39,7 @@ describe('parseUpdaterConfig', () => {
       memorySize: 1024,
       timeoutSeconds: 300,
       serviceName: 'updater-prod',
+      historyDays: 30,
     };
     expect(parseUpdaterConfig(full)).toEqual(full);
   });

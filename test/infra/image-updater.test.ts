@@ -183,6 +183,11 @@ describe('the ImageUpdater construct', () => {
       Action: 'dynamodb:Query',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/Registry/), 'Arn'] },
     });
+    expect(statements.find((s) => s.Sid === 'RecordDecisions')).toMatchObject({
+      Action: ['dynamodb:GetItem', 'dynamodb:BatchWriteItem'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/Registry/), 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['event#*', 'history#*'] } },
+    });
     expect(statements.find((s) => s.Sid === 'ReadNamedSecrets')?.Action).toBe(
       'secretsmanager:GetSecretValue',
     );
@@ -279,6 +284,7 @@ describe('the ImageUpdater construct', () => {
         memorySize: 1024,
         timeout: Duration.seconds(300),
         serviceName: 'updater-prod',
+        historyRetention: Duration.days(30),
       };
     });
     expect(tuned.findings).toEqual([]);
@@ -297,6 +303,7 @@ describe('the ImageUpdater construct', () => {
       Environment: {
         Variables: Match.objectLike({
           ECR_IMAGE_UPDATER_CONCURRENCY: '16',
+          ECR_IMAGE_UPDATER_HISTORY_DAYS: '30',
           POWERTOOLS_SERVICE_NAME: 'updater-prod',
         }),
       },

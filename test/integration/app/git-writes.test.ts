@@ -38,6 +38,7 @@ function plan(
       },
     ],
     none: [],
+    explained: new Map(),
   });
   return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose };
 }

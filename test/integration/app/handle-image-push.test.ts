@@ -64,7 +64,8 @@ describe('handleImagePush', () => {
       ['three', 'updated'],
       ['two', 'updated'],
     ]);
-    expect(dynamodbCalls).toEqual(['QueryCommand']);
+    // The registry query and the check for an earlier delivery, together; then the decisions recorded.
+    expect(dynamodbCalls.sort()).toEqual(['BatchWriteItemCommand', 'GetItemCommand', 'QueryCommand']);
     expect(scenario.stack.ecr.callCount()).toBe(1);
     expect(scenario.stack.ecr.callCount('DescribeImages')).toBe(1);
     expect(secretsCalls).toEqual(['GetSecretValueCommand']);

@@ -35,6 +35,7 @@ const choosing =
   async (attempt) => ({
     targets: [{ image: app.images[0]!, tag: typeof tag === 'function' ? tag(attempt) : tag }],
     none: [],
+    explained: new Map(),
   });
 
 beforeAll(async () => {

@@ -21,6 +21,7 @@ function plan(name: string, repo: string, git: Record<string, unknown> = {}): Gi
   const choose: TargetChooser = async () => ({
     targets: [{ image: app.images[0]!, tag: '1.0.2' }],
     none: [],
+    explained: new Map(),
   });
   return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose };
 }

@@ -37,6 +37,17 @@ describe('readRuntimeConfig', () => {
     );
   });
 
+  it('reads how many days decisions are kept, and refuses what is not a number of days', () => {
+    expect(
+      readRuntimeConfig({ ECR_IMAGE_UPDATER_TABLE: 't', ECR_IMAGE_UPDATER_HISTORY_DAYS: '30' }),
+    ).toMatchObject({
+      historyDays: 30,
+    });
+    expect(() =>
+      readRuntimeConfig({ ECR_IMAGE_UPDATER_TABLE: 't', ECR_IMAGE_UPDATER_HISTORY_DAYS: 'forever' }),
+    ).toThrow("ECR_IMAGE_UPDATER_HISTORY_DAYS: 'forever' is not a whole number of days from 1 to 3650");
+  });
+
   it('refuses a concurrency that is not 1 to 64', () => {
     expect(() =>
       readRuntimeConfig({ ECR_IMAGE_UPDATER_TABLE: 't', ECR_IMAGE_UPDATER_CONCURRENCY: '0' }),

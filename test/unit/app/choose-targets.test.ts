@@ -51,6 +51,16 @@ describe('targetChooser', () => {
       none: [
         { image: `${ECR_HOST}/flask-app`, kind: 'none', reason: "no version among 1 tag satisfies '~3.0'" },
       ],
+      explained: new Map([
+        [
+          `${ECR_HOST}/flask-app`,
+          {
+            considered: 1,
+            kept: 0,
+            skipped: [{ reason: expect.stringContaining('~3.0'), count: 1, examples: ['1.0.0'] }],
+          },
+        ],
+      ]),
     });
   });
 });

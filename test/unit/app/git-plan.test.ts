@@ -19,7 +19,11 @@ function plan(
     writeBack: { method: 'git', git: { repo: 'a/b', path: 'flask', ...git } },
   });
   const writeBack = app.writeBack.method === 'git' ? app.writeBack : (undefined as never);
-  const choose: TargetChooser = async () => ({ targets: [{ image: app.images[0]!, tag }], none: [] });
+  const choose: TargetChooser = async () => ({
+    targets: [{ image: app.images[0]!, tag }],
+    none: [],
+    explained: new Map(),
+  });
   return { app, git: writeBack, editor: targetEditor(name, writeBack), choose };
 }
 
