@@ -8,6 +8,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AwsClients } from '../lib/adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
+import { DynamoDbAuditLog } from '../lib/adapters/dynamodb-audit-log.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import type { CliIo } from './io.ts';
 
@@ -53,6 +54,14 @@ function clientConfig(env: Env, endpointVariable: string, flags: AwsFlags = {}) 
 export function openRegistry(flags: AwsFlags, io: CliIo): DynamoDbAppRegistry {
   const config = readRuntimeConfig(io.env, flags.table);
   return new DynamoDbAppRegistry({
+    tableName: config.tableName,
+    client: new DynamoDBClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
+  });
+}
+
+export function openAuditLog(flags: AwsFlags, io: CliIo): DynamoDbAuditLog {
+  const config = readRuntimeConfig(io.env, flags.table);
+  return new DynamoDbAuditLog({
     tableName: config.tableName,
     client: new DynamoDBClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
   });

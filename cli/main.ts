@@ -6,11 +6,12 @@ import { InvalidInputError } from '../lib/domain/errors.ts';
 import type { Command } from './command.ts';
 import { appsCommand } from './commands/apps.ts';
 import { demoCommand } from './commands/demo.ts';
+import { historyCommand } from './commands/history.ts';
 import { localCommand } from './commands/local.ts';
 import { selectCommand } from './commands/select.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
 
-const COMMANDS: readonly Command[] = [selectCommand, appsCommand, localCommand, demoCommand];
+const COMMANDS: readonly Command[] = [selectCommand, appsCommand, historyCommand, localCommand, demoCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,46 @@
+/** `ecr-image-updater history <app>`: each decision the updater made for an app, newest first. */
+import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { AWS_FLAGS, AWS_HELP, openAuditLog } from '../aws-context.ts';
+import { type Command, parseFlags } from '../command.ts';
+import { EXIT } from '../io.ts';
+import { formatHistory } from './history-output.ts';
+
+const HELP = `Usage: ecr-image-updater history <app> [--limit <n>] [options]
+
+Shows each decision the updater made for an app, newest first: the push (or reconcile) that
+triggered it, the tags considered, the one chosen and why the others were skipped, the commit,
+pull request or Argo CD patch, and the timings from the push. Decisions are kept 90 days
+(the stack's historyDays).
+
+Options:
+  --limit <n>         how many decisions (default 20, at most 500)
+${AWS_HELP}  -h, --help          this help
+
+Exit codes: 0 done (also when nothing is recorded); 1 a failure; 2 invalid input.
+`;
+
+export const historyCommand: Command = {
+  name: 'history',
+  summary: "an app's decisions: trigger, tags considered, choice, write, timings",
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseFlags('history', args, { ...AWS_FLAGS, limit: { type: 'string' } });
+    if (values.help) {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    const [app, ...extra] = positionals;
+    if (!app || extra.length > 0)
+      throw new InvalidInputError(
+        'usage',
+        'history needs one app name',
+        'e.g. ecr-image-updater history flask-app',
+      );
+    const limit = Number(values.limit ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw new InvalidInputError('--limit', `'${values.limit}' is not a whole number from 1 to 500`);
+    const decisions = await openAuditLog(values, io).history(app, { limit });
+    io.stdout(values.json ? `${JSON.stringify(decisions)}\n` : formatHistory(app, decisions));
+    return EXIT.ok;
+  },
+};
