@@ -68,11 +68,11 @@ export function openAuditLog(flags: AwsFlags, io: CliIo): DynamoDbAuditLog {
 }
 
 /** Every client the image-push use case needs, configured from the command's environment. */
-export function awsClients(io: CliIo): AwsClients & { readonly ecr: ECRClient } {
+export function awsClients(io: CliIo, flags: AwsFlags = {}): AwsClients & { readonly ecr: ECRClient } {
   const ecrFor = (region: string) =>
     new ECRClient({ ...clientConfig(io.env, 'AWS_ENDPOINT_URL_ECR'), region });
   return {
-    dynamodb: new DynamoDBClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB')),
+    dynamodb: new DynamoDBClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
     secretsManager: new SecretsManagerClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER')),
     ecrFor,
     ecr: ecrFor(io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-west-2'),

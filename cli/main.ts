@@ -8,10 +8,18 @@ import { appsCommand } from './commands/apps.ts';
 import { demoCommand } from './commands/demo.ts';
 import { historyCommand } from './commands/history.ts';
 import { localCommand } from './commands/local.ts';
+import { reconcileCommand } from './commands/reconcile.ts';
 import { selectCommand } from './commands/select.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
 
-const COMMANDS: readonly Command[] = [selectCommand, appsCommand, historyCommand, localCommand, demoCommand];
+const COMMANDS: readonly Command[] = [
+  selectCommand,
+  appsCommand,
+  reconcileCommand,
+  historyCommand,
+  localCommand,
+  demoCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

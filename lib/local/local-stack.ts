@@ -9,13 +9,14 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type AwsClients, createImagePushDependencies } from '../adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../adapters/dynamodb-app-registry.ts';
+import { DynamoDbAuditLog } from '../adapters/dynamodb-audit-log.ts';
 import { ENV } from '../adapters/runtime-config.ts';
 import type { ImagePushDependencies } from '../app/handle-image-push.ts';
 import type { Logger } from '../app/ports.ts';
 import { ecrRegistryHost } from '../domain/image-spec.ts';
 import { FakeArgoCdServer } from './argocd/fake-argocd-server.ts';
 import { createRegistryTable } from './create-registry-table.ts';
-import { startDynalite } from './dynalite-server.ts';
+import { type DynaliteServer, startDynalite } from './dynalite-server.ts';
 import { FakeEcrServer } from './ecr/fake-ecr-server.ts';
 import { FakeSecretsManagerServer } from './fake-secrets-manager-server.ts';
 import { FakeGitHubServer } from './github/fake-github-server.ts';
@@ -43,7 +44,7 @@ export class LocalStack {
     readonly accountId: string,
     readonly region: string,
     readonly tableName: string,
-    readonly dynamodb: { readonly endpoint: string; close(): Promise<void> },
+    readonly dynamodb: DynaliteServer,
     readonly ecr: FakeEcrServer,
     readonly secrets: FakeSecretsManagerServer,
     readonly github: FakeGitHubServer,
@@ -99,6 +100,10 @@ export class LocalStack {
 
   registry(): DynamoDbAppRegistry {
     return new DynamoDbAppRegistry({ tableName: this.tableName, client: this.clients().dynamodb });
+  }
+
+  audit(): DynamoDbAuditLog {
+    return new DynamoDbAuditLog({ tableName: this.tableName, client: this.clients().dynamodb });
   }
 
   /** The use case's dependencies, wired exactly as the Lambda wires them, but to the peers. */

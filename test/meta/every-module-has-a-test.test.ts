@@ -23,7 +23,8 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
     'internal to the fake GitHub; tested through test/integration/local/github and test/contract/local/github',
   'lib/local/argocd/':
     'internal to the fake Argo CD; tested through test/integration/local/argocd, test/contract/local/argocd and test/unit/local/argocd',
-  'lib/app/update-apps.ts': 'the pipeline of handle-image-push and reconcile-apps; tested through both',
+  'lib/app/update-apps.ts':
+    'the pipeline of handle-image-push and reconcile-apps; tested through test/integration/app for both',
   'lib/adapters/create-image-push-dependencies.ts':
     'wiring; exercised by every end-to-end test through LocalStack',
   'lib/local/create-registry-table.ts': 'used by every registry test to make its table',
