@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../lib/adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from '../lib/adapters/dynamodb-audit-log.ts';
@@ -77,4 +78,10 @@ export function awsClients(io: CliIo, flags: AwsFlags = {}): AwsClients & { read
     ecrFor,
     ecr: ecrFor(io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-west-2'),
   };
+}
+
+/** The SQS client of the dead-letter queue (`redrive`, local mode). */
+export function sqsClient(io: CliIo, flags: AwsFlags = {}): SQSClient {
+  const { endpoint: _dynamodbOnly, ...rest } = flags;
+  return new SQSClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_SQS', rest));
 }

@@ -9,6 +9,7 @@ import { demoCommand } from './commands/demo.ts';
 import { historyCommand } from './commands/history.ts';
 import { localCommand } from './commands/local.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
+import { redriveCommand } from './commands/redrive.ts';
 import { selectCommand } from './commands/select.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
 
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   selectCommand,
   appsCommand,
   reconcileCommand,
+  redriveCommand,
   historyCommand,
   localCommand,
   demoCommand,

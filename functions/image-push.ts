@@ -10,21 +10,15 @@ import { PowertoolsJsonLogger } from '../lib/adapters/powertools-logger.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import { handleImagePush, type ImagePushDependencies } from '../lib/app/handle-image-push.ts';
 import { METRICS_NAMESPACE, type MetricPoint, outcomeMetrics } from '../lib/app/outcome-metrics.ts';
-import type { PushOutcome } from '../lib/app/outcomes.ts';
+import { type PushOutcome, RetryableFailureError } from '../lib/app/outcomes.ts';
+
+export { RetryableFailureError };
 
 /** What an invocation answers when it succeeds. */
 export interface ImagePushResult {
   readonly status: 'ignored' | 'handled';
   readonly reason?: string;
   readonly apps?: ReadonlyArray<{ readonly app: string; readonly outcome: string }>;
-}
-
-/** Thrown when some app failed in a way a retry may fix; the others are done and will be no-ops. */
-export class RetryableFailureError extends Error {
-  constructor(readonly failed: readonly string[]) {
-    super(`${failed.length} app(s) failed and may succeed on retry: ${failed.join('; ')}`);
-    this.name = 'RetryableFailureError';
-  }
 }
 
 /** Where the handler sends its metrics (CloudWatch's embedded metric format in the Lambda). */

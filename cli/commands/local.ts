@@ -1,16 +1,18 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { parse as parseYaml } from 'yaml';
 import { createImagePushDependencies } from '../../lib/adapters/create-image-push-dependencies.ts';
 import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
 import { handleImagePush } from '../../lib/app/handle-image-push.ts';
-import { summarizeApp } from '../../lib/app/outcomes.ts';
+import { RetryableFailureError, summarizeApp } from '../../lib/app/outcomes.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
 import { deliverPush } from '../../lib/local/deliver-push.ts';
-import { LocalStack } from '../../lib/local/local-stack.ts';
+import { lambdaFailureRecord } from '../../lib/local/lambda-failure-record.ts';
+import { DEAD_LETTER_QUEUE_ENV, LocalStack } from '../../lib/local/local-stack.ts';
 import { describeDelivery } from '../../lib/local/tutorial/describe-delivery.ts';
 import { flaskAppChart, TUTORIAL_APP_PATH, TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
-import { awsClients } from '../aws-context.ts';
+import { awsClients, sqsClient } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { type CliIo, EXIT } from '../io.ts';
 
@@ -161,9 +163,38 @@ async function push(
       : {}),
     ...(digest ? { digest } : {}),
   });
-  io.stdout(
-    json ? `${JSON.stringify(delivered)}\n` : `${describeDelivery(delivered, summarizeApp).join('\n')}\n`,
+  // As the deployed function does after Lambda's retries: an event that still has a failure a retry
+  // could fix goes to the dead-letter queue, for redrive.
+  const deadLettered = delivered.deliveries.filter(
+    (d) => d.outcome.kind === 'handled' && d.outcome.apps.some((a) => a.kind === 'failed' && a.retryable),
   );
+  const queueUrl = io.env[DEAD_LETTER_QUEUE_ENV];
+  if (queueUrl)
+    for (const { event, outcome } of deadLettered) {
+      const failed = outcome.kind === 'handled' ? outcome.apps.filter((a) => a.kind === 'failed') : [];
+      const error = new RetryableFailureError(
+        failed.map((a) => `${a.app}: ${a.kind === 'failed' ? a.error : ''}`),
+      );
+      await sqsClient(io).send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: lambdaFailureRecord(
+            event,
+            { errorType: error.name, errorMessage: error.message },
+            {
+              functionArn: `arn:aws:lambda:${event.region}:${event.account}:function:ecr-image-updater`,
+              at: new Date(),
+            },
+          ),
+        }),
+      );
+    }
+  const lines = describeDelivery(delivered, summarizeApp);
+  if (queueUrl && deadLettered.length > 0)
+    lines.push(
+      `  sent to the dead-letter queue, as Lambda does after its retries: ecr-image-updater redrive replays it`,
+    );
+  io.stdout(json ? `${JSON.stringify(delivered)}\n` : `${lines.join('\n')}\n`);
   const failed = delivered.deliveries.some(
     (d) => d.outcome.kind === 'handled' && d.outcome.apps.some((a) => a.kind === 'failed'),
   );

@@ -96,3 +96,14 @@ function describeDecision(decision: ImageDecisionRecord): string {
       return `${decision.image}: ${decision.reason}`;
   }
 }
+
+/**
+ * Fails an invocation when some app failed in a way a retry may fix, so that Lambda retries it (and the
+ * dead-letter queue keeps it after the last retry); the apps that succeeded will be no-ops then.
+ */
+export class RetryableFailureError extends Error {
+  constructor(readonly failed: readonly string[]) {
+    super(`${failed.length} app(s) failed and may succeed on retry: ${failed.join('; ')}`);
+    this.name = 'RetryableFailureError';
+  }
+}

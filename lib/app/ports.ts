@@ -172,6 +172,27 @@ export interface AuditLog {
   history(app: string, options: { readonly limit: number }): Promise<DecisionRecord[]>;
 }
 
+/** One message of the dead-letter queue, hidden from other readers while it is being looked at. */
+export interface QueuedMessage {
+  readonly id: string;
+  /** What removes or releases this reception of the message. */
+  readonly receipt: string;
+  readonly body: string;
+  /** The message attributes' string values (EventBridge puts its error there). */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly receiveCount: number;
+}
+
+/** The dead-letter queue of the function and of the rule's target. */
+export interface DeadLetterQueue {
+  /** Up to `max` (at most 10) visible messages, hidden from other readers for a while. */
+  receive(max: number): Promise<QueuedMessage[]>;
+  /** Deletes a message that was handled. */
+  remove(receipt: string): Promise<void>;
+  /** Makes a message visible again at once, for a later redrive. */
+  release(receipt: string): Promise<void>;
+}
+
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;

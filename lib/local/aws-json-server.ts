@@ -67,6 +67,8 @@ export interface AwsJsonServerOptions {
   readonly now?: () => number;
   /** Default 0: a free port, so parallel tests never collide. */
   readonly port?: number;
+  /** The protocol's content type: AWS JSON 1.1 by default; 1.0 for SQS and DynamoDB. */
+  readonly contentType?: string;
 }
 
 /** The AWS JSON 1.1 wire server. Bind it with {@link AwsJsonServer.start} or `listen()`. */
@@ -82,6 +84,7 @@ export class AwsJsonServer {
   private readonly server: Server;
   private readonly now: () => number;
   private closed: Promise<void> | undefined;
+  private readonly contentType: string;
 
   /** Starts a server on 127.0.0.1 and a free port (or `options.port`). */
   static async start(options: AwsJsonServerOptions): Promise<AwsJsonServer> {
@@ -92,6 +95,7 @@ export class AwsJsonServer {
 
   constructor(private readonly options: AwsJsonServerOptions) {
     this.latencyMs = options.latencyMs ?? 0;
+    this.contentType = options.contentType ?? CONTENT_TYPE;
     this.now = options.now ?? Date.now;
     this.fallback = options.fallback;
     this.handle(options.handlers ?? {});
@@ -257,7 +261,7 @@ export class AwsJsonServer {
     const text = JSON.stringify(body);
     response.writeHead(status, {
       ...headers,
-      'content-type': CONTENT_TYPE,
+      'content-type': this.contentType,
       'content-length': Buffer.byteLength(text),
       'x-amzn-requestid': randomUUID(),
     });

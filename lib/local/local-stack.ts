@@ -7,6 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AwsClients, createImagePushDependencies } from '../adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../adapters/dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from '../adapters/dynamodb-audit-log.ts';
@@ -19,6 +20,7 @@ import { createRegistryTable } from './create-registry-table.ts';
 import { type DynaliteServer, startDynalite } from './dynalite-server.ts';
 import { FakeEcrServer } from './ecr/fake-ecr-server.ts';
 import { FakeSecretsManagerServer } from './fake-secrets-manager-server.ts';
+import { FakeSqsServer } from './fake-sqs-server.ts';
 import { FakeGitHubServer } from './github/fake-github-server.ts';
 
 export interface LocalStackOptions {
@@ -38,6 +40,9 @@ export const LOCAL_GITHUB_SECRET = 'ecr-image-updater/github';
 export const LOCAL_ARGOCD_TOKEN =
   'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY3ItaW1hZ2UtdXBkYXRlciIsImlzcyI6ImFyZ29jZCJ9.bG9jYWw';
 export const LOCAL_ARGOCD_SECRET = 'ecr-image-updater/argocd';
+export const LOCAL_DEAD_LETTER_QUEUE = 'ecr-image-updater-dlq';
+/** Where `redrive` finds the dead-letter queue (the stack's `DeadLetterQueueUrl` output). */
+export const DEAD_LETTER_QUEUE_ENV = 'ECR_IMAGE_UPDATER_DLQ_URL';
 
 export class LocalStack {
   private constructor(
@@ -49,13 +54,14 @@ export class LocalStack {
     readonly secrets: FakeSecretsManagerServer,
     readonly github: FakeGitHubServer,
     readonly argocd: FakeArgoCdServer,
+    readonly sqs: FakeSqsServer,
   ) {}
 
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
     const accountId = options.accountId ?? '123456789012';
     const region = options.region ?? 'us-west-2';
     const tableName = options.tableName ?? 'ecr-image-updater';
-    const [dynamodb, ecr, secrets, github, argocd] = await Promise.all([
+    const [dynamodb, ecr, secrets, github, argocd, sqs] = await Promise.all([
       startDynalite(),
       FakeEcrServer.start({ accountId, region }),
       FakeSecretsManagerServer.start({ accountId, region }),
@@ -65,12 +71,23 @@ export class LocalStack {
         ...(options.keepData ? { keepData: true } : {}),
       }),
       FakeArgoCdServer.start({ tokens: [LOCAL_ARGOCD_TOKEN] }),
+      FakeSqsServer.start({ accountId, region }),
     ]);
-    const stack = new LocalStack(accountId, region, tableName, dynamodb, ecr, secrets, github, argocd);
+    sqs.createQueue({ QueueName: LOCAL_DEAD_LETTER_QUEUE });
+    const stack = new LocalStack(accountId, region, tableName, dynamodb, ecr, secrets, github, argocd, sqs);
     await createRegistryTable(stack.clients().dynamodb, tableName);
     secrets.putSecret(LOCAL_GITHUB_SECRET, JSON.stringify({ token: LOCAL_GITHUB_TOKEN }));
     secrets.putSecret(LOCAL_ARGOCD_SECRET, JSON.stringify({ token: LOCAL_ARGOCD_TOKEN }));
     return stack;
+  }
+
+  /** The dead-letter queue, as the stack's `DeadLetterQueueUrl` output names the real one. */
+  get deadLetterQueueUrl(): string {
+    return `${this.sqs.url}/${this.accountId}/${LOCAL_DEAD_LETTER_QUEUE}`;
+  }
+
+  sqsClient(): SQSClient {
+    return new SQSClient({ endpoint: this.sqs.url, region: this.region, credentials: CREDENTIALS });
   }
 
   /** The ECR registry host of the local account, e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com. */
@@ -131,6 +148,8 @@ export class LocalStack {
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.endpoint,
       AWS_ENDPOINT_URL_ECR: this.ecr.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secrets.url,
+      AWS_ENDPOINT_URL_SQS: this.sqs.url,
+      [DEAD_LETTER_QUEUE_ENV]: this.deadLetterQueueUrl,
       [ENV.table]: this.tableName,
       [ENV.githubSecret]: LOCAL_GITHUB_SECRET,
       [ENV.githubApiUrl]: this.github.url,
@@ -148,6 +167,7 @@ export class LocalStack {
       this.secrets.close(),
       this.github.close(),
       this.argocd.close(),
+      this.sqs.close(),
     ]);
   }
 }

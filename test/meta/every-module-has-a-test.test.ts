@@ -25,6 +25,10 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
     'internal to the fake Argo CD; tested through test/integration/local/argocd, test/contract/local/argocd and test/unit/local/argocd',
   'lib/app/update-apps.ts':
     'the pipeline of handle-image-push and reconcile-apps; tested through test/integration/app for both',
+  'lib/adapters/sqs-dead-letter-queue.ts':
+    'the queue of test/integration/app/redrive-dead-letters, on the fake SQS',
+  'lib/local/lambda-failure-record.ts':
+    'builds the records of test/unit/domain/dead-letter and the redrive tests',
   'lib/adapters/create-image-push-dependencies.ts':
     'wiring; exercised by every end-to-end test through LocalStack',
   'lib/local/create-registry-table.ts': 'used by every registry test to make its table',

@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -11,3 +12,4 @@ export const ecrClient = (endpoint: string, region = 'us-west-2') =>
   new ECRClient({ endpoint, region, credentials });
 export const secretsManagerClient = (endpoint: string) =>
   new SecretsManagerClient({ endpoint, region: 'us-west-2', credentials });
+export const sqsClient = (endpoint: string) => new SQSClient({ endpoint, region: 'us-west-2', credentials });
