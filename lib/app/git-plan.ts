@@ -10,6 +10,7 @@ import type { ImageChange } from '../domain/image-update.ts';
 import type { Registration } from '../domain/registration.ts';
 import type { GitWriteBack } from '../domain/registration-write-back.ts';
 import type { TargetChooser } from './choose-targets.ts';
+import { mapWithConcurrency } from './map-with-concurrency.ts';
 import type { ImageDecisionRecord } from './outcomes.ts';
 import type { GitFile } from './ports.ts';
 
@@ -49,6 +50,11 @@ export class WorkingTree {
 
   async current(path: string): Promise<string | undefined> {
     return this.texts.get(path) ?? (await this.original(path))?.text;
+  }
+
+  /** Reads these paths ahead, `concurrency` at a time, so that plans applied one by one do not wait on each. */
+  async prefetch(paths: readonly string[], concurrency: number): Promise<void> {
+    await mapWithConcurrency([...new Set(paths)], concurrency, (path) => this.original(path));
   }
 
   set(path: string, text: string): void {

@@ -22,6 +22,9 @@ export interface GitTarget {
   readonly base: string;
 }
 
+// Files of one commit read at once: well under GitHub's limit of concurrent requests.
+const READ_CONCURRENCY = 16;
+
 /**
  * Writes plans that share a repository and branch as one commit. One app alone reads and writes its file
  * through the Contents API, guarded by the blob sha (two calls); several apps are read at one commit and
@@ -36,6 +39,11 @@ export function commitToBranch(
   return retryOnConflict(`${owner}/${name}@${base}`, context, async (attempt) => {
     const head = plans.length === 1 ? base : await headOf(target, base);
     const tree = new WorkingTree((path) => repository.readFile({ owner, name, branch: head }, path));
+    // Each app's usual file, read together; a plan that needs another name reads it when it gets there.
+    await tree.prefetch(
+      plans.map((plan) => plan.editor.paths[0]!),
+      READ_CONCURRENCY,
+    );
     const decisions: PlanDecision[] = [];
     for (const plan of plans) decisions.push(await applyPlan(plan, tree, attempt));
     const files = await tree.changed();
