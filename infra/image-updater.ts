@@ -14,13 +14,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lib/adapters/runtime-config.ts';
+import { FUNCTION_ENTRY, functionBundling } from './function-bundling.ts';
 import { ImageUpdaterAlarms } from './image-updater-alarms.ts';
 import { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
 import type { WatchedRepositories } from './watched-repositories.ts';
@@ -83,7 +84,6 @@ export interface ImageUpdaterProps {
   readonly historyRetention?: Duration;
 }
 
-const ENTRY = fileURLToPath(new URL('../functions/image-push.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
 
@@ -146,10 +146,12 @@ export class ImageUpdater extends Construct {
       ...(props.argocd?.caBundleSecret ? [props.argocd.caBundleSecret] : []),
       ...(props.additionalSecrets ?? []),
     ];
+    // With our lock file (a checkout of this repository) esbuild runs at its root; else where CDK finds one.
+    const ownLockFile = existsSync(LOCK_FILE);
     this.function = new NodejsFunction(this, 'Function', {
-      entry: ENTRY,
+      entry: FUNCTION_ENTRY,
       handler: 'handler',
-      ...(existsSync(LOCK_FILE) ? { projectRoot: PROJECT_ROOT, depsLockFilePath: LOCK_FILE } : {}),
+      ...(ownLockFile ? { projectRoot: PROJECT_ROOT, depsLockFilePath: LOCK_FILE } : {}),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -185,18 +187,7 @@ export class ImageUpdater extends Construct {
         POWERTOOLS_SERVICE_NAME: serviceName,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // Our pinned SDK, tree-shaken to the commands we send, not the runtime's.
-        externalModules: [],
-        // Some dependencies are CommonJS and require Node built-ins; ESM has no `require` of its own.
-        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-      },
+      bundling: functionBundling(ownLockFile ? PROJECT_ROOT : undefined),
     });
     grantReads(role, this, props, secrets);
     Validations.of(this.function).acknowledge({

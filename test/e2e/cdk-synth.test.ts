@@ -1,10 +1,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { functionBuildOptions } from '../../infra/function-bundling.ts';
+import { ENV } from '../../lib/adapters/runtime-config.ts';
 import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 
@@ -78,6 +83,20 @@ describe('npx cdk synth, offline with no credentials', () => {
     expect(statSync(join(out, assets[0]!, 'index.mjs')).size).toBeGreaterThan(0);
   });
 
+  it("is the bundle esbuild's API builds from infra/function-bundling.ts, the one the benchmark measures", async () => {
+    const [asset] = readdirSync(out).filter((name) => name.startsWith('asset.'));
+    const shipped = readFileSync(join(out, asset!, 'index.mjs'), 'utf8');
+    const { outputFiles } = await build({ ...functionBuildOptions(join(out, 'api-build')), write: false });
+    expect(outputFiles.find((file) => file.path.endsWith('index.mjs'))?.text).toBe(shipped);
+  });
+
+  it('takes AWS credentials from the environment only, as Lambda gives them', () => {
+    const [asset] = readdirSync(out).filter((name) => name.startsWith('asset.'));
+    const shipped = readFileSync(join(out, asset!, 'index.mjs'), 'utf8');
+    expect(shipped).toContain('@aws-sdk/credential-provider-env - fromEnv');
+    expect(shipped).not.toContain('defaultProvider::fromSSO');
+  });
+
   it('refuses a configuration that cannot be deployed, naming the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'config-'));
     writeFileSync(join(dir, 'bad.yaml'), 'repositories:\n  names: [Flask]\n');
@@ -144,5 +163,61 @@ console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVEN
       value: `${ECR_HOST}/flask-app`,
       forcestring: true,
     });
+  });
+});
+
+// What DynamoDB answers when no app follows the repository and the event is new.
+const EMPTY_ANSWERS: Readonly<Record<string, unknown>> = {
+  Query: { Count: 0, ScannedCount: 0, Items: [] },
+  BatchWriteItem: { UnprocessedItems: {} },
+};
+
+describe("the bundled handler's AWS credentials", () => {
+  it("signs its calls with the role's credentials that Lambda puts in the environment", async () => {
+    const calls: Array<{ target: string; authorization: string; sessionToken: string }> = [];
+    const dynamodb = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const target = String(request.headers['x-amz-target'] ?? '');
+        calls.push({
+          target,
+          authorization: String(request.headers.authorization ?? ''),
+          sessionToken: String(request.headers['x-amz-security-token'] ?? ''),
+        });
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(JSON.stringify(EMPTY_ANSWERS[target.split('.')[1] ?? ''] ?? {}));
+      });
+    });
+    await new Promise<void>((resolve) => dynamodb.listen(0, '127.0.0.1', resolve));
+    try {
+      const [asset] = readdirSync(out).filter((name) => name.startsWith('asset.'));
+      const bundle = join(out, asset!, 'index.mjs');
+      const event = JSON.parse(
+        readFileSync(new URL('../fixtures/ecr-events/push-tagged.json', import.meta.url), 'utf8'),
+      );
+      const script = `const { handler } = await import(${JSON.stringify(bundle)});
+console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVENT))));`;
+      const result = await run(process.execPath, ['--input-type=module', '-e', script], {
+        ...offline,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'ASIAROLEFROMENV',
+        AWS_SECRET_ACCESS_KEY: 'secret-from-the-environment',
+        AWS_SESSION_TOKEN: 'session-from-the-environment',
+        AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(dynamodb.address() as AddressInfo).port}`,
+        [ENV.table]: 'registry',
+        EVENT: JSON.stringify(event),
+      });
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain(`RESULT ${JSON.stringify({ status: 'handled', apps: [] })}`);
+    } finally {
+      await new Promise((resolve) => dynamodb.close(resolve));
+    }
+    expect(calls.map((call) => call.target)).toContain('DynamoDB_20120810.Query');
+    for (const call of calls) {
+      expect(call.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=ASIAROLEFROMENV\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, /,
+      );
+      expect(call.sessionToken).toBe('session-from-the-environment');
+    }
   });
 });
