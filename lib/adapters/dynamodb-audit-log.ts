@@ -9,7 +9,6 @@
  * Both carry `expiresAt` (epoch seconds), the table's TTL attribute: DynamoDB deletes them on its own.
  */
 import {
-  type AttributeValue,
   BatchWriteItemCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -18,8 +17,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DecisionRecord, HandledEvent } from '../app/decision-record.ts';
 import type { AuditLog } from '../app/ports.ts';
-
-type Item = Record<string, AttributeValue>;
 
 export interface DynamoDbAuditLogOptions {
   readonly tableName: string;

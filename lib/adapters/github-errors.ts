@@ -27,12 +27,16 @@ export function toGitHubError(what: string, error: unknown): Error {
     status === 429 ||
     (status === 403 && (/rate limit/i.test(message) || headers['x-ratelimit-remaining'] === '0'));
   if (status === undefined || status >= 500 || rateLimited) {
-    return new UpstreamError('GitHub', `${what}: ${message}`, {
-      retryable: true,
-      status,
-      retryAfterMs,
-      cause: error,
-    });
+    return new UpstreamError(
+      'GitHub',
+      `${what}: ${status === undefined ? '' : `HTTP ${status} `}${message}`,
+      {
+        retryable: true,
+        status,
+        retryAfterMs,
+        cause: error,
+      },
+    );
   }
   const hint =
     status === 401

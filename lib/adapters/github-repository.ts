@@ -5,7 +5,7 @@
  */
 import type { Octokit } from '@octokit/core';
 import type { GitFile, GitLocation, GitRepository, PullRequest } from '../app/ports.ts';
-import { InvalidTargetError } from '../domain/errors.ts';
+import { InvalidTargetError, UpstreamError } from '../domain/errors.ts';
 import { toGitHubError } from './github-errors.ts';
 
 /** The part of Octokit this adapter uses: `request`, which @octokit/core and @octokit/rest share. */
@@ -47,6 +47,7 @@ export class OctokitGitRepository implements GitRepository {
       if ((error as { status?: number }).status === 404) return undefined;
       throw toGitHubError(`reading ${where}`, error);
     }
+    expectJson(data, `reading ${where}`);
     if (
       Array.isArray(data) ||
       typeof data !== 'object' ||
@@ -76,8 +77,10 @@ export class OctokitGitRepository implements GitRepository {
     path: string,
     change: { text: string; sha?: string; message: string },
   ): Promise<{ commitSha: string; url?: string }> {
+    const where = `${location.owner}/${location.name}@${location.branch}:${path}`;
+    let data: unknown;
     try {
-      const { data } = await this.octokit.request('PUT /repos/{owner}/{repo}/contents/{path}', {
+      ({ data } = await this.octokit.request('PUT /repos/{owner}/{repo}/contents/{path}', {
         owner: location.owner,
         repo: location.name,
         path,
@@ -85,13 +88,18 @@ export class OctokitGitRepository implements GitRepository {
         message: change.message,
         content: Buffer.from(change.text, 'utf8').toString('base64'),
         ...(change.sha ? { sha: change.sha } : {}),
-      });
-      const sha = data.commit.sha;
-      if (!sha) throw new Error('GitHub answered without a commit sha');
-      return { commitSha: sha, ...(data.commit.html_url ? { url: data.commit.html_url } : {}) };
+      }));
     } catch (error) {
-      throw toGitHubError(`writing ${location.owner}/${location.name}@${location.branch}:${path}`, error);
+      throw toGitHubError(`writing ${where}`, error);
     }
+    const { commit } = expectJson(data, `writing ${where}`) as {
+      commit?: { sha?: string; html_url?: string };
+    };
+    if (!commit?.sha)
+      throw new UpstreamError('GitHub', `writing ${where}: the answer has no commit sha`, {
+        retryable: true,
+      });
+    return { commitSha: commit.sha, ...(commit.html_url ? { url: commit.html_url } : {}) };
   }
 
   async branchHead(owner: string, name: string, branch: string): Promise<string | undefined> {
@@ -232,4 +240,17 @@ export class OctokitGitRepository implements GitRepository {
       throw toGitHubError(`updating pull request #${number} of ${owner}/${name}`, error);
     }
   }
+}
+
+/**
+ * Octokit hands over an answer it could not read as JSON as text: a proxy's HTML page, a cut-off body.
+ * That is GitHub (or what stands in front of it) failing, not the file: retryable, and said plainly.
+ */
+function expectJson(data: unknown, what: string): object {
+  if (typeof data === 'object' && data !== null && !(data instanceof ArrayBuffer)) return data;
+  const shown = typeof data === 'string' ? data.replace(/\s+/g, ' ').trim().slice(0, 80) : typeof data;
+  throw new UpstreamError('GitHub', `${what}: the answer is not JSON (${shown || 'empty'})`, {
+    retryable: true,
+    status: 502,
+  });
 }

@@ -6,6 +6,7 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { compareByteOrder } from './byte-order.ts';
 import { InvalidTargetError } from './errors.ts';
+import { findDuplicateKey } from './find-duplicate-key.ts';
 import { kustomizeEntryKey, referenceVersion } from './image-reference.ts';
 import type { ImageRegistration } from './registration-images.ts';
 import { stringNode } from './yaml-scalar.ts';
@@ -29,7 +30,7 @@ export function readArgoCdSourceVersion(
   path: string,
 ): string | undefined {
   if (text === undefined) return undefined;
-  const source = parse(text, path).toJS() as {
+  const source = toJS(parse(text, path), path) as {
     helm?: { parameters?: unknown };
     kustomize?: { images?: unknown };
   } | null;
@@ -75,9 +76,12 @@ export function renderArgoCdSourceFile(
 }
 
 function parse(text: string, path: string): Document {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   const error = document.errors[0];
   if (error) throw new InvalidTargetError(path, `is not valid YAML (${error.message.split('\n')[0]})`);
+  const duplicate = findDuplicateKey(document);
+  if (duplicate !== undefined)
+    throw new InvalidTargetError(path, `is not valid YAML (Map keys must be unique: '${duplicate}' twice)`);
   if (document.contents !== null && !isMap(document.contents))
     throw new InvalidTargetError(path, 'is not a YAML mapping');
   for (const key of ['helm', 'kustomize']) {
@@ -92,6 +96,15 @@ function parse(text: string, path: string): Document {
   if (images !== undefined && images !== null && !isSeq(images))
     throw new InvalidTargetError(path, 'kustomize.images is not a list');
   return document;
+}
+
+// The yaml package refuses to expand a "billion laughs" of aliases; that is the file's fault, not ours.
+function toJS(document: Document, path: string): unknown {
+  try {
+    return document.toJS();
+  } catch (error) {
+    throw new InvalidTargetError(path, `cannot be read (${(error as Error).message})`, { cause: error });
+  }
 }
 
 function helmParameters(write: VersionWrite): Array<[string, string]> {

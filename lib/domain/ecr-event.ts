@@ -54,15 +54,16 @@ export function parseEcrEvent(event: unknown): EcrPush | IgnoredEvent {
   if (tag === undefined || tag === '')
     return ignored(id, 'untagged', 'untagged push (a platform manifest of an image index)');
 
-  const checks: ReadonlyArray<readonly [unknown, RegExp, string]> = [
-    [e.account, ACCOUNT, 'account'],
-    [e.region, REGION, 'region'],
-    [d['repository-name'], REPOSITORY, 'repository-name'],
-    [tag, TAG, 'image-tag'],
-    [d['image-digest'], DIGEST, 'image-digest'],
+  // ECR allows repository names of up to 256 characters and tags of up to 300.
+  const checks: ReadonlyArray<readonly [unknown, RegExp, string, number]> = [
+    [e.account, ACCOUNT, 'account', 256],
+    [e.region, REGION, 'region', 256],
+    [d['repository-name'], REPOSITORY, 'repository-name', 256],
+    [tag, TAG, 'image-tag', 300],
+    [d['image-digest'], DIGEST, 'image-digest', 256],
   ];
-  for (const [value, pattern, name] of checks) {
-    if (typeof value !== 'string' || value.length > 256 || !pattern.test(value))
+  for (const [value, pattern, name, maxLength] of checks) {
+    if (typeof value !== 'string' || value.length > maxLength || !pattern.test(value))
       return ignored(id, 'malformed', `malformed: ${name} ${quote(value)}`);
   }
   const time = typeof e.time === 'string' ? Date.parse(e.time) : Number.NaN;
@@ -88,7 +89,16 @@ function ignored(id: string | undefined, code: IgnoreCode, reason: string): Igno
 // Quotes a value for a log line without letting a hostile event make it long or multi-line.
 function quote(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const raw = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const raw = typeof value === 'string' ? value : serialize(value);
   const text = JSON.stringify(raw.length > 60 ? `${raw.slice(0, 57)}...` : raw).slice(1, -1);
   return `'${text}'`;
+}
+
+// A value nested too deep for JSON.stringify (a hostile event) is named by its kind, never thrown.
+function serialize(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? '[...]' : '{...}';
+  }
 }

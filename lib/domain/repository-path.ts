@@ -1,6 +1,6 @@
 /**
  * Paths inside a GitOps repository. Every path a registration names is resolved here, once, so that
- * nothing can point outside the repository (`../`, absolute paths, backslashes).
+ * nothing can point outside the repository (`../`, absolute paths, backslashes, `%2e%2e`).
  */
 import { InvalidInputError } from './errors.ts';
 
@@ -24,6 +24,14 @@ export function normalizeRepositoryPath(path: string, field: string): string {
   }
   if (path.includes('\\') || path.includes('\0')) {
     throw new InvalidInputError(field, `'${path}' holds a backslash or NUL`, 'use / between folders');
+  }
+  // Percent-encoded dots and separators (`%2e%2e%2f`) become `../` wherever a URL is decoded twice.
+  if (/%(2e|2f|5c|00)/i.test(path)) {
+    throw new InvalidInputError(
+      field,
+      `'${path}' holds a percent-encoded '.', '/', '\\' or NUL`,
+      'write the path as it is in the repository, not URL-encoded',
+    );
   }
   const parts: string[] = [];
   for (const part of path.split('/')) {

@@ -6,6 +6,7 @@
  */
 import { CST, Parser, parseAllDocuments } from 'yaml';
 import { InvalidTargetError } from './errors.ts';
+import { findDuplicateKey } from './find-duplicate-key.ts';
 import { wouldRetype } from './yaml-scalar.ts';
 
 /** A block mapping, or a flow collection that starts with `{`. */
@@ -29,10 +30,13 @@ export type CstKind = 'map' | 'seq' | 'scalar' | 'alias' | 'empty';
  * documents, or whose root is not a mapping.
  */
 export function parseYamlCst(text: string, path: string): YamlCst {
-  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const error = list.flatMap((document) => document.errors)[0];
   if (error) throw new InvalidTargetError(path, `is not valid YAML (${error.message.split('\n')[0]})`);
+  const duplicate = list.map(findDuplicateKey).find((key) => key !== undefined);
+  if (duplicate !== undefined)
+    throw new InvalidTargetError(path, `is not valid YAML (Map keys must be unique: '${duplicate}' twice)`);
   if (list.length > 1) throw new InvalidTargetError(path, `holds ${list.length} YAML documents, not one`);
   const tokens = [...new Parser().parse(text)];
   const document = tokens.find((token): token is CST.Document => token.type === 'document');
@@ -104,6 +108,8 @@ export function setEntryScalar(cst: YamlCst, item: CST.CollectionItem, value: st
   const retyped = token.type === 'scalar' && wouldRetype(value);
   // The same text written plain where YAML reads it as a number (`tag: 1.10`) still needs its quotes.
   if (scalarText(token) === value && !retyped) return cst.text;
+  if (LINE_BREAK.test(value) && token.type !== 'block-scalar' && 'source' in token)
+    return splice(cst.text, token.offset, token.source.length, oneLineQuoted(value));
   const type = token.type === 'scalar' ? (retyped ? 'QUOTE_DOUBLE' : 'PLAIN') : undefined;
   CST.setScalarValue(token, value, { inFlow, ...(type ? { type } : {}) });
   return cst.tokens.map((t) => CST.stringify(t)).join('');
@@ -151,12 +157,25 @@ export function removeEntry(cst: YamlCst, map: CstMap, item: CST.CollectionItem)
   return splice(cst.text, itemStart(item), itemEnd(item) - itemStart(item), '');
 }
 
+// The yaml package folds a quoted value's line breaks onto lines indented too little for a block
+// mapping's value, which breaks the file; such a value is written as one double-quoted line instead.
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
+
+/** `value` as one double-quoted line: JSON's escapes are YAML's, and YAML 1.1's own line breaks too. */
+function oneLineQuoted(value: string): string {
+  return JSON.stringify(value).replace(
+    /[\u0085\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** The source of a new scalar: plain, or double-quoted when YAML would retype it. */
 export function scalarSource(
   value: string,
   indent: number,
   options: { key?: boolean; inFlow?: boolean } = {},
 ): string {
+  if (LINE_BREAK.test(value)) return oneLineQuoted(value);
   return CST.createScalarToken(value, {
     indent,
     implicitKey: options.key ?? false,

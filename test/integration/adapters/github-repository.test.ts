@@ -101,4 +101,31 @@ describe('OctokitGitRepository', () => {
     github.injectFault({ operationId: 'repos/get-content', kind: 'reset' });
     expect(await repo.readFile(at(), 'app/values.yaml').catch((e) => e)).toMatchObject({ retryable: true });
   });
+
+  it('says so, retryable, when an answer is HTML or cut-off JSON instead of a file or a commit', async () => {
+    const page = '<html><head><title>Sign in</title></head>\n<body>proxy</body></html>';
+    github.injectFault({ operationId: 'repos/get-content', kind: 'status', status: 200, body: page });
+    const read = await repo.readFile(at(), 'app/values.yaml').catch((e) => e);
+    expect(read).toBeInstanceOf(UpstreamError);
+    expect(read).toMatchObject({ retryable: true, status: 502 });
+    expect(read.message).toBe(
+      `GitHub: reading acme/${name}@main:app/values.yaml: the answer is not JSON (<html><head><title>Sign in</title></head> <body>proxy</body></html>)`,
+    );
+    github.injectFault({
+      operationId: 'repos/create-or-update-file-contents',
+      kind: 'status',
+      status: 200,
+      body: '{"content":{"sha":"ab',
+      contentType: 'application/json; charset=utf-8',
+    });
+    const written = await repo.writeFile(at(), 'new.yaml', { text: 'x', message: 'm' }).catch((e) => e);
+    expect(written).toMatchObject({
+      retryable: true,
+      message: expect.stringContaining('the answer is not JSON'),
+    });
+    github.injectFault({ operationId: 'repos/get-content', kind: 'status', status: 502, body: page });
+    expect((await repo.readFile(at(), 'app/values.yaml').catch((e) => e)).message).toMatch(
+      /^GitHub: reading .*: HTTP 502 <html>/,
+    );
+  });
 });

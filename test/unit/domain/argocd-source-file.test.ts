@@ -106,6 +106,18 @@ describe('renderArgoCdSourceFile', () => {
 });
 
 describe('readArgoCdSourceVersion', () => {
+  it('refuses a billion laughs of YAML aliases as a bad file, not as its own failure', () => {
+    const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [from, to] of [...'abcdefgh'].map((c, i) => [c, 'bcdefghi'[i]!])) {
+      levels.push(`${to}: &${to} [${Array(9).fill(`*${from}`).join(', ')}]`);
+    }
+    const bomb = `${levels.join('\n')}\nhelm:\n  parameters: []\n`;
+    expect(() => readArgoCdSourceVersion(bomb, flask!, PATH)).toThrow(InvalidTargetError);
+    expect(() => readArgoCdSourceVersion(bomb, flask!, PATH)).toThrow(
+      /cannot be read \(Excessive alias count/,
+    );
+  });
+
   it('answers the tag parameter, or undefined when the file holds none', () => {
     expect(readArgoCdSourceVersion(undefined, flask!, PATH)).toBeUndefined();
     expect(readArgoCdSourceVersion('helm:\n  parameters: []\n', flask!, PATH)).toBeUndefined();

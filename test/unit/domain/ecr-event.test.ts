@@ -37,6 +37,18 @@ describe('parseEcrEvent', () => {
     expect(parseEcrEvent(sample(file))).toEqual({ kind: 'ignored', id: sample(file).id, code, reason });
   });
 
+  it('reads a tag of 300 characters, the longest ECR allows, and no longer', () => {
+    const tagged = sample('push-tagged.json');
+    const longest = `v${'1'.repeat(299)}`;
+    expect(parseEcrEvent({ ...tagged, detail: { ...tagged.detail, 'image-tag': longest } })).toMatchObject({
+      kind: 'push',
+      tag: longest,
+    });
+    expect(
+      parseEcrEvent({ ...tagged, detail: { ...tagged.detail, 'image-tag': `${longest}1` } }),
+    ).toMatchObject({ kind: 'ignored', code: 'malformed' });
+  });
+
   it('has a test for every vendored sample', () => {
     expect(readdirSync(SAMPLES).sort()).toEqual([
       'delete.json',
@@ -78,6 +90,22 @@ describe('parseEcrEvent', () => {
       "malformed: image-digest 'md5:abc'",
     ],
     ['no time', { ...tagged, time: 'yesterday' }, "malformed: time 'yesterday'"],
+    [
+      'a source nested too deep to serialize',
+      { ...tagged, source: JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`) },
+      "source '[...]' is not aws.ecr",
+    ],
+    [
+      'a tag nested too deep to serialize',
+      {
+        ...tagged,
+        detail: {
+          ...tagged.detail,
+          'image-tag': JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`),
+        },
+      },
+      "malformed: image-tag '{...}'",
+    ],
   ])('ignores %s with a reason, never throwing', (_what, event, reason) => {
     const code =
       reason.startsWith('malformed') || reason.startsWith('not an') ? 'malformed' : 'not-an-image-push';

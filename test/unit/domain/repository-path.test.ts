@@ -9,6 +9,7 @@ describe('normalizeRepositoryPath', () => {
     ['apps/x/../flask', 'apps/flask'],
     ['.', ''],
     ['', ''],
+    ['apps/100%25-done', 'apps/100%25-done'],
   ])('normalizes %j to %j', (path, expected) => {
     expect(normalizeRepositoryPath(path, 'path')).toBe(expected);
   });
@@ -20,6 +21,11 @@ describe('normalizeRepositoryPath', () => {
     ['C:/x', 'is absolute'],
     ['apps\\flask', 'backslash'],
     ['a\0b', 'NUL'],
+    ['%2e%2e/etc', 'percent-encoded'],
+    ['apps/%2E%2e/%2e%2E/x', 'percent-encoded'],
+    ['..%2fetc', 'percent-encoded'],
+    ['apps%5c..%5cx', 'percent-encoded'],
+    ['a%00b', 'percent-encoded'],
   ])('refuses %j', (path, problem) => {
     expect(() => normalizeRepositoryPath(path, 'writeBack.git.path')).toThrow(InvalidInputError);
     expect(() => normalizeRepositoryPath(path, 'writeBack.git.path')).toThrow(problem);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { InvalidTargetError } from '../../../lib/domain/errors.ts';
 import {
   type CstMap,
@@ -81,6 +82,24 @@ describe('setEntryScalar', () => {
   it('refuses to flatten a mapping', () => {
     expect(() => set('a:\n  b: 1\n', 'a', 'v')).toThrow('a holds a mapping, not a value');
   });
+
+  it.each([
+    ['a plain value', 'image:\n  tag: x # keep\nreplicas: 1\n'],
+    ['a single-quoted value', "image:\n  tag: 'x' # keep\nreplicas: 1\n"],
+    ['a double-quoted value', 'image:\n  tag: "x" # keep\nreplicas: 1\n'],
+    ['an empty value', 'image:\n  tag: # keep\nreplicas: 1\n'],
+  ])(
+    'writes a value with line breaks over %s as one double-quoted line that reads back the same',
+    (_, text) => {
+      const hostile = '1.0\n- evil: true\r\u2028\u0085';
+      const { cst, map } = root(text);
+      const image = findEntry(map, 'image')!.value as CstMap;
+      const written = setEntryScalar(cst, findEntry(image, 'tag')!, hostile, 'image.tag');
+      expect(written).toBe('image:\n  tag: "1.0\\n- evil: true\\r\\u2028\\u0085" # keep\nreplicas: 1\n');
+      for (const version of ['1.1', '1.2'] as const)
+        expect(parse(written, { version })).toEqual({ image: { tag: hostile }, replicas: 1 });
+    },
+  );
 });
 
 describe('removeEntry', () => {
