@@ -1,11 +1,14 @@
 /**
  * A local DynamoDB: dynalite, in memory, on loopback. Tables become ACTIVE at once. It has no
  * TransactWriteItems/TransactGetItems, UpdateTimeToLive or TTL expiry, so code meant to run here must
- * not rely on them.
+ * not rely on them. Like the other local peers it keeps a call log, injects faults and adds latency:
+ * dynalite's own request listener is wrapped, so what is not disturbed is served by dynalite as is.
  */
-import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 interface DynaliteOptions {
   readonly createTableMs: number;
@@ -13,18 +16,69 @@ interface DynaliteOptions {
   readonly updateTableMs: number;
 }
 
+/**
+ * A fault for the next matching calls, consumed in the order injected. `target` is the operation, as
+ * the `x-amz-target` header names it (`DynamoDB_20120810.Query`) or short (`Query`); absent: any.
+ * `times` defaults to 1. `status` answers DynamoDB's error body (the SDK retries 5xx and throttling),
+ * `reset` destroys the socket without an answer, `delay` holds the call this long, then serves it.
+ */
+export type DynamoDbFault = { readonly target?: string; readonly times?: number } & (
+  | {
+      readonly kind: 'status';
+      readonly status: number;
+      /** The `__type`, short (`ThrottlingException`) or in full; default by status (see below). */
+      readonly type?: string;
+      readonly message?: string;
+      readonly retryAfterSeconds?: number;
+    }
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'delay'; readonly ms: number }
+);
+
+/** One request that reached dynalite: `target` is the `x-amz-target` header, `at` the epoch ms. */
+export interface DynamoDbCall {
+  readonly target: string;
+  readonly at: number;
+}
+
 /** A running dynalite: `endpoint` for a `DynamoDBClient`, `close()` to stop it and drop its data. */
 export interface DynaliteServer {
   readonly endpoint: string;
+  /** Latency added before every call is served, in ms; default 0, may be changed at any time. */
+  latencyMs: number;
+  /** Every call received so far, faulted ones included, oldest first. */
+  readonly calls: readonly DynamoDbCall[];
+  /** How many calls were received, of one operation (full or short name) or of all. */
+  callCount(target?: string): number;
+  clearCalls(): void;
+  /** Queues a fault for the next matching calls (see {@link DynamoDbFault}). */
+  injectFault(fault: DynamoDbFault): void;
+  /** Drops every fault not consumed yet. */
+  clearFaults(): void;
   close(): Promise<void>;
 }
+
+/** Options of {@link startDynalite}. */
+export interface DynaliteServerOptions {
+  /** Default 0: a free port. */
+  readonly port?: number;
+  readonly latencyMs?: number;
+  /** The clock of the call log, in epoch ms; default `Date.now`. */
+  readonly now?: () => number;
+}
+
+const ERROR_PREFIX = 'com.amazonaws.dynamodb.v20120810#';
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
 // dynalite is CommonJS without type declarations; this is the one signature we use.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
-/** Starts an in-memory dynalite on 127.0.0.1 and a free port (or `port`). */
-export async function startDynalite(port = 0): Promise<DynaliteServer> {
+/** Starts an in-memory dynalite on 127.0.0.1 and a free port (or `options.port`). */
+export async function startDynalite(options: DynaliteServerOptions = {}): Promise<DynaliteServer> {
+  const { port = 0, latencyMs = 0, now = Date.now } = options;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const wire = new DynaliteWire(server, now);
+  wire.latencyMs = latencyMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -36,8 +90,26 @@ export async function startDynalite(port = 0): Promise<DynaliteServer> {
   let closed: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
+    get latencyMs() {
+      return wire.latencyMs;
+    },
+    set latencyMs(ms: number) {
+      wire.latencyMs = ms;
+    },
+    get calls() {
+      return wire.log;
+    },
+    callCount: (target) => wire.callCount(target),
+    clearCalls: () => {
+      wire.log.length = 0;
+    },
+    injectFault: (fault) => wire.inject(fault),
+    clearFaults: () => {
+      wire.faults.length = 0;
+    },
     close() {
       closed ??= new Promise((resolve, reject) => {
+        wire.closing.abort();
         server.close((error) => (error ? reject(error) : resolve()));
         // SDK clients keep connections alive; without this, close waits for them to time out.
         server.closeAllConnections();
@@ -45,4 +117,108 @@ export async function startDynalite(port = 0): Promise<DynaliteServer> {
       return closed;
     },
   };
+}
+
+/** Sits in front of dynalite's request listener: logs, delays and faults, then hands the call on. */
+class DynaliteWire {
+  latencyMs = 0;
+  readonly log: DynamoDbCall[] = [];
+  readonly faults: Array<{ fault: DynamoDbFault; left: number }> = [];
+  readonly closing = new AbortController();
+  private readonly serveWithDynalite: RequestListener[];
+
+  constructor(
+    server: Server,
+    private readonly now: () => number,
+  ) {
+    this.serveWithDynalite = server.listeners('request') as RequestListener[];
+    server.removeAllListeners('request');
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      this.serve(request, response).catch(() => request.socket.destroy());
+    });
+  }
+
+  callCount(target?: string): number {
+    return target === undefined
+      ? this.log.length
+      : this.log.filter((call) => sameOperation(target, call.target)).length;
+  }
+
+  inject(fault: DynamoDbFault): void {
+    const times = fault.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) throw new Error(`A fault needs times >= 1, got ${times}`);
+    this.faults.push({ fault, left: times });
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const header = request.headers['x-amz-target'];
+    const target = typeof header === 'string' ? header : '';
+    this.log.push({ target, at: this.now() });
+    const fault = this.take(target);
+    const held =
+      (await this.pause(this.latencyMs)) && (fault?.kind !== 'delay' || (await this.pause(fault.ms)));
+    // The client may have given up while the call was held; then there is no one to answer.
+    if (!held || fault?.kind === 'reset' || request.socket.destroyed) {
+      request.socket.destroy();
+    } else if (fault?.kind === 'status') {
+      request.resume();
+      const body = JSON.stringify({
+        __type: errorType(fault.status, fault.type),
+        message: fault.message ?? 'Injected fault.',
+      });
+      response.writeHead(fault.status, {
+        ...(fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) }),
+        'content-type': CONTENT_TYPE,
+        'content-length': Buffer.byteLength(body),
+        'x-amzn-requestid': randomUUID(),
+      });
+      response.end(body);
+    } else {
+      for (const listener of this.serveWithDynalite) listener(request, response);
+    }
+  }
+
+  private take(target: string): DynamoDbFault | undefined {
+    const index = this.faults.findIndex(
+      ({ fault }) => fault.target === undefined || sameOperation(fault.target, target),
+    );
+    const entry = this.faults[index];
+    if (!entry) return undefined;
+    entry.left -= 1;
+    if (entry.left <= 0) this.faults.splice(index, 1);
+    return entry.fault;
+  }
+
+  /** Waits unless the server closes meanwhile; false when it did, so the caller drops the request. */
+  private async pause(ms: number): Promise<boolean> {
+    if (ms <= 0) return !this.closing.signal.aborted;
+    try {
+      await sleep(ms, undefined, { signal: this.closing.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Whether `name` (full `DynamoDB_20120810.Query` or short `Query`) names the operation of `target`. */
+function sameOperation(name: string, target: string): boolean {
+  return name === target || target.endsWith(`.${name}`);
+}
+
+/**
+ * DynamoDB's `__type` for an injected status: throttling for 400 and 429 (what a retry helps with),
+ * InternalServerError for 500, ServiceUnavailable for 503 and other 5xx, ValidationException else.
+ */
+function errorType(status: number, type: string | undefined): string {
+  if (type !== undefined) return type.includes('#') ? type : `${ERROR_PREFIX}${type}`;
+  const name =
+    status === 400 || status === 429
+      ? 'ProvisionedThroughputExceededException'
+      : status === 500
+        ? 'InternalServerError'
+        : status >= 500
+          ? 'ServiceUnavailable'
+          : 'ValidationException';
+  return `${ERROR_PREFIX}${name}`;
 }

@@ -139,6 +139,12 @@ export class LocalStack {
     );
   }
 
+  /** Adds `ms` of latency before every request each peer serves (0 to remove it), for benchmarks. */
+  setLatency(ms: number): void {
+    const peers = [this.dynamodb, this.ecr, this.secrets, this.github, this.argocd, this.sqs];
+    for (const peer of peers) peer.latencyMs = ms;
+  }
+
   /** The environment that points the CLI (and the SDK) at the peers, for `export` or an env file. */
   env(): Record<string, string> {
     return {

@@ -20,6 +20,8 @@ export type ArgoCdFault = FaultTarget &
         readonly message?: string;
         /** Send this text (as `text/plain`) instead, as a proxy or ingress in front of Argo CD would. */
         readonly text?: string;
+        /** The content type of `text`: `text/html` for an ingress's error page, `application/json` for a cut-off answer. */
+        readonly contentType?: string;
         readonly retryAfterSeconds?: number;
       }
     /** Drop the connection without an answer. */

@@ -205,7 +205,8 @@ function sendFault(response: ServerResponse, fault: Extract<ArgoCdFault, { kind:
   const headers: Record<string, string> =
     fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
   if (fault.text !== undefined) {
-    writeText(response, fault.status, fault.text, headers);
+    const contentType = fault.contentType === undefined ? {} : { 'content-type': fault.contentType };
+    writeText(response, fault.status, fault.text, { ...headers, ...contentType });
   } else {
     const message = fault.message ?? STATUS_CODES[fault.status] ?? `injected fault ${fault.status}`;
     const code = fault.code ?? codeFromHttpStatus(fault.status);

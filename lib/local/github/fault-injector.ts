@@ -17,6 +17,13 @@ export type FaultSpec = FaultTarget &
         /** Sent as `retry-after`, as GitHub does with secondary rate limits. */
         readonly retryAfterSeconds?: number;
         readonly headers?: Readonly<Record<string, string>>;
+        /**
+         * Send this text instead of GitHub's JSON error, as a proxy or load balancer in front of GitHub
+         * would (an HTML error page, or a 200 that is not JSON at all).
+         */
+        readonly body?: string;
+        /** The content type of `body`. Default `text/html; charset=utf-8`. */
+        readonly contentType?: string;
       }
     /** Drop the connection without an answer. */
     | { readonly kind: 'reset' }

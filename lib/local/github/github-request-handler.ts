@@ -105,8 +105,18 @@ export class GitHubRequestHandler {
       let result: RouteResult;
       if (injected?.kind === 'status') {
         const headers = { ...faultHeaders(injected.status, injected.retryAfterSeconds), ...injected.headers };
-        const body = errorBody(operation, injected.status, faultMessage(injected));
-        result = { status: injected.status, body, headers };
+        result =
+          injected.body === undefined
+            ? {
+                status: injected.status,
+                body: errorBody(operation, injected.status, faultMessage(injected)),
+                headers,
+              }
+            : {
+                status: injected.status,
+                body: injected.body,
+                headers: { 'content-type': injected.contentType ?? 'text/html; charset=utf-8', ...headers },
+              };
       } else if (!match || !operation) {
         result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
       } else {

@@ -40,6 +40,33 @@ describe('FakeArgoCdServer test controls', () => {
     expect((await call(server, 'GET', '/api/v1/applications/flask-app')).status).toBe(200);
   });
 
+  it("sends a fault's text with the content type asked for: an HTML page, a cut-off JSON answer", async () => {
+    server.injectFault({
+      kind: 'status',
+      status: 502,
+      text: '<html>Bad Gateway</html>',
+      contentType: 'text/html',
+    });
+    server.injectFault({
+      kind: 'status',
+      status: 200,
+      text: '{"metadata":{"na',
+      contentType: 'application/json',
+    });
+    const html = await call(server, 'GET', '/api/v1/applications/flask-app');
+    expect([html.status, html.headers.get('content-type'), html.text]).toEqual([
+      502,
+      'text/html',
+      '<html>Bad Gateway</html>\n',
+    ]);
+    const cut = await call(server, 'GET', '/api/v1/applications/flask-app');
+    expect([cut.status, cut.headers.get('content-type'), cut.text]).toEqual([
+      200,
+      'application/json',
+      '{"metadata":{"na\n',
+    ]);
+  });
+
   it('drops the connection for a reset fault and answers late for a delay fault', async () => {
     server.injectFault({ kind: 'reset' });
     await expect(call(server, 'GET', '/api/version')).rejects.toThrow();

@@ -109,6 +109,28 @@ describe('FakeGitHubServer', () => {
     expect(error.data.message).toMatch(/secondary rate limit/);
   });
 
+  it('answers a status fault with a raw body, as a proxy in front of GitHub would', async () => {
+    const page = '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>';
+    server.injectFault({ kind: 'status', status: 502, operationId: 'repos/get', body: page });
+    const octokit = octokitFor(server);
+    const error = await failure(octokit.repos.get(where));
+    expect([error.status, error.data, error.headers['content-type']]).toEqual([
+      502,
+      page,
+      'text/html; charset=utf-8',
+    ]);
+    server.injectFault({
+      kind: 'status',
+      status: 200,
+      operationId: 'repos/get',
+      body: '{"full_name": "acme/tru',
+      contentType: 'application/json; charset=utf-8',
+    });
+    const truncated = await octokit.repos.get(where);
+    expect([truncated.status, truncated.data]).toEqual([200, '{"full_name": "acme/tru']);
+    expect(server.calls.at(-1)).toMatchObject({ operationId: 'repos/get', status: 200, fault: 'status' });
+  });
+
   it('drops the connection on an injected reset, and the client sees a failed request', async () => {
     server.injectFault({ kind: 'reset', operationId: 'repos/get-content' });
     const error = await failure(octokitFor(server).repos.getContent({ ...where, path: SOURCE_PATH }));

@@ -1,0 +1,249 @@
+/**
+ * Nothing lost, nothing doubled, whatever a peer does for a while: for DynamoDB, ECR, Secrets Manager,
+ * GitHub and Argo CD, a 5xx (once, then for good), throttling with Retry-After, an answer later than the
+ * client waits, and a dropped connection. The handler runs as Lambda runs it for EventBridge (three
+ * attempts, then the dead-letter queue); each case ends with exactly one commit or one patch of the
+ * right tag, within the invocation, on a retry, or on redriving the dead letter once the fault is gone.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
+import { ArgoCdApiClient } from '../../lib/adapters/argocd-api-client.ts';
+import { readArgoCdToken } from '../../lib/adapters/argocd-connector.ts';
+import {
+  type AwsClients,
+  createImagePushDependencies,
+} from '../../lib/adapters/create-image-push-dependencies.ts';
+import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager-secret-store.ts';
+import type { ArgoCdApi, ArgoCdConnector } from '../../lib/app/ports.ts';
+import { LOCAL_ARGOCD_SECRET, LOCAL_GITHUB_SECRET, type LocalStack } from '../../lib/local/local-stack.ts';
+import { TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
+import { PUSH } from '../fixtures/hostile/events.ts';
+import { ECR_HOST } from '../fixtures/registrations.ts';
+import { AsyncLambda, type Invocation } from '../support/async-lambda.ts';
+import { helmApp } from '../support/fake-argocd-kit.ts';
+import { gitApp, pushEvent, sourceParameter } from '../support/hostile-checks.ts';
+import { LocalScenario } from '../support/local-scenario.ts';
+
+/**
+ * How long the clients that have a timeout wait for an answer; the delay faults last longer. Octokit
+ * has no timeout at all, so a late GitHub answer is simply waited for; the AWS SDK's default is a
+ * 300 s idle socket and Argo CD's client waits 10 s, both shortened here where the wiring allows.
+ */
+const CLIENT_TIMEOUT_MS = 400;
+const DELAY_MS = 1_200;
+const FOR_GOOD = 10_000;
+
+type Kind =
+  | '5xx once'
+  | '5xx for good'
+  | 'throttled with Retry-After'
+  | 'an answer past the timeout'
+  | 'a reset';
+const KINDS: readonly Kind[] = [
+  '5xx once',
+  '5xx for good',
+  'throttled with Retry-After',
+  'an answer past the timeout',
+  'a reset',
+];
+type Peer = 'DynamoDB' | 'ECR' | 'Secrets Manager' | 'GitHub' | 'Argo CD';
+
+/** The fault of each kind, as each peer's fake takes it, on the call that peer serves for a push. */
+function inject(stack: LocalStack, peer: Peer, kind: Kind): void {
+  const times = kind === '5xx for good' ? FOR_GOOD : 1;
+  const common = (status5xx: number, throttle: { status: number; type?: string }) =>
+    kind === '5xx once' || kind === '5xx for good'
+      ? ({ kind: 'status', status: status5xx, times } as const)
+      : kind === 'throttled with Retry-After'
+        ? ({ kind: 'status', ...throttle, retryAfterSeconds: 1, times } as const)
+        : kind === 'an answer past the timeout'
+          ? ({ kind: 'delay', ms: DELAY_MS, times } as const)
+          : ({ kind: 'reset', times } as const);
+  switch (peer) {
+    case 'DynamoDB':
+      stack.dynamodb.injectFault({
+        target: 'DynamoDB_20120810.Query',
+        ...common(500, { status: 400 }),
+      });
+      return;
+    case 'ECR':
+      stack.ecr.injectFault({
+        target: 'DescribeImages',
+        ...common(500, { status: 400, type: 'ThrottlingException' }),
+      });
+      return;
+    case 'Secrets Manager':
+      stack.secrets.injectFault({
+        target: 'GetSecretValue',
+        ...common(500, { status: 400, type: 'ThrottlingException' }),
+      });
+      return;
+    case 'GitHub':
+      stack.github.injectFault({
+        operationId: 'repos/create-or-update-file-contents',
+        ...common(502, { status: 429 }),
+      });
+      return;
+    case 'Argo CD':
+      stack.argocd.injectFault({
+        operationId: 'ApplicationService_Patch',
+        ...common(503, { status: 429 }),
+      });
+      return;
+  }
+}
+
+function clearFaults(stack: LocalStack): void {
+  for (const peer of [stack.dynamodb, stack.ecr, stack.secrets, stack.github, stack.argocd])
+    peer.clearFaults();
+}
+
+/** SDK clients that give up on a silent socket after CLIENT_TIMEOUT_MS (the defaults wait 300 s). */
+function impatientClients(stack: LocalStack): AwsClients {
+  const options = {
+    region: stack.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: { socketTimeout: CLIENT_TIMEOUT_MS },
+  };
+  return {
+    dynamodb: new DynamoDBClient({ ...options, endpoint: stack.dynamodb.endpoint }),
+    secretsManager: new SecretsManagerClient({ ...options, endpoint: stack.secrets.url }),
+    ecrFor: (region) => new ECRClient({ ...options, region, endpoint: stack.ecr.url }),
+  };
+}
+
+/** The stack's Argo CD with a short timeout: the connector builds its clients with the 10 s default. */
+class ImpatientArgoCdConnector implements ArgoCdConnector {
+  constructor(
+    private readonly stack: LocalStack,
+    private readonly secrets: SecretsManagerSecretStore,
+  ) {}
+
+  async connect(): Promise<ArgoCdApi> {
+    const token = readArgoCdToken(await this.secrets.get(LOCAL_ARGOCD_SECRET), LOCAL_ARGOCD_SECRET);
+    return new ArgoCdApiClient({ server: this.stack.argocd.url, token, timeoutMs: CLIENT_TIMEOUT_MS });
+  }
+}
+
+/** A cold start: the wiring of the Lambda, pointed at the peers, every client with a short timeout. */
+function coldLambda(scenario: LocalScenario): AsyncLambda<ImagePushResult> {
+  const { stack } = scenario;
+  const clients = impatientClients(stack);
+  const deps = createImagePushDependencies(
+    {
+      tableName: stack.tableName,
+      githubSecret: LOCAL_GITHUB_SECRET,
+      githubApiUrl: stack.github.url,
+      argocdServer: stack.argocd.url,
+      argocdTokenSecret: LOCAL_ARGOCD_SECRET,
+      concurrency: 8,
+    },
+    scenario.logger,
+    clients,
+  );
+  const secrets = new SecretsManagerSecretStore({ client: clients.secretsManager });
+  return new AsyncLambda(
+    createImagePushHandler({ ...deps, argocd: new ImpatientArgoCdConnector(stack, secrets) }),
+  );
+}
+
+type Convergence =
+  | 'converged within the invocation'
+  | 'converged on a Lambda retry'
+  | 'dead-lettered, then replayed';
+const CASES = (['DynamoDB', 'ECR', 'Secrets Manager', 'GitHub', 'Argo CD'] as const).flatMap((peer) =>
+  KINDS.map((kind, k) => [peer, kind, `conv-${peer.toLowerCase().replace(' ', '-')}-${k}`] as const),
+);
+const observed = new Map<string, Convergence>();
+
+let scenario: LocalScenario;
+beforeAll(async () => {
+  scenario = await LocalScenario.start();
+  for (const [peer, , name] of CASES) {
+    if (peer === 'Argo CD') scenario.stack.argocd.putApplication(helmApp(name));
+  }
+  await scenario.register(
+    ...CASES.map(([peer, , name]) =>
+      peer === 'Argo CD'
+        ? {
+            name,
+            images: [
+              {
+                image: `${ECR_HOST}/conv/${name}`,
+                helm: { imageName: 'image.repository', imageTag: 'image.tag' },
+              },
+            ],
+            writeBack: { method: 'argocd', argocd: { sync: 'never' } },
+          }
+        : gitApp(name, `conv/${name}`, { path: `conv/${name}` }),
+    ),
+  );
+});
+afterAll(() => scenario.close());
+
+/** Commits that changed the app's file, and the tag the file holds. */
+async function gitState(name: string) {
+  const path = `conv/${name}/.argocd-source-${name}.yaml`;
+  const log = await scenario.stack.github.log(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, TUTORIAL_REPO.branch);
+  const text = await scenario.file(path);
+  return {
+    writes: log.filter((commit) => commit.files.includes(path)).length,
+    tag: text === undefined ? undefined : sourceParameter(text, 'image.tag'),
+  };
+}
+
+/** Patches that took effect, and the tag the Application holds. */
+function argoState(name: string) {
+  const app = scenario.stack.argocd.application(name);
+  return {
+    writes: Number(app?.metadata.generation ?? 0),
+    tag: app?.spec.source?.helm?.parameters?.find((p) => p.name === 'image.tag')?.value,
+  };
+}
+
+describe('faults on every peer, handled as Lambda handles an EventBridge event', () => {
+  it.each(CASES)('%s, %s: converges to one write of the right tag', async (peer, kind, name) => {
+    const state = () => (peer === 'Argo CD' ? argoState(name) : gitState(name));
+    const before = await state();
+    scenario.stack.ecr.pushImage({ repository: `conv/${name}`, tag: '1.0.1' });
+    const event = pushEvent(`conv/${name}`, '1.0.1', PUSH);
+    const lambda = coldLambda(scenario);
+
+    inject(scenario.stack, peer, kind);
+    const first = await lambda.invoke(event);
+    clearFaults(scenario.stack);
+    let final: Invocation<ImagePushResult> = first;
+    if (first.kind === 'dead-lettered') {
+      expect(first.attempts).toBe(3);
+      expect(lambda.deadLetters).toEqual([{ event, error: first.errors[2] }]);
+      expect(first.deadLetter.error).toBeInstanceOf(Error);
+      [final] = (await lambda.redrive()) as [Invocation<ImagePushResult>];
+      expect(lambda.deadLetters).toEqual([]);
+    }
+    if (kind === '5xx for good') expect(first.kind).toBe('dead-lettered');
+    observed.set(
+      `${peer}: ${kind}`,
+      first.kind === 'dead-lettered'
+        ? 'dead-lettered, then replayed'
+        : first.attempts === 1
+          ? 'converged within the invocation'
+          : 'converged on a Lambda retry',
+    );
+
+    expect(final.kind).toBe('succeeded');
+    const { result } = final as Extract<typeof final, { kind: 'succeeded' }>;
+    expect(result.status).toBe('handled');
+    // `unchanged` when an earlier attempt's write landed though its answer was lost.
+    expect(['updated', 'unchanged']).toContain(result.apps?.find((app) => app.app === name)?.outcome);
+    const after = await state();
+    expect(after.tag).toBe('1.0.1');
+    expect(after.writes - before.writes).toBe(1);
+  });
+});
+
+afterAll(() => {
+  if (process.env.PRINT_CONVERGENCE) console.table(Object.fromEntries(observed));
+});
