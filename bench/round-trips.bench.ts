@@ -1,0 +1,162 @@
+/**
+ * Round trips per event and handler time against the local peers, with a fixed delay added to every
+ * call of every peer (default 100 ms, a GitHub API round trip; BENCH_DELAY_MS to change it), for 1, 10 and 100 apps that follow
+ * one ECR repository and write to one GitOps repository (git write-back; one commit for all).
+ *
+ * The figure of merit is time / (minimum sequential round trips x delay): how close the handler comes
+ * to its critical path. The minimum, by design (a warm function, secrets cached):
+ *   registry Query and the repeated-delivery GetItem, together ....................... 1
+ *   ECR DescribeImages (one page up to 1,000 tags) ..................................... 1
+ *   one app: read the file, write it with its blob sha (Contents API) .................. 2
+ *   several apps: branch head 1, files ceil(n / 16) rounds, parent commit 1, tree 1,
+ *                 commit 1, fast-forward 1 ........................................ 5 + ceil(n / 16)
+ *   the audit records (BatchWriteItem, 25 a request, in parallel) ...................... 1
+ * Goal: at most 1.15. Run with `npm run bench:round-trips`.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createImagePushHandler } from '../functions/image-push.ts';
+import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
+import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
+import { MemoryLogger } from '../lib/adapters/memory-logger.ts';
+import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
+import { registerApps } from '../lib/app/register-app.ts';
+import { startPeersInWorker } from './support/peers-in-worker.ts';
+
+const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 100);
+const RUNS = 5;
+const GOAL = 1.15;
+const READ_CONCURRENCY = 16;
+
+interface Calls {
+  readonly dynamodb: number;
+  readonly ecr: number;
+  readonly secrets: number;
+  readonly github: number;
+}
+
+interface Row {
+  readonly apps: number;
+  readonly calls: Calls;
+  readonly sequential: number;
+  readonly ms: number;
+  /** The handler's own work: time the main thread was busy (the peers run in a worker). */
+  readonly busyMs: number;
+}
+
+function minimumRoundTrips(apps: number): number {
+  const write = apps === 1 ? 2 : 5 + Math.ceil(apps / READ_CONCURRENCY);
+  return 1 + 1 + write + 1;
+}
+
+async function measure(apps: number): Promise<Row> {
+  // The peers run in a worker thread: their own work happens on another core, as a service's does.
+  const peers = await startPeersInWorker();
+  try {
+    const { env } = peers;
+    const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+    const dynamodb = new DynamoDBClient({
+      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB!,
+      region: peers.region,
+      credentials,
+    });
+    const clients = {
+      dynamodb,
+      secretsManager: new SecretsManagerClient({
+        endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER!,
+        region: peers.region,
+        credentials,
+      }),
+      ecrFor: (region: string) => new ECRClient({ endpoint: env.AWS_ENDPOINT_URL_ECR!, region, credentials }),
+    };
+    await peers.call('createRepository', 'acme', 'gitops', { 'apps/README.md': 'apps\n' });
+    const names = Array.from({ length: apps }, (_, i) => `app-${String(i).padStart(3, '0')}`);
+    await registerApps(
+      new DynamoDbAppRegistry({ tableName: env.ECR_IMAGE_UPDATER_TABLE!, client: dynamodb }),
+      names.map((name) => ({
+        name,
+        images: [{ image: `${peers.registryHost}/web:~1.0` }],
+        writeBack: { method: 'git', git: { repo: 'acme/gitops', branch: 'main', path: 'apps' } },
+      })),
+    );
+    const handler = createImagePushHandler(
+      createImagePushDependencies(readRuntimeConfig(env), new MemoryLogger(), clients),
+    );
+    let sequence = 0;
+    const event = async (tag: string) => ({
+      version: '0',
+      id: `bench-${apps}-${sequence++}`,
+      'detail-type': 'ECR Image Action',
+      source: 'aws.ecr',
+      account: peers.accountId,
+      time: new Date().toISOString(),
+      region: peers.region,
+      resources: [],
+      detail: {
+        result: 'SUCCESS',
+        'repository-name': 'web',
+        'image-digest': await peers.call<string>('pushImage', 'web', tag),
+        'action-type': 'PUSH',
+        'image-tag': tag,
+      },
+    });
+    // Warm: secrets cached, files created, connections open; as a function that has run before.
+    for (let warm = 0; warm < 5; warm++) await handler(await event(`0.9.${warm}`));
+    await peers.call('setLatency', DELAY_MS);
+    const times: number[] = [];
+    const busy: number[] = [];
+    let calls: Calls = { dynamodb: 0, ecr: 0, secrets: 0, github: 0 };
+    for (let run = 1; run <= RUNS; run++) {
+      const next = await event(`1.0.${run}`);
+      await peers.call('clearCalls');
+      const started = performance.now();
+      const before = performance.eventLoopUtilization();
+      const result = await handler(next);
+      busy.push(performance.eventLoopUtilization(before).active);
+      times.push(performance.now() - started);
+      const updated = result.apps?.filter((app) => app.outcome === 'updated').length;
+      if (updated !== apps) throw new Error(`run ${run}: ${updated} of ${apps} apps updated`);
+      calls = await peers.call<Calls>('counts');
+    }
+    return { apps, calls, sequential: minimumRoundTrips(apps), ms: median(times), busyMs: median(busy) };
+  } finally {
+    await peers.close();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const rows: Row[] = [];
+const SIZES = (process.env.BENCH_APPS ?? '1,10,100').split(',').map(Number);
+for (const apps of SIZES) rows.push(await measure(apps));
+
+console.log(
+  `Round trips per event and handler time, ${DELAY_MS} ms added to every call (median of ${RUNS})\n`,
+);
+console.log(
+  'apps  DynamoDB  ECR  Secrets  GitHub  min. sequential  time ms  handler busy ms  time / (seq. x delay)  goal',
+);
+console.log(
+  '----  --------  ---  -------  ------  ---------------  -------  ---------------  ---------------------  ----',
+);
+for (const row of rows) {
+  const ratio = row.ms / (row.sequential * DELAY_MS);
+  console.log(
+    [
+      String(row.apps).padStart(4),
+      String(row.calls.dynamodb).padStart(8),
+      String(row.calls.ecr).padStart(3),
+      String(row.calls.secrets).padStart(7),
+      String(row.calls.github).padStart(6),
+      String(row.sequential).padStart(15),
+      row.ms.toFixed(0).padStart(7),
+      row.busyMs.toFixed(0).padStart(15),
+      ratio.toFixed(2).padStart(21),
+      ratio <= GOAL ? 'met' : 'missed',
+    ].join('  '),
+  );
+}
