@@ -36,7 +36,13 @@ export type AppOutcome =
       readonly images: readonly ImageDecisionRecord[];
       readonly attempts: number;
     }
-  | { readonly app: string; readonly kind: 'unchanged'; readonly images: readonly ImageDecisionRecord[] }
+  | {
+      readonly app: string;
+      readonly kind: 'unchanged';
+      readonly images: readonly ImageDecisionRecord[];
+      /** A sync started for a spec that already held the versions but was not running them. */
+      readonly synced?: 'started' | 'running';
+    }
   | { readonly app: string; readonly kind: 'skipped'; readonly reason: string }
   | {
       readonly app: string;
@@ -66,7 +72,13 @@ export function summarizeApp(outcome: AppOutcome): string {
     case 'updated':
       return `${outcome.app}: ${describeWrite(outcome.write)} (${outcome.changes.map((c) => `${c.from ?? '(unset)'} -> ${c.to}`).join(', ')})`;
     case 'unchanged':
-      return `${outcome.app}: no change (${outcome.images.map(describeDecision).join('; ')})`;
+      return `${outcome.app}: no change (${outcome.images.map(describeDecision).join('; ')})${
+        outcome.synced === 'started'
+          ? '; sync started: Argo CD was not running it yet'
+          : outcome.synced === 'running'
+            ? '; a sync was already running'
+            : ''
+      }`;
     case 'skipped':
       return `${outcome.app}: skipped (${outcome.reason})`;
     case 'failed':

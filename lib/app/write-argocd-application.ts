@@ -6,6 +6,7 @@
  */
 import {
   hasAutomatedSync,
+  isVersionLive,
   planApplicationPatch,
   readApplicationVersion,
 } from '../domain/argocd-application.ts';
@@ -32,9 +33,12 @@ export function writeArgoCdApplication(
     const records: ImageDecisionRecord[] = [...none];
     const changes: ImageChange[] = [];
     const writes = [];
+    const current: Array<{ imageName: string; version: string }> = [];
     for (const target of targets) {
       const decision = decideUpdate(target, readApplicationVersion(application, target.image, app.name));
       records.push({ image: target.image.alias ?? target.image.imageName, ...decision });
+      if (decision.kind === 'current')
+        current.push({ imageName: target.image.imageName, version: decision.version });
       if (decision.kind !== 'update') continue;
       writes.push({ image: target.image, version: decision.to });
       changes.push({
@@ -45,9 +49,23 @@ export function writeArgoCdApplication(
         ...(target.digest ? { digest: target.digest } : {}),
       });
     }
-    if (writes.length === 0) return { app: app.name, kind: 'unchanged', images: records };
-    await api.patchApplication(app.name, scope, planApplicationPatch(application, writes, app.name));
     const needsSync = argocd.sync === 'always' || (argocd.sync === 'auto' && !hasAutomatedSync(application));
+    if (writes.length === 0) {
+      // The spec already holds the versions: a patch of ours whose sync failed, or someone else's
+      // change. When Argo CD says it runs another version and syncing is ours to do, start it now.
+      const behind = current.some(
+        ({ imageName, version }) => isVersionLive(application, imageName, version) === false,
+      );
+      if (needsSync && behind)
+        return {
+          app: app.name,
+          kind: 'unchanged',
+          images: records,
+          synced: await api.syncApplication(app.name, scope),
+        };
+      return { app: app.name, kind: 'unchanged', images: records };
+    }
+    await api.patchApplication(app.name, scope, planApplicationPatch(application, writes, app.name));
     const synced =
       argocd.sync === 'never' ? 'off' : needsSync ? await api.syncApplication(app.name, scope) : 'not-needed';
     return {

@@ -28,12 +28,31 @@ interface Source {
 interface Application {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
   spec?: { project?: string; source?: Source; sources?: Source[]; syncPolicy?: { automated?: unknown } };
-  status?: { sourceType?: string; sourceTypes?: string[] };
+  status?: { sourceType?: string; sourceTypes?: string[]; summary?: { images?: unknown } };
 }
 
 /** True when the Application syncs by itself (an automated sync policy). */
 export function hasAutomatedSync(application: unknown): boolean {
   return Boolean((application as Application)?.spec?.syncPolicy?.automated);
+}
+
+/**
+ * Whether Argo CD reports `image` at `version` among the images it runs (`status.summary.images`):
+ * false when it reports other versions of that image only, undefined when it reports none of it.
+ */
+export function isVersionLive(application: unknown, imageName: string, version: string): boolean | undefined {
+  const images = (application as Application)?.status?.summary?.images;
+  if (!Array.isArray(images)) return undefined;
+  const ofImage = images.filter(
+    (entry): entry is string =>
+      typeof entry === 'string' && (entry.startsWith(`${imageName}:`) || entry.startsWith(`${imageName}@`)),
+  );
+  if (ofImage.length === 0) return undefined;
+  const digest = version.includes('@') ? version.slice(version.indexOf('@') + 1) : undefined;
+  return ofImage.some(
+    (entry) =>
+      entry === `${imageName}:${version}` || (digest !== undefined && entry === `${imageName}@${digest}`),
+  );
 }
 
 /** What the Application's spec holds now for the image, or undefined. */

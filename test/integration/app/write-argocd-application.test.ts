@@ -75,6 +75,40 @@ describe('writeArgoCdApplication', () => {
     expect(argocd.callCount('ApplicationService_Patch')).toBe(0);
   });
 
+  it('starts the sync that a failed attempt left undone, when Argo CD still runs the older image', async () => {
+    argocd.putApplication(helmApp('unsynced'));
+    const { app, argocd: writeBack } = registration('unsynced');
+    argocd.injectFault({ operationId: 'ApplicationService_Sync', kind: 'status', status: 503, times: 1 });
+    await expect(
+      writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context),
+    ).rejects.toThrow();
+    expect(argocd.application('unsynced')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
+    argocd.clearCalls();
+    // The retry finds the spec at 1.0.2 but 1.0.0 running: it syncs, without a second patch.
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context)).toMatchObject({
+      kind: 'unchanged',
+      synced: 'started',
+    });
+    expect(argocd.callCount('ApplicationService_Patch')).toBe(0);
+    expect(argocd.callCount('ApplicationService_Sync')).toBe(1);
+  });
+
+  it('leaves alone an app whose spec and live image already agree, or that syncs by itself', async () => {
+    argocd.putApplication(helmApp('settled', '1.0.2'));
+    const { app, argocd: writeBack } = registration('settled');
+    argocd.clearCalls();
+    const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context);
+    expect(outcome).toMatchObject({ kind: 'unchanged' });
+    expect(outcome).not.toHaveProperty('synced');
+    const automated = helmApp('automated');
+    automated.spec.source!.helm!.parameters![1]!.value = '1.0.2';
+    automated.spec.syncPolicy = { automated: {} };
+    argocd.putApplication(automated);
+    const { app: auto, argocd: autoWriteBack } = registration('automated');
+    await writeArgoCdApplication(auto, autoWriteBack, choosing('1.0.2', auto), api, context);
+    expect(argocd.callCount('ApplicationService_Sync')).toBe(0);
+  });
+
   it('reads again and retries when someone changed the app between read and patch', async () => {
     argocd.putApplication(helmApp('raced'));
     let raced = false;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   hasAutomatedSync,
+  isVersionLive,
   planApplicationPatch,
   readApplicationVersion,
 } from '../../../lib/domain/argocd-application.ts';
@@ -127,4 +128,20 @@ describe('planApplicationPatch', () => {
 it('knows an automated sync policy', () => {
   expect(hasAutomatedSync(app({ syncPolicy: { automated: { prune: true } } }))).toBe(true);
   expect(hasAutomatedSync(app({}))).toBe(false);
+});
+
+describe('isVersionLive', () => {
+  const image = '123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app';
+  const withImages = (images: unknown) => ({ status: { summary: { images } } });
+  it.each([
+    [[`${image}:1.0.2`, 'redis:7'], '1.0.2', true],
+    [[`${image}:1.0.0`], '1.0.2', false],
+    [[`${image}@sha256:${'a'.repeat(64)}`], `latest@sha256:${'a'.repeat(64)}`, true],
+    [[`${image}:latest@sha256:${'b'.repeat(64)}`], `latest@sha256:${'a'.repeat(64)}`, false],
+    [['redis:7'], '1.0.2', undefined],
+    [undefined, '1.0.2', undefined],
+    ['not a list', '1.0.2', undefined],
+  ])('with live images %j, %s is live: %s', (images, version, live) => {
+    expect(isVersionLive(withImages(images), image, version)).toBe(live);
+  });
 });
