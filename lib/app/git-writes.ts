@@ -5,7 +5,7 @@
  */
 import { branchTemplateData } from '../domain/change-templates.ts';
 import { renderGroupCommitMessage, renderPullRequest } from '../domain/commit-message.ts';
-import { InvalidInputError, UpstreamError } from '../domain/errors.ts';
+import { failureReason, InvalidInputError, InvalidTargetError, UpstreamError } from '../domain/errors.ts';
 import { compileGoTemplate } from '../domain/go-template.ts';
 import type { ImageChange } from '../domain/image-update.ts';
 import { isValidBranchName } from '../domain/registration-write-back.ts';
@@ -45,9 +45,24 @@ export function commitToBranch(
       READ_CONCURRENCY,
     );
     const decisions: PlanDecision[] = [];
-    for (const plan of plans) decisions.push(await applyPlan(plan, tree, attempt));
+    // A file that cannot be edited fails its own app; the others still land in the commit.
+    const refused: AppOutcome[] = [];
+    for (const plan of plans) {
+      try {
+        decisions.push(await applyPlan(plan, tree, attempt));
+      } catch (error) {
+        if (!(error instanceof InvalidTargetError || error instanceof InvalidInputError)) throw error;
+        refused.push({
+          app: plan.app.name,
+          kind: 'failed',
+          error: error.message,
+          reason: failureReason(error),
+          retryable: false,
+        });
+      }
+    }
     const files = await tree.changed();
-    if (files.length === 0) return decisions.map(unchanged);
+    if (files.length === 0) return [...decisions.map(unchanged), ...refused];
     const message = renderGroupCommitMessage(decisions.filter((d) => d.changes.length > 0).map(appChanges));
     let sha: string;
     const [single] = files;
@@ -67,9 +82,12 @@ export function commitToBranch(
       });
       await repository.moveBranch(owner, name, base, sha, 'fast-forward');
     }
-    return decisions.map((d) =>
-      d.changes.length > 0 ? updated(d, { kind: 'commit', sha, branch: base }, attempt) : unchanged(d),
-    );
+    return [
+      ...decisions.map((d) =>
+        d.changes.length > 0 ? updated(d, { kind: 'commit', sha, branch: base }, attempt) : unchanged(d),
+      ),
+      ...refused,
+    ];
   });
 }
 

@@ -61,6 +61,23 @@ describe('writeGitPlans', () => {
     expect((await github.log('acme', 'two', 'main')).length).toBe(2);
   });
 
+  it('fails only the app whose file cannot be edited; the others of its commit still land', async () => {
+    await github.createRepository('acme', 'mixed', {
+      files: { 'apps/.argocd-source-broken.yaml': '- a list\n- not a mapping\n' },
+    });
+    const outcomes = await writeGitPlans([plan('broken', 'acme/mixed'), plan('fine', 'acme/mixed')], deps);
+    expect(outcomes.find((o) => o.app === 'broken')).toMatchObject({
+      kind: 'failed',
+      reason: 'invalid-target',
+      retryable: false,
+    });
+    expect(outcomes.find((o) => o.app === 'fine')).toMatchObject({ kind: 'updated' });
+    expect(await github.readFile('acme', 'mixed', 'main', 'apps/.argocd-source-fine.yaml')).toContain('1.0.2');
+    expect(await github.readFile('acme', 'mixed', 'main', 'apps/.argocd-source-broken.yaml')).toBe(
+      '- a list\n- not a mapping\n',
+    );
+  });
+
   it('fails only the apps of a group whose repository is gone', async () => {
     const outcomes = await writeGitPlans([plan('e', 'acme/gone'), plan('f', 'acme/two')], deps);
     expect(outcomes.find((o) => o.app === 'e')).toMatchObject({
