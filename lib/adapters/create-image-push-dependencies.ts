@@ -21,12 +21,23 @@ export interface AwsClients {
   readonly ecrFor: (region: string) => ECRClient;
 }
 
-/** SDK clients with the SDK's defaults (credentials, region, endpoint variables). */
+/**
+ * Every call gives up after a while: a connection in 3 s, an answer in 10 s (the SDK then retries it
+ * as it does a throttle or a 5xx). Without this a hung peer would hold the function to its timeout.
+ */
+export const AWS_REQUEST_HANDLER = {
+  connectionTimeout: 3_000,
+  requestTimeout: 10_000,
+  throwOnRequestTimeout: true,
+} as const;
+
+/** SDK clients with the SDK's defaults (credentials, region, endpoint variables) and timeouts. */
 export function defaultAwsClients(): AwsClients {
+  const requestHandler = AWS_REQUEST_HANDLER;
   return {
-    dynamodb: new DynamoDBClient({}),
-    secretsManager: new SecretsManagerClient({}),
-    ecrFor: (region) => new ECRClient({ region }),
+    dynamodb: new DynamoDBClient({ requestHandler }),
+    secretsManager: new SecretsManagerClient({ requestHandler }),
+    ecrFor: (region) => new ECRClient({ region, requestHandler }),
   };
 }
 

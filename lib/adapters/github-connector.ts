@@ -19,8 +19,20 @@ export interface OctokitGitHubConnectorOptions {
   /** Where the GitHub API is when a registration names no apiUrl (local mode points it at the fake). */
   readonly defaultApiUrl?: string;
   readonly userAgent?: string;
+  /** How long one request may take before it is abandoned (and retried as a 5xx would be). Default 10 s. */
+  readonly timeoutMs?: number;
   /** Milliseconds since the epoch, for GitHub App JWTs and token lifetimes. Default: `Date.now`. */
   readonly now?: () => number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Octokit has no timeout of its own: without one, a hung GitHub holds the function to its limit. */
+export function fetchWithTimeout(ms: number): typeof fetch {
+  return (input, init = {}) => {
+    const timeout = AbortSignal.timeout(ms);
+    return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
 }
 
 // Octokit would log every failed request to the console; failures are ours to report, with context.
@@ -92,6 +104,7 @@ export class OctokitGitHubConnector implements GitHubConnector {
       baseUrl,
       userAgent: this.options.userAgent ?? 'ecr-image-updater',
       log: SILENT,
+      request: { fetch: fetchWithTimeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
     });
   }
 }

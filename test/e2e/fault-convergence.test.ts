@@ -13,9 +13,11 @@ import { createImagePushHandler, type ImagePushResult } from '../../functions/im
 import { ArgoCdApiClient } from '../../lib/adapters/argocd-api-client.ts';
 import { readArgoCdToken } from '../../lib/adapters/argocd-connector.ts';
 import {
+  AWS_REQUEST_HANDLER,
   type AwsClients,
   createImagePushDependencies,
 } from '../../lib/adapters/create-image-push-dependencies.ts';
+import { OctokitGitHubConnector } from '../../lib/adapters/github-connector.ts';
 import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager-secret-store.ts';
 import type { ArgoCdApi, ArgoCdConnector } from '../../lib/app/ports.ts';
 import { LOCAL_ARGOCD_SECRET, LOCAL_GITHUB_SECRET, type LocalStack } from '../../lib/local/local-stack.ts';
@@ -28,9 +30,8 @@ import { gitApp, pushEvent, sourceParameter } from '../support/hostile-checks.ts
 import { LocalScenario } from '../support/local-scenario.ts';
 
 /**
- * How long the clients that have a timeout wait for an answer; the delay faults last longer. Octokit
- * has no timeout at all, so a late GitHub answer is simply waited for; the AWS SDK's default is a
- * 300 s idle socket and Argo CD's client waits 10 s, both shortened here where the wiring allows.
+ * How long the clients wait for an answer here; the delay faults last longer. The function's clients
+ * wait 10 s (AWS SDK, Octokit, Argo CD); the same settings, shortened, so the suite stays quick.
  */
 const CLIENT_TIMEOUT_MS = 400;
 const DELAY_MS = 1_200;
@@ -101,12 +102,12 @@ function clearFaults(stack: LocalStack): void {
     peer.clearFaults();
 }
 
-/** SDK clients that give up on a silent socket after CLIENT_TIMEOUT_MS (the defaults wait 300 s). */
+/** SDK clients with the function's timeouts (AWS_REQUEST_HANDLER), shortened to CLIENT_TIMEOUT_MS. */
 function impatientClients(stack: LocalStack): AwsClients {
   const options = {
     region: stack.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    requestHandler: { socketTimeout: CLIENT_TIMEOUT_MS },
+    requestHandler: { ...AWS_REQUEST_HANDLER, requestTimeout: CLIENT_TIMEOUT_MS },
   };
   return {
     dynamodb: new DynamoDBClient({ ...options, endpoint: stack.dynamodb.endpoint }),
@@ -145,8 +146,14 @@ function coldLambda(scenario: LocalScenario): AsyncLambda<ImagePushResult> {
     clients,
   );
   const secrets = new SecretsManagerSecretStore({ client: clients.secretsManager });
+  const github = new OctokitGitHubConnector({
+    secrets,
+    defaultSecret: LOCAL_GITHUB_SECRET,
+    defaultApiUrl: stack.github.url,
+    timeoutMs: CLIENT_TIMEOUT_MS,
+  });
   return new AsyncLambda(
-    createImagePushHandler({ ...deps, argocd: new ImpatientArgoCdConnector(stack, secrets) }),
+    createImagePushHandler({ ...deps, github, argocd: new ImpatientArgoCdConnector(stack, secrets) }),
   );
 }
 

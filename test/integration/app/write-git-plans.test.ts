@@ -72,7 +72,9 @@ describe('writeGitPlans', () => {
       retryable: false,
     });
     expect(outcomes.find((o) => o.app === 'fine')).toMatchObject({ kind: 'updated' });
-    expect(await github.readFile('acme', 'mixed', 'main', 'apps/.argocd-source-fine.yaml')).toContain('1.0.2');
+    expect(await github.readFile('acme', 'mixed', 'main', 'apps/.argocd-source-fine.yaml')).toContain(
+      '1.0.2',
+    );
     expect(await github.readFile('acme', 'mixed', 'main', 'apps/.argocd-source-broken.yaml')).toBe(
       '- a list\n- not a mapping\n',
     );
