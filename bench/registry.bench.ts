@@ -9,6 +9,9 @@ import { MemoryLogger } from '../lib/adapters/memory-logger.ts';
 import { registerApps } from '../lib/app/register-app.ts';
 import { LocalStack } from '../lib/local/local-stack.ts';
 
+// Pinned SDK versions; its notice about releases that will need Node 22 is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const FOLLOWERS = 10;
 const RUNS = 5;
 

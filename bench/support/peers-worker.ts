@@ -6,6 +6,9 @@
 import { parentPort } from 'node:worker_threads';
 import { LocalStack } from '../../lib/local/local-stack.ts';
 
+// Pinned SDK versions; its notice about releases that will need Node 22 is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const stack = await LocalStack.start();
 
 const operations = {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { unlimitedAbortController } from './unlimited-abort-controller.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** Larger than any AWS JSON request we serve (ECR allows 20 MiB layer parts, base64 inflates by 4/3). */
@@ -80,7 +81,8 @@ export class AwsJsonServer {
   private readonly log: AwsJsonCall[] = [];
   private readonly faults: Array<{ fault: AwsJsonFault; left: number }> = [];
   private readonly sockets = new Set<Socket>();
-  private readonly closing = new AbortController();
+  // Every request waiting out a delay listens to it: as many listeners as requests in flight.
+  private readonly closing = unlimitedAbortController();
   private readonly server: Server;
   private readonly now: () => number;
   private closed: Promise<void> | undefined;

@@ -9,6 +9,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { unlimitedAbortController } from './unlimited-abort-controller.ts';
 
 interface DynaliteOptions {
   readonly createTableMs: number;
@@ -124,7 +125,8 @@ class DynaliteWire {
   latencyMs = 0;
   readonly log: DynamoDbCall[] = [];
   readonly faults: Array<{ fault: DynamoDbFault; left: number }> = [];
-  readonly closing = new AbortController();
+  // Every request waiting out a delay listens to it: as many listeners as requests in flight.
+  readonly closing = unlimitedAbortController();
   private readonly serveWithDynalite: RequestListener[];
 
   constructor(

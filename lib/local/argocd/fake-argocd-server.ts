@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { unlimitedAbortController } from '../unlimited-abort-controller.ts';
 import { ApplicationStore, DEFAULT_NAMESPACE } from './application-store.ts';
 import type { ArgoCdApplication } from './argocd-application.ts';
 import { type ArgoCdFault, ArgoCdFaultInjector } from './argocd-fault-injector.ts';
@@ -54,7 +55,7 @@ export class FakeArgoCdServer {
   beforeWrite: BeforeWriteHook | undefined;
   readonly #calls: FakeArgoCdCall[] = [];
   readonly #faults = new ArgoCdFaultInjector();
-  readonly #abort = new AbortController();
+  readonly #abort = unlimitedAbortController();
   readonly #inflight = new Set<Promise<void>>();
   #closed: Promise<void> | undefined;
 

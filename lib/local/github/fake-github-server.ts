@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unlimitedAbortController } from '../unlimited-abort-controller.ts';
 import { AppRegistry, type FakeGitHubApp, type FakeGitHubInstallation } from './app-registry.ts';
 import { commitFiles } from './commit-files.ts';
 import { FaultInjector, type FaultSpec } from './fault-injector.ts';
@@ -76,7 +77,7 @@ export class FakeGitHubServer {
   beforeWrite: BeforeWriteHook | undefined;
   readonly #calls: FakeGitHubCall[] = [];
   readonly #faults = new FaultInjector();
-  readonly #abort = new AbortController();
+  readonly #abort = unlimitedAbortController();
   readonly #inspector: RepositoryInspector;
   readonly #inflight = new Set<Promise<void>>();
   #closed: Promise<void> | undefined;
