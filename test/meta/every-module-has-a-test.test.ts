@@ -34,7 +34,8 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/local/create-registry-table.ts': 'used by every registry test to make its table',
   'lib/local/deliver-push.ts': 'exercised by test/e2e/image-push and cli-local',
   'lib/local/local-stack.ts': 'exercised by every end-to-end test',
-  'lib/local/unlimited-abort-controller.ts': 'the closing signal of every peer; exercised by their latency tests',
+  'lib/local/unlimited-abort-controller.ts':
+    'the closing signal of every peer; exercised by their latency tests',
   'lib/local/tutorial/': 'exercised by test/e2e/cli-local (npm start)',
   'infra/app.ts': 'the CDK app; run by test/e2e/cdk-synth through the real cdk CLI',
   'infra/image-updater-alarms.ts': 'part of the construct; asserted by test/infra/image-updater',
