@@ -6,8 +6,8 @@
 
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
 import { EmfMetrics } from '../lib/adapters/emf-metrics.ts';
-import { PowertoolsJsonLogger } from '../lib/adapters/powertools-logger.ts';
-import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
+import { type InvocationContext, JsonLogger } from '../lib/adapters/json-logger.ts';
+import { ENV, readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import { handleImagePush, type ImagePushDependencies } from '../lib/app/handle-image-push.ts';
 import { METRICS_NAMESPACE, type MetricPoint, outcomeMetrics } from '../lib/app/outcome-metrics.ts';
 import { type PushOutcome, RetryableFailureError } from '../lib/app/outcomes.ts';
@@ -48,12 +48,12 @@ export function toResult(outcome: PushOutcome): ImagePushResult {
 }
 
 let wired: ((event: unknown) => Promise<ImagePushResult>) | undefined;
-const service = process.env.POWERTOOLS_SERVICE_NAME || 'ecr-image-updater';
-const logger = new PowertoolsJsonLogger();
+const service = process.env[ENV.service] || 'ecr-image-updater';
+const logger = new JsonLogger({ service });
 
 /** The Lambda entry point. */
-export async function handler(event: unknown, context?: { awsRequestId?: string }): Promise<ImagePushResult> {
-  if (context) logger.powertools.addContext(context as Parameters<typeof logger.powertools.addContext>[0]);
+export async function handler(event: unknown, context?: InvocationContext): Promise<ImagePushResult> {
+  logger.startInvocation(context);
   wired ??= createImagePushHandler(
     createImagePushDependencies(readRuntimeConfig(process.env), logger),
     new EmfMetrics({ namespace: METRICS_NAMESPACE, service }),

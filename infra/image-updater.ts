@@ -184,7 +184,7 @@ export class ImageUpdater extends Construct {
           : {}),
         ...(props.appConcurrency ? { [ENV.concurrency]: String(props.appConcurrency) } : {}),
         ...(props.historyRetention ? { [ENV.historyDays]: String(props.historyRetention.toDays()) } : {}),
-        POWERTOOLS_SERVICE_NAME: serviceName,
+        [ENV.service]: serviceName,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: functionBundling(ownLockFile ? PROJECT_ROOT : undefined),

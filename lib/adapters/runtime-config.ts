@@ -33,6 +33,8 @@ export const ENV = {
   argocdCaBundleSecret: 'ECR_IMAGE_UPDATER_ARGOCD_CA_BUNDLE_SECRET',
   concurrency: 'ECR_IMAGE_UPDATER_CONCURRENCY',
   historyDays: 'ECR_IMAGE_UPDATER_HISTORY_DAYS',
+  /** The `service` of every log line and the metrics' Service dimension. */
+  service: 'ECR_IMAGE_UPDATER_SERVICE',
 } as const;
 
 export function readRuntimeConfig(

@@ -138,7 +138,7 @@ console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVEN
     const result = await run(process.execPath, ['--input-type=module', '-e', script], {
       ...offline,
       ...scenario.stack.env(),
-      POWERTOOLS_SERVICE_NAME: 'bundle-test',
+      ECR_IMAGE_UPDATER_SERVICE: 'bundle-test',
       EVENT: JSON.stringify(event),
     });
     expect(result.stderr).toBe('');

@@ -142,7 +142,7 @@ describe('the ImageUpdater construct', () => {
           ECR_IMAGE_UPDATER_ARGOCD_SERVER: 'https://argocd.internal.example.com',
           ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET:
             'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf',
-          POWERTOOLS_SERVICE_NAME: 'ecr-image-updater',
+          ECR_IMAGE_UPDATER_SERVICE: 'ecr-image-updater',
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
@@ -304,7 +304,7 @@ describe('the ImageUpdater construct', () => {
         Variables: Match.objectLike({
           ECR_IMAGE_UPDATER_CONCURRENCY: '16',
           ECR_IMAGE_UPDATER_HISTORY_DAYS: '30',
-          POWERTOOLS_SERVICE_NAME: 'updater-prod',
+          ECR_IMAGE_UPDATER_SERVICE: 'updater-prod',
         }),
       },
     });
