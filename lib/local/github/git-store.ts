@@ -1,4 +1,7 @@
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import * as git from 'isomorphic-git';
 import { isValidRefName } from './is-valid-ref-name.ts';
 
@@ -188,8 +191,24 @@ export class GitStore {
   }
 
   /** Stores a blob and returns its sha. */
-  writeBlob(bytes: Uint8Array): Promise<string> {
-    return git.writeBlob({ fs, gitdir: this.gitdir, blob: bytes });
+  async writeBlob(bytes: Uint8Array): Promise<string> {
+    // Framed, hashed and compressed here, stored by isomorphic-git: its own compression opens a web
+    // CompressionStream (a fresh zlib state and a chain of stream callbacks) for every blob, most of
+    // the cost of a tree of many new files. Git reads any zlib stream, whatever the level it used.
+    const wrapped = Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]);
+    const sha = createHash('sha1').update(wrapped).digest('hex');
+    await git.writeObject({
+      fs,
+      gitdir: this.gitdir,
+      type: 'blob',
+      object: deflateSync(wrapped),
+      format: 'deflated',
+      oid: sha,
+    });
+    // A file just written is usually read soon (the next request that reads the branch); keeping a copy
+    // (the caller may reuse its array) spares reading and inflating it back from disk.
+    this.#remember(sha, { type: 'blob', object: new Uint8Array(bytes) });
+    return sha;
   }
 
   /** Stores a tree with exactly these entries (names, not paths) and returns its sha. */
@@ -238,9 +257,13 @@ export class GitStore {
     } catch {
       return undefined;
     }
+    this.#remember(sha, parsed);
+    return parsed;
+  }
+
+  #remember(sha: string, parsed: ParsedObject): void {
     if (this.#objects.size >= MAX_CACHED_OBJECTS) this.#objects.clear();
     this.#objects.set(sha, parsed);
-    return parsed;
   }
 
   /** Whether `ancestor` is `descendant` or reachable from it. */

@@ -43,15 +43,24 @@ async function createTree(context: RouteContext): Promise<RouteResult> {
   if (body.base_tree !== undefined && (await repository.git.objectType(body.base_tree)) !== 'tree') {
     throw new GitHubApiError(422, 'base_tree is not a valid tree oid');
   }
-  const changes: TreeChange[] = [];
-  for (const item of body.tree) changes.push(await toChange(repository, item));
+  // Every item is checked, in order, before any blob is stored: the first bad item answers the request.
+  const checked: CheckedItem[] = [];
+  for (const item of body.tree) checked.push(await checkItem(repository, item));
+  const changes = await storeContents(repository, checked);
   const sha = await applyTreeChanges(repository.git, body.base_tree, changes);
   const rendered = await renderTree(context, repository, sha, (await repository.git.readTree(sha)) ?? []);
   return { status: 201, body: rendered, headers: { location: rendered.url } };
 }
 
-/** Checks one item of a create-tree request and stores its `content` as a blob. */
-async function toChange(repository: HostedRepository, item: TreeItem): Promise<TreeChange> {
+/** An item of a create-tree request that passed its checks: a change, or text still to store as a blob. */
+type CheckedItem = TreeChange | { readonly path: string; readonly mode: string; readonly content: string };
+
+// Blobs stored at once: each write waits on the disk, so a tree of many files written one by one
+// would take as many disk round trips; bounded to keep file handles well below the process limit.
+const BLOB_WRITE_CONCURRENCY = 16;
+
+/** Checks one item of a create-tree request; its `content`, if any, is stored later. */
+async function checkItem(repository: HostedRepository, item: TreeItem): Promise<CheckedItem> {
   const path = item.path?.replace(/^\/+|\/+$/g, '');
   if (!path) throw GitHubApiError.invalidRequest(`"path" wasn't supplied.`);
   if (!isValidTreePath(path)) throw new GitHubApiError(422, 'tree.path contains a malformed path component');
@@ -68,7 +77,7 @@ async function toChange(repository: HostedRepository, item: TreeItem): Promise<T
     if (type !== 'blob') {
       throw new GitHubApiError(422, `tree.content can only be used with blobs, not ${type}`);
     }
-    return { path, mode, type, sha: await repository.git.writeBlob(new TextEncoder().encode(item.content)) };
+    return { path, mode, content: item.content };
   }
   if (item.sha === undefined) throw new GitHubApiError(422, 'Must supply either tree.sha or tree.content');
   if (item.sha === null) return { path, mode, type, sha: null };
@@ -77,6 +86,32 @@ async function toChange(repository: HostedRepository, item: TreeItem): Promise<T
     throw new GitHubApiError(422, `tree.sha ${item.sha} is not a valid ${type}`);
   }
   return { path, mode, type, sha: item.sha };
+}
+
+/** Stores the items' contents as blobs, several at once, and answers the changes in the items' order. */
+async function storeContents(
+  repository: HostedRepository,
+  items: readonly CheckedItem[],
+): Promise<TreeChange[]> {
+  const changes: TreeChange[] = new Array(items.length);
+  let next = 0;
+  const writer = async () => {
+    while (next < items.length) {
+      const index = next++;
+      const item = items[index]!;
+      changes[index] =
+        'content' in item
+          ? {
+              path: item.path,
+              mode: item.mode,
+              type: 'blob',
+              sha: await repository.git.writeBlob(new TextEncoder().encode(item.content)),
+            }
+          : item;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BLOB_WRITE_CONCURRENCY, items.length) }, writer));
+  return changes;
 }
 
 /** A tree sha, or what GitHub also accepts in its place: a branch, tag or commit. */

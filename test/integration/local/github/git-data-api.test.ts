@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHubServer } from '../../../../lib/local/github/fake-github-server.ts';
 import {
@@ -164,6 +165,48 @@ describe('the Git Data API of the fake GitHub', () => {
       'apps/api/values.yaml',
       SOURCE_PATH,
     ]);
+  });
+
+  it('writes a tree of many files from content, each blob as git hashes it, and refuses a bad item first', async () => {
+    const where = await repository();
+    const octokit = octokitFor(server);
+    const dir = server.repositoryPath(where.owner, where.repo);
+    const files = Array.from({ length: 40 }, (_, i) => ({
+      path: `apps/.argocd-source-app-${String(i).padStart(2, '0')}.yaml`,
+      content: i === 7 ? 'same\n' : i === 8 ? 'same\n' : `app: ${i}\n${'x'.repeat(i * 50)}\n`,
+    }));
+    const refused = await failure(
+      octokit.git.createTree({
+        ...where,
+        tree: [
+          ...files.map((f) => ({ ...f, mode: '100644' as const, type: 'blob' as const })),
+          { path: 'apps/bad', mode: '040000', type: 'blob', content: 'x' },
+        ],
+      }),
+    );
+    expect(refused).toMatchObject({
+      status: 422,
+      data: { message: 'tree.mode 040000 does not match tree.type blob' },
+    });
+    // Nothing of a refused request is stored: its first file is no object of the repository.
+    const content = files[0]!.content;
+    const first = createHash('sha1')
+      .update(`blob ${Buffer.byteLength(content)}\0${content}`)
+      .digest('hex');
+    expect(() => git(dir, 'cat-file', '-e', first)).toThrow();
+    const { data: tree } = await octokit.git.createTree({
+      ...where,
+      tree: files.map((f) => ({ ...f, mode: '100644' as const, type: 'blob' as const })),
+    });
+    const { data: listing } = await octokit.git.getTree({ ...where, tree_sha: tree.sha, recursive: 'true' });
+    const blobs = listing.tree.filter((entry) => entry.type === 'blob');
+    expect(blobs.map((entry) => entry.path)).toEqual(files.map((f) => f.path));
+    for (const [i, entry] of blobs.entries()) {
+      expect(git(dir, 'cat-file', 'blob', entry.sha ?? '')).toBe(files[i]!.content);
+      expect(entry.size).toBe(Buffer.byteLength(files[i]!.content));
+    }
+    expect(blobs[7]?.sha).toBe(blobs[8]?.sha);
+    expect(fsck(dir)).toBe('');
   });
 
   it('stores base64 blobs byte for byte', async () => {
