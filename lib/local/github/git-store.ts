@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
+import nodeFs from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import * as git from 'isomorphic-git';
 import { isValidRefName } from './is-valid-ref-name.ts';
@@ -32,6 +32,23 @@ export interface CommitRecord {
   readonly author: GitIdentity;
   readonly committer: GitIdentity;
 }
+
+/**
+ * node:fs's promise API, as isomorphic-git is given it. isomorphic-git wraps the file system afresh on
+ * every call and probes it twice each time with a `readFile()` of no path, to learn whether it answers
+ * with promises; Node answers with an error whose stack it captures, a good part of the cost of a small
+ * read. Here the probe gets a promise rejected at once; every call with a path goes to node:fs as it is.
+ */
+const NO_PATH = new TypeError('readFile needs a path');
+const fs: git.PromiseFsClient = {
+  promises: {
+    ...nodeFs.promises,
+    readFile: (path?: unknown, options?: unknown) =>
+      path === undefined
+        ? Promise.reject(NO_PATH)
+        : nodeFs.promises.readFile(path as Parameters<typeof nodeFs.promises.readFile>[0], options as never),
+  },
+};
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 // Parsed objects kept in memory; objects never change, so the cache needs no invalidation.
