@@ -44,6 +44,21 @@ describe('wouldRetype', () => {
   ])('is false for %j', (text) => {
     expect(wouldRetype(text)).toBe(false);
   });
+
+  it('answers the same when asked again, and for texts too long to remember', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(wouldRetype('1.10')).toBe(true);
+      expect(wouldRetype('1.0.0')).toBe(false);
+      expect(wouldRetype(`v${'1'.repeat(2_000)}`)).toBe(false);
+      expect(wouldRetype('1'.repeat(2_000))).toBe(true);
+    }
+  });
+
+  it('answers rightly after forgetting, when more texts were asked than it remembers', () => {
+    for (let i = 0; i < 2_500; i++) expect(wouldRetype(`1.0.${i}`)).toBe(false);
+    expect(wouldRetype('1.10')).toBe(true);
+    expect(wouldRetype('1.0.7')).toBe(false);
+  });
 });
 
 describe('stringNode', () => {
