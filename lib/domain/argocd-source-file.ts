@@ -30,7 +30,7 @@ export function readArgoCdSourceVersion(
   path: string,
 ): string | undefined {
   if (text === undefined) return undefined;
-  const source = toJS(parse(text, path), path) as {
+  const source = toJS(parsedForRead(text, path), path) as {
     helm?: { parameters?: unknown };
     kustomize?: { images?: unknown };
   } | null;
@@ -62,7 +62,7 @@ export function renderArgoCdSourceFile(
   writes: readonly VersionWrite[],
   path: string,
 ): string {
-  const document = text === undefined || text.trim() === '' ? new Document({}) : parse(text, path);
+  const document = text === undefined || text.trim() === '' ? new Document({}) : parsedForRender(text, path);
   // A file of comments only: give it a mapping built by the document, so it knows the schema.
   if (!isMap(document.contents)) document.contents = document.createNode({});
   for (const write of writes) {
@@ -73,6 +73,26 @@ export function renderArgoCdSourceFile(
   if (isSeq(parameters))
     parameters.items.sort((a, b) => compareByteOrder(parameterName(a), parameterName(b)));
   return document.toString(STRINGIFY);
+}
+
+/**
+ * The last file read, parsed and untouched: a write-back reads a file's versions and then renders its
+ * new text from the same text, so the render takes the document the read parsed instead of parsing the
+ * file again. Reading only looks (checks, toJS); the render that takes it edits it, so it is taken once.
+ */
+let readDocument: { readonly text: string; readonly document: Document } | undefined;
+
+function parsedForRead(text: string, path: string): Document {
+  if (readDocument?.text === text) return readDocument.document;
+  const document = parse(text, path);
+  readDocument = { text, document };
+  return document;
+}
+
+function parsedForRender(text: string, path: string): Document {
+  const kept = readDocument;
+  readDocument = undefined;
+  return kept?.text === text ? kept.document : parse(text, path);
 }
 
 function parse(text: string, path: string): Document {

@@ -146,6 +146,35 @@ describe('readArgoCdSourceVersion', () => {
   });
 });
 
+describe('reading, then rendering the same text', () => {
+  const text = renderArgoCdSourceFile(
+    '# Yours.\nhelm:\n  parameters:\n  - name: replicaCount\n    value: "2"\n',
+    [{ image: flask!, version: '1.0.0' }],
+    PATH,
+  );
+
+  it('renders what rendering alone renders, and leaves the text read as it was', () => {
+    const alone = renderArgoCdSourceFile(text, [{ image: flask!, version: '1.0.1' }], PATH);
+    expect(readArgoCdSourceVersion(text, flask!, PATH)).toBe('1.0.0');
+    expect(readArgoCdSourceVersion(text, flask!, PATH)).toBe('1.0.0');
+    expect(renderArgoCdSourceFile(text, [{ image: flask!, version: '1.0.1' }], PATH)).toBe(alone);
+    // The render edited the document the read parsed; reading the text again sees the text, not the edit.
+    expect(readArgoCdSourceVersion(text, flask!, PATH)).toBe('1.0.0');
+    expect(renderArgoCdSourceFile(text, [{ image: flask!, version: '1.0.2' }], PATH)).toBe(
+      alone.replace('1.0.1', '1.0.2'),
+    );
+  });
+
+  it('renders another text from that text, not from the one read before', () => {
+    const other = renderArgoCdSourceFile(undefined, [{ image: flask!, version: '2.0.0' }], PATH);
+    expect(readArgoCdSourceVersion(text, flask!, PATH)).toBe('1.0.0');
+    expect(renderArgoCdSourceFile(other, [{ image: flask!, version: '2.0.1' }], PATH)).toBe(
+      other.replace('2.0.0', '2.0.1'),
+    );
+    expect(renderArgoCdSourceFile(text, [{ image: flask!, version: '1.0.1' }], PATH)).toContain('# Yours.');
+  });
+});
+
 it('names the file after the app', () => {
   expect(argoCdSourceFileName('flask-app')).toBe('.argocd-source-flask-app.yaml');
 });
