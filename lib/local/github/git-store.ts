@@ -34,21 +34,35 @@ export interface CommitRecord {
 }
 
 /**
- * node:fs's promise API, as isomorphic-git is given it. isomorphic-git wraps the file system afresh on
- * every call and probes it twice each time with a `readFile()` of no path, to learn whether it answers
- * with promises; Node answers with an error whose stack it captures, a good part of the cost of a small
- * read. Here the probe gets a promise rejected at once; every call with a path goes to node:fs as it is.
+ * node:fs's promise API, as isomorphic-git is given it, with two costs of its use taken out:
+ * - isomorphic-git wraps the file system afresh on every call and probes it twice each time with a
+ *   `readFile()` of no path, to learn whether it answers with promises; Node answers with an error
+ *   whose stack it captures. Here the probe gets a promise rejected at once.
+ * - most files it reads do not exist: looking up `refs/heads/x` tries six spellings of the name (and
+ *   the contents API's `ref` is tried as a branch, then a tag, before it is taken as a sha), each a
+ *   failed open for which Node builds an error and its stack. Here a missing file is seen by a check
+ *   that builds nothing (a file made a moment later is as if it were read a moment earlier).
+ * Every read of a file that exists goes to node:fs as it is.
  */
 const NO_PATH = new TypeError('readFile needs a path');
 const fs: git.PromiseFsClient = {
   promises: {
     ...nodeFs.promises,
-    readFile: (path?: unknown, options?: unknown) =>
-      path === undefined
-        ? Promise.reject(NO_PATH)
-        : nodeFs.promises.readFile(path as Parameters<typeof nodeFs.promises.readFile>[0], options as never),
+    readFile: (path?: unknown, options?: unknown) => {
+      if (path === undefined) return Promise.reject(NO_PATH);
+      if (typeof path === 'string' && !nodeFs.existsSync(path)) return Promise.reject(missingFile(path));
+      return nodeFs.promises.readFile(
+        path as Parameters<typeof nodeFs.promises.readFile>[0],
+        options as never,
+      );
+    },
   },
 };
+
+function missingFile(path: string): Error {
+  const message = `ENOENT: no such file or directory, open '${path}'`;
+  return Object.assign(new Error(message), { code: 'ENOENT', syscall: 'open', path });
+}
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 // Parsed objects kept in memory; objects never change, so the cache needs no invalidation.
