@@ -40,17 +40,24 @@ export function commitToBranch(
     const head = plans.length === 1 ? base : await headOf(target, base);
     const tree = new WorkingTree((path) => repository.readFile({ owner, name, branch: head }, path));
     // Each app's usual file, read together; a plan that needs another name reads it when it gets there.
-    await tree.prefetch(
+    const reading = tree.prefetch(
       plans.map((plan) => plan.editor.paths[0]!),
       READ_CONCURRENCY,
     );
+    // Handled below (awaited); without this, a read that fails while plans wait would be reported unhandled.
+    reading.catch(() => undefined);
     const decisions: PlanDecision[] = [];
     // A file that cannot be edited fails its own app; the others still land in the commit.
     const refused: AppOutcome[] = [];
+    // Plans are applied as their files arrive, while the later files are still on their way: the
+    // editing is done by the time the last file is in, instead of after it.
     for (const plan of plans) {
       try {
         decisions.push(await applyPlan(plan, tree, attempt));
       } catch (error) {
+        // A read that failed fails the attempt as a whole, with the first read's failure, as it did
+        // when every file was read before any plan was applied.
+        await reading;
         if (!(error instanceof InvalidTargetError || error instanceof InvalidInputError)) throw error;
         refused.push({
           app: plan.app.name,
@@ -61,6 +68,7 @@ export function commitToBranch(
         });
       }
     }
+    await reading;
     const files = await tree.changed();
     if (files.length === 0) return [...decisions.map(unchanged), ...refused];
     const message = renderGroupCommitMessage(decisions.filter((d) => d.changes.length > 0).map(appChanges));

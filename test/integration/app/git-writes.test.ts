@@ -5,7 +5,7 @@ import { OctokitGitRepository } from '../../../lib/adapters/github-repository.ts
 import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import type { GitPlan } from '../../../lib/app/git-plan.ts';
 import { commitToBranch, commitToWriteBranch, proposePullRequest } from '../../../lib/app/git-writes.ts';
-import { ConflictError } from '../../../lib/domain/errors.ts';
+import { ConflictError, UpstreamError } from '../../../lib/domain/errors.ts';
 import { targetEditor } from '../../../lib/domain/git-target-editor.ts';
 import { parseRegistration } from '../../../lib/domain/registration.ts';
 import { FakeGitHubServer } from '../../../lib/local/github/fake-github-server.ts';
@@ -138,6 +138,88 @@ describe('commitToBranch', () => {
     github.beforeWrite = undefined;
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toBe(`acme/${repo}@main kept changing under 3 attempts`);
+  });
+});
+
+describe('commitToBranch, editing while files are read', () => {
+  /** A repository whose file reads answer when the test says, and that records what happens. */
+  function slowRepository(texts: Record<string, string | Error>) {
+    const events: string[] = [];
+    const pending = new Map<string, () => void>();
+    const stub = {
+      branchHead: async () => 'head',
+      readFile: (_location: unknown, path: string) => {
+        events.push(`read ${path}`);
+        return new Promise((resolve, reject) =>
+          pending.set(path, () => {
+            const text = texts[path];
+            if (text instanceof Error) reject(text);
+            else resolve(text === undefined ? undefined : { text, sha: `sha-of-${path}` });
+          }),
+        );
+      },
+      commitFiles: async () => {
+        events.push('commit');
+        return 'new';
+      },
+      moveBranch: async () => {
+        events.push('move');
+      },
+    } as unknown as OctokitGitRepository;
+    const answer = async (path: string) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      pending.get(`apps/.argocd-source-${path}.yaml`)!();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    return { stub, events, answer };
+  }
+  const watched = (name: string, events: string[]): GitPlan => {
+    const p = plan(name);
+    return {
+      ...p,
+      editor: {
+        ...p.editor,
+        read: (text, image, path) => {
+          events.push(`edit ${name}`);
+          return p.editor.read(text, image, path);
+        },
+      },
+    };
+  };
+  const slowTarget = (stub: OctokitGitRepository) => ({
+    repository: stub,
+    owner: 'acme',
+    name: 'r',
+    base: 'main',
+  });
+
+  it('edits each app as soon as its file is in, while later files are still on their way', async () => {
+    const { stub, events, answer } = slowRepository({});
+    const written = commitToBranch([watched('a', events), watched('b', events)], slowTarget(stub), context);
+    await answer('a');
+    expect(events).toEqual(['read apps/.argocd-source-a.yaml', 'read apps/.argocd-source-b.yaml', 'edit a']);
+    await answer('b');
+    expect((await written).map((o) => o.kind)).toEqual(['updated', 'updated']);
+    expect(events.slice(3)).toEqual(['edit b', 'commit', 'move']);
+  });
+
+  it("fails as a whole with a read's failure, even when an app before it was already edited or refused", async () => {
+    const down = new UpstreamError('GitHub', 'reading c: 500', { retryable: true, status: 500 });
+    const { stub, events, answer } = slowRepository({
+      'apps/.argocd-source-b.yaml': 'helm: [not, a, mapping\n',
+      'apps/.argocd-source-c.yaml': down,
+    });
+    const written = commitToBranch(
+      [watched('a', events), watched('b', events), watched('c', events)],
+      slowTarget(stub),
+      context,
+    );
+    const failed = expect(written).rejects.toBe(down);
+    await answer('a');
+    await answer('b');
+    await answer('c');
+    await failed;
+    expect(events).not.toContain('commit');
   });
 });
 
