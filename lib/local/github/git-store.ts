@@ -59,9 +59,13 @@ const fs: git.PromiseFsClient = {
   },
 };
 
+/** Node's ENOENT, without the stack trace: isomorphic-git reads a missing file as null and drops it. */
 function missingFile(path: string): Error {
-  const message = `ENOENT: no such file or directory, open '${path}'`;
-  return Object.assign(new Error(message), { code: 'ENOENT', syscall: 'open', path });
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const error = new Error(`ENOENT: no such file or directory, open '${path}'`);
+  Error.stackTraceLimit = limit;
+  return Object.assign(error, { code: 'ENOENT', syscall: 'open', path });
 }
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
