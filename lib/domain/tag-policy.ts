@@ -49,11 +49,44 @@ export type FieldNamer = (setting: keyof TagPolicySettings) => string;
 
 const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
+// Policies by their settings. The apps a push reaches mostly share settings, and building a policy
+// parses its constraint and compiles its filters (an RE2 program, globs) once per app otherwise. A
+// policy is never changed after it is built (its matchers keep only caches of their own), so apps with
+// the same settings share one. Refusals are not remembered: they name each registration's own field.
+const MAX_REMEMBERED_POLICIES = 1_000;
+const policies = new Map<string, TagPolicy>();
+
 /** Validates the settings and builds the policy; throws {@link InvalidInputError} naming the bad field. */
 export function buildTagPolicy(
   settings: TagPolicySettings,
   field: FieldNamer = (setting) => setting,
 ): TagPolicy {
+  const key = settingsKey(settings);
+  const known = policies.get(key);
+  if (known) return known;
+  const policy = compilePolicy(settings, field);
+  if (policies.size >= MAX_REMEMBERED_POLICIES) policies.clear();
+  policies.set(key, policy);
+  return policy;
+}
+
+// Every setting (the type makes a new one a compile error here until it is added), undefined told apart
+// from any value; JSON text holds no raw line break.
+function settingsKey(settings: TagPolicySettings): string {
+  const values: Record<keyof TagPolicySettings, unknown> = {
+    strategy: settings.strategy,
+    constraint: settings.constraint,
+    allowTags: settings.allowTags,
+    ignoreTags: settings.ignoreTags,
+    platforms: settings.platforms,
+    sortBy: settings.sortBy,
+  };
+  return Object.values(values)
+    .map((value) => (value === undefined ? '-' : JSON.stringify(value)))
+    .join('\n');
+}
+
+function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolicy {
   const strategy = parseStrategyName(settings.strategy, field('strategy'));
   const constraintText = settings.constraint?.trim() ?? '';
   const filters = [

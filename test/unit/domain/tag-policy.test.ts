@@ -39,4 +39,18 @@ describe('buildTagPolicy', () => {
   it('marks a policy paused when ignore-tags holds *', () => {
     expect(buildTagPolicy({ ignoreTags: ['*'] }).paused).toBe(true);
   });
+
+  it('gives the same settings one policy, and refuses bad settings each time with their own field', () => {
+    const settings = { constraint: '~1.0', allowTags: 'regexp:^1\\.', ignoreTags: ['*-rc*'] };
+    const first = buildTagPolicy(settings);
+    expect(buildTagPolicy({ ...settings })).toBe(first);
+    expect(buildTagPolicy({ ...settings, ignoreTags: '*-rc*' })).not.toBe(first);
+    expect(buildTagPolicy({ ...settings, sortBy: undefined })).toBe(first);
+    expect(buildTagPolicy({ ...settings, constraint: '~1.1' }).constraint).not.toEqual(first.constraint);
+    for (const at of ['images[0]', 'images[1]']) {
+      expect(() => buildTagPolicy({ constraint: 'not a range' }, (setting) => `${at}.${setting}`)).toThrow(
+        expect.objectContaining({ field: `${at}.constraint` }),
+      );
+    }
+  });
 });
