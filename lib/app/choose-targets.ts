@@ -5,8 +5,9 @@
  */
 import type { ImageTarget } from '../domain/image-update.ts';
 import type { ImageRegistration } from '../domain/registration.ts';
-import { selectTag } from '../domain/select-tag.ts';
+import { type Selection, selectTag } from '../domain/select-tag.ts';
 import type { TagCandidate } from '../domain/tag-candidate.ts';
+import type { TagPolicy } from '../domain/tag-policy.ts';
 import { summarizeVerdicts, type VerdictSummary } from '../domain/verdict-summary.ts';
 import type { ImageDecisionRecord } from './outcomes.ts';
 import type { DetailNeeds, ImageCatalog, RepositoryRef } from './ports.ts';
@@ -25,6 +26,7 @@ export type TargetChooser = (attempt: number) => Promise<Choice>;
 export class TagSource {
   private readonly lists = new Map<number, Promise<TagCandidate[]>>();
   private readonly detailed = new Map<string, Promise<TagCandidate[]>>();
+  private readonly selections = new Map<number, Map<TagPolicy, Promise<Selection>>>();
 
   constructor(
     private readonly catalog: ImageCatalog,
@@ -49,6 +51,25 @@ export class TagSource {
     }
     return detailed;
   }
+
+  /**
+   * The policy's choice among the tags of an attempt. Apps that follow a repository mostly share a
+   * policy (one object per distinct settings), so each distinct policy judges the tags once, not once
+   * per app; the choice is a function of the policy and the tags alone.
+   */
+  select(policy: TagPolicy, attempt: number): Promise<Selection> {
+    let byPolicy = this.selections.get(attempt);
+    if (!byPolicy) {
+      byPolicy = new Map();
+      this.selections.set(attempt, byPolicy);
+    }
+    let selection = byPolicy.get(policy);
+    if (!selection) {
+      selection = this.list(attempt, policy.needs).then((candidates) => selectTag(policy, candidates));
+      byPolicy.set(policy, selection);
+    }
+    return selection;
+  }
 }
 
 /** A chooser for `images`, remembering the first attempt's answer so it is computed once. */
@@ -72,7 +93,7 @@ async function chooseTargets(
   const none: ImageDecisionRecord[] = [];
   const explained = new Map<string, VerdictSummary>();
   for (const image of images) {
-    const selection = selectTag(image.policy, await tags.list(attempt, image.policy.needs));
+    const selection = await tags.select(image.policy, attempt);
     const name = image.alias ?? image.imageName;
     const chosen = selection.kind === 'selected' ? selection.candidate.tag : undefined;
     explained.set(name, summarizeVerdicts(selection.verdicts, chosen));

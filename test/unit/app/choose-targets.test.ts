@@ -41,6 +41,22 @@ describe('targetChooser', () => {
     expect(catalog.lists).toBe(2);
   });
 
+  it('judges the tags once per distinct policy and attempt, whatever the number of apps that share it', async () => {
+    const catalog = new CountingCatalog([{ tag: '1.0.0' }, { tag: '1.0.4' }, { tag: '2.0.0' }]);
+    const tags = new TagSource(catalog, repository);
+    const [one] = images([{ image: `${ECR_HOST}/flask-app:~1.0` }]);
+    const [other] = images([{ image: `${ECR_HOST}/flask-app:~1.0` }]);
+    const [wider] = images([{ image: `${ECR_HOST}/flask-app:>=1.0` }]);
+    expect(other!.policy).toBe(one!.policy);
+    const first = tags.select(one!.policy, 1);
+    expect(tags.select(other!.policy, 1)).toBe(first);
+    expect(tags.select(wider!.policy, 1)).not.toBe(first);
+    expect(tags.select(one!.policy, 2)).not.toBe(first);
+    expect(await first).toMatchObject({ kind: 'selected', candidate: { tag: '1.0.4' } });
+    expect(await tags.select(wider!.policy, 1)).toMatchObject({ candidate: { tag: '2.0.0' } });
+    expect(catalog.lists).toBe(2);
+  });
+
   it('answers why an image has no target', async () => {
     const choose = targetChooser(
       images([{ image: `${ECR_HOST}/flask-app:~3.0` }]),
