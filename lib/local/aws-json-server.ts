@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultQueue, waitUnlessClosed } from './fault-queue.ts';
 import { unlimitedAbortController } from './unlimited-abort-controller.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -79,7 +79,9 @@ export class AwsJsonServer {
   private readonly handlers = new Map<string, AwsJsonHandler>();
   private fallback: HttpFallback | undefined;
   private readonly log: AwsJsonCall[] = [];
-  private readonly faults: Array<{ fault: AwsJsonFault; left: number }> = [];
+  private readonly faults = new FaultQueue<AwsJsonFault>(
+    (fault, operation) => fault.target === undefined || fault.target === operation,
+  );
   private readonly sockets = new Set<Socket>();
   // Every request waiting out a delay listens to it: as many listeners as requests in flight.
   private readonly closing = unlimitedAbortController();
@@ -152,12 +154,12 @@ export class AwsJsonServer {
 
   /** Queues a fault for the next matching calls (see {@link AwsJsonFault}). */
   injectFault(fault: AwsJsonFault): void {
-    this.faults.push({ fault, left: fault.times ?? 1 });
+    this.faults.inject(fault);
   }
 
   /** Drops every fault not consumed yet. */
   clearFaults(): void {
-    this.faults.length = 0;
+    this.faults.clear();
   }
 
   /** Stops listening and destroys every socket, including keep-alive ones; resolves once closed. */
@@ -183,8 +185,13 @@ export class AwsJsonServer {
     const operation = target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
     this.log.push({ target: operation ?? target, at: this.now() });
     const body = await readBody(request);
-    const fault = (await this.pause(this.latencyMs)) ? this.takeFault(operation) : { kind: 'reset' as const };
-    if (fault?.kind === 'reset' || (fault?.kind === 'delay' && !(await this.pause(fault.ms)))) {
+    const fault = (await waitUnlessClosed(this.latencyMs, this.closing.signal))
+      ? this.faults.take(operation)
+      : { kind: 'reset' as const };
+    if (
+      fault?.kind === 'reset' ||
+      (fault?.kind === 'delay' && !(await waitUnlessClosed(fault.ms, this.closing.signal)))
+    ) {
       request.socket.destroy();
     } else if (fault?.kind === 'status') {
       const type = fault.type ?? (fault.status >= 500 ? 'InternalFailure' : 'InjectedFault');
@@ -217,28 +224,6 @@ export class AwsJsonServer {
       } catch (error) {
         this.sendFailure(response, error);
       }
-    }
-  }
-
-  private takeFault(operation: string | undefined): AwsJsonFault | undefined {
-    const index = this.faults.findIndex(
-      ({ fault }) => fault.target === undefined || fault.target === operation,
-    );
-    const entry = this.faults[index];
-    if (!entry) return undefined;
-    entry.left -= 1;
-    if (entry.left <= 0) this.faults.splice(index, 1);
-    return entry.fault;
-  }
-
-  /** Waits unless the server closes meanwhile; false when it did, so the caller drops the request. */
-  private async pause(ms: number): Promise<boolean> {
-    if (ms <= 0) return !this.closing.signal.aborted;
-    try {
-      await sleep(ms, undefined, { signal: this.closing.signal });
-      return true;
-    } catch {
-      return false;
     }
   }
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultQueue, waitUnlessClosed } from './fault-queue.ts';
 import { unlimitedAbortController } from './unlimited-abort-controller.ts';
 
 interface DynaliteOptions {
@@ -106,7 +106,7 @@ export async function startDynalite(options: DynaliteServerOptions = {}): Promis
     },
     injectFault: (fault) => wire.inject(fault),
     clearFaults: () => {
-      wire.faults.length = 0;
+      wire.faults.clear();
     },
     close() {
       closed ??= new Promise((resolve, reject) => {
@@ -124,7 +124,9 @@ export async function startDynalite(options: DynaliteServerOptions = {}): Promis
 class DynaliteWire {
   latencyMs = 0;
   readonly log: DynamoDbCall[] = [];
-  readonly faults: Array<{ fault: DynamoDbFault; left: number }> = [];
+  readonly faults = new FaultQueue<DynamoDbFault>(
+    (fault, target) => fault.target === undefined || sameOperation(fault.target, target ?? ''),
+  );
   // Every request waiting out a delay listens to it: as many listeners as requests in flight.
   readonly closing = unlimitedAbortController();
   private readonly serveWithDynalite: RequestListener[];
@@ -147,18 +149,17 @@ class DynaliteWire {
   }
 
   inject(fault: DynamoDbFault): void {
-    const times = fault.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`A fault needs times >= 1, got ${times}`);
-    this.faults.push({ fault, left: times });
+    this.faults.inject(fault);
   }
 
   private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const header = request.headers['x-amz-target'];
     const target = typeof header === 'string' ? header : '';
     this.log.push({ target, at: this.now() });
-    const fault = this.take(target);
+    const fault = this.faults.take(target);
     const held =
-      (await this.pause(this.latencyMs)) && (fault?.kind !== 'delay' || (await this.pause(fault.ms)));
+      (await waitUnlessClosed(this.latencyMs, this.closing.signal)) &&
+      (fault?.kind !== 'delay' || (await waitUnlessClosed(fault.ms, this.closing.signal)));
     // The client may have given up while the call was held; then there is no one to answer.
     if (!held || fault?.kind === 'reset' || request.socket.destroyed) {
       request.socket.destroy();
@@ -177,28 +178,6 @@ class DynaliteWire {
       response.end(body);
     } else {
       for (const listener of this.serveWithDynalite) listener(request, response);
-    }
-  }
-
-  private take(target: string): DynamoDbFault | undefined {
-    const index = this.faults.findIndex(
-      ({ fault }) => fault.target === undefined || sameOperation(fault.target, target),
-    );
-    const entry = this.faults[index];
-    if (!entry) return undefined;
-    entry.left -= 1;
-    if (entry.left <= 0) this.faults.splice(index, 1);
-    return entry.fault;
-  }
-
-  /** Waits unless the server closes meanwhile; false when it did, so the caller drops the request. */
-  private async pause(ms: number): Promise<boolean> {
-    if (ms <= 0) return !this.closing.signal.aborted;
-    try {
-      await sleep(ms, undefined, { signal: this.closing.signal });
-      return true;
-    } catch {
-      return false;
     }
   }
 }

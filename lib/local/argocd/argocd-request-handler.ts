@@ -1,9 +1,10 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultQueue } from '../fault-queue.ts';
 import { applicationRoutes } from './application-routes.ts';
 import type { ApplicationStore } from './application-store.ts';
 import { ArgoCdApiError, codeFromHttpStatus, GrpcCode } from './argocd-api-error.ts';
-import type { ArgoCdFault, ArgoCdFaultInjector } from './argocd-fault-injector.ts';
+import type { ArgoCdFault } from './argocd-fault-injector.ts';
 import { readBody, withoutNulls, writeJson, writeText } from './argocd-http.ts';
 import type { ArgoCdTokens, Caller } from './argocd-tokens.ts';
 import { GoJsonSyntaxError, parseGoJson } from './go-json.ts';
@@ -48,7 +49,7 @@ export interface ArgoCdRequestHandlerDeps {
   readonly validator: SwaggerValidator;
   readonly store: ApplicationStore;
   readonly tokens: ArgoCdTokens;
-  readonly faults: ArgoCdFaultInjector;
+  readonly faults: FaultQueue<ArgoCdFault>;
   readonly now: () => Date;
   readonly signal: AbortSignal;
   readonly settings: { readonly latencyMs: number; readonly beforeWrite: BeforeWriteHook | undefined };

@@ -1,10 +1,11 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { byOperationId, FaultQueue } from '../fault-queue.ts';
 import { unlimitedAbortController } from '../unlimited-abort-controller.ts';
 import { ApplicationStore, DEFAULT_NAMESPACE } from './application-store.ts';
 import type { ArgoCdApplication } from './argocd-application.ts';
-import { type ArgoCdFault, ArgoCdFaultInjector } from './argocd-fault-injector.ts';
+import type { ArgoCdFault } from './argocd-fault-injector.ts';
 import {
   ArgoCdRequestHandler,
   type BeforeWriteHook,
@@ -54,7 +55,7 @@ export class FakeArgoCdServer {
    */
   beforeWrite: BeforeWriteHook | undefined;
   readonly #calls: FakeArgoCdCall[] = [];
-  readonly #faults = new ArgoCdFaultInjector();
+  readonly #faults = new FaultQueue<ArgoCdFault>(byOperationId);
   readonly #abort = unlimitedAbortController();
   readonly #inflight = new Set<Promise<void>>();
   #closed: Promise<void> | undefined;

@@ -3,10 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { byOperationId, FaultQueue } from '../fault-queue.ts';
 import { unlimitedAbortController } from '../unlimited-abort-controller.ts';
 import { AppRegistry, type FakeGitHubApp, type FakeGitHubInstallation } from './app-registry.ts';
 import { commitFiles } from './commit-files.ts';
-import { FaultInjector, type FaultSpec } from './fault-injector.ts';
+import type { FaultSpec } from './fault-injector.ts';
 import {
   type BeforeWriteHook,
   type FakeGitHubCall,
@@ -76,7 +77,7 @@ export class FakeGitHubServer {
    */
   beforeWrite: BeforeWriteHook | undefined;
   readonly #calls: FakeGitHubCall[] = [];
-  readonly #faults = new FaultInjector();
+  readonly #faults = new FaultQueue<FaultSpec>(byOperationId);
   readonly #abort = unlimitedAbortController();
   readonly #inspector: RepositoryInspector;
   readonly #inflight = new Set<Promise<void>>();

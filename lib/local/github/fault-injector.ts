@@ -31,11 +31,6 @@ export type FaultSpec = FaultTarget &
     | { readonly kind: 'delay'; readonly ms: number }
   );
 
-interface PendingFault {
-  readonly spec: FaultSpec;
-  remaining: number;
-}
-
 /** The answers GitHub gives for statuses tests commonly inject. */
 const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
   403: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
@@ -44,40 +39,6 @@ const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
   502: 'Server Error',
   503: 'Service Unavailable',
 };
-
-/** Faults waiting to hit requests, consumed in the order they were injected. */
-export class FaultInjector {
-  readonly #pending: PendingFault[] = [];
-
-  /** Queues a fault. */
-  inject(spec: FaultSpec): void {
-    const times = spec.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`A fault needs times >= 1, got ${times}`);
-    this.#pending.push({ spec, remaining: times });
-  }
-
-  /** Takes the first queued fault that applies to `operationId`, or undefined. */
-  take(operationId: string | undefined): FaultSpec | undefined {
-    const index = this.#pending.findIndex(
-      (fault) => fault.spec.operationId === undefined || fault.spec.operationId === operationId,
-    );
-    const fault = this.#pending[index];
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining === 0) this.#pending.splice(index, 1);
-    return fault.spec;
-  }
-
-  /** How many faults are still queued (a fault with `times: 3` counts once). */
-  get pending(): number {
-    return this.#pending.length;
-  }
-
-  /** Drops every queued fault. */
-  clear(): void {
-    this.#pending.length = 0;
-  }
-}
 
 /** The message a status fault answers with. */
 export function faultMessage(spec: Extract<FaultSpec, { kind: 'status' }>): string {

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultQueue } from '../fault-queue.ts';
 import { covers } from './app-registry.ts';
 import { appRoutes } from './app-routes.ts';
 import { contentsRoutes } from './contents-routes.ts';
-import { type FaultInjector, faultMessage } from './fault-injector.ts';
+import { type FaultSpec, faultMessage } from './fault-injector.ts';
 import { gitDataRoutes } from './git-data-routes.ts';
 import { GitHubApiError } from './github-api-error.ts';
 import { errorBody, parseJson, readBody, writeResponse } from './github-http.ts';
@@ -52,7 +53,7 @@ export interface GitHubRequestHandlerDeps {
   readonly validator: OpenApiValidator;
   readonly registry: RepositoryRegistry;
   readonly tokens: TokenRegistry;
-  readonly faults: FaultInjector;
+  readonly faults: FaultQueue<FaultSpec>;
   readonly urls: GitHubUrls;
   readonly now: () => Date;
   readonly signal: AbortSignal;
