@@ -20,7 +20,7 @@ describe('FaultQueue', () => {
   });
 
   it('matches as the peer says: here a short name against a full target', () => {
-    const faults = new FaultQueue<{ target?: string }>(
+    const faults = new FaultQueue<{ target?: string; times?: number }>(
       (fault, target) => fault.target === undefined || target?.endsWith(`.${fault.target}`) === true,
     );
     faults.inject({ target: 'Query' });
