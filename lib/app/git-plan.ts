@@ -3,7 +3,7 @@
  * each image against what the file holds, render the new text. Several plans can edit one tree: each
  * sees the text the previous one left, so two apps sharing a values file both land.
  */
-import { decideUpdate } from '../domain/decide-update.ts';
+import { decideUpdate, imageChange } from '../domain/decide-update.ts';
 import { InvalidTargetError } from '../domain/errors.ts';
 import type { TargetEditor } from '../domain/git-target-editor.ts';
 import type { ImageChange } from '../domain/image-update.ts';
@@ -86,13 +86,7 @@ export async function applyPlan(plan: GitPlan, tree: WorkingTree, attempt: numbe
     records.push({ image, ...decision });
     if (decision.kind !== 'update') continue;
     writes.push({ image: target.image, version: decision.to });
-    changes.push({
-      ...(target.image.alias ? { alias: target.image.alias } : {}),
-      imageName: target.image.imageName,
-      ...(decision.from === undefined ? {} : { from: decision.from }),
-      to: decision.to,
-      ...(target.digest ? { digest: target.digest } : {}),
-    });
+    changes.push(imageChange(target, decision));
   }
   if (writes.length > 0) {
     if (text === undefined && !plan.editor.createIfMissing)

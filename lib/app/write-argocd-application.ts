@@ -10,7 +10,7 @@ import {
   planApplicationPatch,
   readApplicationVersion,
 } from '../domain/argocd-application.ts';
-import { decideUpdate } from '../domain/decide-update.ts';
+import { decideUpdate, imageChange } from '../domain/decide-update.ts';
 import type { ImageChange } from '../domain/image-update.ts';
 import type { Registration } from '../domain/registration.ts';
 import type { ArgoCdWriteBack } from '../domain/registration-write-back.ts';
@@ -41,13 +41,7 @@ export function writeArgoCdApplication(
         current.push({ imageName: target.image.imageName, version: decision.version });
       if (decision.kind !== 'update') continue;
       writes.push({ image: target.image, version: decision.to });
-      changes.push({
-        ...(target.image.alias ? { alias: target.image.alias } : {}),
-        imageName: target.image.imageName,
-        ...(decision.from === undefined ? {} : { from: decision.from }),
-        to: decision.to,
-        ...(target.digest ? { digest: target.digest } : {}),
-      });
+      changes.push(imageChange(target, decision));
     }
     const needsSync = argocd.sync === 'always' || (argocd.sync === 'auto' && !hasAutomatedSync(application));
     if (writes.length === 0) {

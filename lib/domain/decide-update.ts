@@ -1,7 +1,7 @@
 /**
  * Whether a target should move to the version a strategy chose, given what it holds now.
  */
-import { type ImageTarget, versionText } from './image-update.ts';
+import { type ImageChange, type ImageTarget, versionText } from './image-update.ts';
 import { compareVersions, parseVersion } from './version.ts';
 
 export type UpdateDecision =
@@ -24,4 +24,18 @@ export function decideUpdate(target: ImageTarget, current: string | undefined): 
     }
   }
   return current === undefined ? { kind: 'update', to } : { kind: 'update', from: current, to };
+}
+
+/** The change an update decision makes to a target, as commit messages, pull requests and history show it. */
+export function imageChange(
+  target: ImageTarget,
+  decision: Extract<UpdateDecision, { kind: 'update' }>,
+): ImageChange {
+  return {
+    ...(target.image.alias ? { alias: target.image.alias } : {}),
+    imageName: target.image.imageName,
+    ...(decision.from === undefined ? {} : { from: decision.from }),
+    to: decision.to,
+    ...(target.digest ? { digest: target.digest } : {}),
+  };
 }

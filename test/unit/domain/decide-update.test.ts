@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideUpdate } from '../../../lib/domain/decide-update.ts';
+import { decideUpdate, imageChange } from '../../../lib/domain/decide-update.ts';
 import { parseRegistration } from '../../../lib/domain/registration.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
 
@@ -53,5 +53,31 @@ describe('decideUpdate', () => {
     expect(
       decideUpdate({ image: digest, tag: 'latest', digest: 'sha256:b' }, 'latest@sha256:b'),
     ).toMatchObject({ kind: 'current' });
+  });
+});
+
+describe('imageChange', () => {
+  it('names the image (and its alias), what the target held, what was written and the digest', () => {
+    const aliased = image({ alias: 'web', constraint: '~1.0' });
+    expect(
+      imageChange(
+        { image: aliased, tag: '1.0.2', digest: 'sha256:abc' },
+        { kind: 'update', from: '1.0.0', to: '1.0.2' },
+      ),
+    ).toEqual({
+      alias: 'web',
+      imageName: aliased.imageName,
+      from: '1.0.0',
+      to: '1.0.2',
+      digest: 'sha256:abc',
+    });
+  });
+
+  it('leaves out what is unknown: no alias, nothing held before, no digest', () => {
+    const plain = image({ constraint: '~1.0' });
+    expect(imageChange({ image: plain, tag: '1.0.2' }, { kind: 'update', to: '1.0.2' })).toEqual({
+      imageName: plain.imageName,
+      to: '1.0.2',
+    });
   });
 });
