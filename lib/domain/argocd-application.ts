@@ -5,9 +5,9 @@
  * whose `test` operations hold the values as read, so a concurrent edit makes the patch fail instead of
  * being overwritten.
  */
-import type { VersionWrite } from './argocd-source-file.ts';
+import { readSourceVersion, type VersionWrite } from './argocd-source-file.ts';
 import { InvalidTargetError } from './errors.ts';
-import { kustomizeEntryKey, referenceVersion } from './image-reference.ts';
+import { kustomizeEntryKey } from './image-reference.ts';
 import type { ImageRegistration } from './registration-images.ts';
 
 export type JsonPatchOperation =
@@ -61,21 +61,7 @@ export function readApplicationVersion(
   image: ImageRegistration,
   name: string,
 ): string | undefined {
-  const { source } = sourceFor(application as Application, image, name);
-  if (image.kustomize) {
-    const entry = (source?.kustomize?.images ?? []).find(
-      (item) => kustomizeEntryKey(item) === image.kustomize?.imageName,
-    );
-    return entry === undefined ? undefined : referenceVersion(entry.slice(entry.indexOf('=') + 1));
-  }
-  const value = (parameter: string) => source?.helm?.parameters?.find((p) => p.name === parameter)?.value;
-  if ('imageSpec' in image.helm) {
-    const spec = value(image.helm.imageSpec);
-    return spec?.startsWith(`${image.imageName}:`) || spec?.startsWith(`${image.imageName}@`)
-      ? referenceVersion(spec)
-      : undefined;
-  }
-  return value(image.helm.imageTag);
+  return readSourceVersion(sourceFor(application as Application, image, name).source, image);
 }
 
 /** The JSON patch that writes `writes` into the Application, guarded by tests of what was read. */

@@ -30,19 +30,25 @@ export function readArgoCdSourceVersion(
   path: string,
 ): string | undefined {
   if (text === undefined) return undefined;
-  const source = toJS(parsedForRead(text, path), path) as {
-    helm?: { parameters?: unknown };
-    kustomize?: { images?: unknown };
-  } | null;
+  return readSourceVersion(toJS(parsedForRead(text, path), path), image);
+}
+
+/**
+ * What an Argo CD source's overrides hold for the image (a tag, or tag@digest), or undefined: the
+ * shape of both a `.argocd-source-<app>.yaml` file and an Application's `spec.source`, read as
+ * untrusted JSON (anything not of the expected shape holds nothing).
+ */
+export function readSourceVersion(source: unknown, image: ImageRegistration): string | undefined {
+  const overrides = source as { helm?: { parameters?: unknown }; kustomize?: { images?: unknown } } | null;
   if (image.kustomize) {
-    const images = Array.isArray(source?.kustomize?.images) ? source.kustomize.images : [];
+    const images = Array.isArray(overrides?.kustomize?.images) ? overrides.kustomize.images : [];
     const entry = images.find(
       (item): item is string =>
         typeof item === 'string' && kustomizeEntryKey(item) === image.kustomize?.imageName,
     );
     return entry === undefined ? undefined : referenceVersion(entry.slice(entry.indexOf('=') + 1));
   }
-  const parameters = Array.isArray(source?.helm?.parameters) ? source.helm.parameters : [];
+  const parameters = Array.isArray(overrides?.helm?.parameters) ? overrides.helm.parameters : [];
   const value = (name: string) => {
     const found = parameters.find((p) => typeof p === 'object' && p !== null && p.name === name);
     return found && found.value !== undefined && found.value !== null ? String(found.value) : undefined;
