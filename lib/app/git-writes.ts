@@ -38,7 +38,7 @@ export function commitToBranch(
   const { repository, owner, name, base } = target;
   return retryOnConflict(`${owner}/${name}@${base}`, context, async (attempt) => {
     const head = plans.length === 1 ? base : await headOf(target, base);
-    const tree = new WorkingTree((path) => repository.readFile({ owner, name, branch: head }, path));
+    const tree = treeAt(target, head);
     // Each app's usual file, read together; a plan that needs another name reads it when it gets there.
     const reading = tree.prefetch(
       plans.map((plan) => plan.editor.paths[0]!),
@@ -108,24 +108,16 @@ export function commitToWriteBranch(
   const { repository, owner, name, base } = target;
   return retryOnConflict(`${owner}/${name} write branch of ${plan.app.name}`, context, async (attempt) => {
     const baseHead = await headOf(target, base);
-    const baseTree = new WorkingTree((path) => repository.readFile({ owner, name, branch: baseHead }, path));
+    const baseTree = treeAt(target, baseHead);
     const onBase = await applyPlan(plan, baseTree, attempt);
     if (onBase.changes.length === 0) return unchanged(onBase);
     const branch = renderBranch(plan, onBase.changes);
     const branchHead = await repository.branchHead(owner, name, branch);
-    const tree = branchHead
-      ? new WorkingTree((path) => repository.readFile({ owner, name, branch: branchHead }, path))
-      : baseTree;
+    const tree = branchHead ? treeAt(target, branchHead) : baseTree;
     const decision = branchHead ? await applyPlan(plan, tree, attempt) : onBase;
     const files = await tree.changed();
     if (files.length === 0) return unchanged(decision);
-    const message = renderGroupCommitMessage([appChanges(decision)]);
-    const sha = await repository.commitFiles(owner, name, {
-      parent: branchHead ?? baseHead,
-      files: new Map(files.map((f) => [f.path, f.text])),
-      message,
-    });
-    await repository.moveBranch(owner, name, branch, sha, branchHead ? 'fast-forward' : 'create');
+    const sha = await commitAppChange(target, decision, files, { branch, branchHead, baseHead });
     return updated(decision, { kind: 'commit', sha, branch }, attempt);
   });
 }
@@ -143,7 +135,7 @@ export function proposePullRequest(
   const { repository, owner, name, base } = target;
   return retryOnConflict(`pull request of ${plan.app.name} in ${owner}/${name}`, context, async (attempt) => {
     const baseHead = await headOf(target, base);
-    const baseTree = new WorkingTree((path) => repository.readFile({ owner, name, branch: baseHead }, path));
+    const baseTree = treeAt(target, baseHead);
     const decision = await applyPlan(plan, baseTree, attempt);
     if (decision.changes.length === 0) return unchanged(decision);
     const branch = renderBranch(plan, decision.changes);
@@ -161,13 +153,7 @@ export function proposePullRequest(
     }
     if (!proposed) {
       // On top of our branch when it exists (keeping any commit a reviewer added), else on the base.
-      const message = renderGroupCommitMessage([appChanges(decision)]);
-      const sha = await repository.commitFiles(owner, name, {
-        parent: branchHead ?? baseHead,
-        files: new Map(files.map((f) => [f.path, f.text])),
-        message,
-      });
-      await repository.moveBranch(owner, name, branch, sha, branchHead ? 'fast-forward' : 'create');
+      await commitAppChange(target, decision, files, { branch, branchHead, baseHead });
     }
     const text = renderPullRequest(plan.app.name, decision.changes, base);
     const existing = await repository.findPullRequest(owner, name, branch, base);
@@ -188,6 +174,32 @@ export function proposePullRequest(
       attempt,
     );
   });
+}
+
+/** The files of a commit, read as they are asked for. */
+function treeAt(target: GitTarget, head: string): WorkingTree {
+  const { repository, owner, name } = target;
+  return new WorkingTree((path) => repository.readFile({ owner, name, branch: head }, path));
+}
+
+/**
+ * Commits one app's files to its own branch, on top of the branch when it exists (keeping any commit
+ * someone else added), else on the base, and moves the branch there; answers the commit's sha.
+ */
+async function commitAppChange(
+  target: GitTarget,
+  decision: PlanDecision,
+  files: ReadonlyArray<{ readonly path: string; readonly text: string }>,
+  at: { readonly branch: string; readonly branchHead: string | undefined; readonly baseHead: string },
+): Promise<string> {
+  const { repository, owner, name } = target;
+  const sha = await repository.commitFiles(owner, name, {
+    parent: at.branchHead ?? at.baseHead,
+    files: new Map(files.map((f) => [f.path, f.text])),
+    message: renderGroupCommitMessage([appChanges(decision)]),
+  });
+  await repository.moveBranch(owner, name, at.branch, sha, at.branchHead ? 'fast-forward' : 'create');
+  return sha;
 }
 
 async function headOf(target: GitTarget, branch: string): Promise<string> {
