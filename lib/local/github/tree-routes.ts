@@ -1,3 +1,4 @@
+import { mapWithConcurrency } from '../../app/map-with-concurrency.ts';
 import { applyTreeChanges, isValidTreePath, type TreeChange } from './apply-tree-changes.ts';
 import type { TreeEntryRecord, TreeEntryType } from './git-store.ts';
 import { GitHubApiError } from './github-api-error.ts';
@@ -89,29 +90,17 @@ async function checkItem(repository: HostedRepository, item: TreeItem): Promise<
 }
 
 /** Stores the items' contents as blobs, several at once, and answers the changes in the items' order. */
-async function storeContents(
-  repository: HostedRepository,
-  items: readonly CheckedItem[],
-): Promise<TreeChange[]> {
-  const changes: TreeChange[] = new Array(items.length);
-  let next = 0;
-  const writer = async () => {
-    while (next < items.length) {
-      const index = next++;
-      const item = items[index]!;
-      changes[index] =
-        'content' in item
-          ? {
-              path: item.path,
-              mode: item.mode,
-              type: 'blob',
-              sha: await repository.git.writeBlob(new TextEncoder().encode(item.content)),
-            }
-          : item;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BLOB_WRITE_CONCURRENCY, items.length) }, writer));
-  return changes;
+function storeContents(repository: HostedRepository, items: readonly CheckedItem[]): Promise<TreeChange[]> {
+  return mapWithConcurrency(items, BLOB_WRITE_CONCURRENCY, async (item) =>
+    'content' in item
+      ? {
+          path: item.path,
+          mode: item.mode,
+          type: 'blob' as const,
+          sha: await repository.git.writeBlob(new TextEncoder().encode(item.content)),
+        }
+      : item,
+  );
 }
 
 /** A tree sha, or what GitHub also accepts in its place: a branch, tag or commit. */
