@@ -4,10 +4,11 @@
  * one GetItem for repeated deliveries, the audit records), and the same handler time: nothing grows
  * with the registry but what must. Run with `npm run bench:registry`.
  */
+
+import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { createImagePushHandler } from '../functions/image-push.ts';
 import { MemoryLogger } from '../lib/adapters/memory-logger.ts';
 import { registerApps } from '../lib/app/register-app.ts';
-import { LocalStack } from '../lib/local/local-stack.ts';
 
 // Pinned SDK versions; its notice about releases that will need Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,26 +1,58 @@
 /**
  * The `ecr-image-updater` CLI: the composition root for people and scripts. Exit codes: 0 done
  * (including "nothing to update"), 1 a failure, 2 invalid input or usage, with one line on stderr.
+ *
+ * Each command's module is imported only when that command runs, so `--help` loads nothing and
+ * `select` loads the selection core without the AWS SDK; `local` and `demo` live in the optional
+ * package `@ecr-image-updater/local` (the local peers and the tutorial).
  */
 import { InvalidInputError } from '../lib/domain/errors.ts';
 import type { Command } from './command.ts';
-import { appsCommand } from './commands/apps.ts';
-import { demoCommand } from './commands/demo.ts';
-import { historyCommand } from './commands/history.ts';
-import { localCommand } from './commands/local.ts';
-import { reconcileCommand } from './commands/reconcile.ts';
-import { redriveCommand } from './commands/redrive.ts';
-import { selectCommand } from './commands/select.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
+import { loadLocalCommand } from './load-local-command.ts';
 
-const COMMANDS: readonly Command[] = [
-  selectCommand,
-  appsCommand,
-  reconcileCommand,
-  redriveCommand,
-  historyCommand,
-  localCommand,
-  demoCommand,
+interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'select',
+    summary: 'pick the tag an image spec and strategy allow among candidate tags',
+    load: async () => (await import('./commands/select.ts')).selectCommand,
+  },
+  {
+    name: 'apps',
+    summary: 'register, import, list, show, remove, pause and resume apps',
+    load: async () => (await import('./commands/apps.ts')).appsCommand,
+  },
+  {
+    name: 'reconcile',
+    summary: 'bring apps to the tags their strategies allow now (on demand)',
+    load: async () => (await import('./commands/reconcile.ts')).reconcileCommand,
+  },
+  {
+    name: 'redrive',
+    summary: 'replay the dead-letter queue through the same use case (reads first; --apply replays)',
+    load: async () => (await import('./commands/redrive.ts')).redriveCommand,
+  },
+  {
+    name: 'history',
+    summary: "an app's decisions: trigger, tags considered, choice, write, timings",
+    load: async () => (await import('./commands/history.ts')).historyCommand,
+  },
+  {
+    name: 'local',
+    summary: 'run the peers locally (local up) and push images through the handler (local push)',
+    load: () => loadLocalCommand('local'),
+  },
+  {
+    name: 'demo',
+    summary: 'run the seed tutorial end to end on local peers (what npm start runs)',
+    load: () => loadLocalCommand('demo'),
+  },
 ];
 
 function usage(): string {
@@ -40,25 +72,30 @@ Run 'ecr-image-updater <command> --help' for a command's options.
 /** Runs the CLI with the given arguments and answers the exit code. */
 export async function main(args: readonly string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = args;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    io.stdout(topic ? topic.help : usage());
+  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    io.stdout(usage());
     return name === undefined ? EXIT.invalid : EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const [commandName, commandArgs] = name === 'help' ? [rest[0], ['--help']] : [name, rest];
+  const entry = COMMANDS.find((c) => c.name === commandName);
+  if (!entry) {
+    if (name === 'help') {
+      io.stdout(usage());
+      return EXIT.ok;
+    }
     io.stderr(`ecr-image-updater: unknown command '${name}'; run ecr-image-updater --help for the list\n`);
     return EXIT.invalid;
   }
   try {
-    return await command.run(rest, io);
+    const command = await entry.load();
+    return await command.run(commandArgs, io);
   } catch (error) {
     if (error instanceof InvalidInputError) {
-      io.stderr(`ecr-image-updater ${command.name}: ${error.message}\n`);
+      io.stderr(`ecr-image-updater ${entry.name}: ${error.message}\n`);
       return EXIT.invalid;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`ecr-image-updater ${command.name}: ${message}\n`);
+    io.stderr(`ecr-image-updater ${entry.name}: ${message}\n`);
     return EXIT.failure;
   }
 }

@@ -4,7 +4,7 @@
  * turns with the handler being measured. Controlled by messages; see peers-in-worker.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { LocalStack } from '../../lib/local/local-stack.ts';
+import { LocalStack } from '@ecr-image-updater/local/local-stack';
 
 // Pinned SDK versions; its notice about releases that will need Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -39,7 +39,6 @@ Exit codes: 0 done; 1 a failure (e.g. no such app, AWS unreachable); 2 invalid i
 
 export const appsCommand: Command = {
   name: 'apps',
-  summary: 'register, import, list, show, remove, pause and resume apps',
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseFlags('apps', args, {

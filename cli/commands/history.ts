@@ -21,7 +21,6 @@ Exit codes: 0 done (also when nothing is recorded); 1 a failure; 2 invalid input
 
 export const historyCommand: Command = {
   name: 'history',
-  summary: "an app's decisions: trigger, tags considered, choice, write, timings",
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseFlags('history', args, { ...AWS_FLAGS, limit: { type: 'string' } });

@@ -31,7 +31,6 @@ Exit codes: 0 done; 1 an app failed or is not registered; 2 invalid input.
 
 export const reconcileCommand: Command = {
   name: 'reconcile',
-  summary: 'bring apps to the tags their strategies allow now (on demand)',
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseFlags('reconcile', args, {

@@ -4,11 +4,10 @@
  */
 import { createImagePushDependencies } from '../../lib/adapters/create-image-push-dependencies.ts';
 import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
-import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
+import { ENV, readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
 import { SqsDeadLetterQueue } from '../../lib/adapters/sqs-dead-letter-queue.ts';
 import { type RedrivenMessage, redriveDeadLetters } from '../../lib/app/redrive-dead-letters.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
-import { DEAD_LETTER_QUEUE_ENV } from '../../lib/local/local-stack.ts';
 import { AWS_FLAGS, AWS_HELP, awsClients, sqsClient } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
@@ -25,7 +24,7 @@ was handled already), and kept when an app still fails in a way a retry could fi
 
 Options:
   --apply             replay for real (default: read and explain only)
-  --queue-url <url>   the dead-letter queue (default: $${DEAD_LETTER_QUEUE_ENV}; the stack's
+  --queue-url <url>   the dead-letter queue (default: $${ENV.deadLetterQueueUrl}; the stack's
                       DeadLetterQueueUrl output)
   --max <n>           the most messages to look at (default 100)
 ${AWS_HELP}  -h, --help          this help
@@ -38,7 +37,6 @@ Exit codes: 0 done (nothing kept); 1 messages kept or unreadable; 2 invalid inpu
 
 export const redriveCommand: Command = {
   name: 'redrive',
-  summary: 'replay the dead-letter queue through the same use case (reads first; --apply replays)',
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseFlags('redrive', args, {
@@ -57,12 +55,12 @@ export const redriveCommand: Command = {
         `unexpected '${positionals.join(' ')}'`,
         'see ecr-image-updater redrive --help',
       );
-    const queueUrl = values['queue-url'] ?? io.env[DEAD_LETTER_QUEUE_ENV];
+    const queueUrl = values['queue-url'] ?? io.env[ENV.deadLetterQueueUrl];
     if (!queueUrl)
       throw new InvalidInputError(
         '--queue-url',
         'no dead-letter queue named',
-        `give --queue-url or set ${DEAD_LETTER_QUEUE_ENV} (the stack's DeadLetterQueueUrl output)`,
+        `give --queue-url or set ${ENV.deadLetterQueueUrl} (the stack's DeadLetterQueueUrl output)`,
       );
     const max = Number(values.max ?? 100);
     if (!Number.isInteger(max) || max < 1 || max > 10_000)

@@ -19,7 +19,6 @@ const FLAG = {
 
 export const selectCommand: Command = {
   name: 'select',
-  summary: 'pick the tag an image spec and strategy allow among candidate tags',
   help: `Usage: ecr-image-updater select --image <[alias=]repo[:constraint]> --candidates <file.json | -> [options]
 
 Picks the tag that Argo CD Image Updater would pick for the same image spec, strategy and filters,

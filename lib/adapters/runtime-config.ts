@@ -35,6 +35,8 @@ export const ENV = {
   historyDays: 'ECR_IMAGE_UPDATER_HISTORY_DAYS',
   /** The `service` of every log line and the metrics' Service dimension. */
   service: 'ECR_IMAGE_UPDATER_SERVICE',
+  /** The dead-letter queue that `redrive` reads (the stack's DeadLetterQueueUrl output); local mode sets it. */
+  deadLetterQueueUrl: 'ECR_IMAGE_UPDATER_DLQ_URL',
 } as const;
 
 export function readRuntimeConfig(

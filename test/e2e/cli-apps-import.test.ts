@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseRegistration } from '../../lib/domain/registration.ts';
-import { LocalStack } from '../../lib/local/local-stack.ts';
 import { application, HOST } from '../fixtures/argocd/applications.ts';
 import { runCli } from '../support/run-cli.ts';
 

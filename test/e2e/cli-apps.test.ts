@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { LocalStack } from '../../lib/local/local-stack.ts';
 import { type Doc, flaskApp, fullExample, invalidRegistrations } from '../fixtures/registrations.ts';
 import { runCli } from '../support/run-cli.ts';
 

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalStack } from '@ecr-image-updater/local/local-stack';
+import { flaskAppChart, TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
+import { runTutorial } from '@ecr-image-updater/local/tutorial/run-tutorial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { LocalStack } from '../../lib/local/local-stack.ts';
-import { flaskAppChart, TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
-import { runTutorial } from '../../lib/local/tutorial/run-tutorial.ts';
 import { flaskApp } from '../fixtures/registrations.ts';
 import { BIN, runBinary, runCli } from '../support/run-cli.ts';
 

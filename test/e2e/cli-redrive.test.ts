@@ -1,5 +1,5 @@
+import { LOCAL_DEAD_LETTER_QUEUE } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_DEAD_LETTER_QUEUE } from '../../lib/local/local-stack.ts';
 import { flaskApp } from '../fixtures/registrations.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 import { runCli } from '../support/run-cli.ts';

@@ -8,6 +8,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  LOCAL_ARGOCD_SECRET,
+  LOCAL_GITHUB_SECRET,
+  type LocalStack,
+} from '@ecr-image-updater/local/local-stack';
+import { TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
 import { ArgoCdApiClient } from '../../lib/adapters/argocd-api-client.ts';
@@ -20,8 +26,6 @@ import {
 import { OctokitGitHubConnector } from '../../lib/adapters/github-connector.ts';
 import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager-secret-store.ts';
 import type { ArgoCdApi, ArgoCdConnector } from '../../lib/app/ports.ts';
-import { LOCAL_ARGOCD_SECRET, LOCAL_GITHUB_SECRET, type LocalStack } from '../../lib/local/local-stack.ts';
-import { TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
 import { PUSH } from '../fixtures/hostile/events.ts';
 import { ECR_HOST } from '../fixtures/registrations.ts';
 import { AsyncLambda, type Invocation } from '../support/async-lambda.ts';

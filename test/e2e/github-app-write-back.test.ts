@@ -1,8 +1,8 @@
+import { deliverPush } from '@ecr-image-updater/local/deliver-push';
+import { TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { handleImagePush } from '../../lib/app/handle-image-push.ts';
-import { deliverPush } from '../../lib/local/deliver-push.ts';
-import { TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
 import { flaskApp } from '../fixtures/registrations.ts';
 import { appSecret, generateAppKeyPair, keyMaterial } from '../support/github-app-keys.ts';
 import { LocalScenario } from '../support/local-scenario.ts';

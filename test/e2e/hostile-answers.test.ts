@@ -4,10 +4,11 @@
  * error that a retry can fix, or works; nothing is half-written, and the retry lands the update. The
  * faults last through every attempt within the invocation, so the error reaches the handler's answer.
  */
+
+import type { ArgoCdFault } from '@ecr-image-updater/local/argocd/fake-argocd-server';
+import type { FaultSpec } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
-import type { ArgoCdFault } from '../../lib/local/argocd/fake-argocd-server.ts';
-import type { FaultSpec } from '../../lib/local/github/fake-github-server.ts';
 import { PUSH } from '../fixtures/hostile/events.ts';
 import { ECR_HOST } from '../fixtures/registrations.ts';
 import { helmApp } from '../support/fake-argocd-kit.ts';

@@ -4,11 +4,12 @@
  * what they should be, and registrations that try to leave the repository. Peers answering HTML and huge
  * tag lists are in hostile-answers.test.ts.
  */
+
+import { deploymentImages, renderArgoCdApp } from '@ecr-image-updater/local/render/render-argocd-app';
+import { flaskAppChart } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
 import { parseVersion } from '../../lib/domain/version.ts';
-import { deploymentImages, renderArgoCdApp } from '../../lib/local/render/render-argocd-app.ts';
-import { flaskAppChart } from '../../lib/local/tutorial/flask-app-chart.ts';
 import { hostileEvents, PUSH } from '../fixtures/hostile/events.ts';
 import { escapingRegistrations } from '../fixtures/hostile/registration-paths.ts';
 import { hostileTags } from '../fixtures/hostile/tags.ts';

@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { LOCAL_ARGOCD_TOKEN, LOCAL_GITHUB_TOKEN } from '@ecr-image-updater/local/local-stack';
+import { TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler } from '../../functions/image-push.ts';
 import { EmfMetrics } from '../../lib/adapters/emf-metrics.ts';
-import { LOCAL_ARGOCD_TOKEN, LOCAL_GITHUB_TOKEN } from '../../lib/local/local-stack.ts';
-import { TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
 import { PUSH } from '../fixtures/hostile/events.ts';
 import { ECR_HOST } from '../fixtures/registrations.ts';
 import { helmApp } from '../support/fake-argocd-kit.ts';

@@ -18,25 +18,26 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/domain/registration-write-back.ts':
     'part of the registration parser; its fixture table covers every field',
   'lib/domain/regexp/': 'internal to the regexp engine; tested through compile-re2 and its differential test',
-  'lib/local/ecr/': 'internal to the fake ECR; tested through test/integration/local/ecr with the real SDK',
-  'lib/local/github/':
+  'local/src/ecr/': 'internal to the fake ECR; tested through test/integration/local/ecr with the real SDK',
+  'local/src/github/':
     'internal to the fake GitHub; tested through test/integration/local/github and test/contract/local/github',
-  'lib/local/argocd/':
+  'local/src/argocd/':
     'internal to the fake Argo CD; tested through test/integration/local/argocd, test/contract/local/argocd and test/unit/local/argocd',
   'lib/app/update-apps.ts':
     'the pipeline of handle-image-push and reconcile-apps; tested through test/integration/app for both',
   'lib/adapters/sqs-dead-letter-queue.ts':
     'the queue of test/integration/app/redrive-dead-letters, on the fake SQS',
-  'lib/local/lambda-failure-record.ts':
+  'local/src/lambda-failure-record.ts':
     'builds the records of test/unit/domain/dead-letter and the redrive tests',
   'lib/adapters/create-image-push-dependencies.ts':
     'wiring; exercised by every end-to-end test through LocalStack',
-  'lib/local/create-registry-table.ts': 'used by every registry test to make its table',
-  'lib/local/deliver-push.ts': 'exercised by test/e2e/image-push and cli-local',
-  'lib/local/local-stack.ts': 'exercised by every end-to-end test',
-  'lib/local/unlimited-abort-controller.ts':
+  'local/src/create-registry-table.ts': 'used by every registry test to make its table',
+  'local/src/deliver-push.ts': 'exercised by test/e2e/image-push and cli-local',
+  'local/src/local-stack.ts': 'exercised by every end-to-end test',
+  'local/src/unlimited-abort-controller.ts':
     'the closing signal of every peer; exercised by their latency tests',
-  'lib/local/tutorial/': 'exercised by test/e2e/cli-local (npm start)',
+  'local/src/tutorial/': 'exercised by test/e2e/cli-local (npm start)',
+  'local/src/cli/': 'the local and demo commands; run by test/e2e/cli-local through the CLI',
   'infra/app.ts': 'the CDK app; run by test/e2e/cdk-synth through the real cdk CLI',
   'infra/image-updater-alarms.ts': 'part of the construct; asserted by test/infra/image-updater',
   'infra/image-updater-dashboard.ts': 'part of the construct; asserted by test/infra/image-updater',
@@ -54,7 +55,11 @@ function sources(dir: string): string[] {
 
 function hasOwnTest(file: string): boolean {
   if (file.startsWith('infra/')) return existsSync(join(ROOT, 'test', file.replace(/\.ts$/, '.test.ts')));
-  const mirrored = file.replace(/^lib\//, '').replace(/\.ts$/, '.test.ts');
+  // lib/x.ts is tested at test/<kind>/x.test.ts; the local package's local/src/x.ts at test/<kind>/local/x.test.ts.
+  const mirrored = file
+    .replace(/^lib\//, '')
+    .replace(/^local\/src\//, 'local/')
+    .replace(/\.ts$/, '.test.ts');
   return KINDS.some((kind) => existsSync(join(ROOT, 'test', kind, mirrored)));
 }
 
@@ -65,6 +70,10 @@ function exemption(file: string): string | undefined {
 describe('the test suite', () => {
   it('has a test for every module of lib/, mirroring its path under test/unit, integration, contract or e2e', () => {
     expect(sources('lib').filter((file) => !hasOwnTest(file) && !exemption(file))).toEqual([]);
+  });
+
+  it('has a test for every module of the local package, mirroring its path under test/<kind>/local', () => {
+    expect(sources('local/src').filter((file) => !hasOwnTest(file) && !exemption(file))).toEqual([]);
   });
 
   it('has a test for every module of infra/, under test/infra', () => {

@@ -1,4 +1,4 @@
-import type { ArgoCdApplication, FakeArgoCdServer } from '../../lib/local/argocd/fake-argocd-server.ts';
+import type { ArgoCdApplication, FakeArgoCdServer } from '@ecr-image-updater/local/argocd/fake-argocd-server';
 
 /** The token a default fake accepts. */
 export const TOKEN = 'local-argocd-token';

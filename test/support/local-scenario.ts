@@ -3,13 +3,17 @@
  * images, read what landed in git and render it with the real helm.
  */
 
+import { deliverPush, type PushRequest } from '@ecr-image-updater/local/deliver-push';
+import { LocalStack } from '@ecr-image-updater/local/local-stack';
+import { deploymentImages, renderArgoCdApp } from '@ecr-image-updater/local/render/render-argocd-app';
+import {
+  flaskAppChart,
+  TUTORIAL_APP_PATH,
+  TUTORIAL_REPO,
+} from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
 import { handleImagePush } from '../../lib/app/handle-image-push.ts';
 import { registerApps } from '../../lib/app/register-app.ts';
-import { deliverPush, type PushRequest } from '../../lib/local/deliver-push.ts';
-import { LocalStack } from '../../lib/local/local-stack.ts';
-import { deploymentImages, renderArgoCdApp } from '../../lib/local/render/render-argocd-app.ts';
-import { flaskAppChart, TUTORIAL_APP_PATH, TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
 
 export class LocalScenario {
   readonly logger = new MemoryLogger();

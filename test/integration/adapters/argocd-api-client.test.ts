@@ -1,7 +1,7 @@
+import { FakeArgoCdServer } from '@ecr-image-updater/local/argocd/fake-argocd-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgoCdApiClient } from '../../../lib/adapters/argocd-api-client.ts';
 import { ConflictError, UpstreamError } from '../../../lib/domain/errors.ts';
-import { FakeArgoCdServer } from '../../../lib/local/argocd/fake-argocd-server.ts';
 import { helmApp, TOKEN } from '../../support/fake-argocd-kit.ts';
 import { selfSignedCertificate } from '../../support/self-signed.ts';
 

@@ -1,8 +1,8 @@
+import { createRegistryTable } from '@ecr-image-updater/local/create-registry-table';
+import { startDynalite } from '@ecr-image-updater/local/dynalite-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbAppRegistry } from '../../../lib/adapters/dynamodb-app-registry.ts';
 import { ConflictError } from '../../../lib/domain/errors.ts';
-import { createRegistryTable } from '../../../lib/local/create-registry-table.ts';
-import { startDynalite } from '../../../lib/local/dynalite-server.ts';
 import { dynamoDbClient } from '../../support/aws-clients.ts';
 
 let dynamo: Awaited<ReturnType<typeof startDynalite>>;

@@ -1,9 +1,9 @@
+import { createRegistryTable } from '@ecr-image-updater/local/create-registry-table';
+import { startDynalite } from '@ecr-image-updater/local/dynalite-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbAppRegistry } from '../../../lib/adapters/dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from '../../../lib/adapters/dynamodb-audit-log.ts';
 import type { DecisionRecord } from '../../../lib/app/decision-record.ts';
-import { createRegistryTable } from '../../../lib/local/create-registry-table.ts';
-import { startDynalite } from '../../../lib/local/dynalite-server.ts';
 import { dynamoDbClient } from '../../support/aws-clients.ts';
 
 let dynamo: Awaited<ReturnType<typeof startDynalite>>;

@@ -1,7 +1,7 @@
+import { FakeEcrServer } from '@ecr-image-updater/local/ecr/fake-ecr-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcrImageCatalog } from '../../../lib/adapters/ecr-image-catalog.ts';
 import { UpstreamError } from '../../../lib/domain/errors.ts';
-import { FakeEcrServer } from '../../../lib/local/ecr/fake-ecr-server.ts';
 import { ecrClient } from '../../support/aws-clients.ts';
 
 let ecr: FakeEcrServer;

@@ -1,10 +1,10 @@
 import { createPrivateKey } from 'node:crypto';
+import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubAppAuth, TOKEN_REFRESH_MARGIN_MS } from '../../../lib/adapters/github-app-auth.ts';
 import type { GitHubAppCredentials } from '../../../lib/adapters/github-credentials.ts';
 import { UpstreamError } from '../../../lib/domain/errors.ts';
-import { FakeGitHubServer } from '../../../lib/local/github/fake-github-server.ts';
 import { generateAppKeyPair, keyMaterial } from '../../support/github-app-keys.ts';
 
 const APP = 31;

@@ -1,7 +1,7 @@
+import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OctokitGitHubConnector } from '../../../lib/adapters/github-connector.ts';
 import { InvalidInputError, UpstreamError } from '../../../lib/domain/errors.ts';
-import { FakeGitHubServer } from '../../../lib/local/github/fake-github-server.ts';
 import { appSecret, generateAppKeyPair, keyMaterial } from '../../support/github-app-keys.ts';
 
 const APP = 12;

@@ -1,8 +1,8 @@
+import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OctokitGitRepository } from '../../../lib/adapters/github-repository.ts';
 import { ConflictError, InvalidTargetError, UpstreamError } from '../../../lib/domain/errors.ts';
-import { FakeGitHubServer } from '../../../lib/local/github/fake-github-server.ts';
 
 let github: FakeGitHubServer;
 let repo: OctokitGitRepository;

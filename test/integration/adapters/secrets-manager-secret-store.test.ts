@@ -1,7 +1,7 @@
+import { FakeSecretsManagerServer } from '@ecr-image-updater/local/fake-secrets-manager-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretsManagerSecretStore } from '../../../lib/adapters/secrets-manager-secret-store.ts';
 import { UpstreamError } from '../../../lib/domain/errors.ts';
-import { FakeSecretsManagerServer } from '../../../lib/local/fake-secrets-manager-server.ts';
 import { secretsManagerClient } from '../../support/aws-clients.ts';
 
 let server: FakeSecretsManagerServer;

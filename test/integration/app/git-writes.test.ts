@@ -1,3 +1,4 @@
+import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,7 +9,6 @@ import { commitToBranch, commitToWriteBranch, proposePullRequest } from '../../.
 import { ConflictError, UpstreamError } from '../../../lib/domain/errors.ts';
 import { targetEditor } from '../../../lib/domain/git-target-editor.ts';
 import { parseRegistration } from '../../../lib/domain/registration.ts';
-import { FakeGitHubServer } from '../../../lib/local/github/fake-github-server.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
 
 let github: FakeGitHubServer;

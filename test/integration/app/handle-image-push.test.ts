@@ -1,8 +1,8 @@
+import { LOCAL_GITHUB_SECRET } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushDependencies } from '../../../lib/adapters/create-image-push-dependencies.ts';
 import { MemoryLogger } from '../../../lib/adapters/memory-logger.ts';
 import { handleImagePush } from '../../../lib/app/handle-image-push.ts';
-import { LOCAL_GITHUB_SECRET } from '../../../lib/local/local-stack.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
 import { countSdkCalls } from '../../support/count-sdk-calls.ts';
 import { LocalScenario } from '../../support/local-scenario.ts';

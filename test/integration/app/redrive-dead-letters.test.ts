@@ -1,11 +1,11 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { lambdaFailureRecord } from '@ecr-image-updater/local/lambda-failure-record';
+import { LOCAL_DEAD_LETTER_QUEUE } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createImagePushHandler, RetryableFailureError } from '../../../functions/image-push.ts';
 import { SqsDeadLetterQueue } from '../../../lib/adapters/sqs-dead-letter-queue.ts';
 import { redriveDeadLetters } from '../../../lib/app/redrive-dead-letters.ts';
-import { lambdaFailureRecord } from '../../../lib/local/lambda-failure-record.ts';
-import { LOCAL_DEAD_LETTER_QUEUE } from '../../../lib/local/local-stack.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
 import { LocalScenario } from '../../support/local-scenario.ts';
 

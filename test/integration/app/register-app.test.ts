@@ -1,6 +1,6 @@
+import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerApps } from '../../../lib/app/register-app.ts';
-import { LocalStack } from '../../../lib/local/local-stack.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
 
 let stack: LocalStack;

@@ -1,10 +1,10 @@
+import { FakeArgoCdServer } from '@ecr-image-updater/local/argocd/fake-argocd-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgoCdApiClient } from '../../../lib/adapters/argocd-api-client.ts';
 import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import { writeArgoCdApplication } from '../../../lib/app/write-argocd-application.ts';
 import { parseRegistration } from '../../../lib/domain/registration.ts';
 import type { ArgoCdWriteBack } from '../../../lib/domain/registration-write-back.ts';
-import { FakeArgoCdServer } from '../../../lib/local/argocd/fake-argocd-server.ts';
 import { helmApp, kustomizeApp, multiSourceApp, TOKEN } from '../../support/fake-argocd-kit.ts';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';

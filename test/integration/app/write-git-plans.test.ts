@@ -1,3 +1,4 @@
+import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OctokitGitHubConnector } from '../../../lib/adapters/github-connector.ts';
 import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
@@ -5,7 +6,6 @@ import type { GitPlan } from '../../../lib/app/git-plan.ts';
 import { writeGitPlans } from '../../../lib/app/write-git-plans.ts';
 import { targetEditor } from '../../../lib/domain/git-target-editor.ts';
 import { parseRegistration } from '../../../lib/domain/registration.ts';
-import { FakeGitHubServer } from '../../../lib/local/github/fake-github-server.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
 
 let github: FakeGitHubServer;

@@ -5,8 +5,8 @@ import {
   ECRServiceException,
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
+import { AwsJsonError, AwsJsonServer } from '@ecr-image-updater/local/aws-json-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AwsJsonError, AwsJsonServer } from '../../../lib/local/aws-json-server.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
 

@@ -10,8 +10,8 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
+import { type DynaliteServer, startDynalite } from '@ecr-image-updater/local/dynalite-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynaliteServer, startDynalite } from '../../../lib/local/dynalite-server.ts';
 
 function clientFor(endpoint: string, options: { maxAttempts?: number; socketTimeout?: number } = {}) {
   return new DynamoDBClient({

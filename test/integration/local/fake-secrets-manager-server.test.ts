@@ -10,8 +10,8 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { FakeSecretsManagerServer } from '@ecr-image-updater/local/fake-secrets-manager-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeSecretsManagerServer } from '../../../lib/local/fake-secrets-manager-server.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const DAY = 86_400_000;

@@ -8,8 +8,8 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
+import { FakeSqsServer } from '@ecr-image-updater/local/fake-sqs-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSqsServer } from '../../../lib/local/fake-sqs-server.ts';
 import { sqsClient } from '../../support/aws-clients.ts';
 
 let sqs: FakeSqsServer;

@@ -1,6 +1,6 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalStack } from '../../../lib/local/local-stack.ts';
 
 let stack: LocalStack;
 beforeAll(async () => {

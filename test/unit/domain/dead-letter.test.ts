@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { lambdaFailureRecord } from '@ecr-image-updater/local/lambda-failure-record';
 import { describe, expect, it } from 'vitest';
 import { readDeadLetter } from '../../../lib/domain/dead-letter.ts';
-import { lambdaFailureRecord } from '../../../lib/local/lambda-failure-record.ts';
 
 const event = JSON.parse(
   readFileSync(new URL('../../fixtures/ecr-events/push-tagged.json', import.meta.url), 'utf8'),

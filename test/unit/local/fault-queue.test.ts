@@ -1,5 +1,5 @@
+import { byOperationId, FaultQueue, waitUnlessClosed } from '@ecr-image-updater/local/fault-queue';
 import { describe, expect, it } from 'vitest';
-import { byOperationId, FaultQueue, waitUnlessClosed } from '../../../lib/local/fault-queue.ts';
 
 type Fault = { readonly operationId?: string; readonly times?: number; readonly name: string };
 

@@ -1,8 +1,8 @@
+import { ArgoCdRequestHandler } from '@ecr-image-updater/local/argocd/argocd-request-handler';
+import { FakeArgoCdServer } from '@ecr-image-updater/local/argocd/fake-argocd-server';
+import { SwaggerSpec } from '@ecr-image-updater/local/argocd/swagger-spec';
+import { SwaggerValidator } from '@ecr-image-updater/local/argocd/swagger-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArgoCdRequestHandler } from '../../../../lib/local/argocd/argocd-request-handler.ts';
-import { FakeArgoCdServer } from '../../../../lib/local/argocd/fake-argocd-server.ts';
-import { SwaggerSpec } from '../../../../lib/local/argocd/swagger-spec.ts';
-import { SwaggerValidator } from '../../../../lib/local/argocd/swagger-validator.ts';
 import {
   type ApiAnswer,
   type CallOptions,

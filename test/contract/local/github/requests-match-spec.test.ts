@@ -1,6 +1,6 @@
+import { OpenApiSpec, type SchemaObject } from '@ecr-image-updater/local/github/openapi-spec';
+import { OpenApiValidator } from '@ecr-image-updater/local/github/openapi-validator';
 import { describe, expect, it } from 'vitest';
-import { OpenApiSpec, type SchemaObject } from '../../../../lib/local/github/openapi-spec.ts';
-import { OpenApiValidator } from '../../../../lib/local/github/openapi-validator.ts';
 
 const spec = OpenApiSpec.load();
 const validator = new OpenApiValidator(spec);

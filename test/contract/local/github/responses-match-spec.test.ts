@@ -1,11 +1,11 @@
 import { createPrivateKey } from 'node:crypto';
+import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
+import { GitHubRequestHandler } from '@ecr-image-updater/local/github/github-request-handler';
+import { OpenApiSpec } from '@ecr-image-updater/local/github/openapi-spec';
+import { OpenApiValidator } from '@ecr-image-updater/local/github/openapi-validator';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGitHubAppJwt } from '../../../../lib/adapters/github-app-jwt.ts';
-import { FakeGitHubServer } from '../../../../lib/local/github/fake-github-server.ts';
-import { GitHubRequestHandler } from '../../../../lib/local/github/github-request-handler.ts';
-import { OpenApiSpec } from '../../../../lib/local/github/openapi-spec.ts';
-import { OpenApiValidator } from '../../../../lib/local/github/openapi-validator.ts';
 import { generateAppKeyPair } from '../../../support/github-app-keys.ts';
 
 interface Captured {

@@ -1,7 +1,7 @@
 import { request } from 'node:https';
+import { FakeArgoCdServer } from '@ecr-image-updater/local/argocd/fake-argocd-server';
 import selfsigned from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeArgoCdServer } from '../../../../lib/local/argocd/fake-argocd-server.ts';
 import { TOKEN } from '../../../support/fake-argocd-kit.ts';
 
 let server: FakeArgoCdServer;

@@ -1,5 +1,5 @@
+import { FakeArgoCdServer } from '@ecr-image-updater/local/argocd/fake-argocd-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeArgoCdServer } from '../../../../lib/local/argocd/fake-argocd-server.ts';
 import { call, helmApp, jsonPatch } from '../../../support/fake-argocd-kit.ts';
 
 let server: FakeArgoCdServer;

@@ -28,9 +28,9 @@ import {
   RepositoryNotFoundException,
   UploadLayerPartCommand,
 } from '@aws-sdk/client-ecr';
+import type { ImagePushEvent } from '@ecr-image-updater/local/ecr/ecr-registry-state';
+import { FakeEcrServer } from '@ecr-image-updater/local/ecr/fake-ecr-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ImagePushEvent } from '../../../../lib/local/ecr/ecr-registry-state.ts';
-import { FakeEcrServer } from '../../../../lib/local/ecr/fake-ecr-server.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';

@@ -4,10 +4,10 @@ import {
   DescribeRepositoriesCommand,
   ECRClient,
 } from '@aws-sdk/client-ecr';
+import type { ImagePushEvent } from '@ecr-image-updater/local/ecr/ecr-registry-state';
+import { FakeEcrServer } from '@ecr-image-updater/local/ecr/fake-ecr-server';
+import { pushImageOverWire } from '@ecr-image-updater/local/ecr/push-image-over-wire';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ImagePushEvent } from '../../../../lib/local/ecr/ecr-registry-state.ts';
-import { FakeEcrServer } from '../../../../lib/local/ecr/fake-ecr-server.ts';
-import { pushImageOverWire } from '../../../../lib/local/ecr/push-image-over-wire.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const TWO_PLATFORMS = ['linux/amd64', 'linux/arm64/v8'];

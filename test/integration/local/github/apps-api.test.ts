@@ -1,7 +1,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
+import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGitHubAppJwt } from '../../../../lib/adapters/github-app-jwt.ts';
-import { FakeGitHubServer } from '../../../../lib/local/github/fake-github-server.ts';
 import { generateAppKeyPair } from '../../../support/github-app-keys.ts';
 import { failure, octokitFor, uniqueRepo } from './fake-github-kit.ts';
 

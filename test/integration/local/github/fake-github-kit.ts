@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import type { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { Octokit } from '@octokit/rest';
-import type { FakeGitHubServer } from '../../../../lib/local/github/fake-github-server.ts';
 
 /** Octokit logs every failed request; the tests provoke failures on purpose. */
 const QUIET = { debug() {}, info() {}, warn() {}, error() {} };

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGitHubAppJwt } from '../../../../lib/adapters/github-app-jwt.ts';
-import { FakeGitHubServer } from '../../../../lib/local/github/fake-github-server.ts';
 import { generateAppKeyPair } from '../../../support/github-app-keys.ts';
 import {
   anonymousOctokit,

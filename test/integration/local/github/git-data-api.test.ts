@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHubServer } from '../../../../lib/local/github/fake-github-server.ts';
 import {
   failure,
   fromBase64,

@@ -1,5 +1,5 @@
+import { deploymentImages, renderArgoCdApp } from '@ecr-image-updater/local/render/render-argocd-app';
 import { describe, expect, it } from 'vitest';
-import { deploymentImages, renderArgoCdApp } from '../../../../lib/local/render/render-argocd-app.ts';
 import { type GoldenTarget, goldenCases } from '../../../support/golden-cases.ts';
 
 // Every expected file of the golden write-back cases, rendered by the real helm and kubectl kustomize

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { layerBinary } from '@ecr-image-updater/local/render/kubectl-layer-binaries';
 import { afterAll, describe, expect, it } from 'vitest';
-import { layerBinary } from '../../../../lib/local/render/kubectl-layer-binaries.ts';
 
 const cache = mkdtempSync(join(tmpdir(), 'layer-'));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
+import { deploymentImages, renderArgoCdApp } from '@ecr-image-updater/local/render/render-argocd-app';
+import { flaskAppChart } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { describe, expect, it } from 'vitest';
-import { deploymentImages, renderArgoCdApp } from '../../../../lib/local/render/render-argocd-app.ts';
-import { flaskAppChart } from '../../../../lib/local/tutorial/flask-app-chart.ts';
 
 const REGISTRY = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 

@@ -1,5 +1,5 @@
+import { applyMergePatch, JsonMergePatchError } from '@ecr-image-updater/local/argocd/json-merge-patch';
 import { describe, expect, it } from 'vitest';
-import { applyMergePatch, JsonMergePatchError } from '../../../../lib/local/argocd/json-merge-patch.ts';
 
 describe('applyMergePatch', () => {
   // RFC 7386 appendix A, the cases that are objects at the top.

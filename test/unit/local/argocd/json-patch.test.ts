@@ -1,6 +1,6 @@
+import type { JsonObject } from '@ecr-image-updater/local/argocd/argocd-application';
+import { applyJsonPatch, decodeJsonPatch, JsonPatchError } from '@ecr-image-updater/local/argocd/json-patch';
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../../../lib/local/argocd/argocd-application.ts';
-import { applyJsonPatch, decodeJsonPatch, JsonPatchError } from '../../../../lib/local/argocd/json-patch.ts';
 
 const DOC: JsonObject = {
   spec: { list: ['a', 'b'], map: { 'x/y': 1, 'm~n': 2 }, flag: true },

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import { type BuiltImage, buildImage } from '@ecr-image-updater/local/ecr/image-builder';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BuiltImage, buildImage } from '../../../../lib/local/ecr/image-builder.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';

@@ -1,6 +1,6 @@
+import { buildImage } from '@ecr-image-updater/local/ecr/image-builder';
+import { pushedImageOf } from '@ecr-image-updater/local/ecr/pushed-image';
 import { describe, expect, it } from 'vitest';
-import { buildImage } from '../../../../lib/local/ecr/image-builder.ts';
-import { pushedImageOf } from '../../../../lib/local/ecr/pushed-image.ts';
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';

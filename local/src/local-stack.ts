@@ -8,13 +8,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type AwsClients, createImagePushDependencies } from '../adapters/create-image-push-dependencies.ts';
-import { DynamoDbAppRegistry } from '../adapters/dynamodb-app-registry.ts';
-import { DynamoDbAuditLog } from '../adapters/dynamodb-audit-log.ts';
-import { ENV } from '../adapters/runtime-config.ts';
-import type { ImagePushDependencies } from '../app/handle-image-push.ts';
-import type { Logger } from '../app/ports.ts';
-import { ecrRegistryHost } from '../domain/image-spec.ts';
+import {
+  type AwsClients,
+  createImagePushDependencies,
+} from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
+import { DynamoDbAppRegistry } from 'ecr-image-updater/lib/adapters/dynamodb-app-registry';
+import { DynamoDbAuditLog } from 'ecr-image-updater/lib/adapters/dynamodb-audit-log';
+import { ENV } from 'ecr-image-updater/lib/adapters/runtime-config';
+import type { ImagePushDependencies } from 'ecr-image-updater/lib/app/handle-image-push';
+import type { Logger } from 'ecr-image-updater/lib/app/ports';
+import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/image-spec';
 import { FakeArgoCdServer } from './argocd/fake-argocd-server.ts';
 import { createRegistryTable } from './create-registry-table.ts';
 import { type DynaliteServer, startDynalite } from './dynalite-server.ts';
@@ -41,8 +44,6 @@ export const LOCAL_ARGOCD_TOKEN =
   'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY3ItaW1hZ2UtdXBkYXRlciIsImlzcyI6ImFyZ29jZCJ9.bG9jYWw';
 export const LOCAL_ARGOCD_SECRET = 'ecr-image-updater/argocd';
 export const LOCAL_DEAD_LETTER_QUEUE = 'ecr-image-updater-dlq';
-/** Where `redrive` finds the dead-letter queue (the stack's `DeadLetterQueueUrl` output). */
-export const DEAD_LETTER_QUEUE_ENV = 'ECR_IMAGE_UPDATER_DLQ_URL';
 
 export class LocalStack {
   private constructor(
@@ -155,7 +156,7 @@ export class LocalStack {
       AWS_ENDPOINT_URL_ECR: this.ecr.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secrets.url,
       AWS_ENDPOINT_URL_SQS: this.sqs.url,
-      [DEAD_LETTER_QUEUE_ENV]: this.deadLetterQueueUrl,
+      [ENV.deadLetterQueueUrl]: this.deadLetterQueueUrl,
       [ENV.table]: this.tableName,
       [ENV.githubSecret]: LOCAL_GITHUB_SECRET,
       [ENV.githubApiUrl]: this.github.url,

@@ -1,10 +1,9 @@
-import { runTutorial } from '../../lib/local/tutorial/run-tutorial.ts';
-import { type Command, parseFlags } from '../command.ts';
-import { EXIT } from '../io.ts';
+import { type Command, parseFlags } from 'ecr-image-updater/cli/command';
+import { EXIT } from 'ecr-image-updater/cli/io';
+import { runTutorial } from '../tutorial/run-tutorial.ts';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'run the seed tutorial end to end on local peers (what npm start runs)',
   help: `Usage: ecr-image-updater demo
 
 Replays the seed tutorial on embedded local peers, with no AWS account and no Docker: a GitOps

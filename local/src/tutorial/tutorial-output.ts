@@ -1,5 +1,5 @@
 /** How the tutorial prints: numbered steps, indented lines, and what each push did. */
-import { summarizeApp } from '../../app/outcomes.ts';
+import { summarizeApp } from 'ecr-image-updater/lib/app/outcomes';
 import type { DeliveredPush } from '../deliver-push.ts';
 import { describeDelivery } from './describe-delivery.ts';
 

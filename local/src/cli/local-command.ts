@@ -1,20 +1,20 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { parse as parseYaml } from 'yaml';
-import { createImagePushDependencies } from '../../lib/adapters/create-image-push-dependencies.ts';
-import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
-import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
-import { handleImagePush } from '../../lib/app/handle-image-push.ts';
-import { RetryableFailureError, summarizeApp } from '../../lib/app/outcomes.ts';
-import { InvalidInputError } from '../../lib/domain/errors.ts';
-import { deliverPush } from '../../lib/local/deliver-push.ts';
-import { lambdaFailureRecord } from '../../lib/local/lambda-failure-record.ts';
-import { DEAD_LETTER_QUEUE_ENV, LocalStack } from '../../lib/local/local-stack.ts';
-import { describeDelivery } from '../../lib/local/tutorial/describe-delivery.ts';
-import { flaskAppChart, TUTORIAL_APP_PATH, TUTORIAL_REPO } from '../../lib/local/tutorial/flask-app-chart.ts';
-import { awsClients, sqsClient } from '../aws-context.ts';
-import { type Command, parseFlags } from '../command.ts';
-import { type CliIo, EXIT } from '../io.ts';
+import { awsClients, sqsClient } from 'ecr-image-updater/cli/aws-context';
+import { type Command, parseFlags } from 'ecr-image-updater/cli/command';
+import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
+import { createImagePushDependencies } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
+import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
+import { ENV, readRuntimeConfig } from 'ecr-image-updater/lib/adapters/runtime-config';
+import { handleImagePush } from 'ecr-image-updater/lib/app/handle-image-push';
+import { RetryableFailureError, summarizeApp } from 'ecr-image-updater/lib/app/outcomes';
+import { InvalidInputError } from 'ecr-image-updater/lib/domain/errors';
+import { deliverPush } from '../deliver-push.ts';
+import { lambdaFailureRecord } from '../lambda-failure-record.ts';
+import { LocalStack } from '../local-stack.ts';
+import { describeDelivery } from '../tutorial/describe-delivery.ts';
+import { flaskAppApplication } from '../tutorial/flask-app-application.ts';
+import { flaskAppChart, TUTORIAL_APP_PATH, TUTORIAL_REPO } from '../tutorial/flask-app-chart.ts';
 
 const HELP = `Usage: ecr-image-updater local <up|push> [options]
 
@@ -43,7 +43,6 @@ Example, in two shells:
 
 export const localCommand: Command = {
   name: 'local',
-  summary: 'run the peers locally (local up) and push images through the handler (local push)',
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseFlags('local', args, {
@@ -84,9 +83,7 @@ async function up(
       files: Object.fromEntries(files),
     });
   }
-  const application = new URL('../../examples/argocd-application.yaml', import.meta.url);
-  if (!stack.argocd.application('flask-app'))
-    stack.argocd.putApplication(parseYaml(await readFile(application, 'utf8')));
+  if (!stack.argocd.application('flask-app')) stack.argocd.putApplication(flaskAppApplication());
   const exports = Object.entries(stack.env()).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   if (envFile) await writeFile(envFile, `${exports.join('\n')}\n`);
   io.stdout(
@@ -168,7 +165,7 @@ async function push(
   const deadLettered = delivered.deliveries.filter(
     (d) => d.outcome.kind === 'handled' && d.outcome.apps.some((a) => a.kind === 'failed' && a.retryable),
   );
-  const queueUrl = io.env[DEAD_LETTER_QUEUE_ENV];
+  const queueUrl = io.env[ENV.deadLetterQueueUrl];
   if (queueUrl)
     for (const { event, outcome } of deadLettered) {
       const failed = outcome.kind === 'handled' ? outcome.apps.filter((a) => a.kind === 'failed') : [];

@@ -1,6 +1,6 @@
 /** A `docker push` in the tutorial: through the ECR API and the handler, timed and printed. */
-import { handleImagePush } from '../../app/handle-image-push.ts';
-import type { Logger } from '../../app/ports.ts';
+import { handleImagePush } from 'ecr-image-updater/lib/app/handle-image-push';
+import type { Logger } from 'ecr-image-updater/lib/app/ports';
 import { deliverPush } from '../deliver-push.ts';
 import type { LocalStack } from '../local-stack.ts';
 import type { TutorialOutput } from './tutorial-output.ts';

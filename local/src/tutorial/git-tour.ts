@@ -4,9 +4,9 @@
  * one commit for two apps and a pull request for the third, and the next push moves that pull request.
  */
 
-import { MemoryLogger } from '../../adapters/memory-logger.ts';
-import { registerApps } from '../../app/register-app.ts';
-import { describeRegistration } from '../../domain/describe-registration.ts';
+import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
+import { registerApps } from 'ecr-image-updater/lib/app/register-app';
+import { describeRegistration } from 'ecr-image-updater/lib/domain/describe-registration';
 import type { LocalStack } from '../local-stack.ts';
 import { canRunLayerBinaries } from '../render/kubectl-layer-binaries.ts';
 import { deploymentImages, renderArgoCdApp } from '../render/render-argocd-app.ts';

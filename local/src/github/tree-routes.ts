@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../../app/map-with-concurrency.ts';
+import { mapWithConcurrency } from 'ecr-image-updater/lib/app/map-with-concurrency';
 import { applyTreeChanges, isValidTreePath, type TreeChange } from './apply-tree-changes.ts';
 import type { TreeEntryRecord, TreeEntryType } from './git-store.ts';
 import { GitHubApiError } from './github-api-error.ts';

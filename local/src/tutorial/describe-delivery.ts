@@ -1,5 +1,5 @@
 /** Readable lines for what one push did: each event ECR emitted and what became of it. */
-import type { AppOutcome } from '../../app/outcomes.ts';
+import type { AppOutcome } from 'ecr-image-updater/lib/app/outcomes';
 import type { DeliveredPush } from '../deliver-push.ts';
 
 export function describeDelivery(

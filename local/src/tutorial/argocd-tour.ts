@@ -1,29 +1,21 @@
-/**
- * The tutorial the seed's own way: Argo CD holds the flask-app Application with Argo CD Image Updater's
- * annotations; `apps import` turns it into a registration (newest-build, Argo CD write-back), and pushes
- * move the Application's Helm parameter, which Argo CD syncs by itself (automated sync policy).
- */
-import { readFile } from 'node:fs/promises';
-import { parse, stringify } from 'yaml';
-import { MemoryLogger } from '../../adapters/memory-logger.ts';
-import { registerApps } from '../../app/register-app.ts';
-import { describeRegistration } from '../../domain/describe-registration.ts';
-import { importApplications } from '../../domain/import-application.ts';
-import type { ArgoCdApplication } from '../argocd/fake-argocd-server.ts';
+import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
+import { registerApps } from 'ecr-image-updater/lib/app/register-app';
+import { describeRegistration } from 'ecr-image-updater/lib/domain/describe-registration';
+import { importApplications } from 'ecr-image-updater/lib/domain/import-application';
+import { stringify } from 'yaml';
 import type { LocalStack } from '../local-stack.ts';
 import { canRunLayerBinaries } from '../render/kubectl-layer-binaries.ts';
 import { deploymentImages, renderArgoCdApp } from '../render/render-argocd-app.ts';
+import { flaskAppApplication } from './flask-app-application.ts';
 import { flaskAppChart } from './flask-app-chart.ts';
 import { pushThrough } from './push-through.ts';
 import type { TutorialOutput } from './tutorial-output.ts';
-
-const MANIFEST = new URL('../../../examples/argocd-application.yaml', import.meta.url);
 
 export async function argoCdTour(
   stack: LocalStack,
   out: TutorialOutput,
 ): Promise<{ tag: string | undefined; images: string[] }> {
-  const manifest = parse(await readFile(MANIFEST, 'utf8')) as ArgoCdApplication;
+  const manifest = flaskAppApplication();
   stack.argocd.putApplication(manifest);
   out.heading(
     `The seed's own way, on fresh peers: Argo CD (${stack.argocd.url}) holds the Application flask-app`,

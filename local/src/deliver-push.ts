@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { PushOutcome } from '../app/outcomes.ts';
+import type { PushOutcome } from 'ecr-image-updater/lib/app/outcomes';
 import { pushImageOverWire } from './ecr/push-image-over-wire.ts';
 import type { PushedImage } from './ecr/pushed-image.ts';
 import { retagOverWire } from './ecr/retag-over-wire.ts';

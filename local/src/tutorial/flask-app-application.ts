@@ -1,0 +1,35 @@
+import type { ArgoCdApplication } from '../argocd/argocd-application.ts';
+
+/**
+ * The tutorial's Argo CD Application: flask-app, annotated for Argo CD Image Updater, shaped like the
+ * seed tutorial's manifest/application.yaml. The fake Argo CD of `local up` and `demo` holds it, and the
+ * tutorial imports it. The repository's examples/argocd-application.yaml is the same document for
+ * people to read and import (a test keeps the two equal); it lives here so that the local package
+ * carries what it runs.
+ */
+export function flaskAppApplication(): ArgoCdApplication {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: 'flask-app',
+      namespace: 'argocd',
+      annotations: {
+        'argocd-image-updater.argoproj.io/image-list':
+          '<account-id>.dkr.ecr.us-west-2.amazonaws.com/flask-app:~1.0',
+        'argocd-image-updater.argoproj.io/write-back-method': 'argocd',
+        'argocd-image-updater.argoproj.io/update-strategy': 'latest',
+      },
+    },
+    spec: {
+      project: 'default',
+      source: {
+        repoURL: 'https://github.com/devopscube/argocd-image-updater.git',
+        targetRevision: 'main',
+        path: 'flask-app',
+      },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'default' },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  } as ArgoCdApplication;
+}
