@@ -22,6 +22,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lib/adapters/runtime-config.ts';
 import { FUNCTION_ENTRY, functionBundling } from './function-bundling.ts';
+import { PREBUILT_HANDLER, prebuiltFunctionDir } from './function-code.ts';
 import { ImageUpdaterAlarms } from './image-updater-alarms.ts';
 import { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
 import type { WatchedRepositories } from './watched-repositories.ts';
@@ -91,7 +92,8 @@ const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url)
 export const REGISTRY_KEYS = { partitionKey: 'pk', sortKey: 'sk', timeToLive: 'expiresAt' } as const;
 
 export class ImageUpdater extends Construct {
-  readonly function: NodejsFunction;
+  /** The function: prebuilt in the published package, bundled from source in this repository. */
+  readonly function: lambda.Function;
   readonly table: dynamodb.Table;
   readonly deadLetterQueue: sqs.Queue;
   readonly rule: events.Rule;
@@ -146,12 +148,7 @@ export class ImageUpdater extends Construct {
       ...(props.argocd?.caBundleSecret ? [props.argocd.caBundleSecret] : []),
       ...(props.additionalSecrets ?? []),
     ];
-    // With our lock file (a checkout of this repository) esbuild runs at its root; else where CDK finds one.
-    const ownLockFile = existsSync(LOCK_FILE);
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: FUNCTION_ENTRY,
-      handler: 'handler',
-      ...(ownLockFile ? { projectRoot: PROJECT_ROOT, depsLockFilePath: LOCK_FILE } : {}),
+    const functionProps = {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -187,8 +184,23 @@ export class ImageUpdater extends Construct {
         [ENV.service]: serviceName,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: functionBundling(ownLockFile ? PROJECT_ROOT : undefined),
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    const prebuilt = prebuiltFunctionDir();
+    // With our lock file (a checkout of this repository) esbuild runs at its root; else where CDK finds one.
+    const ownLockFile = existsSync(LOCK_FILE);
+    this.function = prebuilt
+      ? new lambda.Function(this, 'Function', {
+          ...functionProps,
+          code: lambda.Code.fromAsset(prebuilt),
+          handler: PREBUILT_HANDLER,
+        })
+      : new NodejsFunction(this, 'Function', {
+          ...functionProps,
+          entry: FUNCTION_ENTRY,
+          handler: 'handler',
+          ...(ownLockFile ? { projectRoot: PROJECT_ROOT, depsLockFilePath: LOCK_FILE } : {}),
+          bundling: functionBundling(ownLockFile ? PROJECT_ROOT : undefined),
+        });
     grantReads(role, this, props, secrets);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',
