@@ -95,7 +95,7 @@ app.synth();
 
 describe('the packed product', () => {
   it('is a small tarball of compiled JavaScript, declarations and the prebuilt function', () => {
-    expect(packed.bytes).toBeLessThan(2 * 1024 * 1024);
+    expect(packed.bytes).toBeLessThan(2_000_000);
     expect(packed.files).toContain('dist/function/index.mjs');
     expect(packed.files).toContain('dist/infra/index.cjs');
     expect(packed.files).toContain('dist/infra/index.d.ts');
