@@ -2,9 +2,13 @@
  * A tag policy: strategy, constraint and filters of one image, validated once when built so that
  * selection itself cannot fail. Built from registrations, annotations and CLI flags alike.
  */
+import { alphabeticalStrategy } from './alphabetical-strategy.ts';
 import { type Constraint, parseConstraint } from './constraint.ts';
+import { digestStrategy } from './digest-strategy.ts';
 import { InvalidInputError } from './errors.ts';
-import { parseStrategyName, type StrategyName } from './strategy.ts';
+import { newestBuildStrategy, type SortBy } from './newest-build-strategy.ts';
+import { semverStrategy } from './semver-strategy.ts';
+import { type AnyTagStrategy, anyTagStrategy, parseStrategyName, type StrategyName } from './strategy.ts';
 import {
   parseAllowTags,
   parseIgnoreTags,
@@ -25,10 +29,13 @@ export interface TagPolicySettings {
   readonly sortBy?: string | undefined;
 }
 
-export type SortBy = 'pushed' | 'created';
+export type { SortBy };
 
 export interface TagPolicy {
+  /** The strategy's name; {@link TagPolicy.tagStrategy} is the strategy itself. */
   readonly strategy: StrategyName;
+  /** The strategy, built with its settings: what selection judges, ranks and explains candidates with. */
+  readonly tagStrategy: AnyTagStrategy;
   /** The semver constraint, when the strategy is semver and one is given. */
   readonly constraint?: Constraint;
   /** The tag the digest strategy follows. */
@@ -102,10 +109,12 @@ function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolic
   const base = { strategy, sortBy, filters, paused: pausesEveryTag(settings.ignoreTags), needs };
 
   switch (strategy) {
-    case 'semver':
-      return constraintText === ''
-        ? { ...base, notes: [] }
-        : { ...base, constraint: parseConstraint(constraintText, field('constraint')), notes: [] };
+    case 'semver': {
+      const constraint =
+        constraintText === '' ? undefined : parseConstraint(constraintText, field('constraint'));
+      const tagStrategy = anyTagStrategy(semverStrategy(constraint));
+      return { ...base, ...(constraint === undefined ? {} : { constraint }), tagStrategy, notes: [] };
+    }
     case 'digest':
       if (!DOCKER_TAG.test(constraintText)) {
         throw new InvalidInputError(
@@ -116,18 +125,33 @@ function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolic
           "name the tag after ':' in the image, e.g. my-repo:latest",
         );
       }
-      return { ...base, trackedTag: constraintText, notes: [] };
+      return {
+        ...base,
+        trackedTag: constraintText,
+        tagStrategy: anyTagStrategy(digestStrategy(constraintText)),
+        notes: [],
+      };
     case 'newest-build':
-    case 'alphabetical': {
-      const notes =
-        constraintText === ''
-          ? []
-          : [
-              `the constraint '${constraintText}' has no effect on ${strategy} (as in Argo CD Image Updater); narrow with allowTags`,
-            ];
-      return { ...base, notes };
-    }
+      return {
+        ...base,
+        tagStrategy: anyTagStrategy(newestBuildStrategy(sortBy)),
+        notes: ignoredConstraint(constraintText, strategy),
+      };
+    case 'alphabetical':
+      return {
+        ...base,
+        tagStrategy: anyTagStrategy(alphabeticalStrategy),
+        notes: ignoredConstraint(constraintText, strategy),
+      };
   }
+}
+
+function ignoredConstraint(constraintText: string, strategy: StrategyName): string[] {
+  return constraintText === ''
+    ? []
+    : [
+        `the constraint '${constraintText}' has no effect on ${strategy} (as in Argo CD Image Updater); narrow with allowTags`,
+      ];
 }
 
 function parseSortBy(value: string | undefined, strategy: StrategyName, field: string): SortBy {

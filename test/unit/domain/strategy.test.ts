@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { alphabeticalStrategy } from '../../../lib/domain/alphabetical-strategy.ts';
 import { InvalidInputError } from '../../../lib/domain/errors.ts';
-import { parseStrategyName } from '../../../lib/domain/strategy.ts';
+import { anyTagStrategy, parseStrategyName } from '../../../lib/domain/strategy.ts';
 
 describe('parseStrategyName', () => {
   it.each([
@@ -22,5 +23,12 @@ describe('parseStrategyName', () => {
     expect(() => parseStrategyName('newest', 'images[0].strategy')).toThrow(
       "images[0].strategy: unknown strategy 'newest'; use semver, newest-build, alphabetical or digest (old names: latest, name)",
     );
+  });
+});
+
+describe('anyTagStrategy', () => {
+  it('hands the function it is given the strategy it wraps', () => {
+    const wrapped = anyTagStrategy(alphabeticalStrategy);
+    expect(wrapped.use((strategy) => strategy)).toBe(alphabeticalStrategy);
   });
 });
