@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { importApplications } from '../../lib/domain/import-application.ts';
+import { parseRegistration } from '../../lib/domain/registration.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+const examples = readdirSync(join(ROOT, 'examples')).filter((name) => /\.ya?ml$/.test(name));
+const pages = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+  ...readdirSync(join(ROOT, 'docs', 'adr')).map((name) => `docs/adr/${name}`),
+];
+
+describe('examples/', () => {
+  it.each(examples)('%s opens with a comment that says what it shows', (name) => {
+    expect(read(`examples/${name}`)).toMatch(/^# \S/);
+  });
+
+  it.each(examples)('%s registers as it is (or imports, for an Application)', (name) => {
+    const documents = parseAllDocuments(read(`examples/${name}`)).map((document) => document.toJS());
+    for (const document of documents) {
+      if ((document as { kind?: unknown }).kind === 'Application')
+        expect(importApplications([document], { account: '123456789012' }).applications).toHaveLength(1);
+      else expect(parseRegistration(document).name).toMatch(/^[a-z]/);
+    }
+  });
+
+  it('holds a registration for every write-back target', () => {
+    const writeBacks = examples
+      .flatMap((name) => parseAllDocuments(read(`examples/${name}`)).map((document) => document.toJS()))
+      .filter((document) => (document as { kind?: unknown }).kind === undefined)
+      .map((document) => parseRegistration(document).writeBack);
+    const kinds = new Set(
+      writeBacks.flatMap((w) =>
+        w.method === 'argocd' ? ['argocd'] : [w.target.kind, ...(w.pullRequest ? ['pull-request'] : [])],
+      ),
+    );
+    expect([...kinds].sort()).toEqual(
+      ['argocd', 'argocd-source', 'helmvalues', 'kustomization', 'pull-request'].sort(),
+    );
+  });
+});
+
+describe('README.md and docs/', () => {
+  it('keeps the two quick-start commands in the README', () => {
+    const readme = read('README.md');
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toContain('npm test');
+  });
+
+  // GitHub's heading anchors: lowercase, punctuation dropped, spaces as hyphens.
+  const anchorsOf = (path: string) =>
+    new Set(
+      [
+        ...read(path)
+          .replace(/```[\s\S]*?```/g, '')
+          .matchAll(/^#+ (.*)$/gm),
+      ].map((m) =>
+        m[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^\w\- ]/g, '')
+          .replaceAll(' ', '-'),
+      ),
+    );
+
+  it.each(pages)('%s links only to files and headings that exist', (page) => {
+    const broken = [...read(page).matchAll(/\]\(([^)\s]+)\)/g)]
+      .map((m) => m[1]!)
+      .filter((link) => !/^[a-z]+:/.test(link))
+      .filter((link) => {
+        const [path, anchor] = link.split('#') as [string, string | undefined];
+        const target = path === '' ? page : normalize(join(dirname(page), path));
+        if (!existsSync(join(ROOT, target))) return true;
+        return anchor !== undefined && target.endsWith('.md') && !anchorsOf(target).has(anchor);
+      });
+    expect(broken).toEqual([]);
+  });
+});
