@@ -48,7 +48,7 @@ export class ImageUpdaterAlarms extends Construct {
         period: Duration.minutes(1),
         statistic: 'Maximum',
       }),
-      'An ECR push could not be handled after every retry and waits in the dead-letter queue: read the logs for its event id, fix the cause, then replay it (see the README, Operations).',
+      'An ECR push could not be handled after every retry and waits in the dead-letter queue: read the logs for its event id, fix the cause, then replay it (see docs/operations.md, redrive).',
     );
     this.errors = atLeastOne(
       'Errors',

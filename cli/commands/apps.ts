@@ -26,7 +26,7 @@ Options:
   -f, --file <path>   the registration file for register ('-' reads standard input)
 ${IMPORT_OPTIONS}${AWS_HELP}  -h, --help          this help
 
-A registration (see README, "Registration"):
+A registration (every field: docs/registering-apps.md):
   name: flask-app
   images:
     - image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app:~1.0

@@ -31,6 +31,12 @@ describe('ecr-image-updater demo (npm start)', () => {
     );
     expect(output).toContain('flask-app: patched Application flask-app (1.0.0 -> 1.0.2)');
     expect(output).toContain(`Deployment flask-app, container flask-app: image ${image}:1.0.2`);
+    // Every file a command to copy names is in this repository, at the path the command gives.
+    const named = [...output.matchAll(/\$ ecr-image-updater .*/g)].flatMap(([line]) =>
+      [...line.matchAll(/\bexamples\/[\w.-]+/g)].map(([file]) => file),
+    );
+    expect(named).toEqual(expect.arrayContaining(['examples/flask-app.yaml', 'examples/flask-values.yaml']));
+    expect(named.filter((file) => !existsSync(new URL(`../../${file}`, import.meta.url)))).toEqual([]);
   });
 });
 

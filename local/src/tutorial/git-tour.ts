@@ -28,8 +28,8 @@ export async function gitTour(
     message: 'flask-app Helm chart (values: image.repository, image.tag; NodePort 30050)',
   });
   const logger = new MemoryLogger();
-  const register = async (documents: unknown[], command: string) => {
-    out.indented(`$ ecr-image-updater apps register -f ${command}`);
+  const register = async (documents: unknown[], files: readonly string[]) => {
+    for (const file of files) out.indented(`$ ecr-image-updater apps register -f ${file}`);
     for (const { registration, stored, notes } of await registerApps(stack.registry(), documents)) {
       out.indented(describeRegistration(registration, stored.revision, stored.paused));
       for (const note of notes) out.indented(`note: ${note}`, 5);
@@ -37,7 +37,7 @@ export async function gitTour(
   };
 
   out.heading('Register flask-app (flask-app:~1.0, git write-back to .argocd-source-flask-app.yaml)');
-  await register([flaskAppRegistration(stack.registryHost)], 'examples/flask-app.yaml');
+  await register([flaskAppRegistration(stack.registryHost)], ['examples/flask-app.yaml']);
   out.heading('docker push flask-app:1.0.0: the first version, committed');
   await pushThrough(stack, logger, out, '1.0.0');
   out.heading('docker push flask-app:1.0.2: a patch inside ~1.0, committed');
@@ -65,7 +65,7 @@ export async function gitTour(
         writeBack: { method: 'git', git: { ...git, pullRequest: true } },
       },
     ],
-    'flask-values.yaml -f flask-preview.yaml',
+    ['examples/flask-values.yaml', 'examples/flask-preview.yaml'],
   );
   out.heading(
     'docker push flask-app:1.0.3: one commit for flask-app and flask-values, a pull request for flask-preview',
