@@ -19,6 +19,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createImagePushHandler } from '../functions/image-push.ts';
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
+import { ENVIRONMENT } from '../lib/adapters/environment.ts';
 import { MemoryLogger } from '../lib/adapters/memory-logger.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import { registerApps } from '../lib/app/register-app.ts';
@@ -76,7 +77,7 @@ async function measure(apps: number): Promise<Row> {
     await peers.call('createRepository', 'acme', 'gitops', { 'apps/README.md': 'apps\n' });
     const names = Array.from({ length: apps }, (_, i) => `app-${String(i).padStart(3, '0')}`);
     await registerApps(
-      new DynamoDbAppRegistry({ tableName: env.ECR_IMAGE_UPDATER_TABLE!, client: dynamodb }),
+      new DynamoDbAppRegistry({ tableName: env[ENVIRONMENT.table]!, client: dynamodb }),
       names.map((name) => ({
         name,
         images: [{ image: `${peers.registryHost}/web:~1.0` }],

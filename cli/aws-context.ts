@@ -10,6 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../lib/adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from '../lib/adapters/dynamodb-audit-log.ts';
+import { ENVIRONMENT } from '../lib/adapters/environment.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import type { CliIo } from './io.ts';
 
@@ -20,7 +21,7 @@ export const AWS_FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-export const AWS_HELP = `  --table <name>      the registry table (default: $ECR_IMAGE_UPDATER_TABLE)
+export const AWS_HELP = `  --table <name>      the registry table (default: $${ENVIRONMENT.table})
   --region <region>   AWS region (default: the SDK's, e.g. $AWS_REGION)
   --endpoint <url>    a DynamoDB endpoint, e.g. a local peer (default: $AWS_ENDPOINT_URL_DYNAMODB)
   --json              print JSON for scripts

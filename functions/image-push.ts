@@ -6,8 +6,9 @@
 
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
 import { EmfMetrics } from '../lib/adapters/emf-metrics.ts';
+import { ENVIRONMENT } from '../lib/adapters/environment.ts';
 import { type InvocationContext, JsonLogger } from '../lib/adapters/json-logger.ts';
-import { ENV, readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
+import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import { handleImagePush, type ImagePushDependencies } from '../lib/app/handle-image-push.ts';
 import { METRICS_NAMESPACE, type MetricPoint, outcomeMetrics } from '../lib/app/outcome-metrics.ts';
 import { type PushOutcome, RetryableFailureError } from '../lib/app/outcomes.ts';
@@ -48,7 +49,7 @@ export function toResult(outcome: PushOutcome): ImagePushResult {
 }
 
 let wired: ((event: unknown) => Promise<ImagePushResult>) | undefined;
-const service = process.env[ENV.service] || 'ecr-image-updater';
+const service = process.env[ENVIRONMENT.service] || 'ecr-image-updater';
 const logger = new JsonLogger({ service });
 
 /** The Lambda entry point. */

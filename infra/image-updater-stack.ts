@@ -10,6 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { ENVIRONMENT } from '../lib/adapters/environment.ts';
 import type { UpdaterConfig } from './config.ts';
 import { ImageUpdater, type ImageUpdaterProps } from './image-updater.ts';
 import { WatchedRepositories } from './watched-repositories.ts';
@@ -86,7 +87,7 @@ export class ImageUpdaterStack extends Stack {
     const updater = this.updater;
     new CfnOutput(this, 'RegistryTable', {
       value: updater.table.tableName,
-      description: 'export ECR_IMAGE_UPDATER_TABLE=<this> for ecr-image-updater apps ...',
+      description: `export ${ENVIRONMENT.table}=<this> for ecr-image-updater apps ...`,
     });
     new CfnOutput(this, 'FunctionName', { value: updater.function.functionName });
     new CfnOutput(this, 'LogGroup', { value: updater.function.logGroup.logGroupName });

@@ -20,7 +20,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../lib/adapters/runtime-config.ts';
+import { ENVIRONMENT } from '../lib/adapters/environment.ts';
 import { FUNCTION_ENTRY, functionBundling } from './function-bundling.ts';
 import { PREBUILT_HANDLER, prebuiltFunctionDir } from './function-code.ts';
 import { ImageUpdaterAlarms } from './image-updater-alarms.ts';
@@ -167,21 +167,23 @@ export class ImageUpdater extends Construct {
           }
         : {}),
       environment: {
-        [ENV.table]: this.table.tableName,
-        ...(props.github?.secret ? { [ENV.githubSecret]: secretId(props.github.secret) } : {}),
-        ...(props.github?.apiUrl ? { [ENV.githubApiUrl]: props.github.apiUrl } : {}),
+        [ENVIRONMENT.table]: this.table.tableName,
+        ...(props.github?.secret ? { [ENVIRONMENT.githubSecret]: secretId(props.github.secret) } : {}),
+        ...(props.github?.apiUrl ? { [ENVIRONMENT.githubApiUrl]: props.github.apiUrl } : {}),
         ...(props.argocd
           ? {
-              [ENV.argocdServer]: props.argocd.server,
-              [ENV.argocdTokenSecret]: secretId(props.argocd.tokenSecret),
+              [ENVIRONMENT.argocdServer]: props.argocd.server,
+              [ENVIRONMENT.argocdTokenSecret]: secretId(props.argocd.tokenSecret),
               ...(props.argocd.caBundleSecret
-                ? { [ENV.argocdCaBundleSecret]: secretId(props.argocd.caBundleSecret) }
+                ? { [ENVIRONMENT.argocdCaBundleSecret]: secretId(props.argocd.caBundleSecret) }
                 : {}),
             }
           : {}),
-        ...(props.appConcurrency ? { [ENV.concurrency]: String(props.appConcurrency) } : {}),
-        ...(props.historyRetention ? { [ENV.historyDays]: String(props.historyRetention.toDays()) } : {}),
-        [ENV.service]: serviceName,
+        ...(props.appConcurrency ? { [ENVIRONMENT.concurrency]: String(props.appConcurrency) } : {}),
+        ...(props.historyRetention
+          ? { [ENVIRONMENT.historyDays]: String(props.historyRetention.toDays()) }
+          : {}),
+        [ENVIRONMENT.service]: serviceName,
         NODE_OPTIONS: '--enable-source-maps',
       },
     } satisfies Partial<lambda.FunctionProps>;

@@ -3,6 +3,7 @@
  * the same pipeline as a push. On demand: the updater never polls.
  */
 import { createImagePushDependencies } from '../../lib/adapters/create-image-push-dependencies.ts';
+import { ENVIRONMENT } from '../../lib/adapters/environment.ts';
 import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
 import { type AppOutcome, summarizeApp } from '../../lib/app/outcomes.ts';
@@ -23,8 +24,8 @@ Options:
 ${AWS_HELP}  -h, --help          this help
 
 It needs what the function needs: the registry table, ECR read access to the repositories, the
-GitHub and Argo CD secrets (the stack's defaults: $ECR_IMAGE_UPDATER_GITHUB_SECRET,
-$ECR_IMAGE_UPDATER_ARGOCD_SERVER, $ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET).
+GitHub and Argo CD secrets (the stack's defaults: $${ENVIRONMENT.githubSecret},
+$${ENVIRONMENT.argocdServer}, $${ENVIRONMENT.argocdTokenSecret}).
 
 Exit codes: 0 done; 1 an app failed or is not registered; 2 invalid input.
 `;

@@ -3,8 +3,9 @@
  * the cause is fixed. It reads and explains first; `--apply` replays.
  */
 import { createImagePushDependencies } from '../../lib/adapters/create-image-push-dependencies.ts';
+import { ENVIRONMENT } from '../../lib/adapters/environment.ts';
 import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
-import { ENV, readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
+import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
 import { SqsDeadLetterQueue } from '../../lib/adapters/sqs-dead-letter-queue.ts';
 import { type RedrivenMessage, redriveDeadLetters } from '../../lib/app/redrive-dead-letters.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
@@ -24,7 +25,7 @@ was handled already), and kept when an app still fails in a way a retry could fi
 
 Options:
   --apply             replay for real (default: read and explain only)
-  --queue-url <url>   the dead-letter queue (default: $${ENV.deadLetterQueueUrl}; the stack's
+  --queue-url <url>   the dead-letter queue (default: $${ENVIRONMENT.deadLetterQueueUrl}; the stack's
                       DeadLetterQueueUrl output)
   --max <n>           the most messages to look at (default 100)
 ${AWS_HELP}  -h, --help          this help
@@ -55,12 +56,12 @@ export const redriveCommand: Command = {
         `unexpected '${positionals.join(' ')}'`,
         'see ecr-image-updater redrive --help',
       );
-    const queueUrl = values['queue-url'] ?? io.env[ENV.deadLetterQueueUrl];
+    const queueUrl = values['queue-url'] ?? io.env[ENVIRONMENT.deadLetterQueueUrl];
     if (!queueUrl)
       throw new InvalidInputError(
         '--queue-url',
         'no dead-letter queue named',
-        `give --queue-url or set ${ENV.deadLetterQueueUrl} (the stack's DeadLetterQueueUrl output)`,
+        `give --queue-url or set ${ENVIRONMENT.deadLetterQueueUrl} (the stack's DeadLetterQueueUrl output)`,
       );
     const max = Number(values.max ?? 100);
     if (!Number.isInteger(max) || max < 1 || max > 10_000)

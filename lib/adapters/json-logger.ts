@@ -8,12 +8,10 @@
  * ever receives a secret (test/e2e/secrets-never-leak checks the log lines of whole scenarios).
  */
 import type { Logger } from '../app/ports.ts';
+import { ENVIRONMENT } from './environment.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** The environment variable that sets the threshold; Lambda's own (`AWS_LAMBDA_LOG_LEVEL`) is the fallback. */
-export const LOG_LEVEL_ENV = 'ECR_IMAGE_UPDATER_LOG_LEVEL';
 
 /** What a Lambda context tells us about the invocation. */
 export interface InvocationContext {
@@ -33,7 +31,7 @@ export interface JsonLoggerOptions {
 
 /** The threshold the environment asks for: ours, then Lambda's, then INFO. Unknown names mean INFO. */
 export function logLevelFromEnv(env: Readonly<Record<string, string | undefined>>): LogLevel {
-  const named = (env[LOG_LEVEL_ENV] || env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase();
+  const named = (env[ENVIRONMENT.logLevel] || env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase();
   if (named === 'TRACE') return 'DEBUG';
   if (named === 'WARNING') return 'WARN';
   if (named === 'FATAL' || named === 'CRITICAL') return 'ERROR';

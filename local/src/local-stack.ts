@@ -14,7 +14,7 @@ import {
 } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
 import { DynamoDbAppRegistry } from 'ecr-image-updater/lib/adapters/dynamodb-app-registry';
 import { DynamoDbAuditLog } from 'ecr-image-updater/lib/adapters/dynamodb-audit-log';
-import { ENV } from 'ecr-image-updater/lib/adapters/runtime-config';
+import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
 import type { ImagePushDependencies } from 'ecr-image-updater/lib/app/handle-image-push';
 import type { Logger } from 'ecr-image-updater/lib/app/ports';
 import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/image-spec';
@@ -156,14 +156,14 @@ export class LocalStack {
       AWS_ENDPOINT_URL_ECR: this.ecr.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secrets.url,
       AWS_ENDPOINT_URL_SQS: this.sqs.url,
-      [ENV.deadLetterQueueUrl]: this.deadLetterQueueUrl,
-      [ENV.table]: this.tableName,
-      [ENV.githubSecret]: LOCAL_GITHUB_SECRET,
-      [ENV.githubApiUrl]: this.github.url,
-      [ENV.argocdServer]: this.argocd.url,
-      [ENV.argocdTokenSecret]: LOCAL_ARGOCD_SECRET,
-      ECR_IMAGE_UPDATER_LOCAL_ACCOUNT: this.accountId,
-      ECR_IMAGE_UPDATER_GITOPS_DIR: this.github.dataDir,
+      [ENVIRONMENT.deadLetterQueueUrl]: this.deadLetterQueueUrl,
+      [ENVIRONMENT.table]: this.tableName,
+      [ENVIRONMENT.githubSecret]: LOCAL_GITHUB_SECRET,
+      [ENVIRONMENT.githubApiUrl]: this.github.url,
+      [ENVIRONMENT.argocdServer]: this.argocd.url,
+      [ENVIRONMENT.argocdTokenSecret]: LOCAL_ARGOCD_SECRET,
+      [ENVIRONMENT.localAccount]: this.accountId,
+      [ENVIRONMENT.gitopsDir]: this.github.dataDir,
     };
   }
 

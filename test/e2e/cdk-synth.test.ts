@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { functionBuildOptions } from '../../infra/function-bundling.ts';
-import { ENV } from '../../lib/adapters/runtime-config.ts';
+import { ENVIRONMENT } from '../../lib/adapters/environment.ts';
 import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 
@@ -204,7 +204,7 @@ console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVEN
         AWS_SECRET_ACCESS_KEY: 'secret-from-the-environment',
         AWS_SESSION_TOKEN: 'session-from-the-environment',
         AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(dynamodb.address() as AddressInfo).port}`,
-        [ENV.table]: 'registry',
+        [ENVIRONMENT.table]: 'registry',
         EVENT: JSON.stringify(event),
       });
       expect(result.stderr).toBe('');

@@ -4,8 +4,9 @@ import { awsClients, sqsClient } from 'ecr-image-updater/cli/aws-context';
 import { type Command, parseFlags } from 'ecr-image-updater/cli/command';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
 import { createImagePushDependencies } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
+import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
 import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
-import { ENV, readRuntimeConfig } from 'ecr-image-updater/lib/adapters/runtime-config';
+import { readRuntimeConfig } from 'ecr-image-updater/lib/adapters/runtime-config';
 import { handleImagePush } from 'ecr-image-updater/lib/app/handle-image-push';
 import { RetryableFailureError, summarizeApp } from 'ecr-image-updater/lib/app/outcomes';
 import { InvalidInputError } from 'ecr-image-updater/lib/domain/errors';
@@ -38,7 +39,7 @@ Example, in two shells:
   $ source .local.env
   $ ecr-image-updater apps register -f examples/flask-app.yaml
   $ ecr-image-updater local push flask-app:1.0.2
-  $ git -C "$ECR_IMAGE_UPDATER_GITOPS_DIR/devopscube/argocd-image-updater.git" log --oneline
+  $ git -C "$${ENVIRONMENT.gitopsDir}/devopscube/argocd-image-updater.git" log --oneline
 `;
 
 export const localCommand: Command = {
@@ -135,7 +136,8 @@ async function push(
     );
   if (digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(digest))
     throw new InvalidInputError('--digest', `'${digest}' is not a sha256 digest`);
-  if (!io.env.AWS_ENDPOINT_URL_ECR || !io.env.ECR_IMAGE_UPDATER_LOCAL_ACCOUNT) {
+  const accountId = io.env[ENVIRONMENT.localAccount];
+  if (!io.env.AWS_ENDPOINT_URL_ECR || !accountId) {
     throw new InvalidInputError(
       'environment',
       'no local peers are known',
@@ -146,7 +148,7 @@ async function push(
   const clients = awsClients(io);
   const deps = createImagePushDependencies(readRuntimeConfig(io.env), logger, clients);
   const delivered = await deliverPush(clients.ecr, (event) => handleImagePush(deps, event), {
-    accountId: io.env.ECR_IMAGE_UPDATER_LOCAL_ACCOUNT,
+    accountId,
     region: io.env.AWS_REGION ?? 'us-west-2',
     repository: match[1]!,
     tag: match[2]!,
@@ -165,7 +167,7 @@ async function push(
   const deadLettered = delivered.deliveries.filter(
     (d) => d.outcome.kind === 'handled' && d.outcome.apps.some((a) => a.kind === 'failed' && a.retryable),
   );
-  const queueUrl = io.env[ENV.deadLetterQueueUrl];
+  const queueUrl = io.env[ENVIRONMENT.deadLetterQueueUrl];
   if (queueUrl)
     for (const { event, outcome } of deadLettered) {
       const failed = outcome.kind === 'handled' ? outcome.apps.filter((a) => a.kind === 'failed') : [];

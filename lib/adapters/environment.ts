@@ -1,0 +1,33 @@
+/**
+ * The names of the updater's environment variables, in one place: the construct sets them on the
+ * function, `local up` exports them to a shell, and the function, the CLI and local mode read them.
+ * AWS's own (`AWS_REGION`, `AWS_ENDPOINT_URL_*`, `AWS_LAMBDA_LOG_LEVEL`) belong to the SDK and Lambda.
+ */
+export const ENVIRONMENT = {
+  /** The registry table's name (the CLI's `--table` wins over it). */
+  table: 'ECR_IMAGE_UPDATER_TABLE',
+  /** The GitHub credentials secret used when a registration names none. */
+  githubSecret: 'ECR_IMAGE_UPDATER_GITHUB_SECRET',
+  /** The GitHub API URL used when a registration names none (GitHub Enterprise, or local mode's fake). */
+  githubApiUrl: 'ECR_IMAGE_UPDATER_GITHUB_API_URL',
+  /** The Argo CD server used when a registration names none. */
+  argocdServer: 'ECR_IMAGE_UPDATER_ARGOCD_SERVER',
+  /** The Argo CD token secret used when a registration names none. */
+  argocdTokenSecret: 'ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET',
+  /** The secret holding the CA bundle that the default Argo CD server's certificate chains to. */
+  argocdCaBundleSecret: 'ECR_IMAGE_UPDATER_ARGOCD_CA_BUNDLE_SECRET',
+  /** Apps processed at once per event (1 to 64). */
+  concurrency: 'ECR_IMAGE_UPDATER_CONCURRENCY',
+  /** Days the audit history of decisions is kept. */
+  historyDays: 'ECR_IMAGE_UPDATER_HISTORY_DAYS',
+  /** The `service` of every log line and the metrics' Service dimension. */
+  service: 'ECR_IMAGE_UPDATER_SERVICE',
+  /** The log threshold (DEBUG, INFO, WARN, ERROR); Lambda's `AWS_LAMBDA_LOG_LEVEL` when it is unset. */
+  logLevel: 'ECR_IMAGE_UPDATER_LOG_LEVEL',
+  /** The dead-letter queue that `redrive` reads (the stack's DeadLetterQueueUrl output); local mode sets it. */
+  deadLetterQueueUrl: 'ECR_IMAGE_UPDATER_DLQ_URL',
+  /** Local mode: the account of the local ECR, which `local push` pushes to. */
+  localAccount: 'ECR_IMAGE_UPDATER_LOCAL_ACCOUNT',
+  /** Local mode: the folder of the fake GitHub's bare repositories, for `git -C` by hand. */
+  gitopsDir: 'ECR_IMAGE_UPDATER_GITOPS_DIR',
+} as const;
