@@ -21,6 +21,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENVIRONMENT } from '../lib/adapters/environment.ts';
+import { REGISTRY_KEY_PREFIXES, REGISTRY_KEYS } from '../lib/adapters/registry-keys.ts';
 import { FUNCTION_ENTRY, functionBundling } from './function-bundling.ts';
 import { PREBUILT_HANDLER, prebuiltFunctionDir } from './function-code.ts';
 import { ImageUpdaterAlarms } from './image-updater-alarms.ts';
@@ -87,9 +88,6 @@ export interface ImageUpdaterProps {
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
-
-/** The table's keys: the registry's items and, with a TTL, the records that expire. */
-export const REGISTRY_KEYS = { partitionKey: 'pk', sortKey: 'sk', timeToLive: 'expiresAt' } as const;
 
 export class ImageUpdater extends Construct {
   /** The function: prebuilt in the published package, bundled from source in this repository. */
@@ -304,7 +302,11 @@ function grantReads(
       sid: 'RecordDecisions',
       actions: ['dynamodb:GetItem', 'dynamodb:BatchWriteItem'],
       resources: [updater.table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['event#*', 'history#*'] } },
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [`${REGISTRY_KEY_PREFIXES.event}*`, `${REGISTRY_KEY_PREFIXES.history}*`],
+        },
+      },
     }),
   );
   props.table?.encryptionKey?.grantDecrypt(role);

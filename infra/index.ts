@@ -1,8 +1,10 @@
 /**
  * The reusable parts: put `ImageUpdater` in your own CDK stacks, or deploy `ImageUpdaterStack` alone.
  */
+
+export { REGISTRY_KEYS } from '../lib/adapters/registry-keys.ts';
 export { CONFIG_CONTEXT_KEY, ConfigError, parseUpdaterConfig, type UpdaterConfig } from './config.ts';
-export { ImageUpdater, type ImageUpdaterProps, REGISTRY_KEYS } from './image-updater.ts';
+export { ImageUpdater, type ImageUpdaterProps } from './image-updater.ts';
 export { ImageUpdaterAlarms } from './image-updater-alarms.ts';
 export { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
 export { ImageUpdaterStack, type ImageUpdaterStackProps } from './image-updater-stack.ts';

@@ -1,5 +1,5 @@
 /**
- * The app registry in one DynamoDB table (`pk`, `sk`):
+ * The app registry in one DynamoDB table (keys and prefixes in registry-keys.ts):
  * - `app#<name>` / `app`: the registration document, paused flag, revision, the repositories it follows;
  * - `watch#<account>/<region>/<repository>` / `app#<name>`: a copy for each followed repository, so that
  *   one strongly consistent Query on the base table finds every app a push concerns, registration
@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AppRegistry, StoredApp } from '../app/ports.ts';
 import { ConflictError } from '../domain/errors.ts';
+import { REGISTRY_KEY_PREFIXES, REGISTRY_KEYS } from './registry-keys.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -30,11 +31,15 @@ export interface DynamoDbAppRegistryOptions {
   readonly now?: () => string;
 }
 
+const { partitionKey: PK, sortKey: SK } = REGISTRY_KEYS;
 const APP_SK = 'app';
-const appKey = (name: string): Item => ({ pk: { S: `app#${name}` }, sk: { S: APP_SK } });
+const appKey = (name: string): Item => ({
+  [PK]: { S: `${REGISTRY_KEY_PREFIXES.app}${name}` },
+  [SK]: { S: APP_SK },
+});
 const watchItemKey = (watch: string, name: string): Item => ({
-  pk: { S: `watch#${watch}` },
-  sk: { S: `app#${name}` },
+  [PK]: { S: `${REGISTRY_KEY_PREFIXES.watch}${watch}` },
+  [SK]: { S: `${REGISTRY_KEY_PREFIXES.app}${name}` },
 });
 
 export class DynamoDbAppRegistry implements AppRegistry {
@@ -55,8 +60,8 @@ export class DynamoDbAppRegistry implements AppRegistry {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: `watch#${watchKey}` } },
+          KeyConditionExpression: `${PK} = :pk`,
+          ExpressionAttributeValues: { ':pk': { S: `${REGISTRY_KEY_PREFIXES.watch}${watchKey}` } },
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
@@ -79,7 +84,7 @@ export class DynamoDbAppRegistry implements AppRegistry {
       const page = await this.client.send(
         new ScanCommand({
           TableName: this.table,
-          FilterExpression: 'sk = :app',
+          FilterExpression: `${SK} = :app`,
           ExpressionAttributeValues: { ':app': { S: APP_SK } },
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
@@ -166,7 +171,7 @@ export class DynamoDbAppRegistry implements AppRegistry {
         new PutItemCommand({
           TableName: this.table,
           Item: item,
-          ConditionExpression: existing ? 'revision = :revision' : 'attribute_not_exists(pk)',
+          ConditionExpression: existing ? 'revision = :revision' : `attribute_not_exists(${PK})`,
           ...(existing
             ? { ExpressionAttributeValues: { ':revision': { N: existing.revision?.N ?? '0' } } }
             : {}),

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DecisionRecord, HandledEvent } from '../app/decision-record.ts';
 import type { AuditLog } from '../app/ports.ts';
+import { REGISTRY_KEY_PREFIXES, REGISTRY_KEYS } from './registry-keys.ts';
 
 export interface DynamoDbAuditLogOptions {
   readonly tableName: string;
@@ -26,6 +27,7 @@ export interface DynamoDbAuditLogOptions {
   readonly now?: () => number;
 }
 
+const { partitionKey: PK, sortKey: SK, timeToLive: TTL } = REGISTRY_KEYS;
 const EVENT_SK = 'event';
 const EVENT_KEEP_SECONDS = 2 * 24 * 3600;
 const DAY_SECONDS = 24 * 3600;
@@ -47,12 +49,12 @@ export class DynamoDbAuditLog implements AuditLog {
     const { Item: item } = await this.client.send(
       new GetItemCommand({
         TableName: this.table,
-        Key: { pk: { S: `event#${eventId}` }, sk: { S: EVENT_SK } },
+        Key: { [PK]: { S: `${REGISTRY_KEY_PREFIXES.event}${eventId}` }, [SK]: { S: EVENT_SK } },
         ConsistentRead: true,
       }),
     );
     // TTL deletion lags; an expired record is treated as gone.
-    if (!item?.record?.S || Number(item.expiresAt?.N ?? 0) * 1000 <= this.now()) return undefined;
+    if (!item?.record?.S || Number(item[TTL]?.N ?? 0) * 1000 <= this.now()) return undefined;
     return JSON.parse(item.record.S) as HandledEvent;
   }
 
@@ -61,10 +63,10 @@ export class DynamoDbAuditLog implements AuditLog {
     const requests: WriteRequest[] = entry.decisions.map((decision) => ({
       PutRequest: {
         Item: {
-          pk: { S: `history#${decision.app}` },
-          sk: { S: `${new Date(decision.timings.finishedAt).toISOString()}#${triggerId(decision)}` },
+          [PK]: { S: `${REGISTRY_KEY_PREFIXES.history}${decision.app}` },
+          [SK]: { S: `${new Date(decision.timings.finishedAt).toISOString()}#${triggerId(decision)}` },
           record: { S: JSON.stringify(decision) },
-          expiresAt: { N: String(nowSeconds + this.retentionSeconds) },
+          [TTL]: { N: String(nowSeconds + this.retentionSeconds) },
         },
       },
     }));
@@ -72,10 +74,10 @@ export class DynamoDbAuditLog implements AuditLog {
       requests.push({
         PutRequest: {
           Item: {
-            pk: { S: `event#${entry.event.id}` },
-            sk: { S: EVENT_SK },
+            [PK]: { S: `${REGISTRY_KEY_PREFIXES.event}${entry.event.id}` },
+            [SK]: { S: EVENT_SK },
             record: { S: JSON.stringify(entry.event) },
-            expiresAt: { N: String(nowSeconds + EVENT_KEEP_SECONDS) },
+            [TTL]: { N: String(nowSeconds + EVENT_KEEP_SECONDS) },
           },
         },
       });
@@ -86,15 +88,15 @@ export class DynamoDbAuditLog implements AuditLog {
     const { Items: items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `history#${app}` } },
+        KeyConditionExpression: `${PK} = :pk`,
+        ExpressionAttributeValues: { ':pk': { S: `${REGISTRY_KEY_PREFIXES.history}${app}` } },
         ScanIndexForward: false,
         Limit: options.limit,
       }),
     );
     const now = this.now();
     return items
-      .filter((item) => Number(item.expiresAt?.N ?? 0) * 1000 > now)
+      .filter((item) => Number(item[TTL]?.N ?? 0) * 1000 > now)
       .map((item) => JSON.parse(item.record?.S ?? 'null') as DecisionRecord);
   }
 

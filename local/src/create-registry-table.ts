@@ -1,6 +1,6 @@
 /**
  * Creates the registry table on a local DynamoDB, with the key schema the stack gives it in AWS
- * (`pk` and `sk`, both strings, on-demand). Waits until the table is active.
+ * (`REGISTRY_KEYS`: a string partition and sort key, on-demand). Waits until the table is active.
  */
 import {
   CreateTableCommand,
@@ -8,6 +8,7 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
+import { REGISTRY_KEYS } from 'ecr-image-updater/lib/adapters/registry-keys';
 
 export async function createRegistryTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
@@ -16,12 +17,12 @@ export async function createRegistryTable(client: DynamoDBClient, tableName: str
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: REGISTRY_KEYS.partitionKey, AttributeType: 'S' },
+          { AttributeName: REGISTRY_KEYS.sortKey, AttributeType: 'S' },
         ],
         KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
+          { AttributeName: REGISTRY_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: REGISTRY_KEYS.sortKey, KeyType: 'RANGE' },
         ],
       }),
     );
