@@ -15,8 +15,11 @@ import {
 import { InvalidInputError } from './errors.ts';
 import { normalizeRepositoryPath } from './repository-path.ts';
 
-/** Where in the repository the new tags are written. Paths are resolved from the repository root. */
-export type GitTarget =
+/**
+ * Where in the repository a git write-back writes the new tags (Argo CD Image Updater's
+ * `write-back-target`). Paths are resolved from the repository root.
+ */
+export type WriteBackTarget =
   | { readonly kind: 'argocd-source' }
   | { readonly kind: 'kustomization'; readonly dir: string }
   | { readonly kind: 'helmvalues'; readonly file: string };
@@ -30,7 +33,7 @@ export interface GitWriteBack {
   readonly branch?: string;
   /** The app's source path, relative to the repository root ('' for the root). */
   readonly path: string;
-  readonly target: GitTarget;
+  readonly target: WriteBackTarget;
   readonly writeBranch?: string;
   readonly pullRequest: boolean;
   readonly commitMessage?: string;
@@ -162,7 +165,7 @@ function parseRepo(text: string, field: string): GitWriteBack['repo'] {
 
 // Targets as Argo CD Image Updater spells them; paths are relative to the app path, or to the
 // repository root when they start with '/'.
-function parseTarget(text: string | undefined, appPath: string, field: string): GitTarget {
+function parseTarget(text: string | undefined, appPath: string, field: string): WriteBackTarget {
   const value = text?.trim() || 'argocd-source';
   const colon = value.indexOf(':');
   const kind = colon === -1 ? value : value.slice(0, colon);
