@@ -1,6 +1,6 @@
-import type { AppInstallation, RegisteredApp } from './app-registry.ts';
 import { isoSeconds } from './commit-shapes.ts';
 import { GitHubApiError } from './github-api-error.ts';
+import type { AppInstallation, RegisteredApp } from './github-apps.ts';
 import { stableId } from './hosted-repository.ts';
 import { renderUser } from './repository-shapes.ts';
 import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';

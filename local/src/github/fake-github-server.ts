@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byOperationId, FaultQueue } from '../fault-queue.ts';
 import { unlimitedAbortController } from '../unlimited-abort-controller.ts';
-import { AppRegistry, type FakeGitHubApp, type FakeGitHubInstallation } from './app-registry.ts';
 import { commitFiles } from './commit-files.ts';
 import type { FaultSpec } from './fault-injector.ts';
+import { type FakeGitHubApp, type FakeGitHubInstallation, GitHubApps } from './github-apps.ts';
 import {
   type BeforeWriteHook,
   type FakeGitHubCall,
@@ -117,7 +117,7 @@ export class FakeGitHubServer {
     const { address, port } = http.address() as AddressInfo;
     const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
     const removeOnClose = options.dataDir === undefined && options.keepData !== true;
-    const tokens = new TokenRegistry(options.tokens ?? ['local-token'], now, new AppRegistry(options.apps));
+    const tokens = new TokenRegistry(options.tokens ?? ['local-token'], now, new GitHubApps(options.apps));
     const fake = new FakeGitHubServer(url, dataDir, http, registry, removeOnClose, tokens, options);
     const handler = new GitHubRequestHandler({
       spec,

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultQueue } from '../fault-queue.ts';
-import { covers } from './app-registry.ts';
 import { appRoutes } from './app-routes.ts';
 import { contentsRoutes } from './contents-routes.ts';
 import { type FaultSpec, faultMessage } from './fault-injector.ts';
 import { gitDataRoutes } from './git-data-routes.ts';
 import { GitHubApiError } from './github-api-error.ts';
+import { covers } from './github-apps.ts';
 import { errorBody, parseJson, readBody, writeResponse } from './github-http.ts';
 import type { GitHubUrls } from './github-urls.ts';
 import { issuesRoutes } from './issues-routes.ts';

@@ -1,4 +1,4 @@
-import type { AppRegistry, RegisteredApp } from './app-registry.ts';
+import type { GitHubApps, RegisteredApp } from './github-apps.ts';
 import type { GitHubUrls } from './github-urls.ts';
 import type { HostedRepository } from './hosted-repository.ts';
 import type { OpenApiOperation } from './openapi-spec.ts';
@@ -20,7 +20,7 @@ export interface RouteContext {
   /** The GitHub App whose JWT authenticated the request, for the `apps/` operations. */
   readonly app: RegisteredApp | undefined;
   /** The GitHub Apps the fake knows, and their installations. */
-  readonly apps: AppRegistry;
+  readonly apps: GitHubApps;
   readonly urls: GitHubUrls;
   readonly registry: RepositoryRegistry;
   readonly tokens: TokenRegistry;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AppInstallation, AppRegistry, RegisteredApp } from './app-registry.ts';
+import type { AppInstallation, GitHubApps, RegisteredApp } from './github-apps.ts';
 
 /** Who a request's credentials say it comes from. */
 export type Caller =
@@ -34,7 +34,7 @@ export class TokenRegistry {
   constructor(
     tokens: readonly string[],
     readonly now: () => Date,
-    readonly apps: AppRegistry,
+    readonly apps: GitHubApps,
   ) {
     this.#static = new Set(tokens);
   }

@@ -51,7 +51,7 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
  * an RS256 signature by a key of the app named in `iss`, `iat` not in the future, `exp` in the future
  * and at most 10 minutes ahead; each failure gets GitHub's own 401 message.
  */
-export class AppRegistry {
+export class GitHubApps {
   readonly #apps = new Map<number, RegisteredApp>();
 
   constructor(apps: readonly FakeGitHubApp[] = []) {
