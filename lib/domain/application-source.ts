@@ -9,7 +9,11 @@ import { InvalidInputError } from './errors.ts';
 
 export type SourceType = 'helm' | 'kustomize';
 
-export interface ApplicationSource {
+/**
+ * What an import reads of the chosen source (not the source itself, which is Argo CD's ApplicationSource):
+ * where it is, its repository, path and revision, and its type when the manifest tells it.
+ */
+export interface ApplicationSourceSummary {
   /** Where the chosen source is in the manifest: `spec.source` or `spec.sources[i]`. */
   readonly field: string;
   readonly repoURL?: string;
@@ -28,7 +32,7 @@ export function readApplicationSource(
   spec: JsonObject,
   status: unknown,
   warn: (text: string) => void,
-): ApplicationSource {
+): ApplicationSourceSummary {
   const statusType = readStatusType(status);
   if (spec.source !== undefined && spec.source !== null) {
     const source = expectObject(spec.source, 'spec.source');
@@ -58,7 +62,7 @@ export function readApplicationSource(
   return { ...source, ...typeOf(sources[typeSource]!, fieldPath('spec.sources', typeSource), undefined) };
 }
 
-function describe(source: JsonObject, field: string): ApplicationSource {
+function describe(source: JsonObject, field: string): ApplicationSourceSummary {
   const repoURL = text(source.repoURL);
   const path = text(source.path);
   const targetRevision = text(source.targetRevision);
@@ -75,7 +79,7 @@ function typeOf(
   source: JsonObject,
   field: string,
   statusType: string | undefined,
-): Pick<ApplicationSource, 'type' | 'typeFrom' | 'unsupportedType'> {
+): Pick<ApplicationSourceSummary, 'type' | 'typeFrom' | 'unsupportedType'> {
   if (statusType === 'Helm') return { type: 'helm', typeFrom: 'status.sourceType' };
   if (statusType === 'Kustomize') return { type: 'kustomize', typeFrom: 'status.sourceType' };
   if (isObject(source.helm)) return { type: 'helm', typeFrom: `${field}.helm` };

@@ -4,7 +4,11 @@
  * warning saying what to do instead; the document is validated as `apps register` would, and an error
  * names the annotation or manifest field to edit rather than the registration field it became.
  */
-import { type ApplicationSource, readApplicationSource, type SourceType } from './application-source.ts';
+import {
+  type ApplicationSourceSummary,
+  readApplicationSource,
+  type SourceType,
+} from './application-source.ts';
 import { expectObject, type JsonObject, requiredString } from './document-fields.ts';
 import { InvalidInputError } from './errors.ts';
 import {
@@ -147,7 +151,7 @@ export function importApplications(
 // as a Kustomize app's images must be named `kustomize` in the registration.
 function decideSourceType(
   name: string,
-  source: ApplicationSource,
+  source: ApplicationSourceSummary,
   annotations: ImageUpdaterAnnotations,
   target: string,
   warn: (text: string) => void,

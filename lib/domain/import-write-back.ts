@@ -4,7 +4,7 @@
  * repository, path and branch of the Application's source. Kubernetes secrets and Argo CD's repository
  * credentials cannot be read from outside the cluster: those become warnings saying what to set.
  */
-import type { ApplicationSource } from './application-source.ts';
+import type { ApplicationSourceSummary } from './application-source.ts';
 import { InvalidInputError } from './errors.ts';
 import { ANNOTATION_PREFIX, type AppSetting, annotationField } from './image-updater-annotations.ts';
 import { isValidBranchName } from './registration-write-back.ts';
@@ -19,7 +19,7 @@ export type WriteBackDocument =
 
 export interface WriteBackImportContext {
   readonly app: ReadonlyMap<AppSetting, string>;
-  readonly source: ApplicationSource;
+  readonly source: ApplicationSourceSummary;
   /** `spec.project` and `metadata.namespace` of the Application. */
   readonly project?: string | undefined;
   readonly namespace?: string | undefined;
@@ -142,7 +142,7 @@ function gitPlace(
 
 // Git write-back commits to a branch: HEAD, a tag or a commit cannot take one, so the repository's
 // default branch is used, as Argo CD Image Updater does for HEAD.
-function branchOf(source: ApplicationSource, warn: (text: string) => void): string | undefined {
+function branchOf(source: ApplicationSourceSummary, warn: (text: string) => void): string | undefined {
   const revision = source.targetRevision?.replace(/^refs\/heads\//, '');
   const field = `${source.field}.targetRevision`;
   const pin = 'set writeBack.git.branch (or the git-branch annotation) to pin the branch';
