@@ -4,7 +4,7 @@
  * write-back, and whether the manifest tells Helm from Kustomize (Argo CD decides by the files it finds;
  * a manifest tells only through `status.sourceType`, a `helm` or `kustomize` block, or a `chart`).
  */
-import { expectObject, fieldPath, type JsonObject } from './document-fields.ts';
+import { type DocumentMapping, expectObject, fieldPath } from './document-fields.ts';
 import { InvalidInputError } from './errors.ts';
 
 export type SourceType = 'helm' | 'kustomize';
@@ -29,7 +29,7 @@ export interface ApplicationSourceSummary {
 
 /** Reads the source of the Application; throws when the spec has neither `source` nor `sources`. */
 export function readApplicationSource(
-  spec: JsonObject,
+  spec: DocumentMapping,
   status: unknown,
   warn: (text: string) => void,
 ): ApplicationSourceSummary {
@@ -62,7 +62,7 @@ export function readApplicationSource(
   return { ...source, ...typeOf(sources[typeSource]!, fieldPath('spec.sources', typeSource), undefined) };
 }
 
-function describe(source: JsonObject, field: string): ApplicationSourceSummary {
+function describe(source: DocumentMapping, field: string): ApplicationSourceSummary {
   const repoURL = text(source.repoURL);
   const path = text(source.path);
   const targetRevision = text(source.targetRevision);
@@ -76,7 +76,7 @@ function describe(source: JsonObject, field: string): ApplicationSourceSummary {
 
 // Argo CD records the type it found in status.sourceType; without it, the blocks of the source tell.
 function typeOf(
-  source: JsonObject,
+  source: DocumentMapping,
   field: string,
   statusType: string | undefined,
 ): Pick<ApplicationSourceSummary, 'type' | 'typeFrom' | 'unsupportedType'> {
@@ -90,7 +90,7 @@ function typeOf(
 }
 
 function readStatusType(status: unknown): string | undefined {
-  return isObject(status) ? text((status as JsonObject).sourceType) : undefined;
+  return isObject(status) ? text((status as DocumentMapping).sourceType) : undefined;
 }
 
 function isObject(value: unknown): boolean {

@@ -4,7 +4,8 @@
  */
 import { InvalidInputError } from './errors.ts';
 
-export type JsonObject = Readonly<Record<string, unknown>>;
+/** A mapping of a JSON or YAML document (a registration, an annotation map), its values not checked yet. */
+export type DocumentMapping = Readonly<Record<string, unknown>>;
 
 /** `base.key`, or `key` when there is no base. */
 export function fieldPath(base: string, key: string | number): string {
@@ -12,15 +13,15 @@ export function fieldPath(base: string, key: string | number): string {
   return base === '' ? key : `${base}.${key}`;
 }
 
-export function expectObject(value: unknown, field: string): JsonObject {
+export function expectObject(value: unknown, field: string): DocumentMapping {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidInputError(field || 'document', `expected a mapping, got ${describe(value)}`);
   }
-  return value as JsonObject;
+  return value as DocumentMapping;
 }
 
 /** Refuses keys the document does not define, suggesting the nearest known one. */
-export function rejectUnknownKeys(object: JsonObject, field: string, known: readonly string[]): void {
+export function rejectUnknownKeys(object: DocumentMapping, field: string, known: readonly string[]): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
     const nearest = known
@@ -32,7 +33,7 @@ export function rejectUnknownKeys(object: JsonObject, field: string, known: read
   }
 }
 
-export function optionalString(object: JsonObject, key: string, field: string): string | undefined {
+export function optionalString(object: DocumentMapping, key: string, field: string): string | undefined {
   const value = object[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return String(value);
@@ -41,14 +42,14 @@ export function optionalString(object: JsonObject, key: string, field: string): 
   return value;
 }
 
-export function requiredString(object: JsonObject, key: string, field: string, fix: string): string {
+export function requiredString(object: DocumentMapping, key: string, field: string, fix: string): string {
   const value = optionalString(object, key, field);
   if (value === undefined || value.trim() === '')
     throw new InvalidInputError(fieldPath(field, key), 'is required', fix);
   return value.trim();
 }
 
-export function optionalBoolean(object: JsonObject, key: string, field: string): boolean | undefined {
+export function optionalBoolean(object: DocumentMapping, key: string, field: string): boolean | undefined {
   const value = object[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return value;
@@ -57,7 +58,11 @@ export function optionalBoolean(object: JsonObject, key: string, field: string):
 }
 
 /** A list of strings, or one comma-separated string (as annotations write lists). */
-export function optionalList(object: JsonObject, key: string, field: string): readonly string[] | undefined {
+export function optionalList(
+  object: DocumentMapping,
+  key: string,
+  field: string,
+): readonly string[] | undefined {
   const value = object[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string')

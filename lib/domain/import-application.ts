@@ -9,7 +9,7 @@ import {
   readApplicationSource,
   type SourceType,
 } from './application-source.ts';
-import { expectObject, type JsonObject, requiredString } from './document-fields.ts';
+import { type DocumentMapping, expectObject, requiredString } from './document-fields.ts';
 import { InvalidInputError } from './errors.ts';
 import {
   ANNOTATION_PREFIX,
@@ -196,7 +196,7 @@ function validate(document: RegistrationDocument, origins: ReadonlyMap<string, s
 
 function reasonToSkip(item: unknown): string | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'not a Kubernetes object';
-  const { kind, apiVersion, metadata } = item as JsonObject;
+  const { kind, apiVersion, metadata } = item as DocumentMapping;
   if (kind === 'ApplicationSet') {
     return 'an ApplicationSet; import the Applications it generates (kubectl get applications -o yaml)';
   }

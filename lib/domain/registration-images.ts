@@ -3,9 +3,9 @@
  * how the tag is named in Helm parameters or Kustomize images.
  */
 import {
+  type DocumentMapping,
   expectObject,
   fieldPath,
-  type JsonObject,
   optionalBoolean,
   optionalList,
   optionalString,
@@ -142,7 +142,7 @@ function once(
   return fromSpec ?? fromField;
 }
 
-function parseHelm(object: JsonObject, field: string): ImageRegistration['helm'] {
+function parseHelm(object: DocumentMapping, field: string): ImageRegistration['helm'] {
   const at = fieldPath(field, 'helm');
   if (object.helm === undefined || object.helm === null)
     return { imageName: 'image.name', imageTag: 'image.tag' };
@@ -176,7 +176,7 @@ function parseHelm(object: JsonObject, field: string): ImageRegistration['helm']
 }
 
 function parseKustomize(
-  object: JsonObject,
+  object: DocumentMapping,
   field: string,
   imageName: string,
 ): ImageRegistration['kustomize'] {

@@ -3,7 +3,7 @@
  * field is validated here, in one place, for the CLI, for `apps import` and for the Lambda that reads
  * the stored document back; a bad field is refused with its path and the fix, and nothing is stored.
  */
-import { expectObject, type JsonObject, rejectUnknownKeys, requiredString } from './document-fields.ts';
+import { type DocumentMapping, expectObject, rejectUnknownKeys, requiredString } from './document-fields.ts';
 import { InvalidInputError } from './errors.ts';
 import { type ImageRegistration, parseImages, watchKey } from './registration-images.ts';
 import { parseWriteBack, type WriteBack } from './registration-write-back.ts';
@@ -14,7 +14,7 @@ export interface Registration {
   readonly images: readonly ImageRegistration[];
   readonly writeBack: WriteBack;
   /** The document as it was given, once valid: what is stored and shown. */
-  readonly document: JsonObject;
+  readonly document: DocumentMapping;
 }
 
 // A Kubernetes object name (DNS-1123 subdomain), as Argo CD Applications are named.
