@@ -7,7 +7,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ImagePushDependencies } from '../app/handle-image-push.ts';
 import type { Logger } from '../app/ports.ts';
-import { ArgoCdClientConnector } from './argocd-connector.ts';
+import { ArgoCdClientConnector } from './argocd-client-connector.ts';
 import { DynamoDbAppRegistry } from './dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from './dynamodb-audit-log.ts';
 import { EcrImageCatalog } from './ecr-image-catalog.ts';

@@ -17,7 +17,7 @@ import { TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
 import { ArgoCdApiClient } from '../../lib/adapters/argocd-api-client.ts';
-import { readArgoCdToken } from '../../lib/adapters/argocd-connector.ts';
+import { readArgoCdToken } from '../../lib/adapters/argocd-client-connector.ts';
 import {
   AWS_REQUEST_HANDLER,
   type AwsClients,

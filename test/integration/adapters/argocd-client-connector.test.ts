@@ -1,6 +1,6 @@
 import { FakeArgoCdServer } from '@ecr-image-updater/local/argocd/fake-argocd-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArgoCdClientConnector, readArgoCdToken } from '../../../lib/adapters/argocd-connector.ts';
+import { ArgoCdClientConnector, readArgoCdToken } from '../../../lib/adapters/argocd-client-connector.ts';
 import { InvalidInputError } from '../../../lib/domain/errors.ts';
 import { helmApp, TOKEN } from '../../support/fake-argocd-kit.ts';
 import { selfSignedCertificate } from '../../support/self-signed.ts';
