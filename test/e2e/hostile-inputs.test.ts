@@ -25,6 +25,7 @@ import {
   sourceParameter,
   valueAt,
 } from '../support/hostile-checks.ts';
+import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -133,7 +134,7 @@ describe('tags crafted against YAML, as DescribeImages could list them', () => {
     expect(sourceParameter(source!, 'image.tag')).toBe(tag);
   });
 
-  it.each([
+  itWithLayerBinaries.each([
     'yes',
     'No',
     'null',
@@ -147,15 +148,18 @@ describe('tags crafted against YAML, as DescribeImages could list them', () => {
     '.inf',
     '1:20',
     '2001-12-14',
-  ])('renders %s with the real helm from the values file as the same tag', async (tag) => {
-    const i = hostileTags.indexOf(tag);
-    const values = (await scenario.file(valuesOf(i)))!;
-    const manifests = await renderArgoCdApp({
-      files: { ...flaskAppChart(ECR_HOST), 'values.yaml': values },
-      releaseName: `tag-${i}`,
-    });
-    expect(deploymentImages(manifests)).toEqual([`${ECR_HOST}/${repositoryOf(i)}:${tag}`]);
-  });
+  ])(
+    needsLayerBinaries('renders %s with the real helm from the values file as the same tag'),
+    async (tag) => {
+      const i = hostileTags.indexOf(tag);
+      const values = (await scenario.file(valuesOf(i)))!;
+      const manifests = await renderArgoCdApp({
+        files: { ...flaskAppChart(ECR_HOST), 'values.yaml': values },
+        releaseName: `tag-${i}`,
+      });
+      expect(deploymentImages(manifests)).toEqual([`${ECR_HOST}/${repositoryOf(i)}:${tag}`]);
+    },
+  );
 });
 
 describe('target files that are not what they should be', () => {

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { createImagePushHandler, RetryableFailureError } from '../../functions/image-push.ts';
 import { EmfMetrics } from '../../lib/adapters/emf-metrics.ts';
 import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
+import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 
 const SOURCE = 'flask-app/.argocd-source-flask-app.yaml';
@@ -37,7 +38,6 @@ describe('an ECR push, end to end on the local peers', () => {
     });
 
     await scenario.push('flask-app', '1.0.2');
-    expect(await scenario.renderedImages()).toEqual([`${ECR_HOST}/flask-app:1.0.2`]);
 
     const outside = await scenario.push('flask-app', '2.0.0', { platforms: ['linux/amd64', 'linux/arm64'] });
     expect(outside.deliveries.map((d) => d.outcome.kind)).toEqual(['ignored', 'ignored', 'handled']);
@@ -61,6 +61,13 @@ describe('an ECR push, end to end on the local peers', () => {
     expect(log[0]?.message).toMatch(new RegExp(`Image-Digest: ${ECR_HOST}/flask-app@sha256:[0-9a-f]{64}`));
     expect(scenario.stack.github.invalidCalls()).toEqual([]);
   });
+
+  itWithLayerBinaries(
+    needsLayerBinaries('renders the committed 1.0.2 with the real helm, as Argo CD would'),
+    async () => {
+      expect(await scenario.renderedImages()).toEqual([`${ECR_HOST}/flask-app:1.0.2`]);
+    },
+  );
 
   it.each([
     ['push-untagged-child.json', 'untagged push (a platform manifest of an image index)'],

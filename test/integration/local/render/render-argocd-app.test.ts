@@ -1,10 +1,11 @@
 import { deploymentImages, renderArgoCdApp } from '@ecr-image-updater/local/render/render-argocd-app';
 import { flaskAppChart } from '@ecr-image-updater/local/tutorial/flask-app-chart';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithLayerBinaries, needsLayerBinaries } from '../../../support/layer-binaries.ts';
 
 const REGISTRY = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 
-describe('renderArgoCdApp', () => {
+describeWithLayerBinaries(needsLayerBinaries('renderArgoCdApp'), () => {
   it('renders the chart with the real helm and the values of the chart alone', async () => {
     expect(
       deploymentImages(await renderArgoCdApp({ files: flaskAppChart(REGISTRY), releaseName: 'flask-app' })),
