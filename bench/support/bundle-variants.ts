@@ -1,10 +1,14 @@
 /**
  * The Lambda bundle as it ships and the variants the bundle bench sets beside it. Every variant starts
  * from the construct's own settings (infra/function-bundling.ts) and changes one thing: substitutes
- * dropped from the alias list, so that the real package is bundled instead.
+ * dropped from the alias list, or one of our modules swapped for another file behind the same exports.
  */
-import { build, type Metafile } from 'esbuild';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { functionBuildOptions } from '../../infra/function-bundling.ts';
+
+const file = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export interface BundleVariant {
   readonly key: string;
@@ -13,25 +17,55 @@ export interface BundleVariant {
   readonly control?: true;
   /** Substitutes (import paths) the variant leaves out: the real package is bundled instead. */
   readonly withoutSubstitutes?: readonly string[];
+  /** Our modules the variant swaps: absolute source file -> absolute replacement. */
+  readonly swaps?: Readonly<Record<string, string>>;
 }
 
 const STAND_INS = ['mnemonist/lru-cache', 'json-with-bigint'];
+const LOGGER_SWAP = {
+  [file('../../lib/adapters/json-logger.ts')]: file('./variants/powertools-logger-as-json-logger.ts'),
+};
+const METRICS_SWAP = {
+  [file('../../lib/adapters/emf-metrics.ts')]: file('./variants/powertools-metrics-as-emf-metrics.ts'),
+};
+
 export const BUNDLE_VARIANTS: readonly BundleVariant[] = [
   { key: 'a', label: "(a) today's bundle" },
   // The same bundle a second time: how far two runs of identical bytes differ is the noise floor.
   { key: "a'", label: "(a') today's bundle again (A/A)", control: true },
   { key: 'b', label: '(b) without lru-cache, json-with-bigint', withoutSubstitutes: STAND_INS },
+  { key: 'c', label: '(c) Powertools Logger', swaps: LOGGER_SWAP },
+  { key: 'd', label: '(d) Powertools Metrics', swaps: METRICS_SWAP },
   {
-    key: 'c',
-    label: '(c) without credential-provider stand-in',
+    key: 'e',
+    label: '(e) b + c + d',
+    withoutSubstitutes: STAND_INS,
+    swaps: { ...LOGGER_SWAP, ...METRICS_SWAP },
+  },
+  {
+    key: 'f',
+    label: '(f) without credential-provider stand-in',
     withoutSubstitutes: ['@aws-sdk/credential-provider-node'],
   },
   {
-    key: 'd',
-    label: '(d) without event-streams stand-in',
+    key: 'g',
+    label: '(g) without event-streams stand-in',
     withoutSubstitutes: ['@smithy/core/event-streams'],
   },
 ];
+
+/** Resolves our relative imports as esbuild would, then points the swapped ones elsewhere. */
+function swapModules(swaps: Readonly<Record<string, string>>): Plugin {
+  return {
+    name: 'swap-modules',
+    setup(builder) {
+      builder.onResolve({ filter: /^\.\.?\/.*\.ts$/ }, (args) => {
+        const target = swaps[resolve(args.resolveDir, args.path)];
+        return target === undefined ? undefined : { path: target };
+      });
+    },
+  };
+}
 
 /** Builds a variant into `outdir/index.mjs` (with its source map) and returns esbuild's metafile. */
 export async function buildVariant(variant: BundleVariant, outdir: string): Promise<Metafile> {
@@ -42,6 +76,7 @@ export async function buildVariant(variant: BundleVariant, outdir: string): Prom
   const { metafile } = await build({
     ...options,
     alias,
+    plugins: variant.swaps ? [swapModules(variant.swaps)] : [],
     metafile: true,
     logLevel: 'warning',
   });
