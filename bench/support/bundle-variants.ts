@@ -21,7 +21,6 @@ export interface BundleVariant {
   readonly swaps?: Readonly<Record<string, string>>;
 }
 
-const STAND_INS = ['mnemonist/lru-cache', 'json-with-bigint'];
 const LOGGER_SWAP = {
   [file('../../lib/adapters/json-logger.ts')]: file('./variants/powertools-logger-as-json-logger.ts'),
 };
@@ -33,15 +32,9 @@ export const BUNDLE_VARIANTS: readonly BundleVariant[] = [
   { key: 'a', label: "(a) today's bundle" },
   // The same bundle a second time: how far two runs of identical bytes differ is the noise floor.
   { key: "a'", label: "(a') today's bundle again (A/A)", control: true },
-  { key: 'b', label: '(b) without lru-cache, json-with-bigint', withoutSubstitutes: STAND_INS },
   { key: 'c', label: '(c) Powertools Logger', swaps: LOGGER_SWAP },
   { key: 'd', label: '(d) Powertools Metrics', swaps: METRICS_SWAP },
-  {
-    key: 'e',
-    label: '(e) b + c + d',
-    withoutSubstitutes: STAND_INS,
-    swaps: { ...LOGGER_SWAP, ...METRICS_SWAP },
-  },
+  { key: 'e', label: '(e) c + d', swaps: { ...LOGGER_SWAP, ...METRICS_SWAP } },
   {
     key: 'f',
     label: '(f) without credential-provider stand-in',
