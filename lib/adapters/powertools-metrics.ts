@@ -1,9 +1,10 @@
 /**
  * Publishes metric points in CloudWatch's embedded metric format through Powertools for AWS Lambda's
  * Metrics: JSON lines on standard output that CloudWatch Logs turns into metrics, with no API call. One
- * document per `Reason` (and one without), counts summed, latencies kept as a list of values (Powertools
- * starts a new document at 100 values, EMF's limit). A metric with a reason is published both by
- * `Service` and by `Service` and `Reason`, the names the stack's alarms and dashboard read.
+ * document per `Reason` (and one without), counts summed, latencies kept as a list of values (a single
+ * one as a number; Powertools starts a new document at 100 values, EMF's limit). A metric with a reason
+ * is published both by `Service` and by `Service` and `Reason`, the names the stack's alarms and
+ * dashboard read.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricPoint } from '../app/outcome-metrics.ts';
