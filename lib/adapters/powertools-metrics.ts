@@ -27,13 +27,21 @@ export class PowertoolsMetrics {
 
   publish(points: readonly MetricPoint[], timestamp: number): void {
     for (const [reason, group] of groupByReason(points)) {
-      this.#metrics.setTimestamp(timestamp);
-      // Each dimension set adds to the default one: {} publishes by Service alone, the total that
-      // alarms watch, and { Reason } by Service and Reason.
-      if (reason !== undefined) this.#metrics.addDimensions({}).addDimensions({ Reason: reason });
-      for (const point of sumCounts(group)) this.#metrics.addMetric(point.name, point.unit, point.value);
-      this.#metrics.publishStoredMetrics();
+      for (const point of sumCounts(group)) {
+        // Powertools publishes by itself when a metric reaches 100 values, then starts afresh, without
+        // the time and the dimensions: each document begins here.
+        if (!this.#metrics.hasStoredMetrics()) this.#begin(reason, timestamp);
+        this.#metrics.addMetric(point.name, point.unit, point.value);
+      }
+      if (this.#metrics.hasStoredMetrics()) this.#metrics.publishStoredMetrics();
     }
+  }
+
+  #begin(reason: string | undefined, timestamp: number): void {
+    this.#metrics.setTimestamp(timestamp);
+    // Each dimension set adds to the default one: {} publishes by Service alone, the total that alarms
+    // watch, and { Reason } by Service and Reason.
+    if (reason !== undefined) this.#metrics.addDimensions({}).addDimensions({ Reason: reason });
   }
 }
 

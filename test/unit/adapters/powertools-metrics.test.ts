@@ -88,9 +88,18 @@ describe('PowertoolsMetrics', () => {
       Array.from({ length: 250 }, (_, i) => i),
     );
     for (const document of documents) {
-      expect(document).toMatchObject({ Service: 'updater' });
+      expect(document).toMatchObject({ Service: 'updater', _aws: { Timestamp: timestamp } });
       expect(document._aws.CloudWatchMetrics[0].Dimensions).toEqual([['Service']]);
     }
+  });
+
+  it('writes one document, and nothing on standard error, for exactly 100 latencies', () => {
+    const points: MetricPoint[] = Array.from({ length: 100 }, (_, i) => ({
+      name: 'PushToWriteBackLatency',
+      unit: 'Milliseconds',
+      value: i,
+    }));
+    expect(publish(points).map((d) => d.PushToWriteBackLatency.length)).toEqual([100]);
   });
 
   it('never publishes Powertools’ own `service` dimension, only ours', () => {
