@@ -5,9 +5,9 @@
  */
 
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
-import { EmfMetrics } from '../lib/adapters/emf-metrics.ts';
 import { ENVIRONMENT } from '../lib/adapters/environment.ts';
-import { type InvocationContext, JsonLogger } from '../lib/adapters/json-logger.ts';
+import { type InvocationContext, PowertoolsLogger } from '../lib/adapters/powertools-logger.ts';
+import { PowertoolsMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import { handleImagePush, type ImagePushDependencies } from '../lib/app/handle-image-push.ts';
 import { METRICS_NAMESPACE, type MetricPoint, outcomeMetrics } from '../lib/app/outcome-metrics.ts';
@@ -50,14 +50,14 @@ export function toResult(outcome: PushOutcome): ImagePushResult {
 
 let wired: ((event: unknown) => Promise<ImagePushResult>) | undefined;
 const service = process.env[ENVIRONMENT.service] || 'ecr-image-updater';
-const logger = new JsonLogger({ service });
+const logger = new PowertoolsLogger({ service });
 
 /** The Lambda entry point. */
 export async function handler(event: unknown, context?: InvocationContext): Promise<ImagePushResult> {
   logger.startInvocation(context);
   wired ??= createImagePushHandler(
     createImagePushDependencies(readRuntimeConfig(process.env), logger),
-    new EmfMetrics({ namespace: METRICS_NAMESPACE, service }),
+    new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, service }),
   );
   return wired(event);
 }

@@ -29,10 +29,6 @@ export const BUNDLE_SUBSTITUTES: Readonly<Record<string, string>> = {
   ),
   // Loaded by the SDK only for an operation with an event stream; the function sends none.
   '@smithy/core/event-streams': fileURLToPath(new URL('./bundle/smithy-event-streams.ts', import.meta.url)),
-  // The DynamoDB client's endpoint-discovery cache is built on mnemonist's (7 KiB); a Map does the same.
-  'mnemonist/lru-cache': fileURLToPath(new URL('./bundle/lru-cache.ts', import.meta.url)),
-  // Octokit's JSON with BigInt for integers past 2^53, which no answer the function reads has (4 KiB).
-  'json-with-bigint': fileURLToPath(new URL('./bundle/json-with-bigint.ts', import.meta.url)),
   // yaml's ES module build: the same source as the CommonJS build that the `node` condition picks, but
   // one esbuild can tree-shake.
   yaml: join(dirname(yamlCommonJs), '..', 'browser', 'dist', 'index.js'),

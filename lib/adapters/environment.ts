@@ -22,7 +22,7 @@ export const ENVIRONMENT = {
   historyDays: 'ECR_IMAGE_UPDATER_HISTORY_DAYS',
   /** The `service` of every log line and the metrics' Service dimension. */
   service: 'ECR_IMAGE_UPDATER_SERVICE',
-  /** The log threshold (DEBUG, INFO, WARN, ERROR); Lambda's `AWS_LAMBDA_LOG_LEVEL` when it is unset. */
+  /** The log threshold (DEBUG, INFO, WARN, ERROR; default INFO); Lambda's `AWS_LAMBDA_LOG_LEVEL` wins when set. */
   logLevel: 'ECR_IMAGE_UPDATER_LOG_LEVEL',
   /** The dead-letter queue that `redrive` reads (the stack's DeadLetterQueueUrl output); local mode sets it. */
   deadLetterQueueUrl: 'ECR_IMAGE_UPDATER_DLQ_URL',

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createImagePushHandler, RetryableFailureError } from '../../functions/image-push.ts';
-import { EmfMetrics } from '../../lib/adapters/emf-metrics.ts';
+import { PowertoolsMetrics } from '../../lib/adapters/powertools-metrics.ts';
 import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
+import { keepingLines } from '../support/capture-output.ts';
 import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 
@@ -130,12 +131,9 @@ describe('failures and races', () => {
         writeBack: { method: 'git', git: { repo: 'acme/deleted-repo', path: 'x' } },
       },
     );
-    const lines: string[] = [];
-    const metrics = new EmfMetrics({
-      namespace: 'EcrImageUpdater',
-      service: 'updater',
-      write: (l) => lines.push(l),
-    });
+    const { metrics, lines } = keepingLines(
+      new PowertoolsMetrics({ namespace: 'EcrImageUpdater', service: 'updater' }),
+    );
     const handler = createImagePushHandler(local.deps(), metrics);
     await local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.7' });
     const pushedAt = new Date(Date.now() - 1500).toISOString();
@@ -168,7 +166,8 @@ describe('failures and races', () => {
       Service: 'updater',
       AppsUpdated: 1,
     });
-    expect(updated.PushToWriteBackLatency[0]).toBeGreaterThanOrEqual(1500);
+    // EMF takes a value or a list of values; Powertools writes one value as a number.
+    expect([updated.PushToWriteBackLatency].flat()[0]).toBeGreaterThanOrEqual(1500);
     expect(failed).toMatchObject({ Service: 'updater', Reason: 'not-found', AppsFailed: 1 });
     await local.stack.registry().remove('orphan');
   });

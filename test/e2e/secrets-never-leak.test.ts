@@ -11,9 +11,10 @@ import { LOCAL_ARGOCD_TOKEN, LOCAL_GITHUB_TOKEN } from '@ecr-image-updater/local
 import { TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler } from '../../functions/image-push.ts';
-import { EmfMetrics } from '../../lib/adapters/emf-metrics.ts';
+import { PowertoolsMetrics } from '../../lib/adapters/powertools-metrics.ts';
 import { PUSH } from '../fixtures/hostile/events.ts';
 import { ECR_HOST } from '../fixtures/registrations.ts';
+import { keepingLines } from '../support/capture-output.ts';
 import { helmApp } from '../support/fake-argocd-kit.ts';
 import { appSecret, generateAppKeyPair, keyMaterial } from '../support/github-app-keys.ts';
 import { gitApp, pushEvent } from '../support/hostile-checks.ts';
@@ -37,12 +38,9 @@ const argoApp = (name: string, tokenSecret?: string) => ({
 });
 
 let scenario: LocalScenario;
-const corpus: string[] = [];
-const metrics = new EmfMetrics({
-  namespace: 'EcrImageUpdater',
-  service: 'leak',
-  write: (l) => corpus.push(l),
-});
+const { metrics, lines: corpus } = keepingLines(
+  new PowertoolsMetrics({ namespace: 'EcrImageUpdater', service: 'leak' }),
+);
 beforeAll(async () => {
   scenario = await LocalScenario.start();
   const { stack } = scenario;
