@@ -113,7 +113,8 @@ function log(logger: Logger, outcome: AppOutcome, summary: string, repository: s
   else logger.info(summary, fields);
 }
 
-// The ports with transient failures retried: ECR reads, GitHub and Argo CD calls.
+// The ports with transient failures retried: GitHub and Argo CD calls. The AWS calls among them (ECR
+// reads, the Secrets Manager reads of connect) fail already retried by the SDK and go straight up.
 function resilient(deps: UpdateDependencies) {
   const context = { ...deps.transientRetries, clock: deps.clock, random: deps.random };
   return {
