@@ -6,6 +6,7 @@ import {
 } from '../../../lib/adapters/create-image-push-dependencies.ts';
 import { MemoryLogger } from '../../../lib/adapters/memory-logger.ts';
 import { handleImagePush } from '../../../lib/app/handle-image-push.ts';
+import { retryableFailures } from '../../../lib/app/outcomes.ts';
 import { isRetryable } from '../../../lib/domain/errors.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
 import { countSdkCalls } from '../../support/count-sdk-calls.ts';
@@ -187,8 +188,7 @@ describe('a call that keeps failing', () => {
     inject();
     // The push fails in a way a later try of the whole event (Lambda's) may fix.
     const retryLeft = await handleImagePush({ ...deps, transientRetries: OURS }, event(tag, 'worker')).then(
-      (outcome) =>
-        outcome.kind === 'handled' && outcome.apps.some((app) => app.kind === 'failed' && app.retryable),
+      (outcome) => outcome.kind === 'handled' && retryableFailures(outcome.apps).length > 0,
       (error: unknown) => isRetryable(error),
     );
     expect(retryLeft).toBe(true);
