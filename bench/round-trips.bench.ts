@@ -17,6 +17,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createImagePushHandler } from '../functions/image-push.ts';
+import { createAwsClient } from '../lib/adapters/create-aws-client.ts';
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
 import { ENVIRONMENT } from '../lib/adapters/environment.ts';
@@ -60,19 +61,16 @@ async function measure(apps: number): Promise<Row> {
   try {
     const { env } = peers;
     const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
-    const dynamodb = new DynamoDBClient({
-      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB!,
-      region: peers.region,
-      credentials,
-    });
+    const where = { region: peers.region, credentials };
+    const dynamodb = createAwsClient(DynamoDBClient, { ...where, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB! });
     const clients = {
       dynamodb,
-      secretsManager: new SecretsManagerClient({
+      secretsManager: createAwsClient(SecretsManagerClient, {
+        ...where,
         endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER!,
-        region: peers.region,
-        credentials,
       }),
-      ecrFor: (region: string) => new ECRClient({ endpoint: env.AWS_ENDPOINT_URL_ECR!, region, credentials }),
+      ecrFor: (region: string) =>
+        createAwsClient(ECRClient, { ...where, region, endpoint: env.AWS_ENDPOINT_URL_ECR! }),
     };
     await peers.call('createRepository', 'acme', 'gitops', { 'apps/README.md': 'apps\n' });
     const names = Array.from({ length: apps }, (_, i) => `app-${String(i).padStart(3, '0')}`);

@@ -2,11 +2,14 @@
  * The AWS side of CLI commands: the SDK's default credentials and region, the registry table from
  * --table or the environment, and --endpoint (or the SDK's endpoint variables) for local peers. The
  * settings are read from the command's environment explicitly, so a command sees what it was given.
+ * The clients have the Lambda's timeouts and retries (create-aws-client): a peer that does not answer
+ * fails the command instead of hanging it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { type AwsClientOptions, createAwsClient } from '../lib/adapters/create-aws-client.ts';
 import type { AwsClients } from '../lib/adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from '../lib/adapters/dynamodb-audit-log.ts';
@@ -36,7 +39,7 @@ export interface AwsFlags {
 type Env = CliIo['env'];
 
 /** Region, endpoint and static credentials when the environment names them; the SDK's chain otherwise. */
-function clientConfig(env: Env, endpointVariable: string, flags: AwsFlags = {}) {
+function clientConfig(env: Env, endpointVariable: string, flags: AwsFlags = {}): AwsClientOptions {
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const endpoint = flags.endpoint ?? env[endpointVariable] ?? env.AWS_ENDPOINT_URL;
   const {
@@ -57,7 +60,7 @@ export function openRegistry(flags: AwsFlags, io: CliIo): DynamoDbAppRegistry {
   const config = readRuntimeConfig(io.env, flags.table);
   return new DynamoDbAppRegistry({
     tableName: config.tableName,
-    client: new DynamoDBClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
+    client: createAwsClient(DynamoDBClient, clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
   });
 }
 
@@ -65,17 +68,20 @@ export function openAuditLog(flags: AwsFlags, io: CliIo): DynamoDbAuditLog {
   const config = readRuntimeConfig(io.env, flags.table);
   return new DynamoDbAuditLog({
     tableName: config.tableName,
-    client: new DynamoDBClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
+    client: createAwsClient(DynamoDBClient, clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
   });
 }
 
 /** Every client the image-push use case needs, configured from the command's environment. */
 export function awsClients(io: CliIo, flags: AwsFlags = {}): AwsClients & { readonly ecr: ECRClient } {
   const ecrFor = (region: string) =>
-    new ECRClient({ ...clientConfig(io.env, 'AWS_ENDPOINT_URL_ECR'), region });
+    createAwsClient(ECRClient, { ...clientConfig(io.env, 'AWS_ENDPOINT_URL_ECR'), region });
   return {
-    dynamodb: new DynamoDBClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
-    secretsManager: new SecretsManagerClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER')),
+    dynamodb: createAwsClient(DynamoDBClient, clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
+    secretsManager: createAwsClient(
+      SecretsManagerClient,
+      clientConfig(io.env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER'),
+    ),
     ecrFor,
     ecr: ecrFor(io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-west-2'),
   };
@@ -84,5 +90,5 @@ export function awsClients(io: CliIo, flags: AwsFlags = {}): AwsClients & { read
 /** The SQS client of the dead-letter queue (`redrive`, local mode). */
 export function sqsClient(io: CliIo, flags: AwsFlags = {}): SQSClient {
   const { endpoint: _dynamodbOnly, ...rest } = flags;
-  return new SQSClient(clientConfig(io.env, 'AWS_ENDPOINT_URL_SQS', rest));
+  return createAwsClient(SQSClient, clientConfig(io.env, 'AWS_ENDPOINT_URL_SQS', rest));
 }

@@ -11,7 +11,7 @@ import { PowertoolsMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import { handleImagePush, type ImagePushDependencies } from '../lib/app/handle-image-push.ts';
 import { METRICS_NAMESPACE, type MetricPoint, outcomeMetrics } from '../lib/app/outcome-metrics.ts';
-import { type PushOutcome, RetryableFailureError } from '../lib/app/outcomes.ts';
+import { type PushOutcome, RetryableFailureError, retryableFailures } from '../lib/app/outcomes.ts';
 
 export { RetryableFailureError };
 
@@ -41,9 +41,7 @@ export function createImagePushHandler(
 
 export function toResult(outcome: PushOutcome): ImagePushResult {
   if (outcome.kind === 'ignored') return { status: 'ignored', reason: outcome.reason };
-  const retry = outcome.apps.flatMap((app) =>
-    app.kind === 'failed' && app.retryable ? [`${app.app}: ${app.error}`] : [],
-  );
+  const retry = retryableFailures(outcome.apps);
   if (retry.length > 0) throw new RetryableFailureError(retry);
   return { status: 'handled', apps: outcome.apps.map((app) => ({ app: app.app, outcome: app.kind })) };
 }

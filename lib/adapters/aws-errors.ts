@@ -1,7 +1,10 @@
 /**
  * SDK errors become domain errors at the boundary: the message says which service and what failed,
  * `retryable` follows what the SDK itself knows (throttling, 5xx, network), and nothing of the
- * request (credentials, signatures) is carried along.
+ * request (credentials, signatures) is carried along. By the time an SDK error reaches us, the SDK's
+ * retry strategy has already tried the call again as far as it would (with its backoff, its retry
+ * quota and the service's Retry-After), so the error says so: our own retry of transient failures
+ * leaves it alone, and no call is tried the SDK's attempts times ours.
  */
 import { UpstreamError } from '../domain/errors.ts';
 
@@ -36,5 +39,10 @@ export function toUpstreamError(service: string, what: string, error: unknown): 
     RETRYABLE_NAMES.has(e.name ?? '') ||
     (status !== undefined && status >= 500);
   const detail = `${e.name ?? 'Error'}: ${(e.message ?? String(error)).slice(0, 300)}`;
-  return new UpstreamError(service, `${what} failed (${detail})`, { retryable, status, cause: error });
+  return new UpstreamError(service, `${what} failed (${detail})`, {
+    retryable,
+    status,
+    retriedByClient: true,
+    cause: error,
+  });
 }

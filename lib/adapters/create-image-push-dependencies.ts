@@ -8,6 +8,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ImagePushDependencies } from '../app/handle-image-push.ts';
 import type { Logger } from '../app/ports.ts';
 import { ArgoCdClientConnector } from './argocd-client-connector.ts';
+import { createAwsClient } from './create-aws-client.ts';
 import { DynamoDbAppRegistry } from './dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from './dynamodb-audit-log.ts';
 import { EcrImageCatalog } from './ecr-image-catalog.ts';
@@ -21,23 +22,12 @@ export interface AwsClients {
   readonly ecrFor: (region: string) => ECRClient;
 }
 
-/**
- * Every call gives up after a while: a connection in 3 s, an answer in 10 s (the SDK then retries it
- * as it does a throttle or a 5xx). Without this a hung peer would hold the function to its timeout.
- */
-export const AWS_REQUEST_HANDLER = {
-  connectionTimeout: 3_000,
-  requestTimeout: 10_000,
-  throwOnRequestTimeout: true,
-} as const;
-
-/** SDK clients with the SDK's defaults (credentials, region, endpoint variables) and timeouts. */
+/** SDK clients with the SDK's defaults (credentials, region, endpoint variables), timeouts and retries. */
 export function defaultAwsClients(): AwsClients {
-  const requestHandler = AWS_REQUEST_HANDLER;
   return {
-    dynamodb: new DynamoDBClient({ requestHandler }),
-    secretsManager: new SecretsManagerClient({ requestHandler }),
-    ecrFor: (region) => new ECRClient({ region, requestHandler }),
+    dynamodb: createAwsClient(DynamoDBClient),
+    secretsManager: createAwsClient(SecretsManagerClient),
+    ecrFor: (region) => createAwsClient(ECRClient, { region }),
   };
 }
 

@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AppRegistry, StoredApp } from '../app/ports.ts';
 import { ConflictError } from '../domain/errors.ts';
+import { createAwsClient } from './create-aws-client.ts';
 import { REGISTRY_KEY_PREFIXES, REGISTRY_KEYS } from './registry-keys.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -48,7 +49,7 @@ export class DynamoDbAppRegistry implements AppRegistry {
   private readonly now: () => string;
 
   constructor(options: DynamoDbAppRegistryOptions) {
-    this.client = options.client ?? new DynamoDBClient({});
+    this.client = options.client ?? createAwsClient(DynamoDBClient);
     this.table = options.tableName;
     this.now = options.now ?? (() => new Date().toISOString());
   }

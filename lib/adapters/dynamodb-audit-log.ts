@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DecisionRecord, HandledEvent } from '../app/decision-record.ts';
 import type { AuditLog } from '../app/ports.ts';
+import { createAwsClient } from './create-aws-client.ts';
 import { REGISTRY_KEY_PREFIXES, REGISTRY_KEYS } from './registry-keys.ts';
 
 export interface DynamoDbAuditLogOptions {
@@ -39,7 +40,7 @@ export class DynamoDbAuditLog implements AuditLog {
   private readonly now: () => number;
 
   constructor(options: DynamoDbAuditLogOptions) {
-    this.client = options.client ?? new DynamoDBClient({});
+    this.client = options.client ?? createAwsClient(DynamoDBClient);
     this.table = options.tableName;
     this.retentionSeconds = (options.retentionDays ?? 90) * DAY_SECONDS;
     this.now = options.now ?? Date.now;

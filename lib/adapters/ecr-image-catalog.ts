@@ -15,6 +15,7 @@ import type { DetailNeeds, ImageCatalog, RepositoryRef } from '../app/ports.ts';
 import { UpstreamError } from '../domain/errors.ts';
 import type { TagCandidate } from '../domain/tag-candidate.ts';
 import { toUpstreamError } from './aws-errors.ts';
+import { createAwsClient } from './create-aws-client.ts';
 import { type ImageDetails, readManifest } from './oci-manifest.ts';
 
 export interface EcrImageCatalogOptions {
@@ -40,7 +41,7 @@ export class EcrImageCatalog implements ImageCatalog {
   private readonly cacheSize: number;
 
   constructor(options: EcrImageCatalogOptions = {}) {
-    this.clientFor = options.clientFor ?? ((region) => new ECRClient({ region }));
+    this.clientFor = options.clientFor ?? ((region) => createAwsClient(ECRClient, { region }));
     this.fetch = options.fetch ?? globalThis.fetch;
     this.cacheSize = options.cacheSize ?? 5_000;
   }

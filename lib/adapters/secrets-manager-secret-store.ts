@@ -10,6 +10,7 @@ import {
 import type { SecretStore } from '../app/ports.ts';
 import { UpstreamError } from '../domain/errors.ts';
 import { toUpstreamError } from './aws-errors.ts';
+import { createAwsClient } from './create-aws-client.ts';
 
 export interface SecretsManagerSecretStoreOptions {
   readonly client?: SecretsManagerClient;
@@ -25,7 +26,7 @@ export class SecretsManagerSecretStore implements SecretStore {
   private readonly cache = new Map<string, { value: Promise<string>; expires: number }>();
 
   constructor(options: SecretsManagerSecretStoreOptions = {}) {
-    this.client = options.client ?? new SecretsManagerClient({});
+    this.client = options.client ?? createAwsClient(SecretsManagerClient);
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
   }

@@ -6,6 +6,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DeadLetterQueue, QueuedMessage } from '../app/ports.ts';
+import { createAwsClient } from './create-aws-client.ts';
 
 export interface SqsDeadLetterQueueOptions {
   readonly queueUrl: string;
@@ -18,7 +19,7 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
   private readonly client: SQSClient;
 
   constructor(private readonly options: SqsDeadLetterQueueOptions) {
-    this.client = options.client ?? new SQSClient({});
+    this.client = options.client ?? createAwsClient(SQSClient);
   }
 
   async receive(max: number): Promise<QueuedMessage[]> {

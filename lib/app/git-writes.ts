@@ -5,12 +5,12 @@
  */
 import { branchTemplateData } from '../domain/change-templates.ts';
 import { renderGroupCommitMessage, renderPullRequest } from '../domain/commit-message.ts';
-import { failureReason, InvalidInputError, InvalidTargetError, UpstreamError } from '../domain/errors.ts';
+import { InvalidInputError, InvalidTargetError, UpstreamError } from '../domain/errors.ts';
 import { compileGoTemplate } from '../domain/go-template.ts';
 import type { ImageChange } from '../domain/image-update.ts';
 import { isValidBranchName } from '../domain/registration-write-back.ts';
 import { applyPlan, type GitPlan, type PlanDecision, WorkingTree } from './git-plan.ts';
-import type { AppOutcome } from './outcomes.ts';
+import { type AppOutcome, failedOutcome } from './outcomes.ts';
 import type { GitRepository } from './ports.ts';
 import { type RetryContext, retryOnConflict } from './retry-on-conflict.ts';
 
@@ -59,13 +59,7 @@ export function commitToBranch(
         // when every file was read before any plan was applied.
         await reading;
         if (!(error instanceof InvalidTargetError || error instanceof InvalidInputError)) throw error;
-        refused.push({
-          app: plan.app.name,
-          kind: 'failed',
-          error: error.message,
-          reason: failureReason(error),
-          retryable: false,
-        });
+        refused.push(failedOutcome(plan.app.name, error));
       }
     }
     await reading;

@@ -6,7 +6,7 @@
  */
 import { parseEcrEvent } from '../domain/ecr-event.ts';
 import { watchKey } from '../domain/registration.ts';
-import type { PushOutcome } from './outcomes.ts';
+import { type PushOutcome, retryableFailures } from './outcomes.ts';
 import { type UpdateDependencies, updateApps } from './update-apps.ts';
 
 export type ImagePushDependencies = UpdateDependencies;
@@ -38,7 +38,7 @@ export async function handleImagePush(deps: ImagePushDependencies, event: unknow
     trigger: { kind: 'push', eventId: push.id, tag: push.tag, digest: push.digest, time: push.time },
     receivedAt,
   });
-  const retryLeft = apps.some((app) => app.kind === 'failed' && app.retryable);
+  const retryLeft = retryableFailures(apps).length > 0;
   await deps.audit.record({
     ...(retryLeft || push.id === ''
       ? {}

@@ -2,7 +2,7 @@
  * What handling a push did: values, switched on exhaustively by the handler, the CLI and the history.
  */
 import type { EcrPush, IgnoreCode } from '../domain/ecr-event.ts';
-import type { FailureReason } from '../domain/errors.ts';
+import { type FailureReason, failureReason, isRetryable } from '../domain/errors.ts';
 import type { ImageChange } from '../domain/image-update.ts';
 
 /** What became of one image of an app. */
@@ -51,6 +51,28 @@ export type AppOutcome =
       readonly reason: FailureReason;
       readonly retryable: boolean;
     };
+
+/** An app that failed: what went wrong, in words and as a reason, and whether a retry may fix it. */
+export type FailedOutcome = Extract<AppOutcome, { readonly kind: 'failed' }>;
+
+/** How an app's failure becomes its outcome, wherever it failed. */
+export function failedOutcome(app: string, error: unknown): FailedOutcome {
+  return {
+    app,
+    kind: 'failed',
+    error: error instanceof Error ? error.message : String(error),
+    reason: failureReason(error),
+    retryable: isRetryable(error),
+  };
+}
+
+/**
+ * The apps whose failure a retry may fix. While there is one, the event is not done: the invocation
+ * fails (so Lambda retries it), the event is not marked handled, a dead letter is kept.
+ */
+export function retryableFailures(apps: readonly AppOutcome[]): FailedOutcome[] {
+  return apps.filter((app): app is FailedOutcome => app.kind === 'failed' && app.retryable);
+}
 
 export type PushOutcome =
   | {
@@ -114,8 +136,12 @@ function describeDecision(decision: ImageDecisionRecord): string {
  * dead-letter queue keeps it after the last retry); the apps that succeeded will be no-ops then.
  */
 export class RetryableFailureError extends Error {
-  constructor(readonly failed: readonly string[]) {
+  readonly failed: readonly string[];
+
+  constructor(failures: readonly FailedOutcome[]) {
+    const failed = failures.map((failure) => `${failure.app}: ${failure.error}`);
     super(`${failed.length} app(s) failed and may succeed on retry: ${failed.join('; ')}`);
+    this.failed = failed;
     this.name = 'RetryableFailureError';
   }
 }

@@ -7,7 +7,7 @@
 import { parseRegistration, watchKey } from '../domain/registration.ts';
 import type { VerdictSummary } from '../domain/verdict-summary.ts';
 import { TagSource, targetChooser } from './choose-targets.ts';
-import type { AppOutcome, ImageDecisionRecord } from './outcomes.ts';
+import { type AppOutcome, failedOutcome, type ImageDecisionRecord } from './outcomes.ts';
 import type { RepositoryRef, StoredApp } from './ports.ts';
 import { type UpdateDependencies, updateApps } from './update-apps.ts';
 
@@ -115,13 +115,7 @@ async function groupByRepository(
     try {
       registration = parseRegistration(app.document);
     } catch (error) {
-      unreadable.push({
-        app: app.name,
-        kind: 'failed',
-        error: error instanceof Error ? error.message : String(error),
-        reason: 'invalid-input',
-        retryable: false,
-      });
+      unreadable.push(failedOutcome(app.name, error));
       continue;
     }
     for (const image of registration.images) {

@@ -8,7 +8,7 @@
 import { type DeadLetter, readDeadLetter } from '../domain/dead-letter.ts';
 import { parseEcrEvent } from '../domain/ecr-event.ts';
 import { handleImagePush, type ImagePushDependencies } from './handle-image-push.ts';
-import { summarizeApp } from './outcomes.ts';
+import { retryableFailures, summarizeApp } from './outcomes.ts';
 import type { DeadLetterQueue, QueuedMessage } from './ports.ts';
 
 export interface RedriveOptions {
@@ -74,7 +74,7 @@ async function redriveOne(
       return { ...base, verdict: 'already handled', detail: [`ignored: ${outcome.reason}`] };
     const detail =
       outcome.apps.length === 0 ? ['no app follows the repository now'] : outcome.apps.map(summarizeApp);
-    const retryLeft = outcome.apps.some((app) => app.kind === 'failed' && app.retryable);
+    const retryLeft = retryableFailures(outcome.apps).length > 0;
     return { ...base, verdict: retryLeft ? 'kept' : 'replayed', detail };
   } catch (error) {
     return { ...base, verdict: 'kept', detail: [error instanceof Error ? error.message : String(error)] };

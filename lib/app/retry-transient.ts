@@ -1,9 +1,15 @@
 /**
- * Calls to GitHub, Argo CD and ECR again when they fail in a way a moment can fix (throttling, 5xx,
+ * Calls to GitHub and Argo CD again when they fail in a way a moment can fix (throttling, 5xx,
  * a dropped connection): exponential backoff with full jitter, never sooner than the service's
  * Retry-After, within a time budget. A wait longer than the budget is not waited for here: the error
  * goes up, retryable, and Lambda tries the whole event again later. Lost races (ConflictError) are
  * not retried here: the writer re-reads and decides again.
+ *
+ * One layer retries each call. AWS calls (ECR, Secrets Manager, DynamoDB, SQS) are the SDK's to retry:
+ * its strategy knows each service's throttling errors, keeps a retry quota so that a struggling
+ * service is not hit harder, and is tuned the AWS way (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE). Their errors
+ * come marked `retriedByClient` and are not tried again here, even where a port wraps an AWS call and
+ * plain HTTP together (ECR's image configs, a GitHub App's installation behind its Secrets Manager key).
  */
 import { ConflictError, UpstreamError } from '../domain/errors.ts';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
@@ -23,9 +29,14 @@ const DEFAULT_ATTEMPTS = 4;
 const DEFAULT_BUDGET_MS = 20_000;
 const BACKOFF: BackoffOptions = { baseMs: 200, capMs: 5_000 };
 
-/** Whether an error is worth another attempt of the same call, now. */
+/** Whether an error is worth another attempt of the same call, now (and no other layer made it). */
 export function isTransient(error: unknown): error is UpstreamError {
-  return error instanceof UpstreamError && error.retryable && !(error instanceof ConflictError);
+  return (
+    error instanceof UpstreamError &&
+    error.retryable &&
+    !error.retriedByClient &&
+    !(error instanceof ConflictError)
+  );
 }
 
 export async function retryTransient<T>(context: TransientRetryContext, call: () => Promise<T>): Promise<T> {

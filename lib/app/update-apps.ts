@@ -5,7 +5,6 @@
  * of apps sharing a repository and branch become one commit. One app's failure never stops the others.
  * Calls that fail for a moment are retried with backoff; each app's decision is logged and recorded.
  */
-import { failureReason, isRetryable } from '../domain/errors.ts';
 import { targetEditor } from '../domain/git-target-editor.ts';
 import { parseRegistration, watchKey } from '../domain/registration.ts';
 import type { VerdictSummary } from '../domain/verdict-summary.ts';
@@ -13,7 +12,7 @@ import { TagSource, type TargetChooser, targetChooser } from './choose-targets.t
 import { type DecisionRecord, decisionRecord, type Trigger } from './decision-record.ts';
 import type { GitPlan } from './git-plan.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
-import { type AppOutcome, summarizeApp } from './outcomes.ts';
+import { type AppOutcome, failedOutcome, summarizeApp } from './outcomes.ts';
 import type {
   AppRegistry,
   ArgoCdConnector,
@@ -113,7 +112,8 @@ function log(logger: Logger, outcome: AppOutcome, summary: string, repository: s
   else logger.info(summary, fields);
 }
 
-// The ports with transient failures retried: ECR reads, GitHub and Argo CD calls.
+// The ports with transient failures retried: GitHub and Argo CD calls. The AWS calls among them (ECR
+// reads, the Secrets Manager reads of connect) fail already retried by the SDK and go straight up.
 function resilient(deps: UpdateDependencies) {
   const context = { ...deps.transientRetries, clock: deps.clock, random: deps.random };
   return {
@@ -164,15 +164,7 @@ async function evaluateApp(
     const context = { clock: deps.clock, random: deps.random, maxAttempts: deps.maxWriteAttempts ?? 5 };
     return { outcome: await writeArgoCdApplication(app, writeBack, choose, api, context) };
   } catch (error) {
-    return {
-      outcome: {
-        app: stored.name,
-        kind: 'failed',
-        error: error instanceof Error ? error.message : String(error),
-        reason: failureReason(error),
-        retryable: isRetryable(error),
-      },
-    };
+    return { outcome: failedOutcome(stored.name, error) };
   }
 }
 

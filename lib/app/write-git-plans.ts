@@ -3,11 +3,10 @@
  * credentials) become one commit; write-branch and pull-request plans go one by one. Groups run
  * concurrently within the bound; a group's failure fails its apps only.
  */
-import { failureReason, isRetryable } from '../domain/errors.ts';
 import type { GitPlan } from './git-plan.ts';
 import { commitToBranch, commitToWriteBranch, type GitTarget, proposePullRequest } from './git-writes.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
-import type { AppOutcome } from './outcomes.ts';
+import { type AppOutcome, failedOutcome } from './outcomes.ts';
 import type { Clock, GitHubConnector } from './ports.ts';
 
 export interface GitWriteDependencies {
@@ -57,7 +56,7 @@ export async function writeGitPlans(
           else groups.set(key, { plans: [plan], target, mode: 'commit' });
         }
       } catch (error) {
-        failed.push(failure(plan, error));
+        failed.push(failedOutcome(plan.app.name, error));
       }
     }),
   );
@@ -73,7 +72,7 @@ export async function writeGitPlans(
           : await commitToWriteBranch(plan, job.target, context),
       ];
     } catch (error) {
-      return job.plans.map((plan) => failure(plan, error));
+      return job.plans.map((plan) => failedOutcome(plan.app.name, error));
     }
   });
   return [...failed, ...done.flat()];
@@ -82,14 +81,4 @@ export async function writeGitPlans(
 // A stable order, so that the same push makes the same commit whatever order apps were read in.
 function byName(plans: readonly GitPlan[]): GitPlan[] {
   return [...plans].sort((a, b) => (a.app.name < b.app.name ? -1 : 1));
-}
-
-function failure(plan: GitPlan, error: unknown): AppOutcome {
-  return {
-    app: plan.app.name,
-    kind: 'failed',
-    error: error instanceof Error ? error.message : String(error),
-    reason: failureReason(error),
-    retryable: isRetryable(error),
-  };
 }

@@ -43,12 +43,15 @@ export class ConflictError extends UpdaterError {
  * A service we depend on (GitHub, Argo CD, ECR, Secrets Manager, DynamoDB) failed. `retryable` is true
  * for throttling, 5xx and network failures, false for what a retry cannot fix (bad credentials, a
  * repository that is gone). `retryAfterMs` carries the service's own advice when it gave one.
+ * `retriedByClient` says the client that made the call has already tried it again as far as its own
+ * strategy allows (the AWS SDK's does): the work may be tried again later, the call not again now.
  * Messages never carry credentials.
  */
 export class UpstreamError extends UpdaterError {
   readonly retryable: boolean;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  readonly retriedByClient: boolean;
 
   constructor(
     readonly service: string,
@@ -57,12 +60,14 @@ export class UpstreamError extends UpdaterError {
       retryable: boolean;
       status?: number | undefined;
       retryAfterMs?: number | undefined;
+      retriedByClient?: boolean;
       cause?: unknown;
     },
   ) {
     super(`${service}: ${message}`, { cause: details.cause });
     this.name = 'UpstreamError';
     this.retryable = details.retryable;
+    this.retriedByClient = details.retriedByClient ?? false;
     if (details.status !== undefined) this.status = details.status;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { type AwsClientClass, createAwsClient } from 'ecr-image-updater/lib/adapters/create-aws-client';
 import {
   type AwsClients,
   createImagePushDependencies,
@@ -88,7 +89,7 @@ export class LocalStack {
   }
 
   sqsClient(): SQSClient {
-    return new SQSClient({ endpoint: this.sqs.url, region: this.region, credentials: CREDENTIALS });
+    return this.client(SQSClient, this.sqs.url);
   }
 
   /** The ECR registry host of the local account, e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com. */
@@ -96,24 +97,19 @@ export class LocalStack {
     return ecrRegistryHost({ accountId: this.accountId, region: this.region });
   }
 
-  /** Real SDK clients pointed at the peers. */
+  /** Real SDK clients pointed at the peers, built as the function and the CLI build theirs. */
   clients(): AwsClients & { readonly ecr: ECRClient } {
-    const ecr = (region: string) =>
-      new ECRClient({ endpoint: this.ecr.url, region, credentials: CREDENTIALS });
+    const ecr = (region: string) => this.client(ECRClient, this.ecr.url, region);
     return {
-      dynamodb: new DynamoDBClient({
-        endpoint: this.dynamodb.endpoint,
-        region: this.region,
-        credentials: CREDENTIALS,
-      }),
-      secretsManager: new SecretsManagerClient({
-        endpoint: this.secrets.url,
-        region: this.region,
-        credentials: CREDENTIALS,
-      }),
+      dynamodb: this.client(DynamoDBClient, this.dynamodb.endpoint),
+      secretsManager: this.client(SecretsManagerClient, this.secrets.url),
       ecrFor: ecr,
       ecr: ecr(this.region),
     };
+  }
+
+  private client<C>(Client: AwsClientClass<C>, endpoint: string, region = this.region): C {
+    return createAwsClient(Client, { endpoint, region, credentials: CREDENTIALS });
   }
 
   registry(): DynamoDbAppRegistry {

@@ -132,4 +132,15 @@ describe('ecr-image-updater apps', () => {
     );
     expect(result.code).toBe(0);
   });
+
+  it('gives up on a registry that does not answer within 10 s, and asks again', async () => {
+    // Longer than the test may take: a client without the answer timeout would still be waiting.
+    stack.dynamodb.injectFault({ target: 'DynamoDB_20120810.Scan', kind: 'delay', ms: 120_000 });
+    stack.dynamodb.clearCalls();
+    const started = performance.now();
+    const result = await apps('list');
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(stack.dynamodb.callCount('DynamoDB_20120810.Scan')).toBe(2);
+    expect(performance.now() - started).toBeGreaterThan(9_900);
+  }, 20_000);
 });

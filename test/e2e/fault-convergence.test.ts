@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
 import { ArgoCdApiClient } from '../../lib/adapters/argocd-api-client.ts';
 import { readArgoCdToken } from '../../lib/adapters/argocd-client-connector.ts';
+import { createAwsClient } from '../../lib/adapters/create-aws-client.ts';
 import {
-  AWS_REQUEST_HANDLER,
   type AwsClients,
   createImagePushDependencies,
 } from '../../lib/adapters/create-image-push-dependencies.ts';
@@ -106,17 +106,17 @@ function clearFaults(stack: LocalStack): void {
     peer.clearFaults();
 }
 
-/** SDK clients with the function's timeouts (AWS_REQUEST_HANDLER), shortened to CLIENT_TIMEOUT_MS. */
+/** SDK clients built as the function builds them, with the answer timeout shortened to CLIENT_TIMEOUT_MS. */
 function impatientClients(stack: LocalStack): AwsClients {
   const options = {
     region: stack.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    requestHandler: { ...AWS_REQUEST_HANDLER, requestTimeout: CLIENT_TIMEOUT_MS },
+    requestTimeoutMs: CLIENT_TIMEOUT_MS,
   };
   return {
-    dynamodb: new DynamoDBClient({ ...options, endpoint: stack.dynamodb.endpoint }),
-    secretsManager: new SecretsManagerClient({ ...options, endpoint: stack.secrets.url }),
-    ecrFor: (region) => new ECRClient({ ...options, region, endpoint: stack.ecr.url }),
+    dynamodb: createAwsClient(DynamoDBClient, { ...options, endpoint: stack.dynamodb.endpoint }),
+    secretsManager: createAwsClient(SecretsManagerClient, { ...options, endpoint: stack.secrets.url }),
+    ecrFor: (region) => createAwsClient(ECRClient, { ...options, region, endpoint: stack.ecr.url }),
   };
 }
 

@@ -8,7 +8,7 @@ import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
 import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
 import { readRuntimeConfig } from 'ecr-image-updater/lib/adapters/runtime-config';
 import { handleImagePush } from 'ecr-image-updater/lib/app/handle-image-push';
-import { RetryableFailureError, summarizeApp } from 'ecr-image-updater/lib/app/outcomes';
+import { RetryableFailureError, retryableFailures, summarizeApp } from 'ecr-image-updater/lib/app/outcomes';
 import { InvalidInputError } from 'ecr-image-updater/lib/domain/errors';
 import { deliverPush } from '../deliver-push.ts';
 import { lambdaFailureRecord } from '../lambda-failure-record.ts';
@@ -164,16 +164,14 @@ async function push(
   });
   // As the deployed function does after Lambda's retries: an event that still has a failure a retry
   // could fix goes to the dead-letter queue, for redrive.
-  const deadLettered = delivered.deliveries.filter(
-    (d) => d.outcome.kind === 'handled' && d.outcome.apps.some((a) => a.kind === 'failed' && a.retryable),
-  );
+  const deadLettered = delivered.deliveries.flatMap(({ event, outcome }) => {
+    const retry = outcome.kind === 'handled' ? retryableFailures(outcome.apps) : [];
+    return retry.length > 0 ? [{ event, retry }] : [];
+  });
   const queueUrl = io.env[ENVIRONMENT.deadLetterQueueUrl];
   if (queueUrl)
-    for (const { event, outcome } of deadLettered) {
-      const failed = outcome.kind === 'handled' ? outcome.apps.filter((a) => a.kind === 'failed') : [];
-      const error = new RetryableFailureError(
-        failed.map((a) => `${a.app}: ${a.kind === 'failed' ? a.error : ''}`),
-      );
+    for (const { event, retry } of deadLettered) {
+      const error = new RetryableFailureError(retry);
       await sqsClient(io).send(
         new SendMessageCommand({
           QueueUrl: queueUrl,

@@ -1,8 +1,13 @@
 import { LOCAL_GITHUB_SECRET } from '@ecr-image-updater/local/local-stack';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImagePushDependencies } from '../../../lib/adapters/create-image-push-dependencies.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AwsClients,
+  createImagePushDependencies,
+} from '../../../lib/adapters/create-image-push-dependencies.ts';
 import { MemoryLogger } from '../../../lib/adapters/memory-logger.ts';
 import { handleImagePush } from '../../../lib/app/handle-image-push.ts';
+import { retryableFailures } from '../../../lib/app/outcomes.ts';
+import { isRetryable } from '../../../lib/domain/errors.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
 import { countSdkCalls } from '../../support/count-sdk-calls.ts';
 import { LocalScenario } from '../../support/local-scenario.ts';
@@ -31,7 +36,7 @@ function instrumented() {
     new MemoryLogger(),
     clients,
   );
-  return { deps, dynamodbCalls, secretsCalls };
+  return { deps, dynamodbCalls, secretsCalls, clients };
 }
 
 const event = (tag: string, repository = 'flask-app') => ({
@@ -132,5 +137,62 @@ describe('handleImagePush', () => {
       reason: 'untagged push (a platform manifest of an image index)',
     });
     expect(dynamodbCalls).toEqual([]);
+  });
+});
+
+describe('a call that keeps failing', () => {
+  // One layer retries each call: the SDK the AWS calls, as often as the client is set to, ours the
+  // GitHub and Argo CD calls. Never both: when ours wrapped the SDK's, one ECR call was tried 4 x 3 times.
+  const ALWAYS = { kind: 'status', status: 500, times: 1_000 } as const;
+  const OURS = { maxAttempts: 4, backoff: { baseMs: 1, capMs: 5 } };
+  let pushes = 10;
+  const peers = () => {
+    const { dynamodb, ecr, secrets, github } = scenario.stack;
+    return [dynamodb, ecr, secrets, github];
+  };
+  afterEach(() => {
+    for (const peer of peers()) peer.clearFaults();
+  });
+
+  it.each([
+    {
+      call: 'DynamoDB Query',
+      inject: () => scenario.stack.dynamodb.injectFault({ target: 'DynamoDB_20120810.Query', ...ALWAYS }),
+      tries: () => scenario.stack.dynamodb.callCount('DynamoDB_20120810.Query'),
+      attempts: (clients: AwsClients) => clients.dynamodb.config.maxAttempts(),
+    },
+    {
+      call: 'ECR DescribeImages',
+      inject: () => scenario.stack.ecr.injectFault({ target: 'DescribeImages', ...ALWAYS }),
+      tries: () => scenario.stack.ecr.callCount('DescribeImages'),
+      attempts: (clients: AwsClients) => clients.ecrFor('us-west-2').config.maxAttempts(),
+    },
+    {
+      call: 'Secrets Manager GetSecretValue',
+      inject: () => scenario.stack.secrets.injectFault({ target: 'GetSecretValue', ...ALWAYS }),
+      tries: () => scenario.stack.secrets.callCount('GetSecretValue'),
+      attempts: (clients: AwsClients) => clients.secretsManager.config.maxAttempts(),
+    },
+    {
+      call: 'GitHub repos/get-content',
+      inject: () =>
+        scenario.stack.github.injectFault({ operationId: 'repos/get-content', ...ALWAYS, status: 502 }),
+      tries: () => scenario.stack.github.callCount('repos/get-content'),
+      attempts: async () => OURS.maxAttempts,
+    },
+  ])('tries $call as often as one layer says, no more', async ({ inject, tries, attempts }) => {
+    const tag = `1.0.${pushes++}`;
+    scenario.stack.ecr.pushImage({ repository: 'worker', tag });
+    const { deps, clients } = instrumented();
+    for (const peer of peers()) peer.clearCalls();
+    inject();
+    // The push fails in a way a later try of the whole event (Lambda's) may fix.
+    const retryLeft = await handleImagePush({ ...deps, transientRetries: OURS }, event(tag, 'worker')).then(
+      (outcome) => outcome.kind === 'handled' && retryableFailures(outcome.apps).length > 0,
+      (error: unknown) => isRetryable(error),
+    );
+    expect(retryLeft).toBe(true);
+    expect(await attempts(clients)).toBeGreaterThan(1);
+    expect(tries()).toBe(await attempts(clients));
   });
 });

@@ -33,6 +33,11 @@ describe('toUpstreamError', () => {
     expect(error.message).toMatch(/^ECR: DescribeImages on x failed \(/);
   });
 
+  it('says the SDK has already retried the call, so that no other layer tries it again now', () => {
+    const error = toUpstreamError('ECR', 'DescribeImages on x', sdkError({ name: 'ThrottlingException' }));
+    expect(error).toMatchObject({ retryable: true, retriedByClient: true });
+  });
+
   it('keeps the request out of the message', () => {
     const error = toUpstreamError(
       'DynamoDB',

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeApp } from '../../../lib/app/outcomes.ts';
+import {
+  failedOutcome,
+  RetryableFailureError,
+  retryableFailures,
+  summarizeApp,
+} from '../../../lib/app/outcomes.ts';
+import {
+  ConflictError,
+  InvalidInputError,
+  InvalidTargetError,
+  UpstreamError,
+} from '../../../lib/domain/errors.ts';
 
 describe('summarizeApp', () => {
   it('reads as one line per outcome', () => {
@@ -48,5 +59,86 @@ describe('summarizeApp', () => {
         retryable: true,
       }),
     ).toBe('a: failed, will be retried (GitHub: 502)');
+  });
+});
+
+describe('failedOutcome', () => {
+  it.each([
+    [
+      'a failure of the moment',
+      new UpstreamError('GitHub', 'HTTP 502 Bad Gateway', { retryable: true, status: 502 }),
+      { error: 'GitHub: HTTP 502 Bad Gateway', reason: 'unavailable', retryable: true },
+    ],
+    [
+      'throttling',
+      new UpstreamError('GitHub', 'HTTP 429', { retryable: true, status: 429, retryAfterMs: 1_000 }),
+      { error: 'GitHub: HTTP 429', reason: 'throttled', retryable: true },
+    ],
+    [
+      'a denial',
+      new UpstreamError('GitHub', 'HTTP 401 Bad credentials', { retryable: false, status: 401 }),
+      { error: 'GitHub: HTTP 401 Bad credentials', reason: 'denied', retryable: false },
+    ],
+    [
+      'bad input',
+      new InvalidInputError('images[0].constraint', "'~' does not parse"),
+      { error: "images[0].constraint: '~' does not parse", reason: 'invalid-input', retryable: false },
+    ],
+    [
+      'a file we must not overwrite',
+      new InvalidTargetError('apps/values.yaml', 'not YAML'),
+      {
+        error: 'apps/values.yaml: not YAML; fix or remove it, nothing was written',
+        reason: 'invalid-target',
+        retryable: false,
+      },
+    ],
+    [
+      'a lost race, after the last attempt',
+      new ConflictError('main moved'),
+      { error: 'main moved', reason: 'conflict', retryable: true },
+    ],
+    [
+      'a bug (retried: it may be a failure we do not know yet)',
+      new TypeError('x is undefined'),
+      { error: 'x is undefined', reason: 'internal', retryable: true },
+    ],
+    ['something thrown that is not an Error', 'boom', { error: 'boom', reason: 'internal', retryable: true }],
+  ])('describes %s', (_what, error, expected) => {
+    expect(failedOutcome('web', error)).toEqual({ app: 'web', kind: 'failed', ...expected });
+  });
+});
+
+describe('retryableFailures', () => {
+  const failed = (app: string, retryable: boolean) =>
+    ({ app, kind: 'failed', error: 'e', reason: retryable ? 'unavailable' : 'denied', retryable }) as const;
+
+  it('keeps the failures a retry may fix, in order', () => {
+    expect(
+      retryableFailures([
+        failed('a', true),
+        { app: 'b', kind: 'skipped', reason: 'paused' },
+        failed('c', false),
+        { app: 'd', kind: 'unchanged', images: [] },
+        failed('e', true),
+      ]),
+    ).toEqual([failed('a', true), failed('e', true)]);
+  });
+
+  it('finds none when every failure is for a person to fix, or nothing failed', () => {
+    expect(retryableFailures([failed('a', false), { app: 'b', kind: 'skipped', reason: 'paused' }])).toEqual(
+      [],
+    );
+    expect(retryableFailures([])).toEqual([]);
+  });
+});
+
+describe('RetryableFailureError', () => {
+  it('names each failure a retry may fix', () => {
+    const error = new RetryableFailureError([
+      { app: 'a', kind: 'failed', error: 'GitHub: 502', reason: 'unavailable', retryable: true },
+    ]);
+    expect(error.message).toBe('1 app(s) failed and may succeed on retry: a: GitHub: 502');
+    expect(error.failed).toEqual(['a: GitHub: 502']);
   });
 });

@@ -58,6 +58,14 @@ describe('retryTransient', () => {
       new UpstreamError('GitHub', 'Bad credentials', { retryable: false, status: 401 }),
     ],
     ['an unknown error', new TypeError('x is undefined')],
+    [
+      'a call its client has already retried (the AWS SDK)',
+      new UpstreamError('ECR', 'DescribeImages failed', {
+        retryable: true,
+        status: 500,
+        retriedByClient: true,
+      }),
+    ],
   ])('does not retry %s', async (_what, error) => {
     const ctx = context();
     const { call, calls } = failing([error]);
