@@ -3,9 +3,9 @@
  * Each figure is the median of repeated runs after a warm-up, building the policy once as a registration
  * does. Run with `npm run bench`.
  */
-import { selectTag } from '../lib/domain/select-tag.ts';
-import type { TagCandidate } from '../lib/domain/tag-candidate.ts';
-import { buildTagPolicy, type TagPolicySettings } from '../lib/domain/tag-policy.ts';
+import { selectTag } from '../lib/domain/tags/select-tag.ts';
+import type { TagCandidate } from '../lib/domain/tags/tag-candidate.ts';
+import { buildTagPolicy, type TagPolicySettings } from '../lib/domain/tags/tag-policy.ts';
 
 const GOAL_MS = 20;
 

@@ -6,10 +6,13 @@
 import { stringify } from 'yaml';
 import type { AppRegistry } from '../../lib/app/ports.ts';
 import { registerApps } from '../../lib/app/register-app.ts';
-import { describeRegistration } from '../../lib/domain/describe-registration.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
-import { type ImportedApplications, importApplications } from '../../lib/domain/import-application.ts';
-import { parseRegistration, type Registration } from '../../lib/domain/registration.ts';
+import {
+  type ImportedApplications,
+  registrationsFromApplications,
+} from '../../lib/domain/migration/registrations-from-applications.ts';
+import { describeRegistration } from '../../lib/domain/registration/describe-registration.ts';
+import { parseRegistration, type Registration } from '../../lib/domain/registration/registration.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
 
@@ -58,7 +61,7 @@ export async function importApps(
   }
   const fix = 'give a readable Argo CD Application manifest (YAML or JSON)';
   const text = await readInput(source, 'manifest', io.readStdin, fix);
-  const imported = importApplications(readDocuments(text, source, parseDocuments), {
+  const imported = registrationsFromApplications(readDocuments(text, source, parseDocuments), {
     account: flags.account,
     argocdServer: flags['argocd-server'],
   });

@@ -1,8 +1,8 @@
 /** Readable output of the apps command. */
 import { stringify } from 'yaml';
 import type { StoredApp } from '../../lib/app/ports.ts';
-import { describeWriteBack } from '../../lib/domain/describe-registration.ts';
-import { parseRegistration } from '../../lib/domain/registration.ts';
+import { describeWriteBack } from '../../lib/domain/registration/describe-registration.ts';
+import { parseRegistration } from '../../lib/domain/registration/registration.ts';
 
 export function formatAppList(apps: readonly StoredApp[]): string {
   if (apps.length === 0)

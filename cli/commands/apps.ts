@@ -1,8 +1,8 @@
 import { parseAllDocuments } from 'yaml';
 import type { StoredApp } from '../../lib/app/ports.ts';
 import { registerApps } from '../../lib/app/register-app.ts';
-import { describeRegistration } from '../../lib/domain/describe-registration.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { describeRegistration } from '../../lib/domain/registration/describe-registration.ts';
 import { AWS_FLAGS, AWS_HELP, openRegistry } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';

@@ -3,7 +3,7 @@
  * outcome, each image's move with the tags considered and why the others were skipped, the timings.
  */
 import type { DecisionRecord } from '../../lib/app/decision-record.ts';
-import type { VerdictSummary } from '../../lib/domain/verdict-summary.ts';
+import type { VerdictSummary } from '../../lib/domain/tags/verdict-summary.ts';
 
 export function formatHistory(app: string, decisions: readonly DecisionRecord[]): string {
   if (decisions.length === 0)

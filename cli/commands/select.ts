@@ -1,9 +1,9 @@
 import { InvalidInputError } from '../../lib/domain/errors.ts';
-import { parseImageSpec } from '../../lib/domain/image-spec.ts';
-import { parseCandidates } from '../../lib/domain/parse-candidates.ts';
-import { type Selection, selectTag } from '../../lib/domain/select-tag.ts';
-import type { TagCandidate } from '../../lib/domain/tag-candidate.ts';
-import { buildTagPolicy, type TagPolicy } from '../../lib/domain/tag-policy.ts';
+import { parseImageSpec } from '../../lib/domain/images/image-spec.ts';
+import { parseCandidates } from '../../lib/domain/tags/parse-candidates.ts';
+import { type Selection, selectTag } from '../../lib/domain/tags/select-tag.ts';
+import type { TagCandidate } from '../../lib/domain/tags/tag-candidate.ts';
+import { buildTagPolicy, type TagPolicy } from '../../lib/domain/tags/tag-policy.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { DetailNeeds, ImageCatalog, RepositoryRef } from '../app/ports.ts';
 import { UpstreamError } from '../domain/errors.ts';
-import type { TagCandidate } from '../domain/tag-candidate.ts';
+import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
 import { toUpstreamError } from './aws-errors.ts';
 import { createAwsClient } from './create-aws-client.ts';
 import { type ImageDetails, readManifest } from './oci-manifest.ts';

@@ -3,12 +3,13 @@
  * (per attempt, after a lost race) and shared by every app; manifest details (platforms, build times)
  * are read only when a policy needs them, once.
  */
-import type { ImageTarget } from '../domain/image-update.ts';
-import type { ImageRegistration } from '../domain/registration.ts';
-import { type Selection, selectTag } from '../domain/select-tag.ts';
-import type { TagCandidate } from '../domain/tag-candidate.ts';
-import type { TagPolicy } from '../domain/tag-policy.ts';
-import { summarizeVerdicts, type VerdictSummary } from '../domain/verdict-summary.ts';
+
+import type { ImageRegistration } from '../domain/registration/registration.ts';
+import { type Selection, selectTag } from '../domain/tags/select-tag.ts';
+import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
+import type { TagPolicy } from '../domain/tags/tag-policy.ts';
+import { summarizeVerdicts, type VerdictSummary } from '../domain/tags/verdict-summary.ts';
+import type { ImageTarget } from '../domain/updates/image-update.ts';
 import type { ImageDecisionRecord } from './outcomes.ts';
 import type { DetailNeeds, ImageCatalog, RepositoryRef } from './ports.ts';
 

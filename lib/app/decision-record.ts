@@ -4,7 +4,7 @@
  * `ecr-image-updater history <app>` reads these back; they expire after the retention period.
  */
 import type { FailureReason } from '../domain/errors.ts';
-import type { VerdictSummary } from '../domain/verdict-summary.ts';
+import type { VerdictSummary } from '../domain/tags/verdict-summary.ts';
 import type { AppOutcome, ImageDecisionRecord, WriteRecord } from './outcomes.ts';
 
 /** What made the updater look at an app. */

@@ -3,12 +3,13 @@
  * each image against what the file holds, render the new text. Several plans can edit one tree: each
  * sees the text the previous one left, so two apps sharing a values file both land.
  */
-import { decideUpdate, imageChange } from '../domain/decide-update.ts';
+
 import { InvalidTargetError } from '../domain/errors.ts';
-import type { TargetEditor } from '../domain/git-target-editor.ts';
-import type { ImageChange } from '../domain/image-update.ts';
-import type { Registration } from '../domain/registration.ts';
-import type { GitWriteBack } from '../domain/registration-write-back.ts';
+import type { Registration } from '../domain/registration/registration.ts';
+import type { GitWriteBack } from '../domain/registration/registration-write-back.ts';
+import type { TargetEditor } from '../domain/targets/git-target-editor.ts';
+import { decideUpdate, imageChange } from '../domain/updates/decide-update.ts';
+import type { ImageChange } from '../domain/updates/image-update.ts';
 import type { TargetChooser } from './choose-targets.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
 import type { ImageDecisionRecord } from './outcomes.ts';

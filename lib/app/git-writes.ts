@@ -3,12 +3,13 @@
  * lost race: one commit on the base branch for every app of a push that shares it, a commit on a write
  * branch, or a pull request from a branch of our own (updated, never duplicated, never force-pushed).
  */
-import { branchTemplateData } from '../domain/change-templates.ts';
-import { renderGroupCommitMessage, renderPullRequest } from '../domain/commit-message.ts';
+
 import { InvalidInputError, InvalidTargetError, UpstreamError } from '../domain/errors.ts';
-import { compileGoTemplate } from '../domain/go-template.ts';
-import type { ImageChange } from '../domain/image-update.ts';
-import { isValidBranchName } from '../domain/registration-write-back.ts';
+import { isValidBranchName } from '../domain/registration/registration-write-back.ts';
+import { branchTemplateData } from '../domain/targets/change-templates.ts';
+import { renderGroupCommitMessage, renderPullRequest } from '../domain/targets/commit-message.ts';
+import { compileGoTemplate } from '../domain/targets/go-template.ts';
+import type { ImageChange } from '../domain/updates/image-update.ts';
 import { applyPlan, type GitPlan, type PlanDecision, WorkingTree } from './git-plan.ts';
 import { type AppOutcome, failedOutcome } from './outcomes.ts';
 import type { GitRepository } from './ports.ts';

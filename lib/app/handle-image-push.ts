@@ -4,8 +4,8 @@
  * their strategies allow (see update-apps). Each decision is recorded; the event is marked handled
  * once nothing is left that a retry could fix, so a second delivery does nothing.
  */
-import { parseEcrEvent } from '../domain/ecr-event.ts';
-import { watchKey } from '../domain/registration.ts';
+import { parseEcrEvent } from '../domain/events/ecr-event.ts';
+import { watchKey } from '../domain/registration/registration.ts';
 import { type PushOutcome, retryableFailures } from './outcomes.ts';
 import { type UpdateDependencies, updateApps } from './update-apps.ts';
 

@@ -1,9 +1,10 @@
 /**
  * What handling a push did: values, switched on exhaustively by the handler, the CLI and the history.
  */
-import type { EcrPush, IgnoreCode } from '../domain/ecr-event.ts';
+
 import { type FailureReason, failureReason, isRetryable } from '../domain/errors.ts';
-import type { ImageChange } from '../domain/image-update.ts';
+import type { EcrPush, IgnoreCode } from '../domain/events/ecr-event.ts';
+import type { ImageChange } from '../domain/updates/image-update.ts';
 
 /** What became of one image of an app. */
 export type ImageDecisionRecord =

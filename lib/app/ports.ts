@@ -2,7 +2,7 @@
  * The ports of the use cases: narrow interfaces in domain terms. Adapters implement them for AWS,
  * GitHub and Argo CD; tests and local mode plug in the same adapters against local peers.
  */
-import type { TagCandidate } from '../domain/tag-candidate.ts';
+import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
 import type { DecisionRecord, HandledEvent } from './decision-record.ts';
 
 /** An app as the registry stores it: the registration document, validated again when read. */

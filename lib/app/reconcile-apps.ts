@@ -4,8 +4,8 @@
  * Apps are grouped by the repository they follow (an app with images in two repositories is looked at
  * in both), and each group goes through the same pipeline as a push. The preview only chooses.
  */
-import { parseRegistration, watchKey } from '../domain/registration.ts';
-import type { VerdictSummary } from '../domain/verdict-summary.ts';
+import { parseRegistration, watchKey } from '../domain/registration/registration.ts';
+import type { VerdictSummary } from '../domain/tags/verdict-summary.ts';
 import { TagSource, targetChooser } from './choose-targets.ts';
 import { type AppOutcome, failedOutcome, type ImageDecisionRecord } from './outcomes.ts';
 import type { RepositoryRef, StoredApp } from './ports.ts';

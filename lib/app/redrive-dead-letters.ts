@@ -5,8 +5,8 @@
  * already), and kept when an app still fails in a way a retry could fix. Messages we cannot read are
  * kept and reported: they are not ours to drop.
  */
-import { type DeadLetter, readDeadLetter } from '../domain/dead-letter.ts';
-import { parseEcrEvent } from '../domain/ecr-event.ts';
+import { type DeadLetter, readDeadLetter } from '../domain/events/dead-letter.ts';
+import { parseEcrEvent } from '../domain/events/ecr-event.ts';
 import { handleImagePush, type ImagePushDependencies } from './handle-image-push.ts';
 import { retryableFailures, summarizeApp } from './outcomes.ts';
 import type { DeadLetterQueue, QueuedMessage } from './ports.ts';

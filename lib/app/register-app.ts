@@ -3,7 +3,7 @@
  * under its name with the repositories it follows.
  */
 import { InvalidInputError } from '../domain/errors.ts';
-import { parseRegistration, type Registration, watchKeysOf } from '../domain/registration.ts';
+import { parseRegistration, type Registration, watchKeysOf } from '../domain/registration/registration.ts';
 import type { AppRegistry, StoredApp } from './ports.ts';
 
 export interface Registered {

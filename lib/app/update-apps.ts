@@ -5,9 +5,10 @@
  * of apps sharing a repository and branch become one commit. One app's failure never stops the others.
  * Calls that fail for a moment are retried with backoff; each app's decision is logged and recorded.
  */
-import { targetEditor } from '../domain/git-target-editor.ts';
-import { parseRegistration, watchKey } from '../domain/registration.ts';
-import type { VerdictSummary } from '../domain/verdict-summary.ts';
+
+import { parseRegistration, watchKey } from '../domain/registration/registration.ts';
+import type { VerdictSummary } from '../domain/tags/verdict-summary.ts';
+import { targetEditor } from '../domain/targets/git-target-editor.ts';
 import { TagSource, type TargetChooser, targetChooser } from './choose-targets.ts';
 import { type DecisionRecord, decisionRecord, type Trigger } from './decision-record.ts';
 import type { GitPlan } from './git-plan.ts';

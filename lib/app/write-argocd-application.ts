@@ -4,16 +4,17 @@
  * read it again, choose again, retry. Then, for an app without an automated sync policy (or always,
  * if asked), start a sync; one already running is not a failure.
  */
+
+import type { Registration } from '../domain/registration/registration.ts';
+import type { ArgoCdWriteBack } from '../domain/registration/registration-write-back.ts';
 import {
   hasAutomatedSync,
   isVersionLive,
   planApplicationPatch,
   readApplicationVersion,
-} from '../domain/argocd-application.ts';
-import { decideUpdate, imageChange } from '../domain/decide-update.ts';
-import type { ImageChange } from '../domain/image-update.ts';
-import type { Registration } from '../domain/registration.ts';
-import type { ArgoCdWriteBack } from '../domain/registration-write-back.ts';
+} from '../domain/targets/argocd-application.ts';
+import { decideUpdate, imageChange } from '../domain/updates/decide-update.ts';
+import type { ImageChange } from '../domain/updates/image-update.ts';
 import type { TargetChooser } from './choose-targets.ts';
 import type { AppOutcome, ImageDecisionRecord } from './outcomes.ts';
 import type { ArgoCdApi } from './ports.ts';

@@ -18,7 +18,7 @@ import { DynamoDbAuditLog } from 'ecr-image-updater/lib/adapters/dynamodb-audit-
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
 import type { ImagePushDependencies } from 'ecr-image-updater/lib/app/handle-image-push';
 import type { Logger } from 'ecr-image-updater/lib/app/ports';
-import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/image-spec';
+import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/images/image-spec';
 import { FakeArgoCdServer } from './argocd/fake-argocd-server.ts';
 import { createRegistryTable } from './create-registry-table.ts';
 import { type DynaliteServer, startDynalite } from './dynalite-server.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseRegistration } from '../../lib/domain/registration.ts';
+import { parseRegistration } from '../../lib/domain/registration/registration.ts';
 import { application, HOST } from '../fixtures/argocd/applications.ts';
 import { runCli } from '../support/run-cli.ts';
 

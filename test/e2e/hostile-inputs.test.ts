@@ -9,7 +9,7 @@ import { deploymentImages, renderArgoCdApp } from '@ecr-image-updater/local/rend
 import { flaskAppChart } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
-import { parseVersion } from '../../lib/domain/version.ts';
+import { parseVersion } from '../../lib/domain/tags/version.ts';
 import { hostileEvents, PUSH } from '../fixtures/hostile/events.ts';
 import { escapingRegistrations } from '../fixtures/hostile/registration-paths.ts';
 import { hostileTags } from '../fixtures/hostile/tags.ts';

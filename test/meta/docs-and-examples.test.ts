@@ -3,8 +3,8 @@ import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { importApplications } from '../../lib/domain/import-application.ts';
-import { parseRegistration } from '../../lib/domain/registration.ts';
+import { registrationsFromApplications } from '../../lib/domain/migration/registrations-from-applications.ts';
+import { parseRegistration } from '../../lib/domain/registration/registration.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -27,7 +27,9 @@ describe('examples/', () => {
     const documents = parseAllDocuments(read(`examples/${name}`)).map((document) => document.toJS());
     for (const document of documents) {
       if ((document as { kind?: unknown }).kind === 'Application')
-        expect(importApplications([document], { account: '123456789012' }).applications).toHaveLength(1);
+        expect(
+          registrationsFromApplications([document], { account: '123456789012' }).applications,
+        ).toHaveLength(1);
       else expect(parseRegistration(document).name).toMatch(/^[a-z]/);
     }
   });

@@ -11,13 +11,14 @@ const KINDS = ['unit', 'integration', 'contract', 'e2e'] as const;
  * module below it that has no test of its own.
  */
 const TESTED_THROUGH: Readonly<Record<string, string>> = {
-  'lib/domain/tag-candidate.ts': 'types only',
+  'lib/domain/tags/tag-candidate.ts': 'types only',
   'lib/app/ports.ts': 'types only',
-  'lib/domain/registration-images.ts':
+  'lib/domain/registration/registration-images.ts':
     'part of the registration parser; its fixture table covers every field',
-  'lib/domain/registration-write-back.ts':
+  'lib/domain/registration/registration-write-back.ts':
     'part of the registration parser; its fixture table covers every field',
-  'lib/domain/regexp/': 'internal to the regexp engine; tested through compile-re2 and its differential test',
+  'lib/domain/tags/regexp/':
+    'internal to the regexp engine; tested through compile-re2 and its differential test',
   'local/src/ecr/': 'internal to the fake ECR; tested through test/integration/local/ecr with the real SDK',
   'local/src/github/':
     'internal to the fake GitHub; tested through test/integration/local/github and test/contract/local/github',

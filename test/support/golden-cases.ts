@@ -8,8 +8,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VersionWrite } from '../../lib/domain/argocd-source-file.ts';
-import { parseRegistration } from '../../lib/domain/registration.ts';
+import { parseRegistration } from '../../lib/domain/registration/registration.ts';
+import type { VersionWrite } from '../../lib/domain/targets/argocd-source-file.ts';
 import { flaskApp } from '../fixtures/registrations.ts';
 
 export type GoldenTarget = 'helmvalues' | 'kustomization';

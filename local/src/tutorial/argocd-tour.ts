@@ -1,7 +1,7 @@
 import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
 import { registerApps } from 'ecr-image-updater/lib/app/register-app';
-import { describeRegistration } from 'ecr-image-updater/lib/domain/describe-registration';
-import { importApplications } from 'ecr-image-updater/lib/domain/import-application';
+import { registrationsFromApplications } from 'ecr-image-updater/lib/domain/migration/registrations-from-applications';
+import { describeRegistration } from 'ecr-image-updater/lib/domain/registration/describe-registration';
 import { stringify } from 'yaml';
 import type { LocalStack } from '../local-stack.ts';
 import { canRunLayerBinaries } from '../render/kubectl-layer-binaries.ts';
@@ -21,7 +21,7 @@ export async function argoCdTour(
     `The seed's own way, on fresh peers: Argo CD (${stack.argocd.url}) holds the Application flask-app`,
   );
   out.indented('$ ecr-image-updater apps import examples/argocd-application.yaml --account 123456789012');
-  const { applications, warnings } = importApplications([manifest], { account: stack.accountId });
+  const { applications, warnings } = registrationsFromApplications([manifest], { account: stack.accountId });
   for (const { registration, stored, notes } of await registerApps(
     stack.registry(),
     applications.map((a) => a.document),

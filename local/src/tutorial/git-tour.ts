@@ -6,7 +6,7 @@
 
 import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
 import { registerApps } from 'ecr-image-updater/lib/app/register-app';
-import { describeRegistration } from 'ecr-image-updater/lib/domain/describe-registration';
+import { describeRegistration } from 'ecr-image-updater/lib/domain/registration/describe-registration';
 import type { LocalStack } from '../local-stack.ts';
 import { canRunLayerBinaries } from '../render/kubectl-layer-binaries.ts';
 import { deploymentImages, renderArgoCdApp } from '../render/render-argocd-app.ts';

@@ -7,8 +7,8 @@ import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import type { GitPlan } from '../../../lib/app/git-plan.ts';
 import { commitToBranch, commitToWriteBranch, proposePullRequest } from '../../../lib/app/git-writes.ts';
 import { ConflictError, UpstreamError } from '../../../lib/domain/errors.ts';
-import { targetEditor } from '../../../lib/domain/git-target-editor.ts';
-import { parseRegistration } from '../../../lib/domain/registration.ts';
+import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
+import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
 
 let github: FakeGitHubServer;

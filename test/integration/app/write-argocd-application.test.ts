@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgoCdApiClient } from '../../../lib/adapters/argocd-api-client.ts';
 import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import { writeArgoCdApplication } from '../../../lib/app/write-argocd-application.ts';
-import { parseRegistration } from '../../../lib/domain/registration.ts';
-import type { ArgoCdWriteBack } from '../../../lib/domain/registration-write-back.ts';
+import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
+import type { ArgoCdWriteBack } from '../../../lib/domain/registration/registration-write-back.ts';
 import { helmApp, kustomizeApp, multiSourceApp, TOKEN } from '../../support/fake-argocd-kit.ts';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';

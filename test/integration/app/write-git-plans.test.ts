@@ -4,8 +4,8 @@ import { OctokitGitHubConnector } from '../../../lib/adapters/github-connector.t
 import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import type { GitPlan } from '../../../lib/app/git-plan.ts';
 import { writeGitPlans } from '../../../lib/app/write-git-plans.ts';
-import { targetEditor } from '../../../lib/domain/git-target-editor.ts';
-import { parseRegistration } from '../../../lib/domain/registration.ts';
+import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
+import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
 
 let github: FakeGitHubServer;

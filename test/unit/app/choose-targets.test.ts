@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TagSource, targetChooser } from '../../../lib/app/choose-targets.ts';
 import type { DetailNeeds, ImageCatalog, RepositoryRef } from '../../../lib/app/ports.ts';
-import { parseRegistration } from '../../../lib/domain/registration.ts';
-import type { TagCandidate } from '../../../lib/domain/tag-candidate.ts';
+import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
+import type { TagCandidate } from '../../../lib/domain/tags/tag-candidate.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
 
 /** An in-memory catalog that counts what it is asked: the port's contract, not a mock of the SDK. */

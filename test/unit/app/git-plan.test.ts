@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import { applyPlan, type GitPlan, WorkingTree } from '../../../lib/app/git-plan.ts';
 import { InvalidTargetError } from '../../../lib/domain/errors.ts';
-import { targetEditor } from '../../../lib/domain/git-target-editor.ts';
-import { parseRegistration } from '../../../lib/domain/registration.ts';
+import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
+import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
 
 function plan(

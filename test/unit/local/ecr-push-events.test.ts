@@ -1,6 +1,6 @@
 import { ecrPushEvents } from '@ecr-image-updater/local/ecr-push-events';
 import { describe, expect, it } from 'vitest';
-import { parseEcrEvent } from '../../../lib/domain/ecr-event.ts';
+import { parseEcrEvent } from '../../../lib/domain/events/ecr-event.ts';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const context = {

@@ -1,0 +1,239 @@
+/**
+ * The images of an imported Application: each `image-list` entry with the options Argo CD Image
+ * Updater would apply to it (its alias's own option, else the application-wide default), written as the
+ * `images` of a registration document. Values the anchor falls back on (an unknown strategy, an
+ * allow-tags that matches nothing) keep the anchor's behaviour and say so in a warning.
+ */
+import { InvalidInputError } from '../errors.ts';
+import { formatImageName, type ImageSpec, parseEcrRegistry } from '../images/image-spec.ts';
+import { parseStrategyName } from '../tags/strategy.ts';
+import { parseAllowTags } from '../tags/tag-filters.ts';
+import { parseImageListEntry } from './image-list-entry.ts';
+import {
+  ANNOTATION_PREFIX,
+  APP_WIDE_OPTIONS,
+  type AppSetting,
+  aliasKey,
+  annotationField,
+  type ImageOption,
+  type ImageUpdaterAnnotations,
+} from './image-updater-annotations.ts';
+
+/** Helm parameter names of an image, as a registration document writes them. */
+export type HelmDocument = { imageName?: string; imageTag?: string } | { imageSpec: string };
+
+/** One image of a registration document, in the shape `parseRegistration` reads. */
+export interface ImageDocument {
+  alias?: string;
+  image: string;
+  strategy?: string;
+  allowTags?: string;
+  ignoreTags?: string[];
+  platforms?: string[];
+  helm?: HelmDocument;
+  kustomize?: { imageName?: string };
+  forceUpdate?: boolean;
+}
+
+export interface ImageImportContext {
+  readonly annotations: ImageUpdaterAnnotations;
+  /** Replaces an account placeholder in an ECR host (`<account-id>.dkr.ecr...`). */
+  readonly account?: string | undefined;
+  /** How the app renders its images: Helm parameters or Kustomize images. */
+  readonly sourceType: 'helm' | 'kustomize';
+  /** The app writes to a Helm values file (`write-back-target: helmvalues[:file]`). */
+  readonly helmValues: boolean;
+  readonly warn: (text: string) => void;
+  /** Records the manifest field a registration field comes from, so errors name what to edit. */
+  readonly origin: (field: string, from: string) => void;
+}
+
+interface Setting {
+  readonly value: string;
+  /** The annotation name, without the prefix. */
+  readonly from: string;
+}
+
+const IMAGE_LIST = annotationField('image-list');
+
+/** The `images` of the registration; throws when `image-list` is missing or names no ECR image. */
+export function imagesFromAnnotations(context: ImageImportContext): ImageDocument[] {
+  const list = context.annotations.app.get('image-list');
+  const example = 'e.g. flask=123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app:~1.0';
+  if (list === undefined)
+    throw new InvalidInputError(IMAGE_LIST, 'is required', `list the images, ${example}`);
+  const entries = list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (entries.length === 0)
+    throw new InvalidInputError(IMAGE_LIST, 'is empty', `list the images, ${example}`);
+
+  const images: ImageDocument[] = [];
+  const skipped: string[] = [];
+  const used = new Set<string>();
+  for (const entry of entries) {
+    const spec = parseImageListEntry(entry, context.account, context.warn);
+    // The options of an image that is not imported go with it, under the image's own warning.
+    if (spec.alias !== undefined) used.add(aliasKey(spec.alias));
+    if (spec.registry === undefined || parseEcrRegistry(spec.registry) === undefined) {
+      context.warn(
+        `${ANNOTATION_PREFIX}image-list: '${entry}' not mapped: not an ECR image, and the updater follows ECR pushes only; keep another updater for it`,
+      );
+      skipped.push(entry);
+      continue;
+    }
+    images.push(importImage(spec, `images[${images.length}]`, context));
+  }
+  for (const [alias, options] of context.annotations.byAlias) {
+    if (used.has(alias)) continue;
+    for (const option of options.keys()) {
+      context.warn(
+        `${ANNOTATION_PREFIX}${alias}.${option}: not mapped: no image in image-list has the alias '${alias}' (an alias's / is written _ in keys)`,
+      );
+    }
+  }
+  if (images.length === 0) {
+    throw new InvalidInputError(
+      IMAGE_LIST,
+      `names no ECR image (${skipped.join(', ')})`,
+      'the updater follows ECR repositories only: <account>.dkr.ecr.<region>.amazonaws.com/<repository>',
+    );
+  }
+  return images;
+}
+
+function importImage(spec: ImageSpec, at: string, context: ImageImportContext): ImageDocument {
+  const key = spec.alias === undefined ? undefined : aliasKey(spec.alias);
+  const own = key === undefined ? undefined : context.annotations.byAlias.get(key);
+  const option = (name: ImageOption): Setting | undefined => {
+    const value = own?.get(name);
+    if (value !== undefined) return { value, from: `${key}.${name}` };
+    const fallback = (APP_WIDE_OPTIONS as readonly string[]).includes(name)
+      ? context.annotations.app.get(name as AppSetting)
+      : undefined;
+    return fallback === undefined ? undefined : { value: fallback, from: name };
+  };
+  const warn = (setting: Setting | string, text: string) =>
+    context.warn(`${ANNOTATION_PREFIX}${typeof setting === 'string' ? setting : setting.from}: ${text}`);
+  const origin = (field: string, setting: Setting) =>
+    context.origin(`${at}.${field}`, annotationField(setting.from));
+
+  const name = formatImageName(spec);
+  const document: ImageDocument = {
+    ...(spec.alias === undefined ? {} : { alias: spec.alias }),
+    image: spec.constraint === undefined ? name : `${name}:${spec.constraint}`,
+  };
+  context.origin(at, IMAGE_LIST);
+
+  const strategy = option('update-strategy');
+  if (strategy !== undefined && strategy.value.trim() !== '') {
+    try {
+      document.strategy = parseStrategyName(strategy.value);
+      origin('strategy', strategy);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      warn(
+        strategy,
+        `unknown strategy '${strategy.value}'; Argo CD Image Updater falls back to semver, and so does the import`,
+      );
+    }
+  }
+
+  const allowTags = option('allow-tags');
+  const tagMatch = own?.get('tag-match');
+  if (tagMatch !== undefined && allowTags !== undefined)
+    warn(`${key}.tag-match`, 'not mapped: allow-tags is set and wins, as in Argo CD Image Updater');
+  const allow =
+    allowTags ?? (tagMatch === undefined ? undefined : { value: tagMatch, from: `${key}.tag-match` });
+  let paused = false;
+  if (allow !== undefined && !['', 'any'].includes(allow.value.trim().toLowerCase())) {
+    try {
+      parseAllowTags(allow.value.trim());
+      document.allowTags = allow.value.trim();
+      origin('allowTags', allow);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      paused = true;
+      warn(
+        allow,
+        `${error.problem}; Argo CD Image Updater then matches no tag, so the image is imported paused (ignoreTags: ['*']); fix it as allowTags and drop the '*'`,
+      );
+    }
+  }
+  const ignore = option('ignore-tags');
+  const ignoreTags = paused ? ['*'] : splitList(ignore?.value);
+  if (ignoreTags.length > 0) {
+    document.ignoreTags = ignoreTags;
+    if (ignore !== undefined && !paused) origin('ignoreTags', ignore);
+  }
+  const platforms = own?.get('platforms');
+  if (platforms !== undefined && splitList(platforms).length > 0) {
+    document.platforms = splitList(platforms);
+    context.origin(`${at}.platforms`, annotationField(`${key}.platforms`));
+  }
+  // Go's strconv.ParseBool, which the anchor's annotation reader uses.
+  const force = option('force-update');
+  const forceValue = force?.value.trim() ?? '';
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(forceValue)) document.forceUpdate = true;
+  else if (force !== undefined && !['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(forceValue))
+    warn(
+      force,
+      `'${force.value}' is not true or false; Argo CD Image Updater reads it as false, and so does the import`,
+    );
+
+  importTarget(document, own, key, at, context);
+  return document;
+}
+
+function importTarget(
+  document: ImageDocument,
+  own: ReadonlyMap<ImageOption, string> | undefined,
+  key: string | undefined,
+  at: string,
+  context: ImageImportContext,
+): void {
+  const value = (option: ImageOption) => own?.get(option)?.trim() || undefined;
+  const notMapped = (options: readonly ImageOption[], why: string) => {
+    for (const option of options.filter((o) => own?.has(o)))
+      context.warn(`${ANNOTATION_PREFIX}${key}.${option}: not mapped: ${why}`);
+  };
+  if (context.sourceType === 'kustomize') {
+    const imageName = value('kustomize.image-name');
+    document.kustomize = imageName === undefined ? {} : { imageName };
+    if (imageName !== undefined)
+      context.origin(`${at}.kustomize`, annotationField(`${key}.kustomize.image-name`));
+    notMapped(
+      ['helm.image-name', 'helm.image-tag', 'helm.image-spec'],
+      'a Kustomize app takes no Helm parameters',
+    );
+    return;
+  }
+  notMapped(['kustomize.image-name'], 'a Helm app takes no Kustomize image name');
+  const imageSpec = value('helm.image-spec');
+  const imageName = value('helm.image-name');
+  const imageTag = value('helm.image-tag');
+  if (imageSpec !== undefined) {
+    document.helm = { imageSpec };
+    context.origin(`${at}.helm`, annotationField(`${key}.helm.image-spec`));
+    notMapped(
+      ['helm.image-name', 'helm.image-tag'],
+      'helm.image-spec is set and wins, as in Argo CD Image Updater',
+    );
+  } else if (imageName !== undefined || imageTag !== undefined) {
+    document.helm = { ...(imageName ? { imageName } : {}), ...(imageTag ? { imageTag } : {}) };
+    context.origin(`${at}.helm`, annotationField(`${key}.helm.${imageName ? 'image-name' : 'image-tag'}`));
+  }
+  if (context.helmValues && imageSpec === undefined && (imageName === undefined || imageTag === undefined)) {
+    context.warn(
+      `${ANNOTATION_PREFIX}image-list: '${document.image}' has no helm.image-name and helm.image-tag, which Argo CD Image Updater requires for helmvalues; it is written at ${imageName ?? 'image.name'} and ${imageTag ?? 'image.tag'} in the values file`,
+    );
+  }
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}

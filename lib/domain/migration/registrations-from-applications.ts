@@ -1,0 +1,230 @@
+/**
+ * `apps import`: an Argo CD `Application` annotated for Argo CD Image Updater, read into the
+ * registration that gives the same behaviour. Every annotation is either mapped or reported in a
+ * warning saying what to do instead; the document is validated as `apps register` would, and an error
+ * names the annotation or manifest field to edit rather than the registration field it became.
+ */
+
+import { InvalidInputError } from '../errors.ts';
+import { type DocumentMapping, expectObject, requiredString } from '../registration/document-fields.ts';
+import { parseRegistration } from '../registration/registration.ts';
+import {
+  type ApplicationSourceSummary,
+  readApplicationSource,
+  type SourceType,
+} from '../targets/application-source.ts';
+import {
+  ANNOTATION_PREFIX,
+  type ImageUpdaterAnnotations,
+  readImageUpdaterAnnotations,
+} from './image-updater-annotations.ts';
+import { type ImageDocument, imagesFromAnnotations } from './images-from-annotations.ts';
+import { type WriteBackDocument, writeBackFromAnnotations } from './write-back-from-annotations.ts';
+
+/** A registration as `apps register` takes it: a plain object `parseRegistration` accepts. */
+export interface RegistrationDocument {
+  name: string;
+  images: ImageDocument[];
+  writeBack: WriteBackDocument;
+}
+
+export interface ImportOptions {
+  /** The AWS account that replaces a placeholder such as `<account-id>` in ECR image names. */
+  readonly account?: string | undefined;
+  /** The Argo CD server for write-back method argocd; the stack's default when absent. */
+  readonly argocdServer?: string | undefined;
+}
+
+export interface ImportedApplication {
+  readonly document: RegistrationDocument;
+  /** What was not mapped, or was mapped differently than written, and what to do about it. */
+  readonly warnings: readonly string[];
+}
+
+export interface ImportedApplications {
+  readonly applications: readonly ImportedApplication[];
+  /** Documents that were skipped (not an Application, or without an image list), and why. */
+  readonly warnings: readonly string[];
+}
+
+const API_VERSION = 'argoproj.io/v1alpha1';
+const IMAGE_LIST = `${ANNOTATION_PREFIX}image-list`;
+
+/** Reads one `Application` manifest (parsed YAML) into a registration document and warnings. */
+export function registrationFromApplication(
+  manifest: unknown,
+  options: ImportOptions = {},
+): ImportedApplication {
+  const application = expectObject(manifest, '');
+  if (application.kind !== 'Application' || application.apiVersion !== API_VERSION) {
+    throw new InvalidInputError(
+      'kind',
+      `expected an Argo CD Application (${API_VERSION})`,
+      'give the Application manifest',
+    );
+  }
+  if (options.account !== undefined && !/^[0-9]{12}$/.test(options.account)) {
+    throw new InvalidInputError(
+      '--account',
+      `'${options.account}' is not an AWS account id`,
+      'give 12 digits',
+    );
+  }
+  const metadata = expectObject(application.metadata, 'metadata');
+  const name = requiredString(metadata, 'name', 'metadata', 'give the Application a name');
+  const annotations = readImageUpdaterAnnotations(metadata.annotations);
+  const warnings = [...annotations.warnings];
+  const warn = (text: string) => warnings.push(text);
+  const origins = new Map<string, string>([['name', 'metadata.name']]);
+  const origin = (field: string, from: string) => origins.set(field, from);
+
+  const spec = expectObject(application.spec, 'spec');
+  const source = readApplicationSource(spec, application.status, warn);
+  const target = annotations.app.get('write-back-target')?.trim() ?? '';
+  const method = annotations.app.get('write-back-method')?.trim() ?? '';
+  const document: RegistrationDocument = {
+    name,
+    images: imagesFromAnnotations({
+      annotations,
+      account: options.account,
+      sourceType: decideSourceType(name, source, annotations, target, warn),
+      helmValues: target.startsWith('helmvalues') && method.startsWith('git'),
+      warn,
+      origin,
+    }),
+    writeBack: writeBackFromAnnotations({
+      app: annotations.app,
+      source,
+      project: text(spec.project),
+      namespace: text(metadata.namespace),
+      argocdServer: options.argocdServer,
+      warn,
+      origin,
+    }),
+  };
+  validate(document, origins);
+  return { document, warnings };
+}
+
+/**
+ * Reads every `Application` among parsed YAML documents (a `List` of them too). Other kinds, and
+ * Applications without an image list, are skipped with a warning; an error in one document is thrown,
+ * naming the document, so nothing is half imported. Throws when no Application is left.
+ */
+export function registrationsFromApplications(
+  documents: readonly unknown[],
+  options: ImportOptions = {},
+): ImportedApplications {
+  const applications: ImportedApplication[] = [];
+  const warnings: string[] = [];
+  const items = documents.flatMap((document, index) =>
+    isList(document)
+      ? (document.items as unknown[]).map((item, at) => ({
+          item,
+          where: `document ${index + 1}, item ${at + 1}`,
+        }))
+      : [{ item: document, where: `document ${index + 1}` }],
+  );
+  for (const { item, where } of items) {
+    const skip = reasonToSkip(item);
+    if (skip !== undefined) {
+      warnings.push(`${where}: ${skip}; skipped`);
+      continue;
+    }
+    try {
+      applications.push(registrationFromApplication(item, options));
+    } catch (error) {
+      if (error instanceof InvalidInputError && items.length > 1) {
+        throw new InvalidInputError(`${where}: ${error.field}`, error.problem, error.fix, { cause: error });
+      }
+      throw error;
+    }
+  }
+  if (applications.length === 0) {
+    throw new InvalidInputError(
+      'manifest',
+      `holds no Argo CD Application with the ${IMAGE_LIST} annotation${warnings.length ? ` (${warnings.join('; ')})` : ''}`,
+      'give the Application manifests annotated for Argo CD Image Updater',
+    );
+  }
+  return { applications, warnings };
+}
+
+// Argo CD Image Updater updates Helm and Kustomize apps and decides by the source type Argo CD found
+// (a kustomization target forces Kustomize). A manifest does not always say; Helm is the safer guess,
+// as a Kustomize app's images must be named `kustomize` in the registration.
+function decideSourceType(
+  name: string,
+  source: ApplicationSourceSummary,
+  annotations: ImageUpdaterAnnotations,
+  target: string,
+  warn: (text: string) => void,
+): SourceType {
+  if (target.startsWith('kustomization')) return 'kustomize';
+  if (source.type !== undefined) return source.type;
+  if (target.startsWith('helmvalues')) return 'helm';
+  const kustomizeNames = [...annotations.byAlias.values()].some((options) =>
+    options.has('kustomize.image-name'),
+  );
+  if (source.unsupportedType !== undefined) {
+    warn(
+      `${source.field}: Argo CD Image Updater skips apps of source type ${source.unsupportedType} (only Helm and Kustomize); imported as ${kustomizeNames ? 'Kustomize' : 'Helm'}`,
+    );
+  } else if (kustomizeNames) {
+    warn(
+      `${source.field}: the manifest does not say Helm or Kustomize; taken for Kustomize, as it names kustomize.image-name`,
+    );
+  } else {
+    warn(
+      `${source.field}: the manifest does not say whether ${name} is Helm or Kustomize (Argo CD decides from the files at its path); imported as Helm: if it is Kustomize, give each image kustomize: {}`,
+    );
+  }
+  return kustomizeNames ? 'kustomize' : 'helm';
+}
+
+// The registration's own validation, with errors pointed back at what the user wrote.
+function validate(document: RegistrationDocument, origins: ReadonlyMap<string, string>): void {
+  try {
+    parseRegistration(document);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    const key = [...origins.keys()]
+      .filter((k) => error.field === k || error.field.startsWith(`${k}.`) || error.field.startsWith(`${k}[`))
+      .sort((a, b) => b.length - a.length)[0];
+    if (key === undefined) throw error;
+    throw new InvalidInputError(origins.get(key)!, `${error.problem} (as ${error.field})`, error.fix, {
+      cause: error,
+    });
+  }
+}
+
+function reasonToSkip(item: unknown): string | undefined {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'not a Kubernetes object';
+  const { kind, apiVersion, metadata } = item as DocumentMapping;
+  if (kind === 'ApplicationSet') {
+    return 'an ApplicationSet; import the Applications it generates (kubectl get applications -o yaml)';
+  }
+  if (kind !== 'Application' || apiVersion !== API_VERSION) {
+    return `${String(kind ?? 'no kind')} (${String(apiVersion ?? 'no apiVersion')}) is not an Argo CD Application`;
+  }
+  const annotations = (metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+  if (annotations?.[IMAGE_LIST] === undefined) {
+    const name = (metadata as { name?: unknown } | undefined)?.name;
+    return `Application ${String(name ?? '(no name)')} has no ${IMAGE_LIST} annotation`;
+  }
+  return undefined;
+}
+
+function isList(document: unknown): document is { items: unknown[] } {
+  const object = document as { kind?: unknown; items?: unknown } | null;
+  return (
+    typeof object === 'object' &&
+    object !== null &&
+    (object.kind === 'List' || object.kind === 'ApplicationList') &&
+    Array.isArray(object.items)
+  );
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

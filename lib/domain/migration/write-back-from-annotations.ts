@@ -1,0 +1,160 @@
+/**
+ * The `writeBack` of an imported Application, from `write-back-method`, `git-repository`, `git-branch`
+ * and `write-back-target` as Argo CD Image Updater reads them (pkg/argocd/update.go, git.go), with the
+ * repository, path and branch of the Application's source. Kubernetes secrets and Argo CD's repository
+ * credentials cannot be read from outside the cluster: those become warnings saying what to set.
+ */
+
+import { InvalidInputError } from '../errors.ts';
+import { isValidBranchName } from '../registration/registration-write-back.ts';
+import type { ApplicationSourceSummary } from '../targets/application-source.ts';
+import { ANNOTATION_PREFIX, type AppSetting, annotationField } from './image-updater-annotations.ts';
+
+/** The `writeBack` of a registration document, in the shape `parseRegistration` reads. */
+export type WriteBackDocument =
+  | {
+      method: 'git';
+      git: { repo: string; path: string; branch?: string; target?: string; writeBranch?: string };
+    }
+  | { method: 'argocd'; argocd: { project: string; appNamespace: string; server?: string } };
+
+export interface WriteBackImportContext {
+  readonly app: ReadonlyMap<AppSetting, string>;
+  readonly source: ApplicationSourceSummary;
+  /** `spec.project` and `metadata.namespace` of the Application. */
+  readonly project?: string | undefined;
+  readonly namespace?: string | undefined;
+  readonly argocdServer?: string | undefined;
+  readonly warn: (text: string) => void;
+  readonly origin: (field: string, from: string) => void;
+}
+
+const GIT_ONLY = ['git-repository', 'git-branch', 'write-back-target'] as const;
+const GITHUB =
+  /^(?:https?:\/\/(?:[^@/]+@)?(?:www\.)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com(?::[0-9]+)?\/)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/i;
+const TAG_OR_SHA = /^(?:refs\/tags\/.+|v?[0-9]+(?:\.[0-9]+){0,2}(?:[-+].*)?|[0-9a-f]{7,40})$/i;
+
+/** The write-back of the registration; throws on a method or git-branch the anchor refuses too. */
+export function writeBackFromAnnotations(context: WriteBackImportContext): WriteBackDocument {
+  const text = context.app.get('write-back-method')?.trim() || 'argocd';
+  if (text === 'argocd') {
+    for (const name of GIT_ONLY.filter((n) => context.app.has(n)))
+      context.warn(`${ANNOTATION_PREFIX}${name}: not mapped: it applies to write-back-method git only`);
+    return argoCd(context);
+  }
+  const colon = text.indexOf(':');
+  const method = colon === -1 ? text : text.slice(0, colon);
+  const credentials = colon === -1 ? 'repocreds' : text.slice(colon + 1);
+  if (method !== 'git' || !/^(?:repocreds|secret:(?:[^/\s]+\/)?[^/\s]+)$/.test(credentials)) {
+    throw new InvalidInputError(
+      annotationField('write-back-method'),
+      `'${text}' is not a write-back method`,
+      'use argocd, git, git:repocreds or git:secret:<namespace>/<secret>',
+    );
+  }
+  const repoURL = context.app.get('git-repository')?.trim() || context.source.repoURL;
+  const repoFrom = context.app.has('git-repository')
+    ? annotationField('git-repository')
+    : `${context.source.field}.repoURL`;
+  const repo = repoURL === undefined ? undefined : gitHubRepository(repoURL);
+  if (repo === undefined) {
+    context.warn(
+      `${repoFrom}: '${redact(repoURL ?? '')}' is not a GitHub repository, and git write-back needs one; imported with write-back method argocd instead (for GitHub Enterprise, register method git with repo owner/name and apiUrl)`,
+    );
+    return argoCd(context);
+  }
+  context.warn(
+    `${ANNOTATION_PREFIX}write-back-method: '${text}': ${
+      credentials === 'repocreds'
+        ? "Argo CD's repository credentials"
+        : `the Kubernetes secret ${credentials.slice('secret:'.length)}`
+    } cannot be read by the updater; store a GitHub token in Secrets Manager and set writeBack.git.credentialsSecret (without it, the stack's default GitHub secret is used)`,
+  );
+  if (context.argocdServer !== undefined)
+    context.warn('--argocd-server: not used: it applies to write-back-method argocd only');
+  context.origin('writeBack.git.repo', repoFrom);
+  return { method: 'git', git: { repo, ...gitPlace(context) } };
+}
+
+function argoCd(context: WriteBackImportContext): WriteBackDocument {
+  context.origin('writeBack.argocd.project', 'spec.project');
+  context.origin('writeBack.argocd.appNamespace', 'metadata.namespace');
+  context.origin('writeBack.argocd.server', '--argocd-server');
+  return {
+    method: 'argocd',
+    argocd: {
+      project: context.project ?? 'default',
+      appNamespace: context.namespace ?? 'argocd',
+      ...(context.argocdServer === undefined ? {} : { server: context.argocdServer }),
+    },
+  };
+}
+
+// Repository URLs may carry a token (https://user:token@host/...); warnings never show it.
+function redact(url: string): string {
+  return url.replace(/^([a-z+]+:\/\/)[^@/]+@/i, '$1***@');
+}
+
+/** `owner/name` of a github.com repository URL (https, ssh or scp-like), else undefined. */
+export function gitHubRepository(url: string): string | undefined {
+  const match = GITHUB.exec(url.trim());
+  return match ? `${match[1]}/${match[2]}` : undefined;
+}
+
+function gitPlace(
+  context: WriteBackImportContext,
+): Omit<Extract<WriteBackDocument, { method: 'git' }>['git'], 'repo'> {
+  const { source } = context;
+  if (source.path === undefined)
+    context.warn(`${source.field}.path: not set; the updater writes relative to the repository root`);
+  else context.origin('writeBack.git.path', `${source.field}.path`);
+
+  const annotation = context.app.get('git-branch')?.trim();
+  const parts = annotation ? annotation.split(':') : [];
+  if (parts.length > 2) {
+    throw new InvalidInputError(
+      annotationField('git-branch'),
+      `'${annotation}' has more than one ':'`,
+      'write <branch> or <base>:<write-branch-template>',
+    );
+  }
+  const [base, writeBranch] = parts.map((part) => part.trim());
+  const branch = base ? base : branchOf(source, context.warn);
+  context.origin(
+    'writeBack.git.branch',
+    base ? annotationField('git-branch') : `${source.field}.targetRevision`,
+  );
+  if (writeBranch) context.origin('writeBack.git.writeBranch', annotationField('git-branch'));
+  const target = context.app.get('write-back-target')?.trim();
+  const known = target !== undefined && /^(?:kustomization|helmvalues)(?::|$)/.test(target);
+  if (target && !known) {
+    context.warn(
+      `${ANNOTATION_PREFIX}write-back-target: '${target}' not mapped: the updater writes .argocd-source-<app>.yaml, kustomization[:dir] or helmvalues[:file]`,
+    );
+  }
+  if (known) context.origin('writeBack.git.target', annotationField('write-back-target'));
+  return {
+    path: source.path ?? '.',
+    ...(branch ? { branch } : {}),
+    ...(known ? { target } : {}),
+    ...(writeBranch ? { writeBranch } : {}),
+  };
+}
+
+// Git write-back commits to a branch: HEAD, a tag or a commit cannot take one, so the repository's
+// default branch is used, as Argo CD Image Updater does for HEAD.
+function branchOf(source: ApplicationSourceSummary, warn: (text: string) => void): string | undefined {
+  const revision = source.targetRevision?.replace(/^refs\/heads\//, '');
+  const field = `${source.field}.targetRevision`;
+  const pin = 'set writeBack.git.branch (or the git-branch annotation) to pin the branch';
+  if (revision === undefined || revision === 'HEAD') {
+    warn(`${field}: ${revision ?? 'not set (HEAD)'}: the branch is left to the repository's default; ${pin}`);
+    return undefined;
+  }
+  if (TAG_OR_SHA.test(revision) || !isValidBranchName(revision)) {
+    const what = isValidBranchName(revision) ? 'looks like a tag or a commit' : 'is not a branch name';
+    warn(`${field}: '${revision}' ${what}; the repository's default branch is used; ${pin}`);
+    return undefined;
+  }
+  return revision;
+}

@@ -1,0 +1,29 @@
+/**
+ * One-line descriptions of a registration, for people: what an app follows and where it writes.
+ */
+import { argoCdSourceFileName } from '../targets/argocd-source-file.ts';
+import type { Registration } from './registration.ts';
+import { joinRepositoryPath } from './repository-path.ts';
+
+/** `registered flask-app (revision 1): follows <image> (semver ~1.0); writes <repo>@<branch>:<file>`. */
+export function describeRegistration(registration: Registration, revision: number, paused: boolean): string {
+  const images = registration.images.map((image) => {
+    const constraint = image.policy.constraint?.text ?? image.policy.trackedTag;
+    return `${image.imageName} (${constraint ? `${image.policy.strategy} ${constraint}` : image.policy.strategy})`;
+  });
+  return `registered ${registration.name} (revision ${revision}${paused ? ', paused' : ''}): follows ${images.join(', ')}; writes ${describeWriteBack(registration)}`;
+}
+
+/** Where an app's updates are written: `owner/repo@branch:path/file`, or the Argo CD Application. */
+export function describeWriteBack(registration: Registration): string {
+  const writeBack = registration.writeBack;
+  if (writeBack.method === 'argocd')
+    return `the Argo CD Application through ${writeBack.server ?? 'the default Argo CD server'}`;
+  const file =
+    writeBack.target.kind === 'argocd-source'
+      ? joinRepositoryPath(writeBack.path, argoCdSourceFileName(registration.name))
+      : writeBack.target.kind === 'kustomization'
+        ? joinRepositoryPath(writeBack.target.dir, 'kustomization.yaml')
+        : writeBack.target.file;
+  return `${writeBack.repo.owner}/${writeBack.repo.name}${writeBack.branch ? `@${writeBack.branch}` : ''}:${file}`;
+}

@@ -1,0 +1,219 @@
+/**
+ * The `images` of a registration: which ECR repositories an app follows, how each picks its tag, and
+ * how the tag is named in Helm parameters or Kustomize images.
+ */
+
+import { InvalidInputError } from '../errors.ts';
+import { type EcrRegistry, formatImageName, parseEcrRegistry, parseImageSpec } from '../images/image-spec.ts';
+import { buildTagPolicy, type TagPolicy } from '../tags/tag-policy.ts';
+import {
+  type DocumentMapping,
+  expectObject,
+  fieldPath,
+  optionalBoolean,
+  optionalList,
+  optionalString,
+  rejectUnknownKeys,
+  requiredString,
+} from './document-fields.ts';
+
+/** One image an app follows, validated. */
+export interface ImageRegistration {
+  readonly alias?: string;
+  /** `registry/repository`, e.g. `123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app`. */
+  readonly imageName: string;
+  readonly registry: EcrRegistry;
+  readonly repository: string;
+  readonly policy: TagPolicy;
+  /** Helm parameter names: `image.name`/`image.tag` by default, or one `imageSpec` parameter. */
+  readonly helm: { readonly imageName: string; readonly imageTag: string } | { readonly imageSpec: string };
+  /** Present when the image is written as a Kustomize image; `imageName` is the name to replace. */
+  readonly kustomize?: { readonly imageName: string };
+  readonly forceUpdate: boolean;
+  /** Never move to a lower version than the target holds (semver only; default on for semver). */
+  readonly noDowngrade: boolean;
+}
+
+const IMAGE_FIELDS = [
+  'alias',
+  'image',
+  'constraint',
+  'strategy',
+  'allowTags',
+  'ignoreTags',
+  'platforms',
+  'sortBy',
+  'helm',
+  'kustomize',
+  'forceUpdate',
+  'noDowngrade',
+] as const;
+const HELM_PARAMETER = /^[A-Za-z0-9_][A-Za-z0-9_.[\]-]*$/;
+const ECR_FIX = 'follow an ECR repository: <account>.dkr.ecr.<region>.amazonaws.com/<repository>';
+
+/** The repository key an app is found by when ECR reports a push: `<account>/<region>/<repository>`. */
+export function watchKey(registry: EcrRegistry, repository: string): string {
+  return `${registry.accountId}/${registry.region}/${repository}`;
+}
+
+export function parseImages(value: unknown, field: string): ImageRegistration[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InvalidInputError(
+      field,
+      'is required: a list of at least one image',
+      `e.g. - image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app`,
+    );
+  }
+  if (value.length > 50) throw new InvalidInputError(field, `${value.length} images; at most 50 per app`);
+  const images = value.map((item, index) => parseImage(item, fieldPath(field, index)));
+  checkDistinct(images, field);
+  return images;
+}
+
+function parseImage(value: unknown, field: string): ImageRegistration {
+  const object = expectObject(value, field);
+  rejectUnknownKeys(object, field, IMAGE_FIELDS);
+  const spec = parseImageSpec(requiredString(object, 'image', field, ECR_FIX), fieldPath(field, 'image'));
+  const registry = spec.registry === undefined ? undefined : parseEcrRegistry(spec.registry);
+  if (!registry)
+    throw new InvalidInputError(
+      fieldPath(field, 'image'),
+      `'${formatImageName(spec)}' is not in an ECR registry`,
+      ECR_FIX,
+    );
+  const alias = once(
+    spec.alias,
+    optionalString(object, 'alias', field),
+    fieldPath(field, 'alias'),
+    'as alias= in image',
+  );
+  const constraint = once(
+    spec.constraint,
+    optionalString(object, 'constraint', field),
+    fieldPath(field, 'constraint'),
+    "after ':' in image",
+  );
+  const policy = buildTagPolicy(
+    {
+      strategy: optionalString(object, 'strategy', field),
+      constraint,
+      allowTags: optionalString(object, 'allowTags', field),
+      ignoreTags: optionalList(object, 'ignoreTags', field),
+      platforms: optionalList(object, 'platforms', field),
+      sortBy: optionalString(object, 'sortBy', field),
+    },
+    (setting) => fieldPath(field, setting),
+  );
+  const kustomize = parseKustomize(object, field, formatImageName(spec));
+  const noDowngrade = optionalBoolean(object, 'noDowngrade', field);
+  if (noDowngrade && policy.strategy !== 'semver') {
+    throw new InvalidInputError(
+      fieldPath(field, 'noDowngrade'),
+      `applies to semver only, not ${policy.strategy}`,
+      'remove noDowngrade',
+    );
+  }
+  return {
+    ...(alias === undefined ? {} : { alias }),
+    imageName: formatImageName(spec),
+    registry,
+    repository: spec.repository,
+    policy,
+    helm: parseHelm(object, field),
+    ...(kustomize === undefined ? {} : { kustomize }),
+    forceUpdate: optionalBoolean(object, 'forceUpdate', field) ?? false,
+    noDowngrade: noDowngrade ?? policy.strategy === 'semver',
+  };
+}
+
+// A value may be written in the image spec or in its own field, not both.
+function once(
+  fromSpec: string | undefined,
+  fromField: string | undefined,
+  field: string,
+  where: string,
+): string | undefined {
+  if (fromSpec !== undefined && fromField !== undefined && fromSpec !== fromField.trim()) {
+    throw new InvalidInputError(
+      field,
+      `given twice: '${fromField}' here and '${fromSpec}' ${where}`,
+      'keep one',
+    );
+  }
+  return fromSpec ?? fromField;
+}
+
+function parseHelm(object: DocumentMapping, field: string): ImageRegistration['helm'] {
+  const at = fieldPath(field, 'helm');
+  if (object.helm === undefined || object.helm === null)
+    return { imageName: 'image.name', imageTag: 'image.tag' };
+  const helm = expectObject(object.helm, at);
+  rejectUnknownKeys(helm, at, ['imageName', 'imageTag', 'imageSpec']);
+  const names = {
+    imageName: optionalString(helm, 'imageName', at),
+    imageTag: optionalString(helm, 'imageTag', at),
+    imageSpec: optionalString(helm, 'imageSpec', at),
+  };
+  for (const [key, name] of Object.entries(names)) {
+    if (name !== undefined && !HELM_PARAMETER.test(name)) {
+      throw new InvalidInputError(
+        fieldPath(at, key),
+        `'${name}' is not a Helm parameter name`,
+        'write a dotted key such as image.tag',
+      );
+    }
+  }
+  if (names.imageSpec !== undefined) {
+    if (names.imageName !== undefined || names.imageTag !== undefined) {
+      throw new InvalidInputError(
+        fieldPath(at, 'imageSpec'),
+        'is exclusive with imageName and imageTag',
+        'keep imageSpec, or imageName and imageTag',
+      );
+    }
+    return { imageSpec: names.imageSpec };
+  }
+  return { imageName: names.imageName ?? 'image.name', imageTag: names.imageTag ?? 'image.tag' };
+}
+
+function parseKustomize(
+  object: DocumentMapping,
+  field: string,
+  imageName: string,
+): ImageRegistration['kustomize'] {
+  if (object.kustomize === undefined || object.kustomize === null) return undefined;
+  const at = fieldPath(field, 'kustomize');
+  const kustomize = expectObject(object.kustomize, at);
+  rejectUnknownKeys(kustomize, at, ['imageName']);
+  if (object.helm !== undefined && object.helm !== null) {
+    throw new InvalidInputError(
+      at,
+      'an image is written either as Helm parameters or as a Kustomize image',
+      'keep helm or kustomize',
+    );
+  }
+  return { imageName: optionalString(kustomize, 'imageName', at)?.trim() || imageName };
+}
+
+// Two images writing the same Helm parameter or Kustomize image would overwrite each other.
+function checkDistinct(images: readonly ImageRegistration[], field: string): void {
+  const owners = new Map<string, number>();
+  images.forEach((image, index) => {
+    const keys = image.kustomize
+      ? [`kustomize image ${image.kustomize.imageName}`]
+      : 'imageSpec' in image.helm
+        ? [`Helm parameter ${image.helm.imageSpec}`]
+        : [`Helm parameter ${image.helm.imageName}`, `Helm parameter ${image.helm.imageTag}`];
+    for (const key of [...keys, ...(image.alias ? [`alias ${image.alias}`] : [])]) {
+      const other = owners.get(key);
+      if (other !== undefined) {
+        throw new InvalidInputError(
+          fieldPath(field, index),
+          `writes the same ${key} as ${field}[${other}]`,
+          'give each image its own alias and helm or kustomize names',
+        );
+      }
+      owners.set(key, index);
+    }
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Reads tag candidates from JSON: our own array form
+ * `[{"tag", "digest"?, "pushedAt"?, "createdAt"?, "platforms"?}]`, or the output of
+ * `aws ecr describe-images` (`{"imageDetails": [...]}`), so its output can be piped in as it is.
+ */
+import { InvalidInputError } from '../errors.ts';
+import type { TagCandidate } from './tag-candidate.ts';
+
+const FIELDS = new Set(['tag', 'digest', 'pushedAt', 'createdAt', 'platforms']);
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+const FIX =
+  'give a JSON array of {"tag", "digest"?, "pushedAt"?, "platforms"?} or the output of aws ecr describe-images';
+
+/** Validates and converts parsed JSON into candidates; throws {@link InvalidInputError} naming the bad field. */
+export function parseCandidates(json: unknown, field = 'candidates'): TagCandidate[] {
+  const candidates =
+    isRecord(json) && Array.isArray(json.imageDetails)
+      ? fromDescribeImages(json.imageDetails, field)
+      : fromArray(json, field);
+  const seen = new Set<string>();
+  candidates.forEach((candidate, index) => {
+    if (seen.has(candidate.tag)) {
+      throw new InvalidInputError(
+        `${field}[${index}].tag`,
+        `'${candidate.tag}' appears more than once`,
+        'list each tag once',
+      );
+    }
+    seen.add(candidate.tag);
+  });
+  return candidates;
+}
+
+function fromArray(json: unknown, field: string): TagCandidate[] {
+  if (!Array.isArray(json)) throw new InvalidInputError(field, 'expected a JSON array', FIX);
+  return json.map((item, index) => readCandidate(item, `${field}[${index}]`));
+}
+
+function readCandidate(item: unknown, at: string): TagCandidate {
+  if (!isRecord(item)) throw new InvalidInputError(at, 'expected an object', FIX);
+  for (const key of Object.keys(item)) {
+    if (!FIELDS.has(key))
+      throw new InvalidInputError(
+        at,
+        `unknown field '${key}'`,
+        'use tag, digest, pushedAt, createdAt, platforms',
+      );
+  }
+  const { tag, digest, pushedAt, createdAt, platforms } = item;
+  if (typeof tag !== 'string' || tag === '')
+    throw new InvalidInputError(`${at}.tag`, 'expected a non-empty string', FIX);
+  return {
+    tag,
+    ...(digest === undefined ? {} : { digest: readDigest(digest, `${at}.digest`) }),
+    ...(pushedAt === undefined ? {} : { pushedAt: readTime(pushedAt, `${at}.pushedAt`) }),
+    ...(createdAt === undefined ? {} : { createdAt: readTime(createdAt, `${at}.createdAt`) }),
+    ...(platforms === undefined ? {} : { platforms: readPlatforms(platforms, `${at}.platforms`) }),
+  };
+}
+
+function fromDescribeImages(details: unknown[], field: string): TagCandidate[] {
+  return details.flatMap((detail, index) => {
+    const at = `${field}.imageDetails[${index}]`;
+    if (!isRecord(detail)) throw new InvalidInputError(at, 'expected an object', FIX);
+    const tags = detail.imageTags ?? [];
+    if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string')) {
+      throw new InvalidInputError(`${at}.imageTags`, 'expected an array of strings', FIX);
+    }
+    const digest =
+      detail.imageDigest === undefined ? undefined : readDigest(detail.imageDigest, `${at}.imageDigest`);
+    const pushedAt =
+      detail.imagePushedAt === undefined ? undefined : readTime(detail.imagePushedAt, `${at}.imagePushedAt`);
+    return tags.map((tag: string) => ({
+      tag,
+      ...(digest === undefined ? {} : { digest }),
+      ...(pushedAt === undefined ? {} : { pushedAt }),
+    }));
+  });
+}
+
+function readDigest(value: unknown, at: string): string {
+  if (typeof value !== 'string' || !DIGEST.test(value)) {
+    throw new InvalidInputError(
+      at,
+      `expected a digest such as sha256:<64 hex digits>, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+// ISO-8601 text, or epoch seconds as AWS CLI v1 and the AWS JSON protocol print them.
+function readTime(value: unknown, at: string): number {
+  const time =
+    typeof value === 'number'
+      ? value * 1000
+      : typeof value === 'string' && /^\d{4}-\d\d-\d\d/.test(value)
+        ? Date.parse(value)
+        : Number.NaN;
+  if (!Number.isFinite(time))
+    throw new InvalidInputError(
+      at,
+      `expected an ISO-8601 time, got ${JSON.stringify(value)}`,
+      'write e.g. 2026-11-16T01:54:34Z',
+    );
+  return time;
+}
+
+function readPlatforms(value: unknown, at: string): string[] {
+  if (!Array.isArray(value) || !value.every((p) => typeof p === 'string')) {
+    throw new InvalidInputError(
+      at,
+      'expected an array of os/arch[/variant] strings',
+      'write e.g. ["linux/amd64", "linux/arm64/v8"]',
+    );
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

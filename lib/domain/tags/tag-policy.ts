@@ -1,0 +1,175 @@
+/**
+ * A tag policy: strategy, constraint and filters of one image, validated once when built so that
+ * selection itself cannot fail. Built from registrations, annotations and CLI flags alike.
+ */
+
+import { InvalidInputError } from '../errors.ts';
+import { alphabeticalStrategy } from './alphabetical-strategy.ts';
+import { type Constraint, parseConstraint } from './constraint.ts';
+import { digestStrategy } from './digest-strategy.ts';
+import { newestBuildStrategy, type SortBy } from './newest-build-strategy.ts';
+import { semverStrategy } from './semver-strategy.ts';
+import { type AnyTagStrategy, anyTagStrategy, parseStrategyName, type StrategyName } from './strategy.ts';
+import {
+  parseAllowTags,
+  parseIgnoreTags,
+  parsePlatforms,
+  pausesEveryTag,
+  type TagFilter,
+} from './tag-filters.ts';
+
+export interface TagPolicySettings {
+  /** semver (default), newest-build, alphabetical, digest; old names latest and name. */
+  readonly strategy?: string | undefined;
+  /** A semver constraint; for `digest`, the tag to follow. Other strategies ignore it, as the anchor does. */
+  readonly constraint?: string | undefined;
+  readonly allowTags?: string | undefined;
+  readonly ignoreTags?: string | readonly string[] | undefined;
+  readonly platforms?: string | readonly string[] | undefined;
+  /** newest-build only: `pushed` (default, ECR push time) or `created` (the image's build time). */
+  readonly sortBy?: string | undefined;
+}
+
+export type { SortBy };
+
+export interface TagPolicy {
+  /** The strategy's name; {@link TagPolicy.tagStrategy} is the strategy itself. */
+  readonly strategy: StrategyName;
+  /** The strategy, built with its settings: what selection judges, ranks and explains candidates with. */
+  readonly tagStrategy: AnyTagStrategy;
+  /** The semver constraint, when the strategy is semver and one is given. */
+  readonly constraint?: Constraint;
+  /** The tag the digest strategy follows. */
+  readonly trackedTag?: string;
+  readonly sortBy: SortBy;
+  /** allow-tags, ignore-tags and platforms, in the order the anchor applies them. */
+  readonly filters: readonly TagFilter[];
+  /** True when ignore-tags holds `*`: the image is held where it is. */
+  readonly paused: boolean;
+  /** Things worth telling whoever reads an explanation, e.g. a constraint that has no effect. */
+  readonly notes: readonly string[];
+  /** What selection needs to know of images beyond tags, digests and push times. */
+  readonly needs: { readonly platforms: boolean; readonly createdAt: boolean };
+}
+
+/** Names a settings field in error messages (registration paths, CLI flags). */
+export type FieldNamer = (setting: keyof TagPolicySettings) => string;
+
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+// Policies by their settings. The apps a push reaches mostly share settings, and building a policy
+// parses its constraint and compiles its filters (an RE2 program, globs) once per app otherwise. A
+// policy is never changed after it is built (its matchers keep only caches of their own), so apps with
+// the same settings share one. Refusals are not remembered: they name each registration's own field.
+const MAX_REMEMBERED_POLICIES = 1_000;
+const policies = new Map<string, TagPolicy>();
+
+/** Validates the settings and builds the policy; throws {@link InvalidInputError} naming the bad field. */
+export function buildTagPolicy(
+  settings: TagPolicySettings,
+  field: FieldNamer = (setting) => setting,
+): TagPolicy {
+  const key = settingsKey(settings);
+  const known = policies.get(key);
+  if (known) return known;
+  const policy = compilePolicy(settings, field);
+  if (policies.size >= MAX_REMEMBERED_POLICIES) policies.clear();
+  policies.set(key, policy);
+  return policy;
+}
+
+// Every setting (the type makes a new one a compile error here until it is added), undefined told apart
+// from any value; JSON text holds no raw line break.
+function settingsKey(settings: TagPolicySettings): string {
+  const values: Record<keyof TagPolicySettings, unknown> = {
+    strategy: settings.strategy,
+    constraint: settings.constraint,
+    allowTags: settings.allowTags,
+    ignoreTags: settings.ignoreTags,
+    platforms: settings.platforms,
+    sortBy: settings.sortBy,
+  };
+  return Object.values(values)
+    .map((value) => (value === undefined ? '-' : JSON.stringify(value)))
+    .join('\n');
+}
+
+function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolicy {
+  const strategy = parseStrategyName(settings.strategy, field('strategy'));
+  const constraintText = settings.constraint?.trim() ?? '';
+  const filters = [
+    parseAllowTags(settings.allowTags, field('allowTags')),
+    parseIgnoreTags(settings.ignoreTags, field('ignoreTags')),
+    parsePlatforms(settings.platforms, field('platforms')),
+  ].filter((filter) => filter !== undefined);
+  const sortBy = parseSortBy(settings.sortBy, strategy, field('sortBy'));
+  const needs = {
+    platforms: filters.some((filter) => filter.kind === 'platforms'),
+    createdAt: sortBy === 'created',
+  };
+  const base = { strategy, sortBy, filters, paused: pausesEveryTag(settings.ignoreTags), needs };
+
+  switch (strategy) {
+    case 'semver': {
+      const constraint =
+        constraintText === '' ? undefined : parseConstraint(constraintText, field('constraint'));
+      const tagStrategy = anyTagStrategy(semverStrategy(constraint));
+      return { ...base, ...(constraint === undefined ? {} : { constraint }), tagStrategy, notes: [] };
+    }
+    case 'digest':
+      if (!DOCKER_TAG.test(constraintText)) {
+        throw new InvalidInputError(
+          field('constraint'),
+          constraintText === ''
+            ? 'the digest strategy needs the tag to follow'
+            : `'${constraintText}' is not a tag`,
+          "name the tag after ':' in the image, e.g. my-repo:latest",
+        );
+      }
+      return {
+        ...base,
+        trackedTag: constraintText,
+        tagStrategy: anyTagStrategy(digestStrategy(constraintText)),
+        notes: [],
+      };
+    case 'newest-build':
+      return {
+        ...base,
+        tagStrategy: anyTagStrategy(newestBuildStrategy(sortBy)),
+        notes: ignoredConstraint(constraintText, strategy),
+      };
+    case 'alphabetical':
+      return {
+        ...base,
+        tagStrategy: anyTagStrategy(alphabeticalStrategy),
+        notes: ignoredConstraint(constraintText, strategy),
+      };
+  }
+}
+
+function ignoredConstraint(constraintText: string, strategy: StrategyName): string[] {
+  return constraintText === ''
+    ? []
+    : [
+        `the constraint '${constraintText}' has no effect on ${strategy} (as in Argo CD Image Updater); narrow with allowTags`,
+      ];
+}
+
+function parseSortBy(value: string | undefined, strategy: StrategyName, field: string): SortBy {
+  const sortBy = value?.trim().toLowerCase() || 'pushed';
+  if (sortBy !== 'pushed' && sortBy !== 'created') {
+    throw new InvalidInputError(
+      field,
+      `unknown sort order '${value}'`,
+      'use pushed (ECR push time) or created (image build time)',
+    );
+  }
+  if (sortBy === 'created' && strategy !== 'newest-build') {
+    throw new InvalidInputError(
+      field,
+      `sortBy applies to newest-build only, not ${strategy}`,
+      'remove sortBy',
+    );
+  }
+  return sortBy;
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../../../lib/domain/errors.ts';
+import { parseRegistration, watchKeysOf } from '../../../../lib/domain/registration/registration.ts';
+import {
+  type Doc,
+  ECR_HOST,
+  flaskApp,
+  fullExample,
+  invalidRegistrations,
+} from '../../../fixtures/registrations.ts';
+
+const clone = <T>(value: T): T => structuredClone(value) as T;
+
+describe('parseRegistration', () => {
+  it('reads the seed app with the defaults of Argo CD Image Updater', () => {
+    const registration = parseRegistration(clone(flaskApp));
+    expect(registration.name).toBe('flask-app');
+    const [image] = registration.images;
+    expect(image).toMatchObject({
+      imageName: `${ECR_HOST}/flask-app`,
+      registry: { accountId: '123456789012', region: 'us-west-2' },
+      repository: 'flask-app',
+      helm: { imageName: 'image.name', imageTag: 'image.tag' },
+      forceUpdate: false,
+      noDowngrade: true,
+    });
+    expect(image?.policy.constraint?.text).toBe('~1.0');
+    expect(registration.writeBack).toEqual({
+      method: 'git',
+      repo: { owner: 'devopscube', name: 'argocd-image-updater' },
+      branch: 'main',
+      path: 'flask-app',
+      target: { kind: 'argocd-source' },
+      pullRequest: false,
+    });
+  });
+
+  it('reads every documented field', () => {
+    const registration = parseRegistration(clone(fullExample));
+    expect(registration.images[0]).toMatchObject({
+      alias: 'flask',
+      helm: { imageName: 'image.repository', imageTag: 'image.tag' },
+    });
+    expect(registration.images[0]?.policy.filters.map((f) => f.kind)).toEqual([
+      'allowTags',
+      'ignoreTags',
+      'platforms',
+    ]);
+    expect(registration.writeBack).toMatchObject({
+      credentialsSecret: fullExample.writeBack.git.credentialsSecret,
+    });
+    expect(registration.document).toEqual(fullExample);
+  });
+
+  it.each(invalidRegistrations)('refuses %s, naming the field', (_what, mutate, field, message) => {
+    const document = clone(fullExample) as Doc;
+    mutate(document);
+    let error: unknown;
+    try {
+      parseRegistration(document);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).field).toBe(field);
+    expect((error as InvalidInputError).message).toContain(message);
+  });
+
+  it('reads repositories in URL form and resolves targets from the app path or the root', () => {
+    const registration = parseRegistration({
+      ...clone(flaskApp),
+      writeBack: {
+        method: 'git',
+        git: {
+          repo: 'https://github.com/acme/gitops.git',
+          path: './apps//flask/',
+          target: 'helmvalues:/charts/flask/values.yaml',
+        },
+      },
+    });
+    expect(registration.writeBack).toMatchObject({
+      repo: { owner: 'acme', name: 'gitops' },
+      path: 'apps/flask',
+      target: { kind: 'helmvalues', file: 'charts/flask/values.yaml' },
+    });
+  });
+
+  it('takes the alias and kustomize image name, defaulting the name to the image', () => {
+    const registration = parseRegistration({
+      ...clone(flaskApp),
+      images: [{ image: `web=${ECR_HOST}/team/web:^2`, kustomize: {} }],
+    });
+    expect(registration.images[0]).toMatchObject({
+      alias: 'web',
+      repository: 'team/web',
+      kustomize: { imageName: `${ECR_HOST}/team/web` },
+    });
+  });
+
+  it('lists each followed repository once, as account/region/repository', () => {
+    const registration = parseRegistration({
+      ...clone(flaskApp),
+      images: [
+        { image: `a=${ECR_HOST}/flask-app`, helm: { imageSpec: 'a.image' } },
+        { image: `b=${ECR_HOST}/flask-app`, helm: { imageSpec: 'b.image' } },
+        {
+          image: '210987654321.dkr.ecr.eu-west-1.amazonaws.com/platform/api',
+          helm: { imageSpec: 'api.image' },
+        },
+      ],
+    });
+    expect(watchKeysOf(registration)).toEqual([
+      '123456789012/us-west-2/flask-app',
+      '210987654321/eu-west-1/platform/api',
+    ]);
+  });
+});
