@@ -1,6 +1,7 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultQueue } from '../fault-queue.ts';
+import type { ServedCall } from '../http/call-journal.ts';
 import { applicationRoutes } from './application-routes.ts';
 import type { ApplicationStore } from './application-store.ts';
 import { ArgoCdApiError, codeFromHttpStatus, GrpcCode } from './argocd-api-error.ts';
@@ -13,24 +14,8 @@ import { SESSIONLESS_OPERATIONS, sessionRoutes } from './session-routes.ts';
 import type { SwaggerMatch, SwaggerOperation, SwaggerSpec } from './swagger-spec.ts';
 import type { SwaggerValidator } from './swagger-validator.ts';
 
-/** One request the fake served, for counting round trips and catching invalid requests. */
-export interface FakeArgoCdCall {
-  readonly method: string;
-  /** The swagger path template (`/api/v1/applications/{name}`), or the path when none matched. */
-  readonly route: string;
-  /** The swagger operationId (`ApplicationService_Patch`), when the path and method matched one. */
-  readonly operationId: string | undefined;
-  /** The status answered; 0 when a `reset` fault dropped the connection. */
-  readonly status: number;
-  /** When the request arrived, in milliseconds since the epoch. */
-  readonly at: number;
-  /** How the request broke the swagger description; empty for a valid request. */
-  readonly problems: readonly string[];
-  /** The injected fault that answered it, if one did. */
-  readonly fault: ArgoCdFault['kind'] | undefined;
-  /** For a 500 the fake did not mean to give: what went wrong inside it. */
-  readonly error?: string;
-}
+/** One request the fake served; `route` is the swagger path template (`/api/v1/applications/{name}`). */
+export type FakeArgoCdCall = ServedCall<ArgoCdFault['kind']>;
 
 /** A write about to be carried out, shown to a `beforeWrite` hook. */
 export interface PendingWrite {

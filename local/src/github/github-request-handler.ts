@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultQueue } from '../fault-queue.ts';
+import type { ServedCall } from '../http/call-journal.ts';
 import { appRoutes } from './app-routes.ts';
 import { contentsRoutes } from './contents-routes.ts';
 import { type FaultSpec, faultMessage } from './fault-injector.ts';
@@ -18,23 +19,8 @@ import type { RepositoryRegistry } from './repository-registry.ts';
 import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
 import type { Caller, TokenRegistry } from './token-registry.ts';
 
-/** One request the fake served, for counting round trips and catching invalid requests. */
-export interface FakeGitHubCall {
-  readonly method: string;
-  /** The OpenAPI path template (`/repos/{owner}/{repo}/contents/{path}`), or the path when none matched. */
-  readonly route: string;
-  readonly operationId: string | undefined;
-  /** The status answered; 0 when a `reset` fault dropped the connection. */
-  readonly status: number;
-  /** When the request arrived, in milliseconds since the epoch. */
-  readonly at: number;
-  /** How the request broke the OpenAPI description; empty for a valid request. */
-  readonly problems: readonly string[];
-  /** The injected fault that answered it, if one did. */
-  readonly fault: 'status' | 'reset' | 'delay' | undefined;
-  /** For a 500 the fake did not mean to give: what went wrong inside it. */
-  readonly error?: string;
-}
+/** One request the fake served; `route` is the OpenAPI path template. */
+export type FakeGitHubCall = ServedCall<FaultSpec['kind']>;
 
 /** A write about to be carried out, shown to a `beforeWrite` hook. */
 export interface PendingWrite {
