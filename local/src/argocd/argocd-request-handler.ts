@@ -2,6 +2,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultQueue } from '../fault-queue.ts';
 import type { ServedCall } from '../http/call-journal.ts';
+import { type BeforeWriteHook, OperationRoutes, type PendingWrite } from '../http/operation-routes.ts';
 import { applicationRoutes } from './application-routes.ts';
 import type { ApplicationStore } from './application-store.ts';
 import { ArgoCdApiError, codeFromHttpStatus, GrpcCode } from './argocd-api-error.ts';
@@ -9,7 +10,7 @@ import type { ArgoCdFault } from './argocd-fault-injector.ts';
 import { readBody, withoutNulls, writeJson, writeText } from './argocd-http.ts';
 import type { ArgoCdTokens, Caller } from './argocd-tokens.ts';
 import { GoJsonSyntaxError, parseGoJson } from './go-json.ts';
-import type { RouteTable } from './route-context.ts';
+import type { RouteContext, RouteResult } from './route-context.ts';
 import { SESSIONLESS_OPERATIONS, sessionRoutes } from './session-routes.ts';
 import type { SwaggerMatch, SwaggerOperation, SwaggerSpec } from './swagger-spec.ts';
 import type { SwaggerValidator } from './swagger-validator.ts';
@@ -17,16 +18,7 @@ import type { SwaggerValidator } from './swagger-validator.ts';
 /** One request the fake served; `route` is the swagger path template (`/api/v1/applications/{name}`). */
 export type FakeArgoCdCall = ServedCall<ArgoCdFault['kind']>;
 
-/** A write about to be carried out, shown to a `beforeWrite` hook. */
-export interface PendingWrite {
-  readonly operationId: string;
-  readonly method: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly body: Readonly<Record<string, unknown>>;
-}
-
-/** Runs between a write's checks and its work: the place to change the Application under a client. */
-export type BeforeWriteHook = (write: PendingWrite) => Promise<void> | void;
+export type { BeforeWriteHook, PendingWrite };
 
 /** What the handler works with; the server owns all of it. */
 export interface ArgoCdRequestHandlerDeps {
@@ -41,7 +33,11 @@ export interface ArgoCdRequestHandlerDeps {
   readonly record: (call: FakeArgoCdCall) => void;
 }
 
-const ROUTES: RouteTable = { ...applicationRoutes, ...sessionRoutes };
+const ROUTES = new OperationRoutes<SwaggerOperation, RouteContext, RouteResult>(
+  { ...applicationRoutes, ...sessionRoutes },
+  (operationId) =>
+    new ArgoCdApiError(GrpcCode.Unimplemented, `the fake Argo CD does not implement ${operationId}`),
+);
 
 type CallState = { problems: string[]; fault: FakeArgoCdCall['fault'] };
 
@@ -55,7 +51,7 @@ export class ArgoCdRequestHandler {
 
   /** Every operationId the fake implements. */
   static get implemented(): readonly string[] {
-    return Object.keys(ROUTES);
+    return ROUTES.implemented;
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -130,33 +126,14 @@ export class ArgoCdRequestHandler {
     const caller = deps.tokens.identify(request.headers.authorization, request.headers.cookie);
     if (!SESSIONLESS_OPERATIONS.has(operation.operationId) && caller.kind !== 'admin')
       throw unauthenticated(caller);
-    const route = ROUTES[operation.operationId];
-    if (!route) {
-      throw new ArgoCdApiError(
-        GrpcCode.Unimplemented,
-        `the fake Argo CD does not implement ${operation.operationId}`,
-      );
-    }
-    const fields = (body ?? {}) as Readonly<Record<string, unknown>>;
-    const hook = deps.settings.beforeWrite;
-    if (hook && operation.method !== 'get') {
-      await hook({
-        operationId: operation.operationId,
-        method: operation.method.toUpperCase(),
-        params,
-        body: fields,
-      });
-    }
-    const result = await route({
-      operation,
-      params,
-      query: url.searchParams,
-      body: fields,
+    const routed = { operation, params, query: url.searchParams, body };
+    const result = await ROUTES.run(routed, deps.settings.beforeWrite, (request) => ({
+      ...request,
       caller,
       store: deps.store,
       validator: deps.validator,
       now: deps.now,
-    });
+    }));
     writeJson(response, result.status, result.body);
     return result.status;
   }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultQueue } from '../fault-queue.ts';
 import type { ServedCall } from '../http/call-journal.ts';
+import { type BeforeWriteHook, OperationRoutes, type PendingWrite } from '../http/operation-routes.ts';
 import { appRoutes } from './app-routes.ts';
 import { contentsRoutes } from './contents-routes.ts';
 import { type FaultSpec, faultMessage } from './fault-injector.ts';
@@ -16,22 +17,13 @@ import type { OpenApiValidator } from './openapi-validator.ts';
 import { pullsRoutes } from './pulls-routes.ts';
 import { reposRoutes } from './repos-routes.ts';
 import type { RepositoryRegistry } from './repository-registry.ts';
-import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
+import type { RouteContext, RouteResult } from './route-context.ts';
 import type { Caller, TokenRegistry } from './token-registry.ts';
 
 /** One request the fake served; `route` is the OpenAPI path template. */
 export type FakeGitHubCall = ServedCall<FaultSpec['kind']>;
 
-/** A write about to be carried out, shown to a `beforeWrite` hook. */
-export interface PendingWrite {
-  readonly operationId: string;
-  readonly method: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly body: Readonly<Record<string, unknown>>;
-}
-
-/** Runs between a write request's checks and its work: the place to make another writer win a race. */
-export type BeforeWriteHook = (write: PendingWrite) => Promise<void> | void;
+export type { BeforeWriteHook, PendingWrite };
 
 /** What the handler works with; the server owns all of it. */
 export interface GitHubRequestHandlerDeps {
@@ -47,14 +39,10 @@ export interface GitHubRequestHandlerDeps {
   readonly record: (call: FakeGitHubCall) => void;
 }
 
-const ROUTES: RouteTable = {
-  ...reposRoutes,
-  ...contentsRoutes,
-  ...gitDataRoutes,
-  ...pullsRoutes,
-  ...issuesRoutes,
-  ...appRoutes,
-};
+const ROUTES = new OperationRoutes<OpenApiOperation, RouteContext, RouteResult>(
+  { ...reposRoutes, ...contentsRoutes, ...gitDataRoutes, ...pullsRoutes, ...issuesRoutes, ...appRoutes },
+  (operationId) => new GitHubApiError(501, `The fake GitHub does not implement ${operationId}`),
+);
 const RATE_LIMIT = 5000;
 
 /** Serves one HTTP request as GitHub would: authenticate, validate, route, answer, record. */
@@ -65,7 +53,7 @@ export class GitHubRequestHandler {
 
   /** Every operationId the fake implements. */
   static get implemented(): readonly string[] {
-    return Object.keys(ROUTES);
+    return ROUTES.implemented;
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -163,21 +151,8 @@ export class GitHubRequestHandler {
     body: unknown,
   ): Promise<RouteResult> {
     const { deps } = this;
-    const handler = ROUTES[operation.operationId];
-    if (!handler) {
-      throw new GitHubApiError(501, `The fake GitHub does not implement ${operation.operationId}`);
-    }
-    const fields = (body ?? {}) as Readonly<Record<string, unknown>>;
-    const hook = deps.settings.beforeWrite;
-    if (hook && operation.method !== 'get') {
-      const method = operation.method.toUpperCase();
-      await hook({ operationId: operation.operationId, method, params, body: fields });
-    }
-    const context: RouteContext = {
-      operation,
-      params,
-      query,
-      body: fields,
+    return ROUTES.run({ operation, params, query, body }, deps.settings.beforeWrite, (request) => ({
+      ...request,
       accept,
       login: caller.kind === 'token' ? caller.login : '',
       app: caller.kind === 'app' ? caller.app : undefined,
@@ -195,8 +170,7 @@ export class GitHubRequestHandler {
         if (installation && !covers(installation, found.owner, found.name)) throw GitHubApiError.notFound();
         return found;
       },
-    };
-    return handler(context);
+    }));
   }
 
   #send(response: ServerResponse, result: RouteResult): void {
