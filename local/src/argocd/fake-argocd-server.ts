@@ -1,6 +1,7 @@
 import { byOperationId, FaultQueue } from '../fault-queue.ts';
 import { CallJournal } from '../http/call-journal.ts';
 import { LoopbackServer } from '../http/loopback-server.ts';
+import { SpecDispatcher } from '../http/spec-dispatcher.ts';
 import { ApplicationStore, DEFAULT_NAMESPACE } from './application-store.ts';
 import type { ArgoCdApplication } from './argocd-application.ts';
 import type { ArgoCdFault } from './argocd-fault-injector.ts';
@@ -83,13 +84,17 @@ export class FakeArgoCdServer {
       validator,
       store,
       tokens: new ArgoCdTokens(options.tokens ?? ['local-argocd-token']),
-      faults: fake.#faults,
       now,
-      signal: server.closing,
       settings: fake,
+    });
+    const dispatcher = new SpecDispatcher(handler, {
+      faults: fake.#faults,
+      settings: fake,
+      closing: server.closing,
+      now,
       record: (call) => fake.#journal.record(call),
     });
-    server.serve((request, response) => handler.handle(request, response));
+    server.serve((request, response) => dispatcher.handle(request, response));
     return fake;
   }
 

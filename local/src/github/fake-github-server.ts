@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { byOperationId, FaultQueue } from '../fault-queue.ts';
 import { CallJournal } from '../http/call-journal.ts';
 import { LoopbackServer } from '../http/loopback-server.ts';
+import { SpecDispatcher } from '../http/spec-dispatcher.ts';
 import { commitFiles } from './commit-files.ts';
 import type { FaultSpec } from './fault-injector.ts';
 import { type FakeGitHubApp, type FakeGitHubInstallation, GitHubApps } from './github-apps.ts';
@@ -118,14 +119,18 @@ export class FakeGitHubServer {
       validator,
       registry,
       tokens,
-      faults: fake.#faults,
       urls: new GitHubUrls(http.url),
       now,
-      signal: http.closing,
       settings: fake,
+    });
+    const dispatcher = new SpecDispatcher(handler, {
+      faults: fake.#faults,
+      settings: fake,
+      closing: http.closing,
+      now,
       record: (call) => fake.#journal.record(call),
     });
-    http.serve((request, response) => handler.handle(request, response));
+    http.serve((request, response) => dispatcher.handle(request, response));
     return fake;
   }
 

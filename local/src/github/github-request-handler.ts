@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaultQueue } from '../fault-queue.ts';
 import type { ServedCall } from '../http/call-journal.ts';
 import { type BeforeWriteHook, OperationRoutes, type PendingWrite } from '../http/operation-routes.ts';
+import type { PathMatch } from '../http/path-router.ts';
+import type { ErrorAnswer, Exchange, ServedExchange, SpecProtocol } from '../http/spec-dispatcher.ts';
 import { appRoutes } from './app-routes.ts';
 import { contentsRoutes } from './contents-routes.ts';
-import { type FaultSpec, faultMessage } from './fault-injector.ts';
+import { type FaultSpec, faultMessage, type GitHubStatusFault } from './fault-injector.ts';
 import { gitDataRoutes } from './git-data-routes.ts';
 import { GitHubApiError } from './github-api-error.ts';
 import { covers } from './github-apps.ts';
@@ -31,12 +31,9 @@ export interface GitHubRequestHandlerDeps {
   readonly validator: OpenApiValidator;
   readonly registry: RepositoryRegistry;
   readonly tokens: TokenRegistry;
-  readonly faults: FaultQueue<FaultSpec>;
   readonly urls: GitHubUrls;
   readonly now: () => Date;
-  readonly signal: AbortSignal;
-  readonly settings: { latencyMs: number; beforeWrite: BeforeWriteHook | undefined };
-  readonly record: (call: FakeGitHubCall) => void;
+  readonly settings: { readonly beforeWrite: BeforeWriteHook | undefined };
 }
 
 const ROUTES = new OperationRoutes<OpenApiOperation, RouteContext, RouteResult>(
@@ -45,8 +42,11 @@ const ROUTES = new OperationRoutes<OpenApiOperation, RouteContext, RouteResult>(
 );
 const RATE_LIMIT = 5000;
 
-/** Serves one HTTP request as GitHub would: authenticate, validate, route, answer, record. */
-export class GitHubRequestHandler {
+/**
+ * GitHub's part of serving a request, run by the kit's SpecDispatcher: authenticate, parse, validate
+ * against the OpenAPI description, route, and answer with GitHub's error bodies and rate-limit headers.
+ */
+export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, string, GitHubStatusFault> {
   #used = 0;
 
   constructor(readonly deps: GitHubRequestHandlerDeps) {}
@@ -56,69 +56,60 @@ export class GitHubRequestHandler {
     return ROUTES.implemented;
   }
 
-  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const { deps } = this;
-    const url = new URL(request.url ?? '/', deps.urls.base);
-    const method = request.method ?? 'GET';
-    const match = deps.spec.match(method, url.pathname);
-    const operation = match?.operation;
-    const route = operation?.route ?? url.pathname;
-    const call = { method, route, operationId: operation?.operationId, at: deps.now().getTime() };
-    const state: { problems: string[]; fault: FakeGitHubCall['fault'] } = { problems: [], fault: undefined };
-    try {
-      const raw = await readBody(request);
-      const injected = deps.faults.take(operation?.operationId);
-      state.fault = injected?.kind;
-      if (injected?.kind === 'delay') await sleep(injected.ms, undefined, { signal: deps.signal });
-      const latency = deps.settings.latencyMs;
-      if (latency > 0) await sleep(latency, undefined, { signal: deps.signal });
-      if (injected?.kind === 'reset') {
-        request.socket.destroy();
-        deps.record({ ...call, status: 0, ...state });
-        return;
-      }
-      let result: RouteResult;
-      if (injected?.kind === 'status') {
-        const headers = { ...faultHeaders(injected.status, injected.retryAfterSeconds), ...injected.headers };
-        result =
-          injected.body === undefined
-            ? {
-                status: injected.status,
-                body: errorBody(operation, injected.status, faultMessage(injected)),
-                headers,
-              }
-            : {
-                status: injected.status,
-                body: injected.body,
-                headers: { 'content-type': injected.contentType ?? 'text/html; charset=utf-8', ...headers },
-              };
-      } else if (!match || !operation) {
-        result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
-      } else {
-        // GitHub checks credentials before it looks at what a request asks for.
-        const caller = this.#authenticate(operation, request.headers.authorization);
-        const body = parseJson(raw);
-        state.problems = deps.validator.validateRequest(operation, {
-          params: match.params,
-          query: url.searchParams,
-          body,
-        });
-        if (state.problems.length > 0) throw GitHubApiError.invalidRequest(...state.problems);
-        const accept = request.headers.accept ?? 'application/vnd.github+json';
-        result = await this.#serve(operation, caller, accept, match.params, url.searchParams, body);
-      }
-      this.#send(response, result);
-      deps.record({ ...call, status: result.status, ...state });
-    } catch (error) {
-      const known = error instanceof GitHubApiError;
-      const status = known ? error.status : 500;
-      const body = {
-        ...errorBody(operation, status, known ? error.message : 'Server Error'),
-        ...(known && error.errors ? { errors: error.errors } : {}),
-      };
-      this.#send(response, { status, body });
-      deps.record({ ...call, status, ...state, ...(known ? {} : { error: String(error) }) });
+  match(method: string, rawPath: string): PathMatch<OpenApiOperation> | undefined {
+    return this.deps.spec.match(method, rawPath);
+  }
+
+  readBody(request: IncomingMessage): Promise<string> {
+    return readBody(request);
+  }
+
+  answerFault(fault: GitHubStatusFault, { response, operation }: Exchange<OpenApiOperation>): number {
+    const headers = { ...faultHeaders(fault.status, fault.retryAfterSeconds), ...fault.headers };
+    const result: RouteResult =
+      fault.body === undefined
+        ? { status: fault.status, body: errorBody(operation, fault.status, faultMessage(fault)), headers }
+        : {
+            status: fault.status,
+            body: fault.body,
+            headers: { 'content-type': fault.contentType ?? 'text/html; charset=utf-8', ...headers },
+          };
+    this.#send(response, result);
+    return result.status;
+  }
+
+  async serve(exchange: ServedExchange<OpenApiOperation, string>): Promise<number> {
+    const { request, response, match, url } = exchange;
+    let result: RouteResult;
+    if (match?.kind !== 'operation') {
+      result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
+    } else {
+      const { operation, params } = match;
+      // GitHub checks credentials before it looks at what a request asks for.
+      const caller = this.#authenticate(operation, request.headers.authorization);
+      const body = parseJson(exchange.body);
+      exchange.problems = this.deps.validator.validateRequest(operation, {
+        params,
+        query: url.searchParams,
+        body,
+      });
+      if (exchange.problems.length > 0) throw GitHubApiError.invalidRequest(...exchange.problems);
+      const accept = request.headers.accept ?? 'application/vnd.github+json';
+      result = await this.#serve(operation, caller, accept, params, url.searchParams, body);
     }
+    this.#send(response, result);
+    return result.status;
+  }
+
+  answerError(error: unknown, { response, operation }: Exchange<OpenApiOperation>): ErrorAnswer {
+    const known = error instanceof GitHubApiError;
+    const status = known ? error.status : 500;
+    const body = {
+      ...errorBody(operation, status, known ? error.message : 'Server Error'),
+      ...(known && error.errors ? { errors: error.errors } : {}),
+    };
+    this.#send(response, { status, body });
+    return { status, expected: known };
   }
 
   /**
