@@ -60,6 +60,7 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
     return this.deps.spec.match(method, rawPath);
   }
 
+  /** The body; GitHub refuses one past its size limit (413) before it does anything else. */
   readBody(request: IncomingMessage): Promise<string> {
     return readBody(request);
   }
@@ -101,6 +102,7 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
     return result.status;
   }
 
+  /** GitHub's error body for every failure; a failure of the fake itself says only `Server Error`. */
   answerError(error: unknown, { response, operation }: Exchange<OpenApiOperation>): ErrorAnswer {
     const known = error instanceof GitHubApiError;
     const status = known ? error.status : 500;
