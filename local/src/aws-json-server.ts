@@ -8,11 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FaultQueue, waitUnlessClosed } from './fault-queue.ts';
+import { readBody } from './http/read-body.ts';
 import { unlimitedAbortController } from './unlimited-abort-controller.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
-/** Larger than any AWS JSON request we serve (ECR allows 20 MiB layer parts, base64 inflates by 4/3). */
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/**
+ * Larger than any AWS JSON request we serve (ECR allows 20 MiB layer parts, base64 inflates by 4/3);
+ * the rest of a larger body is drained, so the 413 still reaches the client.
+ */
+const BODY_LIMIT = { maxBytes: 32 * 1024 * 1024, drain: true } as const;
 
 /** What a handler throws to answer as AWS does: HTTP `status` with `{"__type", "message", ...fields}`. */
 export class AwsJsonError extends Error {
@@ -184,7 +188,7 @@ export class AwsJsonServer {
     const prefix = `${this.options.targetPrefix}.`;
     const operation = target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
     this.log.push({ target: operation ?? target, at: this.now() });
-    const body = await readBody(request);
+    const body = await readBody(request, BODY_LIMIT);
     const fault = (await waitUnlessClosed(this.latencyMs, this.closing.signal))
       ? this.faults.take(operation)
       : { kind: 'reset' as const };
@@ -258,17 +262,6 @@ export class AwsJsonServer {
 
 function errorBody(type: string, message: string): { __type: string; message: string } {
   return { __type: type, message };
-}
-
-/** The body as text, or undefined when it exceeds {@link MAX_BODY_BYTES} (the rest is drained). */
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 /** The JSON object of a request; AWS reads an empty body as `{}` and anything but an object as malformed. */

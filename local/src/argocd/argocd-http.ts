@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody as readLimitedBody } from '../http/read-body.ts';
 
 // Far above any Application Argo CD would accept (etcd refuses objects over 1.5 MiB).
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const BODY_LIMIT = { maxBytes: 8 * 1024 * 1024, drain: true } as const;
 
 /** Headers grpc-gateway adds to every answer that went through a gRPC call. */
 const GATEWAY_HEADERS = { 'grpc-metadata-content-type': 'application/grpc' } as const;
@@ -43,14 +44,8 @@ export function writeText(
 }
 
 /** The request body as text; undefined past the size limit (the rest is drained). */
-export async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
+export function readBody(request: IncomingMessage): Promise<string | undefined> {
+  return readLimitedBody(request, BODY_LIMIT);
 }
 
 /** A decoded body without `null` members: Go's decoder leaves a field at its zero value for `null`. */

@@ -1,47 +1,23 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaultQueue } from '../fault-queue.ts';
+import type { ServedCall } from '../http/call-journal.ts';
+import { type BeforeWriteHook, OperationRoutes, type PendingWrite } from '../http/operation-routes.ts';
+import type { ErrorAnswer, Exchange, ServedExchange, SpecProtocol } from '../http/spec-dispatcher.ts';
 import { applicationRoutes } from './application-routes.ts';
 import type { ApplicationStore } from './application-store.ts';
 import { ArgoCdApiError, codeFromHttpStatus, GrpcCode } from './argocd-api-error.ts';
-import type { ArgoCdFault } from './argocd-fault-injector.ts';
+import type { ArgoCdFault, ArgoCdStatusFault } from './argocd-fault-injector.ts';
 import { readBody, withoutNulls, writeJson, writeText } from './argocd-http.ts';
 import type { ArgoCdTokens, Caller } from './argocd-tokens.ts';
 import { GoJsonSyntaxError, parseGoJson } from './go-json.ts';
-import type { RouteTable } from './route-context.ts';
+import type { RouteContext, RouteResult } from './route-context.ts';
 import { SESSIONLESS_OPERATIONS, sessionRoutes } from './session-routes.ts';
 import type { SwaggerMatch, SwaggerOperation, SwaggerSpec } from './swagger-spec.ts';
 import type { SwaggerValidator } from './swagger-validator.ts';
 
-/** One request the fake served, for counting round trips and catching invalid requests. */
-export interface FakeArgoCdCall {
-  readonly method: string;
-  /** The swagger path template (`/api/v1/applications/{name}`), or the path when none matched. */
-  readonly route: string;
-  /** The swagger operationId (`ApplicationService_Patch`), when the path and method matched one. */
-  readonly operationId: string | undefined;
-  /** The status answered; 0 when a `reset` fault dropped the connection. */
-  readonly status: number;
-  /** When the request arrived, in milliseconds since the epoch. */
-  readonly at: number;
-  /** How the request broke the swagger description; empty for a valid request. */
-  readonly problems: readonly string[];
-  /** The injected fault that answered it, if one did. */
-  readonly fault: ArgoCdFault['kind'] | undefined;
-  /** For a 500 the fake did not mean to give: what went wrong inside it. */
-  readonly error?: string;
-}
+/** One request the fake served; `route` is the swagger path template (`/api/v1/applications/{name}`). */
+export type FakeArgoCdCall = ServedCall<ArgoCdFault['kind']>;
 
-/** A write about to be carried out, shown to a `beforeWrite` hook. */
-export interface PendingWrite {
-  readonly operationId: string;
-  readonly method: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly body: Readonly<Record<string, unknown>>;
-}
-
-/** Runs between a write's checks and its work: the place to change the Application under a client. */
-export type BeforeWriteHook = (write: PendingWrite) => Promise<void> | void;
+export type { BeforeWriteHook, PendingWrite };
 
 /** What the handler works with; the server owns all of it. */
 export interface ArgoCdRequestHandlerDeps {
@@ -49,83 +25,47 @@ export interface ArgoCdRequestHandlerDeps {
   readonly validator: SwaggerValidator;
   readonly store: ApplicationStore;
   readonly tokens: ArgoCdTokens;
-  readonly faults: FaultQueue<ArgoCdFault>;
   readonly now: () => Date;
-  readonly signal: AbortSignal;
-  readonly settings: { readonly latencyMs: number; readonly beforeWrite: BeforeWriteHook | undefined };
-  readonly record: (call: FakeArgoCdCall) => void;
+  readonly settings: { readonly beforeWrite: BeforeWriteHook | undefined };
 }
 
-const ROUTES: RouteTable = { ...applicationRoutes, ...sessionRoutes };
-
-type CallState = { problems: string[]; fault: FakeArgoCdCall['fault'] };
+const ROUTES = new OperationRoutes<SwaggerOperation, RouteContext, RouteResult>(
+  { ...applicationRoutes, ...sessionRoutes },
+  (operationId) =>
+    new ArgoCdApiError(GrpcCode.Unimplemented, `the fake Argo CD does not implement ${operationId}`),
+);
 
 /**
- * Serves one HTTP request in the order Argo CD's API server does: the content-type guard (non-GET
- * calls must say exactly `application/json`), grpc-gateway's routing and body decoding, then the gRPC
- * auth interceptor, then the handler; every answer is recorded.
+ * Argo CD's part of serving a request, run by the kit's SpecDispatcher, in the order Argo CD's API
+ * server works: the content-type guard (non-GET calls must say exactly `application/json`),
+ * grpc-gateway's routing and body decoding, then the gRPC auth interceptor, then the handler.
  */
-export class ArgoCdRequestHandler {
+export class ArgoCdRequestHandler
+  implements SpecProtocol<SwaggerOperation, string | undefined, ArgoCdStatusFault>
+{
   constructor(readonly deps: ArgoCdRequestHandlerDeps) {}
 
   /** Every operationId the fake implements. */
   static get implemented(): readonly string[] {
-    return Object.keys(ROUTES);
+    return ROUTES.implemented;
   }
 
-  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const { deps } = this;
-    const url = new URL(request.url ?? '/', 'http://fake-argocd');
-    const method = request.method ?? 'GET';
-    const match = deps.spec.match(method, url.pathname);
-    const operation = match?.kind === 'operation' ? match.operation : undefined;
-    const call = { method, route: operation?.route ?? url.pathname, operationId: operation?.operationId };
-    const at = deps.now().getTime();
-    const state: CallState = { problems: [], fault: undefined };
-    try {
-      const raw = await readBody(request);
-      const fault = deps.faults.take(operation?.operationId);
-      state.fault = fault?.kind;
-      if (fault?.kind === 'delay') await sleep(fault.ms, undefined, { signal: deps.signal });
-      if (deps.settings.latencyMs > 0)
-        await sleep(deps.settings.latencyMs, undefined, { signal: deps.signal });
-      if (fault?.kind === 'reset') {
-        request.socket.destroy();
-        deps.record({ ...call, at, status: 0, ...state });
-        return;
-      }
-      const status =
-        fault?.kind === 'status'
-          ? sendFault(response, fault)
-          : await this.#serve(request, response, { match, url, raw, state });
-      deps.record({ ...call, at, status, ...state });
-    } catch (error) {
-      if (deps.signal.aborted) {
-        request.socket.destroy();
-        return;
-      }
-      const known = error instanceof ArgoCdApiError;
-      const failure = known
-        ? error
-        : new ArgoCdApiError(GrpcCode.Internal, `the fake Argo CD failed: ${String(error)}`);
-      writeJson(response, failure.status, failure.body);
-      deps.record({
-        ...call,
-        at,
-        status: failure.status,
-        ...state,
-        ...(known ? {} : { error: String(error) }),
-      });
-    }
+  match(method: string, rawPath: string): SwaggerMatch | undefined {
+    return this.deps.spec.match(method, rawPath);
   }
 
-  async #serve(
-    request: IncomingMessage,
-    response: ServerResponse,
-    input: { match: SwaggerMatch | undefined; url: URL; raw: string | undefined; state: CallState },
-  ): Promise<number> {
+  /** The body, or undefined past the limit: the gateway refuses it only after routing. */
+  readBody(request: IncomingMessage): Promise<string | undefined> {
+    return readBody(request);
+  }
+
+  answerFault(fault: ArgoCdStatusFault, { response }: Exchange<SwaggerOperation>): number {
+    return sendFault(response, fault);
+  }
+
+  async serve(exchange: ServedExchange<SwaggerOperation, string | undefined>): Promise<number> {
     const { deps } = this;
-    const { match, url, raw, state } = input;
+    const { request, response, match, url, body: raw } = exchange;
     const contentType = (request.headers['content-type'] ?? '').toLowerCase();
     if (request.method !== 'GET' && contentType !== 'application/json') {
       writeText(response, 415, 'Invalid content type');
@@ -138,42 +78,40 @@ export class ArgoCdRequestHandler {
     }
     if (raw === undefined) throw ArgoCdApiError.invalidArgument('http: request body too large');
     const { operation, params } = match;
-    const body = decodeBody(operation, raw, state);
-    state.problems = deps.validator.validateRequest(operation, { params, query: url.searchParams, body });
-    const [problem] = state.problems;
+    const body = decodeBody(operation, raw, exchange);
+    exchange.problems = deps.validator.validateRequest(operation, { params, query: url.searchParams, body });
+    const [problem] = exchange.problems;
     if (problem !== undefined) throw ArgoCdApiError.invalidArgument(problem);
     const caller = deps.tokens.identify(request.headers.authorization, request.headers.cookie);
     if (!SESSIONLESS_OPERATIONS.has(operation.operationId) && caller.kind !== 'admin')
       throw unauthenticated(caller);
-    const route = ROUTES[operation.operationId];
-    if (!route) {
-      throw new ArgoCdApiError(
-        GrpcCode.Unimplemented,
-        `the fake Argo CD does not implement ${operation.operationId}`,
-      );
-    }
-    const fields = (body ?? {}) as Readonly<Record<string, unknown>>;
-    const hook = deps.settings.beforeWrite;
-    if (hook && operation.method !== 'get') {
-      await hook({
-        operationId: operation.operationId,
-        method: operation.method.toUpperCase(),
-        params,
-        body: fields,
-      });
-    }
-    const result = await route({
-      operation,
-      params,
-      query: url.searchParams,
-      body: fields,
+    const routed = { operation, params, query: url.searchParams, body };
+    const result = await ROUTES.run(routed, deps.settings.beforeWrite, (request) => ({
+      ...request,
       caller,
       store: deps.store,
       validator: deps.validator,
       now: deps.now,
-    });
+    }));
     writeJson(response, result.status, result.body);
     return result.status;
+  }
+
+  /** A request cut off by the server closing is dropped; anything else gets grpc-gateway's error body. */
+  answerError(
+    error: unknown,
+    { request, response, closing }: Exchange<SwaggerOperation>,
+  ): ErrorAnswer | undefined {
+    if (closing.aborted) {
+      request.socket.destroy();
+      return undefined;
+    }
+    const known = error instanceof ArgoCdApiError;
+    const failure = known
+      ? error
+      : new ArgoCdApiError(GrpcCode.Internal, `the fake Argo CD failed: ${String(error)}`);
+    writeJson(response, failure.status, failure.body);
+    return { status: failure.status, expected: known };
   }
 }
 
@@ -181,13 +119,17 @@ export class ArgoCdRequestHandler {
  * The body as grpc-gateway decodes it: only for operations that take one, an empty body is an empty
  * message (the decoder's EOF is not an error), and broken JSON is InvalidArgument with Go's text.
  */
-function decodeBody(operation: SwaggerOperation, raw: string, state: CallState): unknown {
+function decodeBody(
+  operation: SwaggerOperation,
+  raw: string,
+  exchange: { problems: readonly string[] },
+): unknown {
   if (!operation.body || raw.trim() === '') return undefined;
   try {
     return withoutNulls(parseGoJson(raw, 'decoder'));
   } catch (error) {
     const message = error instanceof GoJsonSyntaxError ? error.message : String(error);
-    state.problems = [message];
+    exchange.problems = [message];
     throw ArgoCdApiError.invalidArgument(message);
   }
 }
@@ -202,7 +144,7 @@ function unauthenticated(caller: Caller): ArgoCdApiError {
   );
 }
 
-function sendFault(response: ServerResponse, fault: Extract<ArgoCdFault, { kind: 'status' }>): number {
+function sendFault(response: ServerResponse, fault: ArgoCdStatusFault): number {
   const headers: Record<string, string> =
     fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
   if (fault.text !== undefined) {

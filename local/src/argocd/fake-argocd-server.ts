@@ -1,8 +1,7 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { byOperationId, FaultQueue } from '../fault-queue.ts';
-import { unlimitedAbortController } from '../unlimited-abort-controller.ts';
+import { CallJournal } from '../http/call-journal.ts';
+import { LoopbackServer } from '../http/loopback-server.ts';
+import { SpecDispatcher } from '../http/spec-dispatcher.ts';
 import { ApplicationStore, DEFAULT_NAMESPACE } from './application-store.ts';
 import type { ArgoCdApplication } from './argocd-application.ts';
 import type { ArgoCdFault } from './argocd-fault-injector.ts';
@@ -54,19 +53,18 @@ export class FakeArgoCdServer {
    * client's JSON-patch `test` fails as it would against a busy cluster.
    */
   beforeWrite: BeforeWriteHook | undefined;
-  readonly #calls: FakeArgoCdCall[] = [];
+  /** Where the API is, `http://127.0.0.1:<port>` (`https://` with `tls`). */
+  readonly url: string;
+  readonly #journal = new CallJournal<FakeArgoCdCall>();
   readonly #faults = new FaultQueue<ArgoCdFault>(byOperationId);
-  readonly #abort = unlimitedAbortController();
-  readonly #inflight = new Set<Promise<void>>();
-  #closed: Promise<void> | undefined;
 
   private constructor(
-    readonly url: string,
-    private readonly server: Server,
+    private readonly server: LoopbackServer,
     private readonly store: ApplicationStore,
     private readonly now: () => Date,
     options: FakeArgoCdServerOptions,
   ) {
+    this.url = server.url;
     this.latencyMs = options.latencyMs ?? 0;
     this.beforeWrite = options.beforeWrite;
   }
@@ -79,60 +77,45 @@ export class FakeArgoCdServer {
     const store = new ApplicationStore(options.namespace ?? DEFAULT_NAMESPACE, now, (app) =>
       validator.decodeProblems('v1alpha1Application', app),
     );
-    const server = options.tls
-      ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert })
-      : createHttpServer();
-    const host = options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { address, port } = server.address() as AddressInfo;
-    const scheme = options.tls ? 'https' : 'http';
-    const url = `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`;
-    const fake = new FakeArgoCdServer(url, server, store, now, options);
+    const server = await LoopbackServer.listen(options);
+    const fake = new FakeArgoCdServer(server, store, now, options);
     const handler = new ArgoCdRequestHandler({
       spec,
       validator,
       store,
       tokens: new ArgoCdTokens(options.tokens ?? ['local-argocd-token']),
-      faults: fake.#faults,
       now,
-      signal: fake.#abort.signal,
       settings: fake,
-      record: (call) => fake.#calls.push(call),
     });
-    server.on('request', (request, response) => {
-      const serving = handler.handle(request, response);
-      fake.#inflight.add(serving);
-      void serving.finally(() => fake.#inflight.delete(serving));
+    const dispatcher = new SpecDispatcher(handler, {
+      faults: fake.#faults,
+      settings: fake,
+      closing: server.closing,
+      now,
+      record: (call) => fake.#journal.record(call),
     });
+    server.serve((request, response) => dispatcher.handle(request, response));
     return fake;
   }
 
   /** Every request served so far, oldest first. */
   get calls(): readonly FakeArgoCdCall[] {
-    return this.#calls;
+    return this.#journal.calls;
   }
 
   /** How many requests were served, for one operation (`ApplicationService_Patch`) or for all. */
   callCount(operationId?: string): number {
-    return operationId === undefined
-      ? this.#calls.length
-      : this.#calls.filter((call) => call.operationId === operationId).length;
+    return this.#journal.count(operationId);
   }
 
   /** Requests that broke the swagger description (answered 400 InvalidArgument). */
   invalidCalls(): readonly FakeArgoCdCall[] {
-    return this.#calls.filter((call) => call.problems.length > 0);
+    return this.#journal.invalid();
   }
 
   /** Forgets the calls recorded so far. */
   clearCalls(): void {
-    this.#calls.length = 0;
+    this.#journal.clear();
   }
 
   /** Queues a fault; faults are consumed in the order they were injected. */
@@ -190,14 +173,6 @@ export class FakeArgoCdServer {
 
   /** Stops listening, drops open connections and waits for requests in progress to end. */
   close(): Promise<void> {
-    this.#closed ??= (async () => {
-      this.#abort.abort();
-      await new Promise<void>((resolve) => {
-        this.server.close(() => resolve());
-        this.server.closeAllConnections();
-      });
-      await Promise.allSettled([...this.#inflight]);
-    })();
-    return this.#closed;
+    return this.server.close();
   }
 }

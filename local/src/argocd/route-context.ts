@@ -1,16 +1,14 @@
+import type { RouteRequest } from '../http/operation-routes.ts';
 import type { ApplicationStore } from './application-store.ts';
 import type { Caller } from './argocd-tokens.ts';
 import type { SwaggerOperation } from './swagger-spec.ts';
 import type { SwaggerValidator } from './swagger-validator.ts';
 
-/** Everything a route sees of one request that routed, decoded and (where required) authenticated. */
-export interface RouteContext {
-  readonly operation: SwaggerOperation;
-  /** Path parameters, percent-decoded. */
-  readonly params: Readonly<Record<string, string>>;
-  readonly query: URLSearchParams;
-  /** The decoded JSON body without nulls; an empty object when the request had none. */
-  readonly body: Readonly<Record<string, unknown>>;
+/**
+ * Everything a route sees of one request that routed, decoded and (where required) authenticated. The
+ * body comes without nulls, as Go's decoder leaves a field at its zero value for `null`.
+ */
+export interface RouteContext extends RouteRequest<SwaggerOperation> {
   readonly caller: Caller;
   readonly store: ApplicationStore;
   readonly validator: SwaggerValidator;

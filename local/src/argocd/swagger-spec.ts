@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type PathMatch, PathRouter } from '../http/path-router.ts';
 
 /** Argo CD's own API description (Swagger 2.0, from `assets/swagger.json`), vendored for run time. */
 export const ARGOCD_SWAGGER = new URL('./argocd-swagger.json', import.meta.url);
@@ -30,31 +31,19 @@ export interface SwaggerOperation {
   readonly responses: Readonly<Record<string, SwaggerSchema | undefined>>;
 }
 
-/** What a request addresses: an operation, a path served only for other methods, or nothing. */
-export type SwaggerMatch =
-  | {
-      readonly kind: 'operation';
-      readonly operation: SwaggerOperation;
-      readonly params: Record<string, string>;
-    }
-  | { readonly kind: 'method-not-allowed' };
-
-interface CompiledRoute {
-  readonly operation: SwaggerOperation;
-  readonly pattern: RegExp;
-  readonly names: readonly string[];
-}
+/** What a request addresses: an operation, a path served only for other methods, or (undefined) nothing. */
+export type SwaggerMatch = PathMatch<SwaggerOperation>;
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 /** The parsed Swagger document: its operations, definitions, and a router from paths to operations. */
 export class SwaggerSpec {
   readonly #byId = new Map<string, SwaggerOperation>();
-  readonly #routes: CompiledRoute[];
+  readonly #router: PathRouter<SwaggerOperation>;
 
   private constructor(readonly document: SwaggerSchema) {
     for (const operation of readOperations(document)) this.#byId.set(operation.operationId, operation);
-    this.#routes = [...this.#byId.values()].map(compileRoute).sort(bySpecificity);
+    this.#router = new PathRouter([...this.#byId.values()]);
   }
 
   /** Reads and indexes the vendored description (or another file of the same shape). */
@@ -81,26 +70,7 @@ export class SwaggerSpec {
 
   /** Routes a request as grpc-gateway does: one path segment per variable, percent-decoded. */
   match(method: string, rawPath: string): SwaggerMatch | undefined {
-    const wanted = method.toLowerCase();
-    let otherMethod = false;
-    for (const route of this.#routes) {
-      const found = route.pattern.exec(rawPath);
-      if (!found) continue;
-      if (route.operation.method !== wanted) {
-        otherMethod = true;
-        continue;
-      }
-      const params: Record<string, string> = {};
-      try {
-        route.names.forEach((name, index) => {
-          params[name] = decodeURIComponent(found[index + 1] ?? '');
-        });
-      } catch {
-        continue;
-      }
-      return { kind: 'operation', operation: route.operation, params };
-    }
-    return otherMethod ? { kind: 'method-not-allowed' } : undefined;
+    return this.#router.match(method, rawPath);
   }
 }
 
@@ -141,20 +111,4 @@ function readParameter(raw: SwaggerSchema): SwaggerParameter {
     schema: where === 'body' ? ((schema ?? {}) as SwaggerSchema) : typed,
     multi: collectionFormat === 'multi',
   };
-}
-
-function compileRoute(operation: SwaggerOperation): CompiledRoute {
-  const names: string[] = [];
-  const source = operation.route.replace(/\{([^}]+)\}|[^{]+/g, (part, name: string | undefined) => {
-    if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { operation, names, pattern: new RegExp(`^${source}$`) };
-}
-
-/** Routes with more literal text win, so `/applications/{name}/sync` is tried before looser ones. */
-function bySpecificity(a: CompiledRoute, b: CompiledRoute): number {
-  const literal = (route: CompiledRoute) => route.operation.route.replace(/\{[^}]+\}/g, '').length;
-  return literal(b) - literal(a);
 }

@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import { describeSchemaError, LazySchemas } from '../http/lazy-schemas.ts';
 import { describeDecodeError } from './go-decode-error.ts';
 import type { SwaggerOperation, SwaggerParameter, SwaggerSchema, SwaggerSpec } from './swagger-spec.ts';
 
@@ -28,27 +28,19 @@ const BOOLEANS: Readonly<Record<string, boolean>> = Object.fromEntries([
  * means "absent", and unknown fields are ignored. Problems are worded as Go words them.
  */
 export class SwaggerValidator {
-  readonly #ajv: Ajv;
-  readonly #compiled = new Map<string, ValidateFunction>();
+  readonly #schemas = new LazySchemas();
 
   constructor(readonly spec: SwaggerSpec) {
-    this.#ajv = new Ajv({
-      strict: false,
-      allErrors: true,
-      verbose: true,
-      validateSchema: false,
-      logger: false,
-    });
-    addFormatsModule.default(this.#ajv);
+    const ajv = this.#schemas.ajv;
     // Query parameters stay text (strconv parses them); in bodies int64 became `integer` below.
-    this.#ajv.addFormat('int64', /^-?\d+$/);
-    this.#ajv.addFormat('uint64', /^\d+$/);
-    this.#ajv.addFormat('int32', {
+    ajv.addFormat('int64', /^-?\d+$/);
+    ajv.addFormat('uint64', /^\d+$/);
+    ajv.addFormat('int32', {
       type: 'number',
       validate: (value: number) => Number.isInteger(value) && value >= INT32.min && value <= INT32.max,
     });
-    this.#ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
-    this.#ajv.addSchema({ $id: DEFINITIONS_ID, definitions: toJsonSchema(spec.definitions) }, DEFINITIONS_ID);
+    ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
+    ajv.addSchema({ $id: DEFINITIONS_ID, definitions: toJsonSchema(spec.definitions) }, DEFINITIONS_ID);
   }
 
   /** Every way the request breaks the operation's description, worded as the gateway words it. */
@@ -88,7 +80,7 @@ export class SwaggerValidator {
     if (!schema) return [`${operation.operationId} does not describe status ${status}`];
     const check = this.#validator(`${operation.operationId} response ${key}`, schema);
     if (check(body)) return [];
-    return (check.errors ?? []).map(plainProblem);
+    return (check.errors ?? []).map(describeSchemaError);
   }
 
   #checkParameter(
@@ -111,12 +103,7 @@ export class SwaggerValidator {
   }
 
   #validator(key: string, schema: SwaggerSchema, parameter = false): ValidateFunction {
-    let compiled = this.#compiled.get(key);
-    if (!compiled) {
-      compiled = this.#ajv.compile(toJsonSchema(schema, parameter) as SwaggerSchema);
-      this.#compiled.set(key, compiled);
-    }
-    return compiled;
+    return this.#schemas.validator(key, () => toJsonSchema(schema, parameter) as SwaggerSchema);
   }
 }
 
@@ -161,8 +148,4 @@ function parseProblem(raw: string, schema: SwaggerSchema): string {
   if (schema.type === 'boolean') return `strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`;
   const syntax = /^-?\d+$/.test(raw) ? 'value out of range' : 'invalid syntax';
   return `strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${syntax}`;
-}
-
-function plainProblem(error: ErrorObject): string {
-  return `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`;
 }

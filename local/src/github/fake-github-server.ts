@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byOperationId, FaultQueue } from '../fault-queue.ts';
-import { unlimitedAbortController } from '../unlimited-abort-controller.ts';
+import { CallJournal } from '../http/call-journal.ts';
+import { LoopbackServer } from '../http/loopback-server.ts';
+import { SpecDispatcher } from '../http/spec-dispatcher.ts';
 import { commitFiles } from './commit-files.ts';
 import type { FaultSpec } from './fault-injector.ts';
 import { type FakeGitHubApp, type FakeGitHubInstallation, GitHubApps } from './github-apps.ts';
@@ -76,22 +76,22 @@ export class FakeGitHubServer {
    * A test can commit to the branch here (with {@link commitFiles}) to lose a race on purpose.
    */
   beforeWrite: BeforeWriteHook | undefined;
-  readonly #calls: FakeGitHubCall[] = [];
+  /** Where the API is, `http://127.0.0.1:<port>`: the `baseUrl` for Octokit. */
+  readonly url: string;
+  readonly #journal = new CallJournal<FakeGitHubCall>();
   readonly #faults = new FaultQueue<FaultSpec>(byOperationId);
-  readonly #abort = unlimitedAbortController();
   readonly #inspector: RepositoryInspector;
-  readonly #inflight = new Set<Promise<void>>();
   #closed: Promise<void> | undefined;
 
   private constructor(
-    readonly url: string,
     readonly dataDir: string,
-    private readonly server: Server,
+    private readonly server: LoopbackServer,
     private readonly registry: RepositoryRegistry,
     private readonly removeOnClose: boolean,
     private readonly tokens: TokenRegistry,
     options: FakeGitHubServerOptions,
   ) {
+    this.url = server.url;
     this.latencyMs = options.latencyMs ?? 0;
     this.beforeWrite = options.beforeWrite;
     this.#inspector = new RepositoryInspector(registry);
@@ -104,61 +104,54 @@ export class FakeGitHubServer {
     const registry = new RepositoryRegistry(dataDir, now);
     const spec = OpenApiSpec.load();
     const validator = new OpenApiValidator(spec);
-    const http = createServer();
+    let http: LoopbackServer;
     try {
-      await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-      });
+      http = await LoopbackServer.listen(options);
     } catch (error) {
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
       throw error;
     }
-    const { address, port } = http.address() as AddressInfo;
-    const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
     const removeOnClose = options.dataDir === undefined && options.keepData !== true;
     const tokens = new TokenRegistry(options.tokens ?? ['local-token'], now, new GitHubApps(options.apps));
-    const fake = new FakeGitHubServer(url, dataDir, http, registry, removeOnClose, tokens, options);
+    const fake = new FakeGitHubServer(dataDir, http, registry, removeOnClose, tokens, options);
     const handler = new GitHubRequestHandler({
       spec,
       validator,
       registry,
       tokens,
-      faults: fake.#faults,
-      urls: new GitHubUrls(url),
+      urls: new GitHubUrls(http.url),
       now,
-      signal: fake.#abort.signal,
       settings: fake,
-      record: (call) => fake.#calls.push(call),
     });
-    http.on('request', (request, response) => {
-      const serving = handler.handle(request, response);
-      fake.#inflight.add(serving);
-      void serving.finally(() => fake.#inflight.delete(serving));
+    const dispatcher = new SpecDispatcher(handler, {
+      faults: fake.#faults,
+      settings: fake,
+      closing: http.closing,
+      now,
+      record: (call) => fake.#journal.record(call),
     });
+    http.serve((request, response) => dispatcher.handle(request, response));
     return fake;
   }
 
   /** Every request served so far, oldest first. */
   get calls(): readonly FakeGitHubCall[] {
-    return this.#calls;
+    return this.#journal.calls;
   }
 
   /** How many requests were served, for one operation or for all. */
   callCount(operationId?: string): number {
-    return operationId === undefined
-      ? this.#calls.length
-      : this.#calls.filter((call) => call.operationId === operationId).length;
+    return this.#journal.count(operationId);
   }
 
   /** Requests that broke the OpenAPI description (answered 422 `Invalid request.`). */
   invalidCalls(): readonly FakeGitHubCall[] {
-    return this.#calls.filter((call) => call.problems.length > 0);
+    return this.#journal.invalid();
   }
 
   /** Forgets the calls recorded so far. */
   clearCalls(): void {
-    this.#calls.length = 0;
+    this.#journal.clear();
   }
 
   /** Makes a GitHub App known to the fake, as the `apps` option does; throws when its id is taken. */
@@ -256,13 +249,8 @@ export class FakeGitHubServer {
   /** Stops listening, drops open connections and, for a temporary data directory, deletes it. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      this.#abort.abort();
-      await new Promise<void>((resolve) => {
-        this.server.close(() => resolve());
-        this.server.closeAllConnections();
-      });
       // Requests cut off mid-way still finish their disk work before the directory goes.
-      await Promise.allSettled([...this.#inflight]);
+      await this.server.close();
       if (this.removeOnClose) await rm(this.dataDir, { recursive: true, force: true });
     })();
     return this.#closed;

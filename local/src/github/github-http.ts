@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody as readLimitedBody } from '../http/read-body.ts';
 import { GitHubApiError } from './github-api-error.ts';
 import type { OpenApiOperation } from './openapi-spec.ts';
 import type { RouteResult } from './route-context.ts';
 
 // GitHub refuses larger request bodies too; a 100 MB file is the contents API's own limit.
-const MAX_BODY_BYTES = 100 * 1024 * 1024;
+const BODY_LIMIT = { maxBytes: 100 * 1024 * 1024, drain: false } as const;
 
 /** Writes a route's answer with the headers GitHub sends on every response. */
 export function writeResponse(
@@ -49,12 +50,7 @@ export function parseJson(raw: string): unknown {
 
 /** The request body as text, refused past GitHub's size limit. */
 export async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new GitHubApiError(413, 'Request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const text = await readLimitedBody(request, BODY_LIMIT);
+  if (text === undefined) throw new GitHubApiError(413, 'Request body too large');
+  return text;
 }

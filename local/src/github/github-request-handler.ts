@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaultQueue } from '../fault-queue.ts';
+import type { ServedCall } from '../http/call-journal.ts';
+import { type BeforeWriteHook, OperationRoutes, type PendingWrite } from '../http/operation-routes.ts';
+import type { PathMatch } from '../http/path-router.ts';
+import type { ErrorAnswer, Exchange, ServedExchange, SpecProtocol } from '../http/spec-dispatcher.ts';
 import { appRoutes } from './app-routes.ts';
 import { contentsRoutes } from './contents-routes.ts';
-import { type FaultSpec, faultMessage } from './fault-injector.ts';
+import { type FaultSpec, faultMessage, type GitHubStatusFault } from './fault-injector.ts';
 import { gitDataRoutes } from './git-data-routes.ts';
 import { GitHubApiError } from './github-api-error.ts';
 import { covers } from './github-apps.ts';
@@ -15,37 +17,13 @@ import type { OpenApiValidator } from './openapi-validator.ts';
 import { pullsRoutes } from './pulls-routes.ts';
 import { reposRoutes } from './repos-routes.ts';
 import type { RepositoryRegistry } from './repository-registry.ts';
-import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
+import type { RouteContext, RouteResult } from './route-context.ts';
 import type { Caller, TokenRegistry } from './token-registry.ts';
 
-/** One request the fake served, for counting round trips and catching invalid requests. */
-export interface FakeGitHubCall {
-  readonly method: string;
-  /** The OpenAPI path template (`/repos/{owner}/{repo}/contents/{path}`), or the path when none matched. */
-  readonly route: string;
-  readonly operationId: string | undefined;
-  /** The status answered; 0 when a `reset` fault dropped the connection. */
-  readonly status: number;
-  /** When the request arrived, in milliseconds since the epoch. */
-  readonly at: number;
-  /** How the request broke the OpenAPI description; empty for a valid request. */
-  readonly problems: readonly string[];
-  /** The injected fault that answered it, if one did. */
-  readonly fault: 'status' | 'reset' | 'delay' | undefined;
-  /** For a 500 the fake did not mean to give: what went wrong inside it. */
-  readonly error?: string;
-}
+/** One request the fake served; `route` is the OpenAPI path template. */
+export type FakeGitHubCall = ServedCall<FaultSpec['kind']>;
 
-/** A write about to be carried out, shown to a `beforeWrite` hook. */
-export interface PendingWrite {
-  readonly operationId: string;
-  readonly method: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly body: Readonly<Record<string, unknown>>;
-}
-
-/** Runs between a write request's checks and its work: the place to make another writer win a race. */
-export type BeforeWriteHook = (write: PendingWrite) => Promise<void> | void;
+export type { BeforeWriteHook, PendingWrite };
 
 /** What the handler works with; the server owns all of it. */
 export interface GitHubRequestHandlerDeps {
@@ -53,98 +31,87 @@ export interface GitHubRequestHandlerDeps {
   readonly validator: OpenApiValidator;
   readonly registry: RepositoryRegistry;
   readonly tokens: TokenRegistry;
-  readonly faults: FaultQueue<FaultSpec>;
   readonly urls: GitHubUrls;
   readonly now: () => Date;
-  readonly signal: AbortSignal;
-  readonly settings: { latencyMs: number; beforeWrite: BeforeWriteHook | undefined };
-  readonly record: (call: FakeGitHubCall) => void;
+  readonly settings: { readonly beforeWrite: BeforeWriteHook | undefined };
 }
 
-const ROUTES: RouteTable = {
-  ...reposRoutes,
-  ...contentsRoutes,
-  ...gitDataRoutes,
-  ...pullsRoutes,
-  ...issuesRoutes,
-  ...appRoutes,
-};
+const ROUTES = new OperationRoutes<OpenApiOperation, RouteContext, RouteResult>(
+  { ...reposRoutes, ...contentsRoutes, ...gitDataRoutes, ...pullsRoutes, ...issuesRoutes, ...appRoutes },
+  (operationId) => new GitHubApiError(501, `The fake GitHub does not implement ${operationId}`),
+);
 const RATE_LIMIT = 5000;
 
-/** Serves one HTTP request as GitHub would: authenticate, validate, route, answer, record. */
-export class GitHubRequestHandler {
+/**
+ * GitHub's part of serving a request, run by the kit's SpecDispatcher: authenticate, parse, validate
+ * against the OpenAPI description, route, and answer with GitHub's error bodies and rate-limit headers.
+ */
+export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, string, GitHubStatusFault> {
   #used = 0;
 
   constructor(readonly deps: GitHubRequestHandlerDeps) {}
 
   /** Every operationId the fake implements. */
   static get implemented(): readonly string[] {
-    return Object.keys(ROUTES);
+    return ROUTES.implemented;
   }
 
-  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const { deps } = this;
-    const url = new URL(request.url ?? '/', deps.urls.base);
-    const method = request.method ?? 'GET';
-    const match = deps.spec.match(method, url.pathname);
-    const operation = match?.operation;
-    const route = operation?.route ?? url.pathname;
-    const call = { method, route, operationId: operation?.operationId, at: deps.now().getTime() };
-    const state: { problems: string[]; fault: FakeGitHubCall['fault'] } = { problems: [], fault: undefined };
-    try {
-      const raw = await readBody(request);
-      const injected = deps.faults.take(operation?.operationId);
-      state.fault = injected?.kind;
-      if (injected?.kind === 'delay') await sleep(injected.ms, undefined, { signal: deps.signal });
-      const latency = deps.settings.latencyMs;
-      if (latency > 0) await sleep(latency, undefined, { signal: deps.signal });
-      if (injected?.kind === 'reset') {
-        request.socket.destroy();
-        deps.record({ ...call, status: 0, ...state });
-        return;
-      }
-      let result: RouteResult;
-      if (injected?.kind === 'status') {
-        const headers = { ...faultHeaders(injected.status, injected.retryAfterSeconds), ...injected.headers };
-        result =
-          injected.body === undefined
-            ? {
-                status: injected.status,
-                body: errorBody(operation, injected.status, faultMessage(injected)),
-                headers,
-              }
-            : {
-                status: injected.status,
-                body: injected.body,
-                headers: { 'content-type': injected.contentType ?? 'text/html; charset=utf-8', ...headers },
-              };
-      } else if (!match || !operation) {
-        result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
-      } else {
-        // GitHub checks credentials before it looks at what a request asks for.
-        const caller = this.#authenticate(operation, request.headers.authorization);
-        const body = parseJson(raw);
-        state.problems = deps.validator.validateRequest(operation, {
-          params: match.params,
-          query: url.searchParams,
-          body,
-        });
-        if (state.problems.length > 0) throw GitHubApiError.invalidRequest(...state.problems);
-        const accept = request.headers.accept ?? 'application/vnd.github+json';
-        result = await this.#serve(operation, caller, accept, match.params, url.searchParams, body);
-      }
-      this.#send(response, result);
-      deps.record({ ...call, status: result.status, ...state });
-    } catch (error) {
-      const known = error instanceof GitHubApiError;
-      const status = known ? error.status : 500;
-      const body = {
-        ...errorBody(operation, status, known ? error.message : 'Server Error'),
-        ...(known && error.errors ? { errors: error.errors } : {}),
-      };
-      this.#send(response, { status, body });
-      deps.record({ ...call, status, ...state, ...(known ? {} : { error: String(error) }) });
+  match(method: string, rawPath: string): PathMatch<OpenApiOperation> | undefined {
+    return this.deps.spec.match(method, rawPath);
+  }
+
+  /** The body; GitHub refuses one past its size limit (413) before it does anything else. */
+  readBody(request: IncomingMessage): Promise<string> {
+    return readBody(request);
+  }
+
+  answerFault(fault: GitHubStatusFault, { response, operation }: Exchange<OpenApiOperation>): number {
+    const headers = { ...faultHeaders(fault.status, fault.retryAfterSeconds), ...fault.headers };
+    const result: RouteResult =
+      fault.body === undefined
+        ? { status: fault.status, body: errorBody(operation, fault.status, faultMessage(fault)), headers }
+        : {
+            status: fault.status,
+            body: fault.body,
+            headers: { 'content-type': fault.contentType ?? 'text/html; charset=utf-8', ...headers },
+          };
+    this.#send(response, result);
+    return result.status;
+  }
+
+  async serve(exchange: ServedExchange<OpenApiOperation, string>): Promise<number> {
+    const { request, response, match, url } = exchange;
+    let result: RouteResult;
+    if (match?.kind !== 'operation') {
+      result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
+    } else {
+      const { operation, params } = match;
+      // GitHub checks credentials before it looks at what a request asks for.
+      const caller = this.#authenticate(operation, request.headers.authorization);
+      const body = parseJson(exchange.body);
+      exchange.problems = this.deps.validator.validateRequest(operation, {
+        params,
+        query: url.searchParams,
+        body,
+      });
+      if (exchange.problems.length > 0) throw GitHubApiError.invalidRequest(...exchange.problems);
+      const accept = request.headers.accept ?? 'application/vnd.github+json';
+      result = await this.#serve(operation, caller, accept, params, url.searchParams, body);
     }
+    this.#send(response, result);
+    return result.status;
+  }
+
+  /** GitHub's error body for every failure; a failure of the fake itself says only `Server Error`. */
+  answerError(error: unknown, { response, operation }: Exchange<OpenApiOperation>): ErrorAnswer {
+    const known = error instanceof GitHubApiError;
+    const status = known ? error.status : 500;
+    const body = {
+      ...errorBody(operation, status, known ? error.message : 'Server Error'),
+      ...(known && error.errors ? { errors: error.errors } : {}),
+    };
+    this.#send(response, { status, body });
+    return { status, expected: known };
   }
 
   /**
@@ -177,21 +144,8 @@ export class GitHubRequestHandler {
     body: unknown,
   ): Promise<RouteResult> {
     const { deps } = this;
-    const handler = ROUTES[operation.operationId];
-    if (!handler) {
-      throw new GitHubApiError(501, `The fake GitHub does not implement ${operation.operationId}`);
-    }
-    const fields = (body ?? {}) as Readonly<Record<string, unknown>>;
-    const hook = deps.settings.beforeWrite;
-    if (hook && operation.method !== 'get') {
-      const method = operation.method.toUpperCase();
-      await hook({ operationId: operation.operationId, method, params, body: fields });
-    }
-    const context: RouteContext = {
-      operation,
-      params,
-      query,
-      body: fields,
+    return ROUTES.run({ operation, params, query, body }, deps.settings.beforeWrite, (request) => ({
+      ...request,
       accept,
       login: caller.kind === 'token' ? caller.login : '',
       app: caller.kind === 'app' ? caller.app : undefined,
@@ -209,8 +163,7 @@ export class GitHubRequestHandler {
         if (installation && !covers(installation, found.owner, found.name)) throw GitHubApiError.notFound();
         return found;
       },
-    };
-    return handler(context);
+    }));
   }
 
   #send(response: ServerResponse, result: RouteResult): void {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type OperationMatch as KitOperationMatch, PathRouter } from '../http/path-router.ts';
 
 /** Where a clone finds the vendored subset of GitHub's OpenAPI description. */
 export const GITHUB_SUBSET_SPEC = new URL('./github-api.subset.json', import.meta.url);
@@ -29,19 +30,12 @@ export interface OpenApiOperation {
 }
 
 /** An operation matched by a request, with its path parameters decoded. */
-export interface OperationMatch {
-  readonly operation: OpenApiOperation;
-  readonly params: Readonly<Record<string, string>>;
-}
+export type OperationMatch = KitOperationMatch<OpenApiOperation>;
 
-interface CompiledRoute {
-  readonly operation: OpenApiOperation;
-  readonly pattern: RegExp;
-  readonly names: readonly string[];
-}
-
-// Parameters GitHub lets span several segments (file paths, branch names with slashes, `a...b`).
-const MULTI_SEGMENT_PARAMETERS = new Set(['path', 'ref', 'branch', 'basehead']);
+// Parameters GitHub lets span several segments (branch names with slashes, `a...b`); `path` too, below.
+const MULTI_SEGMENT_PARAMETERS = new Set(['ref', 'branch', 'basehead']);
+// `/contents` with no path at all is the repository root, as on GitHub.
+const OPTIONAL_AT_END = new Set(['path']);
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 /**
@@ -49,7 +43,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'
  * shared components that schemas refer to. Parsing is cheap; schema compilation lives in the validator.
  */
 export class OpenApiSpec {
-  readonly #routes: CompiledRoute[];
+  readonly #router: PathRouter<OpenApiOperation>;
   readonly #byId = new Map<string, OpenApiOperation>();
 
   private constructor(
@@ -57,7 +51,11 @@ export class OpenApiSpec {
     operations: OpenApiOperation[],
   ) {
     for (const operation of operations) this.#byId.set(operation.operationId, operation);
-    this.#routes = operations.map(compileRoute).sort(bySpecificity);
+    this.#router = new PathRouter(operations, {
+      variable: variablePattern,
+      optionalAtEnd: OPTIONAL_AT_END,
+      trailingSlash: true,
+    });
   }
 
   /** Reads and indexes a description file (by default the vendored GitHub subset). */
@@ -82,26 +80,13 @@ export class OpenApiSpec {
     return found;
   }
 
-  /** The operation a request addresses, or undefined; `rawPath` is still percent-encoded. */
+  /**
+   * The operation a request addresses, or undefined; `rawPath` is still percent-encoded. GitHub answers
+   * a known path with another method as it answers an unknown path, so there is no 405.
+   */
   match(method: string, rawPath: string): OperationMatch | undefined {
-    const wanted = method.toLowerCase();
-    for (const route of this.#routes) {
-      if (route.operation.method !== wanted) continue;
-      const found = route.pattern.exec(rawPath);
-      if (!found) continue;
-      const params: Record<string, string> = {};
-      let decodable = true;
-      route.names.forEach((name, index) => {
-        const raw = found[index + 1] ?? '';
-        try {
-          params[name] = decodeURIComponent(raw);
-        } catch {
-          decodable = false;
-        }
-      });
-      if (decodable) return { operation: route.operation, params };
-    }
-    return undefined;
+    const found = this.#router.match(method, rawPath);
+    return found?.kind === 'operation' ? found : undefined;
   }
 }
 
@@ -170,26 +155,8 @@ function resolveComponent(value: SchemaObject, components: Record<string, Record
   return target;
 }
 
-function compileRoute(operation: OpenApiOperation): CompiledRoute {
-  const names: string[] = [];
-  let source = operation.route
-    .split('/')
-    .map((segment) =>
-      segment.replace(/\{([^}]+)\}|[^{]+/g, (part, name: string | undefined) => {
-        if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        names.push(name);
-        if (!MULTI_SEGMENT_PARAMETERS.has(name)) return '([^/]+)';
-        return name === 'path' ? '(.*)' : '(.+)';
-      }),
-    )
-    .join('/');
-  // `/contents` with no path at all is the repository root, as on GitHub.
-  if (operation.route.endsWith('/{path}')) source = source.replace(/\/\(\.\*\)$/, '(?:/(.*))?');
-  return { operation, names, pattern: new RegExp(`^${source}/?$`) };
-}
-
-/** Routes with more literal text win, so `/git/ref/{ref}` is tried before anything looser. */
-function bySpecificity(a: CompiledRoute, b: CompiledRoute): number {
-  const literal = (route: CompiledRoute) => route.operation.route.replace(/\{[^}]+\}/g, '').length;
-  return literal(b) - literal(a);
+/** A file path spans segments and may be empty (`/contents/`); a few other parameters span segments too. */
+function variablePattern(name: string): string {
+  if (name === 'path') return '.*';
+  return MULTI_SEGMENT_PARAMETERS.has(name) ? '.+' : '[^/]+';
 }

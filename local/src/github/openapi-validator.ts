@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { describeSchemaError, LazySchemas } from '../http/lazy-schemas.ts';
 import type { OpenApiOperation, OpenApiSpec, SchemaObject } from './openapi-spec.ts';
 
 /** What a request carried, after routing and JSON parsing. */
@@ -21,23 +21,15 @@ const COMPONENTS_ID = 'github-components.json';
  * (`"sha" wasn't supplied.`, `For 'properties/sha', nil is not a string.`).
  */
 export class OpenApiValidator {
-  readonly #ajv: Ajv;
-  readonly #compiled = new Map<string, ValidateFunction>();
+  readonly #schemas = new LazySchemas();
 
   constructor(readonly spec: OpenApiSpec) {
-    this.#ajv = new Ajv({
-      strict: false,
-      allErrors: true,
-      verbose: true,
-      validateSchema: false,
-      logger: false,
-    });
-    addFormatsModule.default(this.#ajv);
+    const ajv = this.#schemas.ajv;
     // Formats GitHub's description uses that are not JSON Schema's: checked loosely, never rejected.
-    this.#ajv.addFormat('repo.nwo', /^[^/\s]+\/[^/\s]+$/);
-    this.#ajv.addFormat('timestamp', true);
+    ajv.addFormat('repo.nwo', /^[^/\s]+\/[^/\s]+$/);
+    ajv.addFormat('timestamp', true);
     const components = (spec.document.components ?? {}) as SchemaObject;
-    this.#ajv.addSchema(
+    ajv.addSchema(
       { $id: COMPONENTS_ID, components: { schemas: toJsonSchema(components.schemas ?? {}) } },
       COMPONENTS_ID,
     );
@@ -84,27 +76,18 @@ export class OpenApiValidator {
     if (!schema) return [`${operation.operationId} ${status} does not describe media type ${mediaType}`];
     const check = this.#validator(`${operation.operationId} response ${status} ${mediaType}`, schema);
     if (check(body)) return [];
-    return (check.errors ?? []).map(
-      (error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`,
-    );
+    return (check.errors ?? []).map(describeSchemaError);
   }
 
   /** Every way `value` breaks the named component schema (e.g. `basic-error`); empty when valid. */
   validateComponent(name: string, value: unknown): string[] {
     const check = this.#validator(`component ${name}`, { $ref: `#/components/schemas/${name}` });
     if (check(value)) return [];
-    return (check.errors ?? []).map(
-      (error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`,
-    );
+    return (check.errors ?? []).map(describeSchemaError);
   }
 
   #validator(key: string, schema: SchemaObject): ValidateFunction {
-    let compiled = this.#compiled.get(key);
-    if (!compiled) {
-      compiled = this.#ajv.compile(toJsonSchema(schema) as SchemaObject);
-      this.#compiled.set(key, compiled);
-    }
-    return compiled;
+    return this.#schemas.validator(key, () => toJsonSchema(schema) as SchemaObject);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { RouteRequest } from '../http/operation-routes.ts';
 import type { GitHubApps, RegisteredApp } from './github-apps.ts';
 import type { GitHubUrls } from './github-urls.ts';
 import type { HostedRepository } from './hosted-repository.ts';
@@ -6,13 +7,7 @@ import type { RepositoryRegistry } from './repository-registry.ts';
 import type { TokenRegistry } from './token-registry.ts';
 
 /** Everything a route handler sees of one request that passed authentication and validation. */
-export interface RouteContext {
-  readonly operation: OpenApiOperation;
-  /** Path parameters, percent-decoded. */
-  readonly params: Readonly<Record<string, string>>;
-  readonly query: URLSearchParams;
-  /** The validated JSON body; an empty object when the request had none. */
-  readonly body: Readonly<Record<string, unknown>>;
+export interface RouteContext extends RouteRequest<OpenApiOperation> {
   /** The `accept` header, for media-type variants (`raw`, `object`). */
   readonly accept: string;
   /** The login the request's token belongs to ('' for an app JWT). */
