@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { AwsWireFault } from './aws-wire-fault.ts';
 import { FaultQueue, waitUnlessClosed } from './fault-queue.ts';
 import { readBody } from './http/read-body.ts';
 import { unlimitedAbortController } from './unlimited-abort-controller.ts';
@@ -37,22 +38,8 @@ export type AwsJsonHandler = (input: Record<string, unknown>) => unknown;
 /** Serves a request that is not an AWS JSON call (e.g. a blob download); returns false to answer 404. */
 export type HttpFallback = (request: IncomingMessage, response: ServerResponse) => boolean;
 
-/**
- * A fault for the next matching calls, consumed in the order injected. `target` is an operation name
- * (`DescribeImages`; absent: any), `times` defaults to 1. `status` answers an AWS error (the SDK retries
- * 5xx and throttling types), `reset` destroys the socket without an answer, `delay` answers late.
- */
-export type AwsJsonFault = { readonly target?: string; readonly times?: number } & (
-  | {
-      readonly kind: 'status';
-      readonly status: number;
-      readonly type?: string;
-      readonly message?: string;
-      readonly retryAfterSeconds?: number;
-    }
-  | { readonly kind: 'reset' }
-  | { readonly kind: 'delay'; readonly ms: number }
-);
+/** A fault of the AWS JSON 1.1 peers: `target` is an operation name (`DescribeImages`). */
+export type AwsJsonFault = AwsWireFault;
 
 /** One request that reached the server: `target` is the operation name, `at` the time in epoch ms. */
 export interface AwsJsonCall {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type { AwsWireFault } from './aws-wire-fault.ts';
 import { FaultQueue, waitUnlessClosed } from './fault-queue.ts';
 import { unlimitedAbortController } from './unlimited-abort-controller.ts';
 
@@ -18,23 +19,10 @@ interface DynaliteOptions {
 }
 
 /**
- * A fault for the next matching calls, consumed in the order injected. `target` is the operation, as
- * the `x-amz-target` header names it (`DynamoDB_20120810.Query`) or short (`Query`); absent: any.
- * `times` defaults to 1. `status` answers DynamoDB's error body (the SDK retries 5xx and throttling),
- * `reset` destroys the socket without an answer, `delay` holds the call this long, then serves it.
+ * A fault of the local DynamoDB: `target` is the operation as the `x-amz-target` header names it
+ * (`DynamoDB_20120810.Query`) or short (`Query`); a status without a `type` gets DynamoDB's by status.
  */
-export type DynamoDbFault = { readonly target?: string; readonly times?: number } & (
-  | {
-      readonly kind: 'status';
-      readonly status: number;
-      /** The `__type`, short (`ThrottlingException`) or in full; default by status (see below). */
-      readonly type?: string;
-      readonly message?: string;
-      readonly retryAfterSeconds?: number;
-    }
-  | { readonly kind: 'reset' }
-  | { readonly kind: 'delay'; readonly ms: number }
-);
+export type DynamoDbFault = AwsWireFault;
 
 /** One request that reached dynalite: `target` is the `x-amz-target` header, `at` the epoch ms. */
 export interface DynamoDbCall {
