@@ -6,7 +6,7 @@
  * `select` loads the selection core without the AWS SDK; `local` and `demo` live in the optional
  * package `@ecr-image-updater/local` (the local peers and the tutorial).
  */
-import { InvalidInputError } from '../lib/domain/errors.ts';
+import { InvalidInputError, quoteInput } from '../lib/domain/errors.ts';
 import type { Command } from './command.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
 import { loadLocalCommand } from './load-local-command.ts';
@@ -83,7 +83,9 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
       io.stdout(usage());
       return EXIT.ok;
     }
-    io.stderr(`ecr-image-updater: unknown command '${name}'; run ecr-image-updater --help for the list\n`);
+    io.stderr(
+      `ecr-image-updater: unknown command ${quoteInput(name)}; run ecr-image-updater --help for the list\n`,
+    );
     return EXIT.invalid;
   }
   try {

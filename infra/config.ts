@@ -3,6 +3,7 @@
  * `ecr-image-updater`, or in a JSON or YAML file named with `-c config=<file>`. Checked field by field
  * before anything is synthesized; every error names the field and the fix.
  */
+import { quoteInput, quoteKey } from '../lib/domain/errors.ts';
 
 /** Secrets, keys, topics and networks are named as text (a name or an ARN, an id). */
 export interface UpdaterConfig {
@@ -80,10 +81,10 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
   known(root, 'config', TOP_LEVEL);
   const account = text(root, 'account', 'config');
   if (account !== undefined && !/^[0-9]{12}$/.test(account))
-    throw new ConfigError('config.account', `'${account}' is not a 12-digit AWS account id`);
+    throw new ConfigError('config.account', `${quoteInput(account)} is not a 12-digit AWS account id`);
   const region = text(root, 'region', 'config');
   if (region !== undefined && !/^[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}$/.test(region))
-    throw new ConfigError('config.region', `'${region}' is not an AWS region such as us-west-2`);
+    throw new ConfigError('config.region', `${quoteInput(region)} is not an AWS region such as us-west-2`);
   return {
     ...(account ? { account } : {}),
     ...(region ? { region } : {}),
@@ -157,7 +158,11 @@ function vpc(value: unknown, field: string): NonNullable<UpdaterConfig['vpc']> {
   known(o, field, ['vpcId', 'subnetIds', 'securityGroupIds']);
   const vpcId = text(o, 'vpcId', field);
   if (!vpcId || !/^vpc-[0-9a-f]{8,17}$/.test(vpcId))
-    throw new ConfigError(`${field}.vpcId`, `'${vpcId ?? ''}' is not a VPC id`, 'give vpc-0123456789abcdef0');
+    throw new ConfigError(
+      `${field}.vpcId`,
+      `${quoteInput(vpcId ?? '')} is not a VPC id`,
+      'give vpc-0123456789abcdef0',
+    );
   const subnetIds = list(o, 'subnetIds', field) ?? [];
   if (subnetIds.length === 0)
     throw new ConfigError(
@@ -167,12 +172,15 @@ function vpc(value: unknown, field: string): NonNullable<UpdaterConfig['vpc']> {
     );
   subnetIds.forEach((id, i) => {
     if (!/^subnet-[0-9a-f]{8,17}$/.test(id))
-      throw new ConfigError(`${field}.subnetIds[${i}]`, `'${id}' is not a subnet id`);
+      throw new ConfigError(`${field}.subnetIds[${i}]`, `${quoteInput(id)} is not a subnet id`);
   });
   const securityGroupIds = list(o, 'securityGroupIds', field) ?? [];
   securityGroupIds.forEach((id, i) => {
     if (!/^sg-[0-9a-f]{8,17}$/.test(id))
-      throw new ConfigError(`${field}.securityGroupIds[${i}]`, `'${id}' is not a security group id`);
+      throw new ConfigError(
+        `${field}.securityGroupIds[${i}]`,
+        `${quoteInput(id)} is not a security group id`,
+      );
   });
   return { vpcId, subnetIds, securityGroupIds };
 }
@@ -182,10 +190,10 @@ function table(value: unknown, field: string): NonNullable<UpdaterConfig['table'
   known(o, field, ['tableName', 'removalPolicy', 'encryptionKey']);
   const tableName = text(o, 'tableName', field);
   if (tableName !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName))
-    throw new ConfigError(`${field}.tableName`, `'${tableName}' is not a DynamoDB table name`);
+    throw new ConfigError(`${field}.tableName`, `${quoteInput(tableName)} is not a DynamoDB table name`);
   const removalPolicy = text(o, 'removalPolicy', field);
   if (removalPolicy !== undefined && removalPolicy !== 'retain' && removalPolicy !== 'destroy')
-    throw new ConfigError(`${field}.removalPolicy`, `'${removalPolicy}' is not retain or destroy`);
+    throw new ConfigError(`${field}.removalPolicy`, `${quoteInput(removalPolicy)} is not retain or destroy`);
   const key = text(o, 'encryptionKey', field);
   return {
     ...(tableName ? { tableName } : {}),
@@ -212,7 +220,7 @@ function object(value: unknown, field: string): Json {
 function known(o: Json, field: string, keys: readonly string[]): void {
   for (const key of Object.keys(o))
     if (!keys.includes(key))
-      throw new ConfigError(`${field}.${key}`, 'unknown field', `known fields: ${keys.join(', ')}`);
+      throw new ConfigError(`${field}.${quoteKey(key)}`, 'unknown field', `known fields: ${keys.join(', ')}`);
 }
 
 function text(o: Json, key: string, field: string): string | undefined {
@@ -255,7 +263,8 @@ function wholeNumber(
 function optionalText(o: Json, key: string, pattern: RegExp, rule: string): Record<string, string> {
   const value = text(o, key, 'config');
   if (value === undefined) return {};
-  if (!pattern.test(value)) throw new ConfigError(`config.${key}`, `'${value}' is not allowed`, rule);
+  if (!pattern.test(value))
+    throw new ConfigError(`config.${key}`, `${quoteInput(value)} is not allowed`, rule);
   return { [key]: value };
 }
 
@@ -266,7 +275,7 @@ function optionalArn(o: Json, key: string, service: string): Record<string, stri
 
 function arnOf(value: string, field: string, service: string): string {
   if (!new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:[0-9]{12}:.+$`).test(value))
-    throw new ConfigError(field, `'${value}' is not an ${service.toUpperCase()} ARN`);
+    throw new ConfigError(field, `${quoteInput(value)} is not an ${service.toUpperCase()} ARN`);
   return value;
 }
 
@@ -275,10 +284,10 @@ function url(value: string, field: string): void {
   try {
     parsed = new URL(value);
   } catch {
-    throw new ConfigError(field, `'${value}' is not a URL`, 'give https://host[:port][/path]');
+    throw new ConfigError(field, `${quoteInput(value)} is not a URL`, 'give https://host[:port][/path]');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    throw new ConfigError(field, `'${value}' is not an http(s) URL`);
+    throw new ConfigError(field, `${quoteInput(value)} is not an http(s) URL`);
   if (parsed.username || parsed.password)
     throw new ConfigError(field, 'must not carry credentials', 'put the token in its secret');
 }
@@ -286,6 +295,6 @@ function url(value: string, field: string): void {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 37)}...` : value}'`;
+  if (typeof value === 'string') return quoteInput(value);
   return typeof value === 'object' ? 'a mapping' : String(value);
 }

@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import type { AppRegistry } from '../../lib/app/ports.ts';
 import { registerApps } from '../../lib/app/register-app.ts';
-import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
 import {
   type ImportedApplications,
   registrationsFromApplications,
@@ -118,7 +118,11 @@ function check(documents: readonly unknown[]): Result[] {
   const names = results.map((result) => result.registration.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate)
-    throw new InvalidInputError('name', `'${duplicate}' is imported twice`, 'give each Application once');
+    throw new InvalidInputError(
+      'name',
+      `${quoteInput(duplicate)} is imported twice`,
+      'give each Application once',
+    );
   return results;
 }
 

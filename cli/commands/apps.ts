@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { StoredApp } from '../../lib/app/ports.ts';
 import { registerApps } from '../../lib/app/register-app.ts';
-import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
 import { describeRegistration } from '../../lib/domain/registration/describe-registration.ts';
 import { AWS_FLAGS, AWS_HELP, openRegistry } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
@@ -54,7 +54,7 @@ export const appsCommand: Command = {
     if (extra.length > 0)
       throw new InvalidInputError(
         'usage',
-        `unexpected '${extra.join(' ')}'`,
+        `unexpected ${quoteInput(extra.join(' '))}`,
         'see ecr-image-updater apps --help',
       );
     const needName = () => {
@@ -133,7 +133,7 @@ export const appsCommand: Command = {
       default:
         throw new InvalidInputError(
           'usage',
-          `unknown action '${action}'`,
+          `unknown action ${quoteInput(action)}`,
           'use register, import, list, show, remove, pause or resume',
         );
     }
@@ -141,7 +141,7 @@ export const appsCommand: Command = {
 };
 
 function notFound(io: { stderr: (text: string) => void }, name: string): number {
-  io.stderr(`ecr-image-updater apps: no app named '${name}' is registered; see apps list\n`);
+  io.stderr(`ecr-image-updater apps: no app named ${quoteInput(name)} is registered; see apps list\n`);
   return EXIT.failure;
 }
 
@@ -158,7 +158,7 @@ export function parseDocuments(text: string, source: string): unknown[] {
     if (error)
       throw new InvalidInputError(
         '--file',
-        `'${source}' is not valid YAML or JSON (${error.message.split('\n')[0]})`,
+        `${quoteInput(source)} is not valid YAML or JSON (${error.message.split('\n')[0]})`,
         'fix the syntax',
       );
   }
@@ -168,7 +168,7 @@ export function parseDocuments(text: string, source: string): unknown[] {
   if (values.length === 0)
     throw new InvalidInputError(
       '--file',
-      `'${source}' holds no registration`,
+      `${quoteInput(source)} holds no registration`,
       'see ecr-image-updater apps --help',
     );
   return values;

@@ -1,5 +1,5 @@
 /** `ecr-image-updater history <app>`: each decision the updater made for an app, newest first. */
-import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
 import { AWS_FLAGS, AWS_HELP, openAuditLog } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
@@ -37,7 +37,10 @@ export const historyCommand: Command = {
       );
     const limit = Number(values.limit ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw new InvalidInputError('--limit', `'${values.limit}' is not a whole number from 1 to 500`);
+      throw new InvalidInputError(
+        '--limit',
+        `${quoteInput(values.limit ?? '')} is not a whole number from 1 to 500`,
+      );
     const decisions = await openAuditLog(values, io).history(app, { limit });
     io.stdout(values.json ? `${JSON.stringify(decisions)}\n` : formatHistory(app, decisions));
     return EXIT.ok;

@@ -8,7 +8,7 @@ import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
 import { SqsDeadLetterQueue } from '../../lib/adapters/sqs-dead-letter-queue.ts';
 import { type RedrivenMessage, redriveDeadLetters } from '../../lib/app/redrive-dead-letters.ts';
-import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
 import { AWS_FLAGS, AWS_HELP, awsClients, sqsClient } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
@@ -53,7 +53,7 @@ export const redriveCommand: Command = {
     if (positionals.length > 0)
       throw new InvalidInputError(
         'usage',
-        `unexpected '${positionals.join(' ')}'`,
+        `unexpected ${quoteInput(positionals.join(' '))}`,
         'see ecr-image-updater redrive --help',
       );
     const queueUrl = values['queue-url'] ?? io.env[ENVIRONMENT.deadLetterQueueUrl];
@@ -65,7 +65,10 @@ export const redriveCommand: Command = {
       );
     const max = Number(values.max ?? 100);
     if (!Number.isInteger(max) || max < 1 || max > 10_000)
-      throw new InvalidInputError('--max', `'${values.max}' is not a whole number from 1 to 10000`);
+      throw new InvalidInputError(
+        '--max',
+        `${quoteInput(values.max ?? '')} is not a whole number from 1 to 10000`,
+      );
     const deps = createImagePushDependencies(
       readRuntimeConfig(io.env, values.table),
       new MemoryLogger(),

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
 import { parseImageSpec } from '../../lib/domain/images/image-spec.ts';
 import { parseCandidates } from '../../lib/domain/tags/parse-candidates.ts';
 import { type Selection, selectTag } from '../../lib/domain/tags/select-tag.ts';
@@ -104,7 +104,7 @@ async function readCandidates(source: string, readStdin: () => Promise<string>):
     const detail = error instanceof Error ? error.message : String(error);
     throw new InvalidInputError(
       '--candidates',
-      `'${source}' is not JSON (${detail})`,
+      `${quoteInput(source)} is not JSON (${detail})`,
       'give a JSON array of candidates',
     );
   }

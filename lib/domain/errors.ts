@@ -8,6 +8,45 @@ export abstract class UpdaterError extends Error {
   abstract readonly retryable: boolean;
 }
 
+/** How much of a value an error message quotes: input can be megabytes, a message stays one short line. */
+export const QUOTED_INPUT_LENGTH = 80;
+
+/**
+ * A value the user gave, as an error message quotes it: in single quotes, control characters escaped
+ * so the message stays on one line, and cut after {@link QUOTED_INPUT_LENGTH} characters with its
+ * length (`'aaaa…' (2000000 characters)`). Every message that repeats input goes through here.
+ */
+export function quoteInput(value: string): string {
+  let quoted = '';
+  let taken = 0;
+  let read = 0;
+  for (const char of value) {
+    if (taken === QUOTED_INPUT_LENGTH) break;
+    quoted += escapeControl(char);
+    taken++;
+    read += char.length;
+  }
+  return read < value.length ? `'${quoted}…' (${value.length} characters)` : `'${quoted}'`;
+}
+
+/**
+ * A key the user wrote, as a field path names it: as it is when it looks like a field name, quoted
+ * with {@link quoteInput} otherwise (an unknown key can be anything, megabytes included).
+ */
+export function quoteKey(key: string): string {
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(key) ? key : quoteInput(key);
+}
+
+function escapeControl(char: string): string {
+  const code = char.codePointAt(0)!;
+  if (char === '\n') return '\\n';
+  if (char === '\r') return '\\r';
+  if (char === '\t') return '\\t';
+  if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029)
+    return `\\u${code.toString(16).padStart(4, '0')}`;
+  return char;
+}
+
 /**
  * Input that can never work as given: a constraint that does not parse, a regexp that does not compile,
  * an unknown strategy. The message names the field, the problem and, when there is one, the fix.

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type Doc, flaskApp, fullExample, invalidRegistrations } from '../fixtures/registrations.ts';
+import {
+  type Doc,
+  ECR_HOST,
+  flaskApp,
+  fullExample,
+  HUGE,
+  invalidRegistrations,
+} from '../fixtures/registrations.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let stack: LocalStack;
@@ -79,6 +86,26 @@ describe('ecr-image-updater apps', () => {
       expect((await apps('show', 'invalid-app')).code).toBe(1);
     },
   );
+
+  it.each([
+    ['name', { ...flaskApp, name: HUGE }, 'name'],
+    [
+      'image repository',
+      { ...flaskApp, name: 'huge-image', images: [{ image: `${ECR_HOST}/${HUGE}` }] },
+      'images[0].image',
+    ],
+  ])('refuses a 2 MB %s in one short line, exit 2, storing nothing', async (_what, document, field) => {
+    const result = await apps('register', '-f', file('huge.yaml', stringify(document)));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^ecr-image-updater apps: ${field.replace(/[[\]]/g, '\\$&')}: '[^']{80}…' \\(2\\d{6} characters\\)`,
+      ),
+    );
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr.length).toBeLessThan(1024);
+    expect((await apps('list')).stdout).not.toMatch(/huge-image|a{80}/);
+  });
 
   it('stores nothing when one document of several is invalid', async () => {
     const result = await apps(

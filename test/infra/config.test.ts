@@ -104,4 +104,25 @@ describe('parseUpdaterConfig', () => {
   ])('refuses %j: %s', (config, message) => {
     expect(() => parseUpdaterConfig(config)).toThrow(message);
   });
+
+  it.each([
+    ['account', { ...minimal, account: 'a'.repeat(2_000_000) }, 'config.account'],
+    ['vpc id', { ...minimal, vpc: { vpcId: 'a'.repeat(2_000_000) } }, 'config.vpc.vpcId'],
+    [
+      'server',
+      { ...minimal, argocd: { server: 'a'.repeat(2_000_000), tokenSecret: 't' } },
+      'config.argocd.server',
+    ],
+    ['unknown field', { ...minimal, ['a'.repeat(2_000_000)]: 1 }, "config.'a"],
+  ])('quotes 80 characters of a 2 MB %s', (_what, config, field) => {
+    let message = '';
+    try {
+      parseUpdaterConfig(config);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.startsWith(`${field}`)).toBe(true);
+    expect(message).toContain(`${'a'.repeat(80)}…' (2000000 characters)`);
+    expect(message.length).toBeLessThan(500);
+  });
 });

@@ -2,7 +2,7 @@
  * Image specs as Argo CD Image Updater writes them in `image-list`: `[alias=]registry/repo[:constraint]`.
  * The text after `:` in the last path component is the constraint (or, for `digest`, the tag to follow).
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 
 export interface ImageSpec {
   /** Names the image in Helm/Kustomize keys and messages. */
@@ -43,13 +43,16 @@ export function parseImageSpec(text: string, field = 'image'): ImageSpec {
   if (equals !== -1 && !/[:@]/.test(spec.slice(0, equals))) {
     alias = spec.slice(0, equals);
     reference = spec.slice(equals + 1);
-    if (!ALIAS.test(alias)) throw invalid(`'${alias}' is not a valid alias (letters, digits, _ . - /)`);
+    if (!ALIAS.test(alias))
+      throw invalid(`${quoteInput(alias)} is not a valid alias (letters, digits, _ . - /)`);
   }
 
   const components = reference.split('/');
   const last = components.pop()!;
   if (last.includes('@'))
-    throw invalid(`'${spec}' pins a digest; name the repository and use the digest strategy instead`);
+    throw invalid(
+      `${quoteInput(spec)} pins a digest; name the repository and use the digest strategy instead`,
+    );
   const colon = last.indexOf(':');
   const name = colon === -1 ? last : last.slice(0, colon);
   const constraint = colon === -1 ? '' : last.slice(colon + 1).trim();
@@ -60,11 +63,11 @@ export function parseImageSpec(text: string, field = 'image'): ImageSpec {
     components.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
   const registry = hasRegistry ? components.shift()! : undefined;
   if (registry !== undefined && !HOST.test(registry))
-    throw invalid(`'${registry}' is not a valid registry host`);
+    throw invalid(`${quoteInput(registry)} is not a valid registry host`);
   const repository = components.join('/');
   if (repository.length > 256 || !components.every((component) => PATH_COMPONENT.test(component))) {
     throw invalid(
-      `'${repository}' is not a valid repository name (lowercase letters, digits and . _ - separators, / between parts)`,
+      `${quoteInput(repository)} is not a valid repository name (lowercase letters, digits and . _ - separators, / between parts)`,
     );
   }
   return {

@@ -3,7 +3,7 @@
  * made ready for a registration: an account placeholder in the ECR host is replaced by the account the
  * operator names, and a pinned digest is dropped with a warning.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { type ImageSpec, parseImageSpec } from '../images/image-spec.ts';
 import { ANNOTATION_PREFIX, annotationField } from './image-updater-annotations.ts';
 
@@ -37,13 +37,13 @@ function resolveAccount(entry: string, account: string | undefined, warn: (text:
   if (account === undefined) {
     throw new InvalidInputError(
       IMAGE_LIST,
-      `'${entry}' has the placeholder '${placeholder}' where the AWS account belongs`,
+      `${quoteInput(entry)} has the placeholder ${quoteInput(placeholder)} where the AWS account belongs`,
       'pass the account that owns the repository: --account <12 digits>',
     );
   }
   if (!KNOWN_PLACEHOLDER.test(placeholder)) {
     warn(
-      `${ANNOTATION_PREFIX}image-list: '${placeholder}' in '${entry}' was taken for the account placeholder and replaced with ${account}`,
+      `${ANNOTATION_PREFIX}image-list: ${quoteInput(placeholder)} in ${quoteInput(entry)} was taken for the account placeholder and replaced with ${account}`,
     );
   }
   return `${entry.slice(0, start)}${account}${match[2]}${entry.slice(slash)}`;
@@ -54,7 +54,7 @@ function dropDigest(entry: string, warn: (text: string) => void): string {
   const at = entry.indexOf('@', entry.lastIndexOf('/') + 1);
   if (at === -1) return entry;
   warn(
-    `${ANNOTATION_PREFIX}image-list: '${entry}' pins the digest ${entry.slice(at + 1)}; not mapped: it does not steer the choice of tag; to follow a tag's digest, use update-strategy digest with image:<tag>`,
+    `${ANNOTATION_PREFIX}image-list: ${quoteInput(entry)} pins the digest ${quoteInput(entry.slice(at + 1))}; not mapped: it does not steer the choice of tag; to follow a tag's digest, use update-strategy digest with image:<tag>`,
   );
   return entry.slice(0, at);
 }

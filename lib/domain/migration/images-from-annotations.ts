@@ -4,7 +4,7 @@
  * `images` of a registration document. Values the anchor falls back on (an unknown strategy, an
  * allow-tags that matches nothing) keep the anchor's behaviour and say so in a warning.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { formatImageName, type ImageSpec, parseEcrRegistry } from '../images/image-spec.ts';
 import { parseStrategyName } from '../tags/strategy.ts';
 import { parseAllowTags } from '../tags/tag-filters.ts';
@@ -78,7 +78,7 @@ export function imagesFromAnnotations(context: ImageImportContext): ImageDocumen
     if (spec.alias !== undefined) used.add(aliasKey(spec.alias));
     if (spec.registry === undefined || parseEcrRegistry(spec.registry) === undefined) {
       context.warn(
-        `${ANNOTATION_PREFIX}image-list: '${entry}' not mapped: not an ECR image, and the updater follows ECR pushes only; keep another updater for it`,
+        `${ANNOTATION_PREFIX}image-list: ${quoteInput(entry)} not mapped: not an ECR image, and the updater follows ECR pushes only; keep another updater for it`,
       );
       skipped.push(entry);
       continue;
@@ -89,7 +89,7 @@ export function imagesFromAnnotations(context: ImageImportContext): ImageDocumen
     if (used.has(alias)) continue;
     for (const option of options.keys()) {
       context.warn(
-        `${ANNOTATION_PREFIX}${alias}.${option}: not mapped: no image in image-list has the alias '${alias}' (an alias's / is written _ in keys)`,
+        `${ANNOTATION_PREFIX}${alias}.${option}: not mapped: no image in image-list has the alias ${quoteInput(alias)} (an alias's / is written _ in keys)`,
       );
     }
   }
@@ -135,7 +135,7 @@ function importImage(spec: ImageSpec, at: string, context: ImageImportContext): 
       if (!(error instanceof InvalidInputError)) throw error;
       warn(
         strategy,
-        `unknown strategy '${strategy.value}'; Argo CD Image Updater falls back to semver, and so does the import`,
+        `unknown strategy ${quoteInput(strategy.value)}; Argo CD Image Updater falls back to semver, and so does the import`,
       );
     }
   }
@@ -179,7 +179,7 @@ function importImage(spec: ImageSpec, at: string, context: ImageImportContext): 
   else if (force !== undefined && !['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(forceValue))
     warn(
       force,
-      `'${force.value}' is not true or false; Argo CD Image Updater reads it as false, and so does the import`,
+      `${quoteInput(force.value)} is not true or false; Argo CD Image Updater reads it as false, and so does the import`,
     );
 
   importTarget(document, own, key, at, context);
@@ -226,7 +226,7 @@ function importTarget(
   }
   if (context.helmValues && imageSpec === undefined && (imageName === undefined || imageTag === undefined)) {
     context.warn(
-      `${ANNOTATION_PREFIX}image-list: '${document.image}' has no helm.image-name and helm.image-tag, which Argo CD Image Updater requires for helmvalues; it is written at ${imageName ?? 'image.name'} and ${imageTag ?? 'image.tag'} in the values file`,
+      `${ANNOTATION_PREFIX}image-list: ${quoteInput(document.image)} has no helm.image-name and helm.image-tag, which Argo CD Image Updater requires for helmvalues; it is written at ${imageName ?? 'image.name'} and ${imageTag ?? 'image.tag'} in the values file`,
     );
   }
 }

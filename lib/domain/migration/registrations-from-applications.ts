@@ -5,7 +5,7 @@
  * names the annotation or manifest field to edit rather than the registration field it became.
  */
 
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { type DocumentMapping, expectObject, requiredString } from '../registration/document-fields.ts';
 import { parseRegistration } from '../registration/registration.ts';
 import {
@@ -66,7 +66,7 @@ export function registrationFromApplication(
   if (options.account !== undefined && !/^[0-9]{12}$/.test(options.account)) {
     throw new InvalidInputError(
       '--account',
-      `'${options.account}' is not an AWS account id`,
+      `${quoteInput(options.account)} is not an AWS account id`,
       'give 12 digits',
     );
   }

@@ -5,7 +5,7 @@
  * credentials cannot be read from outside the cluster: those become warnings saying what to set.
  */
 
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { isValidBranchName } from '../registration/registration-write-back.ts';
 import type { ApplicationSourceSummary } from '../targets/application-source.ts';
 import { ANNOTATION_PREFIX, type AppSetting, annotationField } from './image-updater-annotations.ts';
@@ -48,7 +48,7 @@ export function writeBackFromAnnotations(context: WriteBackImportContext): Write
   if (method !== 'git' || !/^(?:repocreds|secret:(?:[^/\s]+\/)?[^/\s]+)$/.test(credentials)) {
     throw new InvalidInputError(
       annotationField('write-back-method'),
-      `'${text}' is not a write-back method`,
+      `${quoteInput(text)} is not a write-back method`,
       'use argocd, git, git:repocreds or git:secret:<namespace>/<secret>',
     );
   }
@@ -59,12 +59,12 @@ export function writeBackFromAnnotations(context: WriteBackImportContext): Write
   const repo = repoURL === undefined ? undefined : gitHubRepository(repoURL);
   if (repo === undefined) {
     context.warn(
-      `${repoFrom}: '${redact(repoURL ?? '')}' is not a GitHub repository, and git write-back needs one; imported with write-back method argocd instead (for GitHub Enterprise, register method git with repo owner/name and apiUrl)`,
+      `${repoFrom}: ${quoteInput(redact(repoURL ?? ''))} is not a GitHub repository, and git write-back needs one; imported with write-back method argocd instead (for GitHub Enterprise, register method git with repo owner/name and apiUrl)`,
     );
     return argoCd(context);
   }
   context.warn(
-    `${ANNOTATION_PREFIX}write-back-method: '${text}': ${
+    `${ANNOTATION_PREFIX}write-back-method: ${quoteInput(text)}: ${
       credentials === 'repocreds'
         ? "Argo CD's repository credentials"
         : `the Kubernetes secret ${credentials.slice('secret:'.length)}`
@@ -114,7 +114,7 @@ function gitPlace(
   if (parts.length > 2) {
     throw new InvalidInputError(
       annotationField('git-branch'),
-      `'${annotation}' has more than one ':'`,
+      `${quoteInput(annotation ?? '')} has more than one ':'`,
       'write <branch> or <base>:<write-branch-template>',
     );
   }
@@ -129,7 +129,7 @@ function gitPlace(
   const known = target !== undefined && /^(?:kustomization|helmvalues)(?::|$)/.test(target);
   if (target && !known) {
     context.warn(
-      `${ANNOTATION_PREFIX}write-back-target: '${target}' not mapped: the updater writes .argocd-source-<app>.yaml, kustomization[:dir] or helmvalues[:file]`,
+      `${ANNOTATION_PREFIX}write-back-target: ${quoteInput(target)} not mapped: the updater writes .argocd-source-<app>.yaml, kustomization[:dir] or helmvalues[:file]`,
     );
   }
   if (known) context.origin('writeBack.git.target', annotationField('write-back-target'));
@@ -153,7 +153,7 @@ function branchOf(source: ApplicationSourceSummary, warn: (text: string) => void
   }
   if (TAG_OR_SHA.test(revision) || !isValidBranchName(revision)) {
     const what = isValidBranchName(revision) ? 'looks like a tag or a commit' : 'is not a branch name';
-    warn(`${field}: '${revision}' ${what}; the repository's default branch is used; ${pin}`);
+    warn(`${field}: ${quoteInput(revision)} ${what}; the repository's default branch is used; ${pin}`);
     return undefined;
   }
   return revision;

@@ -2,15 +2,18 @@
  * Readers for the fields of a JSON/YAML document (a registration, an annotation map): each names the
  * field it reads in its error, so that a bad document is refused with one line saying where and why.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput, quoteKey } from '../errors.ts';
 
 /** A mapping of a JSON or YAML document (a registration, an annotation map), its values not checked yet. */
 export type DocumentMapping = Readonly<Record<string, unknown>>;
 
-/** `base.key`, or `key` when there is no base. */
+/**
+ * `base.key`, or `key` when there is no base. A key that is not a plain name (it comes from the input:
+ * an unknown field can be anything) is quoted, short, so that the path stays one short line.
+ */
 export function fieldPath(base: string, key: string | number): string {
   if (typeof key === 'number') return `${base}[${key}]`;
-  return base === '' ? key : `${base}.${key}`;
+  return base === '' ? quoteKey(key) : `${base}.${quoteKey(key)}`;
 }
 
 export function expectObject(value: unknown, field: string): DocumentMapping {
@@ -78,7 +81,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`.slice(0, 80);
+  if (typeof value === 'string') return `text ${quoteInput(value)}`;
+  return `${typeof value} ${String(value)}`;
 }
 
 // Levenshtein distance, for "did you mean" hints on short field names.

@@ -3,7 +3,7 @@
  * how the tag is named in Helm parameters or Kustomize images.
  */
 
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { type EcrRegistry, formatImageName, parseEcrRegistry, parseImageSpec } from '../images/image-spec.ts';
 import { buildTagPolicy, type TagPolicy } from '../tags/tag-policy.ts';
 import {
@@ -78,7 +78,7 @@ function parseImage(value: unknown, field: string): ImageRegistration {
   if (!registry)
     throw new InvalidInputError(
       fieldPath(field, 'image'),
-      `'${formatImageName(spec)}' is not in an ECR registry`,
+      `${quoteInput(formatImageName(spec))} is not in an ECR registry`,
       ECR_FIX,
     );
   const alias = once(
@@ -136,7 +136,7 @@ function once(
   if (fromSpec !== undefined && fromField !== undefined && fromSpec !== fromField.trim()) {
     throw new InvalidInputError(
       field,
-      `given twice: '${fromField}' here and '${fromSpec}' ${where}`,
+      `given twice: ${quoteInput(fromField)} here and ${quoteInput(fromSpec)} ${where}`,
       'keep one',
     );
   }
@@ -158,7 +158,7 @@ function parseHelm(object: DocumentMapping, field: string): ImageRegistration['h
     if (name !== undefined && !HELM_PARAMETER.test(name)) {
       throw new InvalidInputError(
         fieldPath(at, key),
-        `'${name}' is not a Helm parameter name`,
+        `${quoteInput(name)} is not a Helm parameter name`,
         'write a dotted key such as image.tag',
       );
     }

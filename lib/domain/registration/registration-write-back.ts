@@ -3,7 +3,7 @@
  * of the Argo CD Application through the Argo CD REST API (`argocd`).
  */
 
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { compileChangeTemplate } from '../targets/change-templates.ts';
 import {
   expectObject,
@@ -96,7 +96,11 @@ export function parseWriteBack(value: unknown, field: string): WriteBack {
   const method = requiredString(object, 'method', field, 'use git or argocd');
   if (method === 'git') return parseGit(object.git, fieldPath(field, 'git'));
   if (method === 'argocd') return parseArgoCd(object.argocd ?? {}, fieldPath(field, 'argocd'));
-  throw new InvalidInputError(fieldPath(field, 'method'), `unknown method '${method}'`, 'use git or argocd');
+  throw new InvalidInputError(
+    fieldPath(field, 'method'),
+    `unknown method ${quoteInput(method)}`,
+    'use git or argocd',
+  );
 }
 
 function parseGit(value: unknown, field: string): GitWriteBack {
@@ -120,7 +124,10 @@ function parseGit(value: unknown, field: string): GitWriteBack {
   );
   const branch = optionalString(git, 'branch', field)?.trim();
   if (branch !== undefined && branch !== '' && !isValidBranchName(branch)) {
-    throw new InvalidInputError(fieldPath(field, 'branch'), `'${branch}' is not a valid branch name`);
+    throw new InvalidInputError(
+      fieldPath(field, 'branch'),
+      `${quoteInput(branch)} is not a valid branch name`,
+    );
   }
   const apiUrl = optionalString(git, 'apiUrl', field)?.trim();
   if (apiUrl) checkUrl(apiUrl, fieldPath(field, 'apiUrl'));
@@ -156,7 +163,7 @@ function parseRepo(text: string, field: string): GitWriteBack['repo'] {
   if (!REPO.test(bare))
     throw new InvalidInputError(
       field,
-      `'${text}' is not a GitHub repository`,
+      `${quoteInput(text)} is not a GitHub repository`,
       'write owner/name, e.g. devopscube/argocd-image-updater',
     );
   const [owner, name] = bare.split('/') as [string, string];
@@ -185,7 +192,7 @@ function parseTarget(text: string | undefined, appPath: string, field: string): 
       if (/(^|\/)kustomization\.ya?ml$|(^|\/)Kustomization$/.test(dir)) {
         throw new InvalidInputError(
           field,
-          `'${argument}' names a kustomization file`,
+          `${quoteInput(argument ?? '')} names a kustomization file`,
           'name its directory: kustomization:<dir>',
         );
       }
@@ -196,7 +203,7 @@ function parseTarget(text: string | undefined, appPath: string, field: string): 
     default:
       throw new InvalidInputError(
         field,
-        `unknown target '${value}'`,
+        `unknown target ${quoteInput(value)}`,
         'use argocd-source, kustomization[:dir] or helmvalues[:file]',
       );
   }
@@ -219,7 +226,7 @@ function parseArgoCd(value: unknown, field: string): ArgoCdWriteBack {
   if (sync !== 'auto' && sync !== 'always' && sync !== 'never') {
     throw new InvalidInputError(
       fieldPath(field, 'sync'),
-      `unknown sync '${sync}'`,
+      `unknown sync ${quoteInput(sync)}`,
       'use auto, always or never',
     );
   }
@@ -244,12 +251,12 @@ function checkUrl(text: string, field: string): void {
   } catch {
     throw new InvalidInputError(
       field,
-      `'${text}' is not a URL`,
+      `${quoteInput(text)} is not a URL`,
       'write e.g. https://argocd.internal.example.com',
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidInputError(field, `'${text}' is not an http(s) URL`);
+    throw new InvalidInputError(field, `${quoteInput(text)} is not an http(s) URL`);
   }
   if (url.username || url.password)
     throw new InvalidInputError(field, 'holds credentials', 'keep credentials in Secrets Manager');

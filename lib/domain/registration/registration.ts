@@ -4,7 +4,7 @@
  * the stored document back; a bad field is refused with its path and the fix, and nothing is stored.
  */
 
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { type DocumentMapping, expectObject, rejectUnknownKeys, requiredString } from './document-fields.ts';
 import { type ImageRegistration, parseImages, watchKey } from './registration-images.ts';
 import { parseWriteBack, type WriteBack } from './registration-write-back.ts';
@@ -29,7 +29,7 @@ export function parseRegistration(input: unknown): Registration {
   if (!APP_NAME.test(name)) {
     throw new InvalidInputError(
       'name',
-      `'${name}' is not an Argo CD Application name`,
+      `${quoteInput(name)} is not an Argo CD Application name`,
       'use lowercase letters, digits, - and . (at most 253)',
     );
   }

@@ -2,7 +2,7 @@
  * Paths inside a GitOps repository. Every path a registration names is resolved here, once, so that
  * nothing can point outside the repository (`../`, absolute paths, backslashes, `%2e%2e`).
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 
 /**
  * Normalizes a relative path ('' is the repository root); throws {@link InvalidInputError} naming
@@ -12,24 +12,28 @@ export function normalizeRepositoryPath(path: string, field: string): string {
   const escapes = () =>
     new InvalidInputError(
       field,
-      `'${path}' escapes the repository`,
+      `${quoteInput(path)} escapes the repository`,
       'give a path relative to the repository root, without ..',
     );
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) {
     throw new InvalidInputError(
       field,
-      `'${path}' is absolute`,
+      `${quoteInput(path)} is absolute`,
       'give a path relative to the repository root',
     );
   }
   if (path.includes('\\') || path.includes('\0')) {
-    throw new InvalidInputError(field, `'${path}' holds a backslash or NUL`, 'use / between folders');
+    throw new InvalidInputError(
+      field,
+      `${quoteInput(path)} holds a backslash or NUL`,
+      'use / between folders',
+    );
   }
   // Percent-encoded dots and separators (`%2e%2e%2f`) become `../` wherever a URL is decoded twice.
   if (/%(2e|2f|5c|00)/i.test(path)) {
     throw new InvalidInputError(
       field,
-      `'${path}' holds a percent-encoded '.', '/', '\\' or NUL`,
+      `${quoteInput(path)} holds a percent-encoded '.', '/', '\\' or NUL`,
       'write the path as it is in the repository, not URL-encoded',
     );
   }

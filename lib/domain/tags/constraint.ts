@@ -4,7 +4,7 @@
  * wildcards `x X *`; hyphen ranges `1.2 - 1.4.5`; a bare partial `1.2` meaning any 1.2.x. A pre-release
  * passes only a group that names one, and then any pre-release in that group's range does.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { compareNumbers, compareVersions, toUint64, type Version } from './version.ts';
 
 export type Operator = '=' | '!=' | '>' | '<' | '>=' | '<=' | '~' | '^';
@@ -73,10 +73,16 @@ export function parseConstraint(text: string, field = 'constraint'): Constraint 
   }
   const groups = groupTexts.map((groupText) => {
     const tokens = scanGroup(groupText);
-    if (!tokens) throw invalid(`'${text}' is not a valid constraint (cannot read '${groupText.trim()}')`);
+    if (!tokens)
+      throw invalid(
+        `${quoteInput(text)} is not a valid constraint (cannot read ${quoteInput(groupText.trim())})`,
+      );
     const comparators = tokens.map(({ operator, versionText }) => {
       const comparator = readComparator(operator, versionText);
-      if (!comparator) throw invalid(`'${text}' is not a valid constraint (bad version '${versionText}')`);
+      if (!comparator)
+        throw invalid(
+          `${quoteInput(text)} is not a valid constraint (bad version ${quoteInput(versionText)})`,
+        );
       return comparator;
     });
     return { comparators, allowsPrerelease: comparators.some((c) => c.version.prerelease !== '') };

@@ -4,6 +4,8 @@
  * A malformed pattern is an error here, where the anchor would silently ignore nothing.
  */
 
+import { quoteInput } from '../errors.ts';
+
 type Token =
   | { readonly kind: 'star' }
   | { readonly kind: 'any' }
@@ -24,7 +26,7 @@ export class GlobSyntaxError extends Error {
     readonly pattern: string,
     problem: string,
   ) {
-    super(`'${pattern}' is not a valid glob: ${problem}`);
+    super(`${quoteInput(pattern)} is not a valid glob: ${problem}`);
     this.name = 'GlobSyntaxError';
   }
 }

@@ -3,7 +3,7 @@
  * `[{"tag", "digest"?, "pushedAt"?, "createdAt"?, "platforms"?}]`, or the output of
  * `aws ecr describe-images` (`{"imageDetails": [...]}`), so its output can be piped in as it is.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import type { TagCandidate } from './tag-candidate.ts';
 
 const FIELDS = new Set(['tag', 'digest', 'pushedAt', 'createdAt', 'platforms']);
@@ -22,7 +22,7 @@ export function parseCandidates(json: unknown, field = 'candidates'): TagCandida
     if (seen.has(candidate.tag)) {
       throw new InvalidInputError(
         `${field}[${index}].tag`,
-        `'${candidate.tag}' appears more than once`,
+        `${quoteInput(candidate.tag)} appears more than once`,
         'list each tag once',
       );
     }
@@ -42,7 +42,7 @@ function readCandidate(item: unknown, at: string): TagCandidate {
     if (!FIELDS.has(key))
       throw new InvalidInputError(
         at,
-        `unknown field '${key}'`,
+        `unknown field ${quoteInput(key)}`,
         'use tag, digest, pushedAt, createdAt, platforms',
       );
   }

@@ -2,7 +2,7 @@
  * How a tag is chosen among those the filters keep: the strategy's name as a registration writes it, and
  * the shape every strategy has (judge, compare, explain), which the tag policy builds once per settings.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import type { TagCandidate } from './tag-candidate.ts';
 
 /** How a tag is chosen among those the filters keep. */
@@ -24,7 +24,7 @@ export function parseStrategyName(value: string | undefined, field = 'strategy')
   if (!name) {
     throw new InvalidInputError(
       field,
-      `unknown strategy '${value}'`,
+      `unknown strategy ${quoteInput(value)}`,
       'use semver, newest-build, alphabetical or digest (old names: latest, name)',
     );
   }

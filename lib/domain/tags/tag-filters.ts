@@ -2,7 +2,7 @@
  * The filters that apply to raw tags before any strategy: `allowTags`, `ignoreTags` and `platforms`.
  * Each is built once, validated up front, and answers why it drops a candidate (or undefined).
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { compileGlob, GlobSyntaxError } from './glob.ts';
 import { compileRe2 } from './regexp/compile-re2.ts';
 import { Re2SyntaxError } from './regexp/re2-syntax-error.ts';
@@ -26,7 +26,7 @@ export function parseAllowTags(value: string | undefined, field = 'allowTags'): 
   if (colon === -1 || value.slice(0, colon).toLowerCase() !== 'regexp') {
     throw new InvalidInputError(
       field,
-      `'${value}' is neither 'any' nor 'regexp:<expression>'`,
+      `${quoteInput(value)} is neither 'any' nor 'regexp:<expression>'`,
       'write e.g. regexp:^1\\.0\\.[0-9]+$',
     );
   }
@@ -43,7 +43,7 @@ export function parseAllowTags(value: string | undefined, field = 'allowTags'): 
     if (!(error instanceof Re2SyntaxError)) throw error;
     throw new InvalidInputError(
       field,
-      `regexp '${expression}' does not compile: ${error.message}`,
+      `regexp ${quoteInput(expression)} does not compile: ${error.code}: ${quoteInput(error.expr)}`,
       'fix the expression (RE2 syntax)',
       {
         cause: error,
@@ -106,7 +106,7 @@ export function parsePlatforms(
     if (!PLATFORM.test(platform)) {
       throw new InvalidInputError(
         `${field}[${index}]`,
-        `'${platform}' is not a platform`,
+        `${quoteInput(platform)} is not a platform`,
         'write os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7',
       );
     }

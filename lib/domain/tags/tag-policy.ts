@@ -3,7 +3,7 @@
  * selection itself cannot fail. Built from registrations, annotations and CLI flags alike.
  */
 
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { alphabeticalStrategy } from './alphabetical-strategy.ts';
 import { type Constraint, parseConstraint } from './constraint.ts';
 import { digestStrategy } from './digest-strategy.ts';
@@ -122,7 +122,7 @@ function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolic
           field('constraint'),
           constraintText === ''
             ? 'the digest strategy needs the tag to follow'
-            : `'${constraintText}' is not a tag`,
+            : `${quoteInput(constraintText)} is not a tag`,
           "name the tag after ':' in the image, e.g. my-repo:latest",
         );
       }
@@ -151,7 +151,7 @@ function ignoredConstraint(constraintText: string, strategy: StrategyName): stri
   return constraintText === ''
     ? []
     : [
-        `the constraint '${constraintText}' has no effect on ${strategy} (as in Argo CD Image Updater); narrow with allowTags`,
+        `the constraint ${quoteInput(constraintText)} has no effect on ${strategy} (as in Argo CD Image Updater); narrow with allowTags`,
       ];
 }
 
@@ -160,7 +160,7 @@ function parseSortBy(value: string | undefined, strategy: StrategyName, field: s
   if (sortBy !== 'pushed' && sortBy !== 'created') {
     throw new InvalidInputError(
       field,
-      `unknown sort order '${value}'`,
+      `unknown sort order ${quoteInput(value ?? '')}`,
       'use pushed (ECR push time) or created (image build time)',
     );
   }

@@ -9,7 +9,7 @@ import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
 import { readRuntimeConfig } from 'ecr-image-updater/lib/adapters/runtime-config';
 import { handleImagePush } from 'ecr-image-updater/lib/app/handle-image-push';
 import { RetryableFailureError, retryableFailures, summarizeApp } from 'ecr-image-updater/lib/app/outcomes';
-import { InvalidInputError } from 'ecr-image-updater/lib/domain/errors';
+import { InvalidInputError, quoteInput } from 'ecr-image-updater/lib/domain/errors';
 import { deliverPush } from '../deliver-push.ts';
 import { lambdaFailureRecord } from '../lambda-failure-record.ts';
 import { LocalStack } from '../local-stack.ts';
@@ -63,7 +63,11 @@ export const localCommand: Command = {
     if (action === 'up')
       return up(io, values['env-out'] ?? values['env-file'], values.keep ?? false, values['data-dir']);
     if (action === 'push') return push(io, target, values.platforms, values.digest, values.json ?? false);
-    throw new InvalidInputError('usage', `unknown action '${action}'`, 'use local up or local push');
+    throw new InvalidInputError(
+      'usage',
+      `unknown action ${quoteInput(action)}`,
+      'use local up or local push',
+    );
   },
 };
 
@@ -131,11 +135,11 @@ async function push(
   if (!match)
     throw new InvalidInputError(
       'usage',
-      `'${target ?? ''}' is not <repository>:<tag>`,
+      `${quoteInput(target ?? '')} is not <repository>:<tag>`,
       'e.g. ecr-image-updater local push flask-app:1.0.2',
     );
   if (digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(digest))
-    throw new InvalidInputError('--digest', `'${digest}' is not a sha256 digest`);
+    throw new InvalidInputError('--digest', `${quoteInput(digest)} is not a sha256 digest`);
   const accountId = io.env[ENVIRONMENT.localAccount];
   if (!io.env.AWS_ENDPOINT_URL_ECR || !accountId) {
     throw new InvalidInputError(

@@ -4,8 +4,41 @@ import {
   failureReason,
   InvalidInputError,
   InvalidTargetError,
+  quoteInput,
+  quoteKey,
   UpstreamError,
 } from '../../../lib/domain/errors.ts';
+
+describe('quoteInput', () => {
+  it('quotes a short value as it is', () => {
+    expect(quoteInput('flask-app')).toBe("'flask-app'");
+    expect(quoteInput('')).toBe("''");
+    expect(quoteInput('x'.repeat(80))).toBe(`'${'x'.repeat(80)}'`);
+  });
+
+  it('quotes the first 80 characters of a long value, with its length', () => {
+    const quoted = quoteInput('a'.repeat(2_000_000));
+    expect(quoted).toBe(`'${'a'.repeat(80)}…' (2000000 characters)`);
+    expect(quoteInput('x'.repeat(81))).toBe(`'${'x'.repeat(80)}…' (81 characters)`);
+  });
+
+  it('escapes line breaks and control characters, so the message stays on one line', () => {
+    expect(quoteInput('a\nb\r\tc\u0000\u2028')).toBe("'a\\nb\\r\\tc\\u0000\\u2028'");
+  });
+
+  it('never cuts a character in half', () => {
+    const quoted = quoteInput('😀'.repeat(100));
+    expect(quoted).toBe(`'${'😀'.repeat(80)}…' (200 characters)`);
+  });
+});
+
+describe('quoteKey', () => {
+  it('leaves a field name as it is and quotes anything else', () => {
+    expect(quoteKey('ignoreTags')).toBe('ignoreTags');
+    expect(quoteKey('a b')).toBe("'a b'");
+    expect(quoteKey('k'.repeat(100))).toBe(`'${'k'.repeat(80)}…' (100 characters)`);
+  });
+});
 
 describe('InvalidInputError', () => {
   it('names the field, the problem and the fix in one line', () => {

@@ -66,6 +66,6 @@ describe('parseImageListEntry', () => {
     const digest = `sha256:${'b'.repeat(64)}`;
     const { spec, warnings } = parse(`web=${HOST}/web:latest@${digest}`);
     expect(spec).toEqual({ alias: 'web', registry: HOST, repository: 'web', constraint: 'latest' });
-    expect(warnings).toEqual([expect.stringContaining(`pins the digest ${digest}`)]);
+    expect(warnings).toEqual([expect.stringContaining(`pins the digest '${digest}'`)]);
   });
 });

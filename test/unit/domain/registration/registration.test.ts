@@ -6,6 +6,7 @@ import {
   ECR_HOST,
   flaskApp,
   fullExample,
+  hugeValues,
   invalidRegistrations,
 } from '../../../fixtures/registrations.ts';
 
@@ -64,6 +65,22 @@ describe('parseRegistration', () => {
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).field).toBe(field);
     expect((error as InvalidInputError).message).toContain(message);
+  });
+
+  it.each(hugeValues)('quotes 80 characters of a 2 MB %s, naming the field', (_what, mutate, field) => {
+    const document = clone(fullExample) as Doc;
+    mutate(document);
+    let error: unknown;
+    try {
+      parseRegistration(document);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const { message } = error as InvalidInputError;
+    expect(message.startsWith(`${field}: `)).toBe(true);
+    expect(message).toMatch(/\b2[0-9]{6} characters\b/);
+    expect(message.length).toBeLessThan(500);
   });
 
   it('reads repositories in URL form and resolves targets from the app path or the root', () => {
