@@ -3,7 +3,22 @@
  * `ecr-image-updater`, or in a JSON or YAML file named with `-c config=<file>`. Checked field by field
  * before anything is synthesized; every error names the field and the fix.
  */
-import { quoteInput, quoteKey } from '../lib/domain/errors.ts';
+import { quoteInput } from '../lib/domain/errors.ts';
+import {
+  arnOf,
+  ConfigError,
+  configProblems,
+  known,
+  list,
+  object,
+  optionalArn,
+  optionalText,
+  text,
+  url,
+  wholeNumber,
+} from './config-fields.ts';
+
+export { ConfigError };
 
 /** Secrets, keys, topics and networks are named as text (a name or an ARN, an id). */
 export interface UpdaterConfig {
@@ -41,16 +56,6 @@ export interface UpdaterConfig {
 /** The context key in `cdk.json` that holds the configuration. */
 export const CONFIG_CONTEXT_KEY = 'ecr-image-updater';
 
-/** Thrown for a configuration that cannot be deployed; the message is `field: problem; fix`. */
-export class ConfigError extends Error {
-  constructor(field: string, problem: string, fix?: string) {
-    super(fix ? `${field}: ${problem}; ${fix}` : `${field}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Json = Readonly<Record<string, unknown>>;
-
 const TOP_LEVEL = [
   'account',
   'region',
@@ -76,36 +81,52 @@ const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/** Reads the configuration; every field is checked, and all problems are reported in one ConfigError. */
 export function parseUpdaterConfig(value: unknown): UpdaterConfig {
   const root = object(value, 'config');
-  known(root, 'config', TOP_LEVEL);
-  const account = text(root, 'account', 'config');
-  if (account !== undefined && !/^[0-9]{12}$/.test(account))
-    throw new ConfigError('config.account', `${quoteInput(account)} is not a 12-digit AWS account id`);
-  const region = text(root, 'region', 'config');
-  if (region !== undefined && !/^[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}$/.test(region))
-    throw new ConfigError('config.region', `${quoteInput(region)} is not an AWS region such as us-west-2`);
-  return {
+  const problems = configProblems();
+  const read = <T>(reader: () => T): T | undefined => problems.check(reader);
+  read(() => known(root, 'config', TOP_LEVEL));
+  const account = read(() => {
+    const account = text(root, 'account', 'config');
+    if (account !== undefined && !/^[0-9]{12}$/.test(account))
+      throw new ConfigError('config.account', `${quoteInput(account)} is not a 12-digit AWS account id`);
+    return account;
+  });
+  const region = read(() => {
+    const region = text(root, 'region', 'config');
+    if (region !== undefined && !/^[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}$/.test(region))
+      throw new ConfigError('config.region', `${quoteInput(region)} is not an AWS region such as us-west-2`);
+    return region;
+  });
+  const config = {
     ...(account ? { account } : {}),
     ...(region ? { region } : {}),
-    repositories: repositories(root.repositories),
-    ...optional('github', root.github, github),
-    ...optional('argocd', root.argocd, argocd),
-    secrets: list(root, 'secrets', 'config') ?? [],
-    secretKeys: (list(root, 'secretKeys', 'config') ?? []).map((arn, i) =>
-      arnOf(arn, `config.secretKeys[${i}]`, 'kms'),
+    repositories: read(() => repositories(root.repositories)),
+    ...read(() => optional('github', root.github, github)),
+    ...read(() => optional('argocd', root.argocd, argocd)),
+    secrets: read(() => list(root, 'secrets', 'config')) ?? [],
+    secretKeys: (read(() => list(root, 'secretKeys', 'config')) ?? []).flatMap((arn, i) => {
+      const checked = read(() => arnOf(arn, `config.secretKeys[${i}]`, 'kms'));
+      return checked === undefined ? [] : [checked];
+    }),
+    ...read(() => optional('vpc', root.vpc, vpc)),
+    ...read(() => optional('table', root.table, table)),
+    ...read(() =>
+      wholeNumber(root, 'logRetentionDays', (n) => RETENTION_DAYS.includes(n), RETENTION_DAYS.join(', ')),
     ),
-    ...optional('vpc', root.vpc, vpc),
-    ...optional('table', root.table, table),
-    ...wholeNumber(root, 'logRetentionDays', (n) => RETENTION_DAYS.includes(n), RETENTION_DAYS.join(', ')),
-    ...optionalArn(root, 'alarmTopicArn', 'sns'),
-    ...wholeNumber(root, 'reservedConcurrency', (n) => n >= 1 && n <= 1000, 'from 1 to 1000'),
-    ...wholeNumber(root, 'appConcurrency', (n) => n >= 1 && n <= 64, 'from 1 to 64'),
-    ...wholeNumber(root, 'memorySize', (n) => n >= 128 && n <= 10240, 'from 128 to 10240 (MB)'),
-    ...wholeNumber(root, 'timeoutSeconds', (n) => n >= 10 && n <= 900, 'from 10 to 900'),
-    ...optionalText(root, 'serviceName', /^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ -, up to 64'),
-    ...wholeNumber(root, 'historyDays', (n) => n >= 1 && n <= 3650, 'from 1 to 3650'),
+    ...read(() => optionalArn(root, 'alarmTopicArn', 'sns')),
+    ...read(() => wholeNumber(root, 'reservedConcurrency', (n) => n >= 1 && n <= 1000, 'from 1 to 1000')),
+    ...read(() => wholeNumber(root, 'appConcurrency', (n) => n >= 1 && n <= 64, 'from 1 to 64')),
+    ...read(() => wholeNumber(root, 'memorySize', (n) => n >= 128 && n <= 10240, 'from 128 to 10240 (MB)')),
+    ...read(() => wholeNumber(root, 'timeoutSeconds', (n) => n >= 10 && n <= 900, 'from 10 to 900')),
+    ...read(() =>
+      optionalText(root, 'serviceName', /^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ -, up to 64'),
+    ),
+    ...read(() => wholeNumber(root, 'historyDays', (n) => n >= 1 && n <= 3650, 'from 1 to 3650')),
   };
+  problems.throwIfAny();
+  return config as UpdaterConfig;
 }
 
 function repositories(value: unknown): UpdaterConfig['repositories'] {
@@ -118,9 +139,11 @@ function repositories(value: unknown): UpdaterConfig['repositories'] {
     );
   if (value === '*') return 'all';
   const o = object(value, field);
-  known(o, field, ['names', 'prefixes']);
-  const names = list(o, 'names', field) ?? [];
-  const prefixes = list(o, 'prefixes', field) ?? [];
+  const problems = configProblems();
+  problems.check(() => known(o, field, ['names', 'prefixes']));
+  const names = problems.check(() => list(o, 'names', field)) ?? [];
+  const prefixes = problems.check(() => list(o, 'prefixes', field)) ?? [];
+  problems.throwIfAny();
   if (names.length + prefixes.length === 0)
     throw new ConfigError(
       field,
@@ -132,73 +155,104 @@ function repositories(value: unknown): UpdaterConfig['repositories'] {
 
 function github(value: unknown, field: string): NonNullable<UpdaterConfig['github']> {
   const o = object(value, field);
-  known(o, field, ['secret', 'apiUrl']);
-  const secret = text(o, 'secret', field);
-  const apiUrl = text(o, 'apiUrl', field);
-  if (apiUrl !== undefined) url(apiUrl, `${field}.apiUrl`);
+  const problems = configProblems();
+  problems.check(() => known(o, field, ['secret', 'apiUrl']));
+  const secret = problems.check(() => text(o, 'secret', field));
+  const apiUrl = problems.check(() => {
+    const apiUrl = text(o, 'apiUrl', field);
+    if (apiUrl !== undefined) url(apiUrl, `${field}.apiUrl`);
+    return apiUrl;
+  });
+  problems.throwIfAny();
   return { ...(secret ? { secret } : {}), ...(apiUrl ? { apiUrl } : {}) };
 }
 
 function argocd(value: unknown, field: string): NonNullable<UpdaterConfig['argocd']> {
   const o = object(value, field);
-  known(o, field, ['server', 'tokenSecret', 'caBundleSecret']);
-  const server = text(o, 'server', field);
-  const tokenSecret = text(o, 'tokenSecret', field);
-  const caBundleSecret = text(o, 'caBundleSecret', field);
-  if (!server)
-    throw new ConfigError(`${field}.server`, 'is required', 'the Argo CD API as the function reaches it');
-  if (!tokenSecret)
-    throw new ConfigError(`${field}.tokenSecret`, 'is required', 'the secret that holds the Argo CD token');
-  url(server, `${field}.server`);
-  return { server, tokenSecret, ...(caBundleSecret ? { caBundleSecret } : {}) };
+  const problems = configProblems();
+  problems.check(() => known(o, field, ['server', 'tokenSecret', 'caBundleSecret']));
+  const server = problems.check(() => {
+    const server = text(o, 'server', field);
+    if (!server)
+      throw new ConfigError(`${field}.server`, 'is required', 'the Argo CD API as the function reaches it');
+    url(server, `${field}.server`);
+    return server;
+  });
+  const tokenSecret = problems.check(() => {
+    const tokenSecret = text(o, 'tokenSecret', field);
+    if (!tokenSecret)
+      throw new ConfigError(`${field}.tokenSecret`, 'is required', 'the secret that holds the Argo CD token');
+    return tokenSecret;
+  });
+  const caBundleSecret = problems.check(() => text(o, 'caBundleSecret', field));
+  problems.throwIfAny();
+  return { server: server!, tokenSecret: tokenSecret!, ...(caBundleSecret ? { caBundleSecret } : {}) };
 }
 
 function vpc(value: unknown, field: string): NonNullable<UpdaterConfig['vpc']> {
   const o = object(value, field);
-  known(o, field, ['vpcId', 'subnetIds', 'securityGroupIds']);
-  const vpcId = text(o, 'vpcId', field);
-  if (!vpcId || !/^vpc-[0-9a-f]{8,17}$/.test(vpcId))
-    throw new ConfigError(
-      `${field}.vpcId`,
-      `${quoteInput(vpcId ?? '')} is not a VPC id`,
-      'give vpc-0123456789abcdef0',
-    );
-  const subnetIds = list(o, 'subnetIds', field) ?? [];
-  if (subnetIds.length === 0)
-    throw new ConfigError(
-      `${field}.subnetIds`,
-      'is required',
-      'name the private subnets that route to Argo CD (and to GitHub through a NAT gateway or proxy)',
-    );
-  subnetIds.forEach((id, i) => {
-    if (!/^subnet-[0-9a-f]{8,17}$/.test(id))
-      throw new ConfigError(`${field}.subnetIds[${i}]`, `${quoteInput(id)} is not a subnet id`);
-  });
-  const securityGroupIds = list(o, 'securityGroupIds', field) ?? [];
-  securityGroupIds.forEach((id, i) => {
-    if (!/^sg-[0-9a-f]{8,17}$/.test(id))
+  const problems = configProblems();
+  problems.check(() => known(o, field, ['vpcId', 'subnetIds', 'securityGroupIds']));
+  const vpcId = problems.check(() => {
+    const vpcId = text(o, 'vpcId', field);
+    if (!vpcId || !/^vpc-[0-9a-f]{8,17}$/.test(vpcId))
       throw new ConfigError(
-        `${field}.securityGroupIds[${i}]`,
-        `${quoteInput(id)} is not a security group id`,
+        `${field}.vpcId`,
+        `${quoteInput(vpcId ?? '')} is not a VPC id`,
+        'give vpc-0123456789abcdef0',
       );
+    return vpcId;
   });
-  return { vpcId, subnetIds, securityGroupIds };
+  const ids = (key: string, pattern: RegExp, what: string) => {
+    const listed = problems.check(() => list(o, key, field));
+    listed?.forEach((id, i) => {
+      if (!pattern.test(id))
+        problems.add(new ConfigError(`${field}.${key}[${i}]`, `${quoteInput(id)} is not a ${what}`));
+    });
+    return listed;
+  };
+  const subnetIds = ids('subnetIds', /^subnet-[0-9a-f]{8,17}$/, 'subnet id');
+  if (
+    subnetIds?.length === 0 ||
+    (subnetIds === undefined && (o.subnetIds === undefined || o.subnetIds === null))
+  )
+    problems.add(
+      new ConfigError(
+        `${field}.subnetIds`,
+        'is required',
+        'name the private subnets that route to Argo CD (and to GitHub through a NAT gateway or proxy)',
+      ),
+    );
+  const securityGroupIds = ids('securityGroupIds', /^sg-[0-9a-f]{8,17}$/, 'security group id');
+  problems.throwIfAny();
+  return { vpcId: vpcId!, subnetIds: subnetIds!, securityGroupIds: securityGroupIds ?? [] };
 }
 
 function table(value: unknown, field: string): NonNullable<UpdaterConfig['table']> {
   const o = object(value, field);
-  known(o, field, ['tableName', 'removalPolicy', 'encryptionKey']);
-  const tableName = text(o, 'tableName', field);
-  if (tableName !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName))
-    throw new ConfigError(`${field}.tableName`, `${quoteInput(tableName)} is not a DynamoDB table name`);
-  const removalPolicy = text(o, 'removalPolicy', field);
-  if (removalPolicy !== undefined && removalPolicy !== 'retain' && removalPolicy !== 'destroy')
-    throw new ConfigError(`${field}.removalPolicy`, `${quoteInput(removalPolicy)} is not retain or destroy`);
-  const key = text(o, 'encryptionKey', field);
+  const problems = configProblems();
+  problems.check(() => known(o, field, ['tableName', 'removalPolicy', 'encryptionKey']));
+  const tableName = problems.check(() => {
+    const tableName = text(o, 'tableName', field);
+    if (tableName !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName))
+      throw new ConfigError(`${field}.tableName`, `${quoteInput(tableName)} is not a DynamoDB table name`);
+    return tableName;
+  });
+  const removalPolicy = problems.check(() => {
+    const policy = text(o, 'removalPolicy', field);
+    if (policy !== undefined && policy !== 'retain' && policy !== 'destroy')
+      throw new ConfigError(`${field}.removalPolicy`, `${quoteInput(policy)} is not retain or destroy`);
+    return policy;
+  });
+  const key = problems.check(() => {
+    const key = text(o, 'encryptionKey', field);
+    return key === undefined ? undefined : arnOf(key, `${field}.encryptionKey`, 'kms');
+  });
+  problems.throwIfAny();
   return {
     ...(tableName ? { tableName } : {}),
     ...(removalPolicy ? { removalPolicy } : {}),
-    ...(key ? { encryptionKey: arnOf(key, `${field}.encryptionKey`, 'kms') } : {}),
+    ...(key ? { encryptionKey: key } : {}),
   };
 }
 
@@ -209,92 +263,4 @@ function optional<K extends string, T>(
 ): { [P in K]?: T } {
   if (value === undefined || value === null) return {};
   return { [key]: read(value, `config.${key}`) } as { [P in K]?: T };
-}
-
-function object(value: unknown, field: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ConfigError(field, `expected a mapping, got ${describe(value)}`);
-  return value as Json;
-}
-
-function known(o: Json, field: string, keys: readonly string[]): void {
-  for (const key of Object.keys(o))
-    if (!keys.includes(key))
-      throw new ConfigError(`${field}.${quoteKey(key)}`, 'unknown field', `known fields: ${keys.join(', ')}`);
-}
-
-function text(o: Json, key: string, field: string): string | undefined {
-  const value = o[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.trim() === '')
-    throw new ConfigError(`${field}.${key}`, `expected text, got ${describe(value)}`);
-  return value.trim();
-}
-
-function list(o: Json, key: string, field: string): string[] | undefined {
-  const value = o[key];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value))
-    throw new ConfigError(`${field}.${key}`, `expected a list, got ${describe(value)}`);
-  return value.map((item, i) => {
-    if (typeof item !== 'string' || item.trim() === '')
-      throw new ConfigError(`${field}.${key}[${i}]`, `expected text, got ${describe(item)}`);
-    return item.trim();
-  });
-}
-
-function wholeNumber(
-  o: Json,
-  key: string,
-  allowed: (n: number) => boolean,
-  range: string,
-): Record<string, number> {
-  const value = o[key];
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'number' || !Number.isInteger(value) || !allowed(value))
-    throw new ConfigError(
-      `config.${key}`,
-      `${describe(value)} is not allowed`,
-      `give a whole number: ${range}`,
-    );
-  return { [key]: value };
-}
-
-function optionalText(o: Json, key: string, pattern: RegExp, rule: string): Record<string, string> {
-  const value = text(o, key, 'config');
-  if (value === undefined) return {};
-  if (!pattern.test(value))
-    throw new ConfigError(`config.${key}`, `${quoteInput(value)} is not allowed`, rule);
-  return { [key]: value };
-}
-
-function optionalArn(o: Json, key: string, service: string): Record<string, string> {
-  const value = text(o, key, 'config');
-  return value === undefined ? {} : { [key]: arnOf(value, `config.${key}`, service) };
-}
-
-function arnOf(value: string, field: string, service: string): string {
-  if (!new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:[0-9]{12}:.+$`).test(value))
-    throw new ConfigError(field, `${quoteInput(value)} is not an ${service.toUpperCase()} ARN`);
-  return value;
-}
-
-function url(value: string, field: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new ConfigError(field, `${quoteInput(value)} is not a URL`, 'give https://host[:port][/path]');
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    throw new ConfigError(field, `${quoteInput(value)} is not an http(s) URL`);
-  if (parsed.username || parsed.password)
-    throw new ConfigError(field, 'must not carry credentials', 'put the token in its secret');
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return quoteInput(value);
-  return typeof value === 'object' ? 'a mapping' : String(value);
 }

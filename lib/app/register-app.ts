@@ -2,7 +2,8 @@
  * Registering an app: validate every field (nothing is stored when one is wrong), then store it
  * under its name with the repositories it follows.
  */
-import { InvalidInputError } from '../domain/errors.ts';
+import { InvalidInputError, mapProblems } from '../domain/errors.ts';
+import { ProblemCollector } from '../domain/problem-collector.ts';
 import { parseRegistration, type Registration, watchKeysOf } from '../domain/registration/registration.ts';
 import type { AppRegistry, StoredApp } from './ports.ts';
 
@@ -18,16 +19,24 @@ export async function registerApps(
   registry: AppRegistry,
   documents: readonly unknown[],
 ): Promise<Registered[]> {
-  const registrations = documents.map((document, index) => {
-    try {
-      return parseRegistration(document);
-    } catch (error) {
-      if (error instanceof InvalidInputError && documents.length > 1) {
-        throw new InvalidInputError(`document ${index + 1}: ${error.field}`, error.problem, error.fix);
+  // Every document is read, so that one run reports the problems of all of them.
+  const problems = new ProblemCollector();
+  const parsed = documents.map((document, index) =>
+    problems.check(() => {
+      try {
+        return parseRegistration(document);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError) || documents.length === 1) throw error;
+        throw mapProblems(
+          error,
+          (problem) =>
+            new InvalidInputError(`document ${index + 1}: ${problem.field}`, problem.problem, problem.fix),
+        );
       }
-      throw error;
-    }
-  });
+    }),
+  );
+  problems.throwIfAny();
+  const registrations = parsed as Registration[];
   const names = registrations.map((r) => r.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate)

@@ -47,22 +47,97 @@ function escapeControl(char: string): string {
   return char;
 }
 
+/** How many problems of one input an error lists; the rest are counted (`and 3 more`). */
+export const LISTED_PROBLEMS = 20;
+
 /**
  * Input that can never work as given: a constraint that does not parse, a regexp that does not compile,
  * an unknown strategy. The message names the field, the problem and, when there is one, the fix.
+ *
+ * One error can carry every problem found in the same input (`others`, see ProblemCollector): the
+ * message is then this problem on the first line and the others below it, one a line. `problems` lists
+ * them all, this one first; each is read as one problem (its field, problem and fix).
  */
 export class InvalidInputError extends UpdaterError {
   readonly retryable = false;
+  /** Every problem of the input, this one first: one, unless a reader collected several. */
+  readonly problems: readonly InvalidInputError[];
 
   constructor(
     readonly field: string,
     readonly problem: string,
     readonly fix?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; others?: readonly InvalidInputError[] },
   ) {
-    super(fix ? `${field}: ${problem}; ${fix}` : `${field}: ${problem}`, options);
+    // Each other problem is taken as one problem: its field, problem and fix.
+    const others = options?.others ?? [];
+    super(listProblems([problemLine(field, problem, fix), ...others.map(lineOf)]), options);
     this.name = 'InvalidInputError';
+    this.problems = [this, ...others];
   }
+}
+
+/**
+ * Problems as one message: the first on the first line, each other on a line of its own, indented; past
+ * {@link LISTED_PROBLEMS}, how many more there are.
+ */
+export function listProblems(lines: readonly string[]): string {
+  const listed = lines.slice(0, LISTED_PROBLEMS);
+  const more = lines.length - listed.length;
+  return [...listed, ...(more > 0 ? [`and ${more} more`] : [])].join('\n  ');
+}
+
+/** The same problems, each rewritten by `rewrite` (to name the field as the user wrote it, say). */
+export function mapProblems(
+  error: InvalidInputError,
+  rewrite: (problem: InvalidInputError) => InvalidInputError,
+): InvalidInputError {
+  const [first, ...others] = error.problems.map(rewrite);
+  return new InvalidInputError(first!.field, first!.problem, first!.fix, { cause: error, others });
+}
+
+function problemLine(field: string, problem: string, fix: string | undefined): string {
+  return fix ? `${field}: ${problem}; ${fix}` : `${field}: ${problem}`;
+}
+
+function lineOf(error: InvalidInputError): string {
+  return problemLine(error.field, error.problem, error.fix);
+}
+
+/**
+ * The hint for an unknown field: the nearest known one when it is a likely typo (`did you mean
+ * 'strategy'?`), every known one otherwise.
+ */
+export function suggestField(key: string, known: readonly string[]): string {
+  const typed = key.toLowerCase();
+  let nearest: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    // The distance is at least the difference in length: a long key is no typo of a short name.
+    if (Math.abs(name.length - typed.length) > MAX_TYPO_DISTANCE) continue;
+    const distance = editDistance(name.toLowerCase(), typed);
+    if (distance <= MAX_TYPO_DISTANCE && (nearest === undefined || distance < nearest.distance))
+      nearest = { name, distance };
+  }
+  return nearest ? `did you mean '${nearest.name}'?` : `known fields: ${known.join(', ')}`;
+}
+
+const MAX_TYPO_DISTANCE = 3;
+
+// Levenshtein distance, for short field names.
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /**

@@ -107,6 +107,32 @@ describe('ecr-image-updater apps', () => {
     expect((await apps('list')).stdout).not.toMatch(/huge-image|a{80}/);
   });
 
+  it('reports every mistake of a registration in one run, exit 2, storing nothing', async () => {
+    const document = {
+      ...flaskApp,
+      name: 'two-mistakes',
+      images: [{ image: `${ECR_HOST}/flask-app`, ignoreTag: 'dev', stratgy: 'semver' }],
+    };
+    const result = await apps('register', '-f', file('two-mistakes.yaml', stringify(document)));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "ecr-image-updater apps: images[0].ignoreTag: unknown field; did you mean 'ignoreTags'?\n" +
+        "  images[0].stratgy: unknown field; did you mean 'strategy'?\n",
+    );
+    expect((await apps('show', 'two-mistakes')).code).toBe(1);
+  });
+
+  it('reports the mistakes of every document of a file', async () => {
+    const two = `${stringify({ ...flaskApp, name: 'first-bad', images: [{ image: `${ECR_HOST}/flask-app`, strategy: 'newest' }] })}---\n${stringify({ ...flaskApp, name: 'Second_Bad' })}`;
+    const result = await apps('register', '-f', file('two-bad.yaml', two));
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n').slice(0, 2)).toEqual([
+      "ecr-image-updater apps: document 1: images[0].strategy: unknown strategy 'newest'; use semver, newest-build, alphabetical or digest (old names: latest, name)",
+      "  document 2: name: 'Second_Bad' is not an Argo CD Application name; use lowercase letters, digits, - and . (at most 253)",
+    ]);
+    expect((await apps('show', 'first-bad')).code).toBe(1);
+  });
+
   it('stores nothing when one document of several is invalid', async () => {
     const result = await apps(
       'register',

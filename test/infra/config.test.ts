@@ -49,10 +49,7 @@ describe('parseUpdaterConfig', () => {
     [{}, 'config.repositories: is required; name the ECR repositories to watch'],
     [{ repositories: {} }, 'config.repositories: names no repository; give names or prefixes, or "*"'],
     [{ repositories: 'all' }, "config.repositories: expected a mapping, got 'all'"],
-    [
-      { ...minimal, repository: 'x' },
-      'config.repository: unknown field; known fields: account, region, repositories',
-    ],
+    [{ ...minimal, repository: 'x' }, "config.repository: unknown field; did you mean 'repositories'?"],
     [{ ...minimal, account: '1234' }, "config.account: '1234' is not a 12-digit AWS account id"],
     [{ ...minimal, region: 'mars' }, "config.region: 'mars' is not an AWS region"],
     [{ repositories: { names: 'flask-app' } }, "config.repositories.names: expected a list, got 'flask-app'"],
@@ -124,5 +121,25 @@ describe('parseUpdaterConfig', () => {
     expect(message.startsWith(`${field}`)).toBe(true);
     expect(message).toContain(`${'a'.repeat(80)}…' (2000000 characters)`);
     expect(message.length).toBeLessThan(500);
+  });
+
+  it('reports every problem of a configuration at once', () => {
+    expect(() =>
+      parseUpdaterConfig({
+        ...minimal,
+        regoin: 'us-west-2',
+        account: '1234',
+        vpc: { vpcId: 'vpc-1', subnetIds: ['sub-1'] },
+        memorySize: 1,
+      }),
+    ).toThrow(
+      [
+        "config.regoin: unknown field; did you mean 'region'?",
+        "  config.account: '1234' is not a 12-digit AWS account id",
+        "  config.vpc.vpcId: 'vpc-1' is not a VPC id; give vpc-0123456789abcdef0",
+        "  config.vpc.subnetIds[0]: 'sub-1' is not a subnet id",
+        '  config.memorySize: 1 is not allowed; give a whole number: from 128 to 10240 (MB)',
+      ].join('\n'),
+    );
   });
 });

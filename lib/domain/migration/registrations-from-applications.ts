@@ -5,7 +5,8 @@
  * names the annotation or manifest field to edit rather than the registration field it became.
  */
 
-import { InvalidInputError, quoteInput } from '../errors.ts';
+import { InvalidInputError, mapProblems, quoteInput } from '../errors.ts';
+import { ProblemCollector } from '../problem-collector.ts';
 import { type DocumentMapping, expectObject, requiredString } from '../registration/document-fields.ts';
 import { parseRegistration } from '../registration/registration.ts';
 import {
@@ -125,21 +126,27 @@ export function registrationsFromApplications(
         }))
       : [{ item: document, where: `document ${index + 1}` }],
   );
+  const problems = new ProblemCollector();
   for (const { item, where } of items) {
     const skip = reasonToSkip(item);
     if (skip !== undefined) {
       warnings.push(`${where}: ${skip}; skipped`);
       continue;
     }
-    try {
-      applications.push(registrationFromApplication(item, options));
-    } catch (error) {
-      if (error instanceof InvalidInputError && items.length > 1) {
-        throw new InvalidInputError(`${where}: ${error.field}`, error.problem, error.fix, { cause: error });
+    const application = problems.check(() => {
+      try {
+        return registrationFromApplication(item, options);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError) || items.length === 1) throw error;
+        throw mapProblems(
+          error,
+          (problem) => new InvalidInputError(`${where}: ${problem.field}`, problem.problem, problem.fix),
+        );
       }
-      throw error;
-    }
+    });
+    if (application) applications.push(application);
   }
+  problems.throwIfAny();
   if (applications.length === 0) {
     throw new InvalidInputError(
       'manifest',
@@ -188,12 +195,19 @@ function validate(document: RegistrationDocument, origins: ReadonlyMap<string, s
     parseRegistration(document);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    const key = [...origins.keys()]
-      .filter((k) => error.field === k || error.field.startsWith(`${k}.`) || error.field.startsWith(`${k}[`))
-      .sort((a, b) => b.length - a.length)[0];
-    if (key === undefined) throw error;
-    throw new InvalidInputError(origins.get(key)!, `${error.problem} (as ${error.field})`, error.fix, {
-      cause: error,
+    throw mapProblems(error, (problem) => {
+      const key = [...origins.keys()]
+        .filter(
+          (k) =>
+            problem.field === k || problem.field.startsWith(`${k}.`) || problem.field.startsWith(`${k}[`),
+        )
+        .sort((a, b) => b.length - a.length)[0];
+      if (key === undefined) return problem;
+      return new InvalidInputError(
+        origins.get(key)!,
+        `${problem.problem} (as ${problem.field})`,
+        problem.fix,
+      );
     });
   }
 }

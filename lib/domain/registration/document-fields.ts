@@ -1,8 +1,11 @@
 /**
  * Readers for the fields of a JSON/YAML document (a registration, an annotation map): each names the
- * field it reads in its error, so that a bad document is refused with one line saying where and why.
+ * field it reads in its error, so that a bad document is refused with a line saying where and why. A
+ * reader throws at its field's first problem; parsers run them through a ProblemCollector so that one
+ * run reports the problems of every field.
  */
-import { InvalidInputError, quoteInput, quoteKey } from '../errors.ts';
+import { InvalidInputError, quoteInput, quoteKey, suggestField } from '../errors.ts';
+import { ProblemCollector } from '../problem-collector.ts';
 
 /** A mapping of a JSON or YAML document (a registration, an annotation map), its values not checked yet. */
 export type DocumentMapping = Readonly<Record<string, unknown>>;
@@ -23,17 +26,14 @@ export function expectObject(value: unknown, field: string): DocumentMapping {
   return value as DocumentMapping;
 }
 
-/** Refuses keys the document does not define, suggesting the nearest known one. */
+/** Refuses the keys the document does not define, every one of them, suggesting the nearest known one. */
 export function rejectUnknownKeys(object: DocumentMapping, field: string, known: readonly string[]): void {
+  const problems = new ProblemCollector();
   for (const key of Object.keys(object)) {
-    if (known.includes(key)) continue;
-    const nearest = known
-      .map((k) => [k, distance(k.toLowerCase(), key.toLowerCase())] as const)
-      .sort((a, b) => a[1] - b[1])[0];
-    const hint =
-      nearest && nearest[1] <= 3 ? `did you mean '${nearest[0]}'?` : `known fields: ${known.join(', ')}`;
-    throw new InvalidInputError(fieldPath(field, key), 'unknown field', hint);
+    if (!known.includes(key))
+      problems.add(new InvalidInputError(fieldPath(field, key), 'unknown field', suggestField(key, known)));
   }
+  problems.throwIfAny();
 }
 
 export function optionalString(object: DocumentMapping, key: string, field: string): string | undefined {
@@ -83,21 +83,4 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `text ${quoteInput(value)}`;
   return `${typeof value} ${String(value)}`;
-}
-
-// Levenshtein distance, for "did you mean" hints on short field names.
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

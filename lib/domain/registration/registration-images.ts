@@ -4,7 +4,14 @@
  */
 
 import { InvalidInputError, quoteInput } from '../errors.ts';
-import { type EcrRegistry, formatImageName, parseEcrRegistry, parseImageSpec } from '../images/image-spec.ts';
+import {
+  type EcrRegistry,
+  formatImageName,
+  type ImageSpec,
+  parseEcrRegistry,
+  parseImageSpec,
+} from '../images/image-spec.ts';
+import { ProblemCollector } from '../problem-collector.ts';
 import { buildTagPolicy, type TagPolicy } from '../tags/tag-policy.ts';
 import {
   type DocumentMapping,
@@ -65,64 +72,99 @@ export function parseImages(value: unknown, field: string): ImageRegistration[] 
     );
   }
   if (value.length > 50) throw new InvalidInputError(field, `${value.length} images; at most 50 per app`);
-  const images = value.map((item, index) => parseImage(item, fieldPath(field, index)));
-  checkDistinct(images, field);
-  return images;
+  const problems = new ProblemCollector();
+  const images = value.map((item, index) => problems.check(() => parseImage(item, fieldPath(field, index))));
+  problems.throwIfAny();
+  const parsed = images as ImageRegistration[];
+  checkDistinct(parsed, field);
+  return parsed;
 }
 
+// Each setting is read even when another is wrong, so that every mistake is reported at once; what
+// depends on a setting (the policy on the constraint) is read only when that setting is good.
 function parseImage(value: unknown, field: string): ImageRegistration {
   const object = expectObject(value, field);
-  rejectUnknownKeys(object, field, IMAGE_FIELDS);
-  const spec = parseImageSpec(requiredString(object, 'image', field, ECR_FIX), fieldPath(field, 'image'));
-  const registry = spec.registry === undefined ? undefined : parseEcrRegistry(spec.registry);
-  if (!registry)
-    throw new InvalidInputError(
-      fieldPath(field, 'image'),
-      `${quoteInput(formatImageName(spec))} is not in an ECR registry`,
-      ECR_FIX,
-    );
-  const alias = once(
-    spec.alias,
-    optionalString(object, 'alias', field),
-    fieldPath(field, 'alias'),
-    'as alias= in image',
+  const problems = new ProblemCollector();
+  problems.check(() => rejectUnknownKeys(object, field, IMAGE_FIELDS));
+  const spec = problems.check(() => parseEcrImage(object, field));
+  const alias = problems.check(() =>
+    once(
+      spec?.alias,
+      optionalString(object, 'alias', field),
+      fieldPath(field, 'alias'),
+      'as alias= in image',
+    ),
   );
-  const constraint = once(
-    spec.constraint,
-    optionalString(object, 'constraint', field),
-    fieldPath(field, 'constraint'),
-    "after ':' in image",
+  const before = problems.count;
+  const constraint = problems.check(() =>
+    once(
+      spec?.constraint,
+      optionalString(object, 'constraint', field),
+      fieldPath(field, 'constraint'),
+      "after ':' in image",
+    ),
   );
-  const policy = buildTagPolicy(
-    {
-      strategy: optionalString(object, 'strategy', field),
-      constraint,
-      allowTags: optionalString(object, 'allowTags', field),
-      ignoreTags: optionalList(object, 'ignoreTags', field),
-      platforms: optionalList(object, 'platforms', field),
-      sortBy: optionalString(object, 'sortBy', field),
-    },
-    (setting) => fieldPath(field, setting),
-  );
-  const kustomize = parseKustomize(object, field, formatImageName(spec));
-  const noDowngrade = optionalBoolean(object, 'noDowngrade', field);
-  if (noDowngrade && policy.strategy !== 'semver') {
-    throw new InvalidInputError(
-      fieldPath(field, 'noDowngrade'),
-      `applies to semver only, not ${policy.strategy}`,
-      'remove noDowngrade',
+  const settings = problems.check(() => ({
+    strategy: optionalString(object, 'strategy', field),
+    allowTags: optionalString(object, 'allowTags', field),
+    ignoreTags: optionalList(object, 'ignoreTags', field),
+    platforms: optionalList(object, 'platforms', field),
+    sortBy: optionalString(object, 'sortBy', field),
+  }));
+  // A constraint or setting that could not be read would only add a misleading second problem.
+  const policy =
+    spec && settings && problems.count === before
+      ? problems.check(() =>
+          buildTagPolicy({ ...settings, constraint }, (setting) => fieldPath(field, setting)),
+        )
+      : undefined;
+  const helm = problems.check(() => parseHelm(object, field));
+  const kustomize = spec && problems.check(() => parseKustomize(object, field, formatImageName(spec.image)));
+  const forceUpdate = problems.check(() => optionalBoolean(object, 'forceUpdate', field));
+  const noDowngrade = problems.check(() => optionalBoolean(object, 'noDowngrade', field));
+  if (policy && noDowngrade && policy.strategy !== 'semver') {
+    problems.add(
+      new InvalidInputError(
+        fieldPath(field, 'noDowngrade'),
+        `applies to semver only, not ${policy.strategy}`,
+        'remove noDowngrade',
+      ),
     );
   }
+  problems.throwIfAny();
+  const image = spec!.image;
   return {
     ...(alias === undefined ? {} : { alias }),
-    imageName: formatImageName(spec),
-    registry,
-    repository: spec.repository,
-    policy,
-    helm: parseHelm(object, field),
+    imageName: formatImageName(image),
+    registry: spec!.registry,
+    repository: image.repository,
+    policy: policy!,
+    helm: helm!,
     ...(kustomize === undefined ? {} : { kustomize }),
-    forceUpdate: optionalBoolean(object, 'forceUpdate', field) ?? false,
-    noDowngrade: noDowngrade ?? policy.strategy === 'semver',
+    forceUpdate: forceUpdate ?? false,
+    noDowngrade: noDowngrade ?? policy!.strategy === 'semver',
+  };
+}
+
+// The image spec, which must name an ECR repository: the alias and constraint it may hold come along.
+function parseEcrImage(
+  object: DocumentMapping,
+  field: string,
+): { image: ImageSpec; registry: EcrRegistry; alias?: string; constraint?: string } {
+  const at = fieldPath(field, 'image');
+  const image = parseImageSpec(requiredString(object, 'image', field, ECR_FIX), at);
+  const registry = image.registry === undefined ? undefined : parseEcrRegistry(image.registry);
+  if (!registry)
+    throw new InvalidInputError(
+      at,
+      `${quoteInput(formatImageName(image))} is not in an ECR registry`,
+      ECR_FIX,
+    );
+  return {
+    image,
+    registry,
+    ...(image.alias === undefined ? {} : { alias: image.alias }),
+    ...(image.constraint === undefined ? {} : { constraint: image.constraint }),
   };
 }
 
@@ -148,32 +190,35 @@ function parseHelm(object: DocumentMapping, field: string): ImageRegistration['h
   if (object.helm === undefined || object.helm === null)
     return { imageName: 'image.name', imageTag: 'image.tag' };
   const helm = expectObject(object.helm, at);
-  rejectUnknownKeys(helm, at, ['imageName', 'imageTag', 'imageSpec']);
-  const names = {
-    imageName: optionalString(helm, 'imageName', at),
-    imageTag: optionalString(helm, 'imageTag', at),
-    imageSpec: optionalString(helm, 'imageSpec', at),
-  };
-  for (const [key, name] of Object.entries(names)) {
-    if (name !== undefined && !HELM_PARAMETER.test(name)) {
-      throw new InvalidInputError(
-        fieldPath(at, key),
-        `${quoteInput(name)} is not a Helm parameter name`,
-        'write a dotted key such as image.tag',
-      );
-    }
-  }
-  if (names.imageSpec !== undefined) {
-    if (names.imageName !== undefined || names.imageTag !== undefined) {
-      throw new InvalidInputError(
+  const problems = new ProblemCollector();
+  problems.check(() => rejectUnknownKeys(helm, at, ['imageName', 'imageTag', 'imageSpec']));
+  const [imageName, imageTag, imageSpec] = (['imageName', 'imageTag', 'imageSpec'] as const).map((key) =>
+    problems.check(() => helmParameter(helm, key, at)),
+  );
+  if (imageSpec !== undefined && (imageName !== undefined || imageTag !== undefined)) {
+    problems.add(
+      new InvalidInputError(
         fieldPath(at, 'imageSpec'),
         'is exclusive with imageName and imageTag',
         'keep imageSpec, or imageName and imageTag',
-      );
-    }
-    return { imageSpec: names.imageSpec };
+      ),
+    );
   }
-  return { imageName: names.imageName ?? 'image.name', imageTag: names.imageTag ?? 'image.tag' };
+  problems.throwIfAny();
+  if (imageSpec !== undefined) return { imageSpec };
+  return { imageName: imageName ?? 'image.name', imageTag: imageTag ?? 'image.tag' };
+}
+
+function helmParameter(helm: DocumentMapping, key: string, field: string): string | undefined {
+  const name = optionalString(helm, key, field);
+  if (name !== undefined && !HELM_PARAMETER.test(name)) {
+    throw new InvalidInputError(
+      fieldPath(field, key),
+      `${quoteInput(name)} is not a Helm parameter name`,
+      'write a dotted key such as image.tag',
+    );
+  }
+  return name;
 }
 
 function parseKustomize(

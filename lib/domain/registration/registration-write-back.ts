@@ -4,6 +4,7 @@
  */
 
 import { InvalidInputError, quoteInput } from '../errors.ts';
+import { ProblemCollector } from '../problem-collector.ts';
 import { compileChangeTemplate } from '../targets/change-templates.ts';
 import {
   expectObject,
@@ -92,63 +93,89 @@ export function parseWriteBack(value: unknown, field: string): WriteBack {
     );
   }
   const object = expectObject(value, field);
-  rejectUnknownKeys(object, field, ['method', 'git', 'argocd']);
-  const method = requiredString(object, 'method', field, 'use git or argocd');
-  if (method === 'git') return parseGit(object.git, fieldPath(field, 'git'));
-  if (method === 'argocd') return parseArgoCd(object.argocd ?? {}, fieldPath(field, 'argocd'));
-  throw new InvalidInputError(
-    fieldPath(field, 'method'),
-    `unknown method ${quoteInput(method)}`,
-    'use git or argocd',
-  );
+  const problems = new ProblemCollector();
+  problems.check(() => rejectUnknownKeys(object, field, ['method', 'git', 'argocd']));
+  const writeBack = problems.check(() => {
+    const method = requiredString(object, 'method', field, 'use git or argocd');
+    if (method === 'git') return parseGit(object.git, fieldPath(field, 'git'));
+    if (method === 'argocd') return parseArgoCd(object.argocd ?? {}, fieldPath(field, 'argocd'));
+    throw new InvalidInputError(
+      fieldPath(field, 'method'),
+      `unknown method ${quoteInput(method)}`,
+      'use git or argocd',
+    );
+  });
+  problems.throwIfAny();
+  return writeBack!;
 }
 
+const GIT_FIELDS = [
+  'repo',
+  'apiUrl',
+  'branch',
+  'path',
+  'target',
+  'writeBranch',
+  'pullRequest',
+  'commitMessage',
+  'credentialsSecret',
+];
+
+// Every field is read even when another is wrong, so that all mistakes are reported at once.
 function parseGit(value: unknown, field: string): GitWriteBack {
   if (value === undefined || value === null)
     throw new InvalidInputError(field, 'is required for method git', 'give at least repo and path');
   const git = expectObject(value, field);
-  rejectUnknownKeys(git, field, [
-    'repo',
-    'apiUrl',
-    'branch',
-    'path',
-    'target',
-    'writeBranch',
-    'pullRequest',
-    'commitMessage',
-    'credentialsSecret',
-  ]);
-  const path = normalizeRepositoryPath(
-    requiredString(git, 'path', field, "give the app's source path in the repository, e.g. flask-app"),
-    fieldPath(field, 'path'),
+  const problems = new ProblemCollector();
+  const at = (key: string) => fieldPath(field, key);
+  problems.check(() => rejectUnknownKeys(git, field, GIT_FIELDS));
+  const repo = problems.check(() =>
+    parseRepo(requiredString(git, 'repo', field, 'give the GitHub repository as owner/name'), at('repo')),
   );
-  const branch = optionalString(git, 'branch', field)?.trim();
-  if (branch !== undefined && branch !== '' && !isValidBranchName(branch)) {
-    throw new InvalidInputError(
-      fieldPath(field, 'branch'),
-      `${quoteInput(branch)} is not a valid branch name`,
-    );
-  }
-  const apiUrl = optionalString(git, 'apiUrl', field)?.trim();
-  if (apiUrl) checkUrl(apiUrl, fieldPath(field, 'apiUrl'));
-  const writeBranch = optionalString(git, 'writeBranch', field)?.trim();
-  if (writeBranch) compileChangeTemplate(writeBranch, fieldPath(field, 'writeBranch'), 'branch');
-  const commitMessage = optionalString(git, 'commitMessage', field);
-  if (commitMessage?.trim())
-    compileChangeTemplate(commitMessage, fieldPath(field, 'commitMessage'), 'commit');
-  const credentialsSecret = optionalString(git, 'credentialsSecret', field)?.trim();
+  const path = problems.check(() =>
+    normalizeRepositoryPath(
+      requiredString(git, 'path', field, "give the app's source path in the repository, e.g. flask-app"),
+      at('path'),
+    ),
+  );
+  const branch = problems.check(() => {
+    const text = optionalString(git, 'branch', field)?.trim();
+    if (text !== undefined && text !== '' && !isValidBranchName(text))
+      throw new InvalidInputError(at('branch'), `${quoteInput(text)} is not a valid branch name`);
+    return text;
+  });
+  const apiUrl = problems.check(() => {
+    const text = optionalString(git, 'apiUrl', field)?.trim();
+    if (text) checkUrl(text, at('apiUrl'));
+    return text;
+  });
+  const writeBranch = problems.check(() => {
+    const text = optionalString(git, 'writeBranch', field)?.trim();
+    if (text) compileChangeTemplate(text, at('writeBranch'), 'branch');
+    return text;
+  });
+  const commitMessage = problems.check(() => {
+    const text = optionalString(git, 'commitMessage', field);
+    if (text?.trim()) compileChangeTemplate(text, at('commitMessage'), 'commit');
+    return text;
+  });
+  // Targets are resolved from the path: with a bad path, a target could only be wrongly refused.
+  const target =
+    path === undefined
+      ? undefined
+      : problems.check(() => parseTarget(optionalString(git, 'target', field), path, at('target')));
+  const pullRequest = problems.check(() => optionalBoolean(git, 'pullRequest', field));
+  const credentialsSecret = problems.check(() => optionalString(git, 'credentialsSecret', field)?.trim());
+  problems.throwIfAny();
   return {
     method: 'git',
-    repo: parseRepo(
-      requiredString(git, 'repo', field, 'give the GitHub repository as owner/name'),
-      fieldPath(field, 'repo'),
-    ),
+    repo: repo!,
     ...(apiUrl ? { apiUrl: apiUrl.replace(/\/+$/, '') } : {}),
     ...(branch ? { branch } : {}),
-    path,
-    target: parseTarget(optionalString(git, 'target', field), path, fieldPath(field, 'target')),
+    path: path!,
+    target: target!,
     ...(writeBranch ? { writeBranch } : {}),
-    pullRequest: optionalBoolean(git, 'pullRequest', field) ?? false,
+    pullRequest: pullRequest ?? false,
     ...(commitMessage?.trim() ? { commitMessage } : {}),
     ...(credentialsSecret ? { credentialsSecret } : {}),
   };
@@ -211,35 +238,47 @@ function parseTarget(text: string | undefined, appPath: string, field: string): 
 
 function parseArgoCd(value: unknown, field: string): ArgoCdWriteBack {
   const argocd = expectObject(value, field);
-  rejectUnknownKeys(argocd, field, [
-    'server',
-    'appNamespace',
-    'project',
-    'tokenSecret',
-    'sync',
-    'insecure',
-    'caBundleSecret',
-  ]);
-  const server = optionalString(argocd, 'server', field)?.trim();
-  if (server) checkUrl(server, fieldPath(field, 'server'));
-  const sync = optionalString(argocd, 'sync', field)?.trim() || 'auto';
-  if (sync !== 'auto' && sync !== 'always' && sync !== 'never') {
-    throw new InvalidInputError(
-      fieldPath(field, 'sync'),
-      `unknown sync ${quoteInput(sync)}`,
-      'use auto, always or never',
-    );
-  }
-  const tokenSecret = optionalString(argocd, 'tokenSecret', field)?.trim();
-  const caBundleSecret = optionalString(argocd, 'caBundleSecret', field)?.trim();
+  const problems = new ProblemCollector();
+  problems.check(() =>
+    rejectUnknownKeys(argocd, field, [
+      'server',
+      'appNamespace',
+      'project',
+      'tokenSecret',
+      'sync',
+      'insecure',
+      'caBundleSecret',
+    ]),
+  );
+  const server = problems.check(() => {
+    const text = optionalString(argocd, 'server', field)?.trim();
+    if (text) checkUrl(text, fieldPath(field, 'server'));
+    return text;
+  });
+  const sync = problems.check(() => {
+    const text = optionalString(argocd, 'sync', field)?.trim() || 'auto';
+    if (text !== 'auto' && text !== 'always' && text !== 'never') {
+      throw new InvalidInputError(
+        fieldPath(field, 'sync'),
+        `unknown sync ${quoteInput(text)}`,
+        'use auto, always or never',
+      );
+    }
+    return text;
+  });
+  const [tokenSecret, caBundleSecret, appNamespace, project] = (
+    ['tokenSecret', 'caBundleSecret', 'appNamespace', 'project'] as const
+  ).map((key) => problems.check(() => optionalString(argocd, key, field)?.trim()));
+  const insecure = problems.check(() => optionalBoolean(argocd, 'insecure', field));
+  problems.throwIfAny();
   return {
     method: 'argocd',
     ...(server ? { server: server.replace(/\/+$/, '') } : {}),
-    appNamespace: optionalString(argocd, 'appNamespace', field)?.trim() || 'argocd',
-    project: optionalString(argocd, 'project', field)?.trim() || 'default',
+    appNamespace: appNamespace || 'argocd',
+    project: project || 'default',
     ...(tokenSecret ? { tokenSecret } : {}),
-    sync,
-    insecure: optionalBoolean(argocd, 'insecure', field) ?? false,
+    sync: sync!,
+    insecure: insecure ?? false,
     ...(caBundleSecret ? { caBundleSecret } : {}),
   };
 }

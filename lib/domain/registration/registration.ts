@@ -5,6 +5,7 @@
  */
 
 import { InvalidInputError, quoteInput } from '../errors.ts';
+import { ProblemCollector } from '../problem-collector.ts';
 import { type DocumentMapping, expectObject, rejectUnknownKeys, requiredString } from './document-fields.ts';
 import { type ImageRegistration, parseImages, watchKey } from './registration-images.ts';
 import { parseWriteBack, type WriteBack } from './registration-write-back.ts';
@@ -21,10 +22,22 @@ export interface Registration {
 // A Kubernetes object name (DNS-1123 subdomain), as Argo CD Applications are named.
 const APP_NAME = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-/** Validates a registration document (parsed YAML or JSON). */
+/**
+ * Validates a registration document (parsed YAML or JSON). Every field is read, so that a document with
+ * several mistakes is refused with all of them at once.
+ */
 export function parseRegistration(input: unknown): Registration {
   const document = expectObject(input, '');
-  rejectUnknownKeys(document, '', ['name', 'images', 'writeBack']);
+  const problems = new ProblemCollector();
+  problems.check(() => rejectUnknownKeys(document, '', ['name', 'images', 'writeBack']));
+  const name = problems.check(() => parseName(document));
+  const images = problems.check(() => parseImages(document.images, 'images'));
+  const writeBack = problems.check(() => parseWriteBack(document.writeBack, 'writeBack'));
+  problems.throwIfAny();
+  return { name: name!, images: images!, writeBack: writeBack!, document };
+}
+
+function parseName(document: DocumentMapping): string {
   const name = requiredString(document, 'name', '', 'give the Argo CD Application name, e.g. flask-app');
   if (!APP_NAME.test(name)) {
     throw new InvalidInputError(
@@ -33,12 +46,7 @@ export function parseRegistration(input: unknown): Registration {
       'use lowercase letters, digits, - and . (at most 253)',
     );
   }
-  return {
-    name,
-    images: parseImages(document.images, 'images'),
-    writeBack: parseWriteBack(document.writeBack, 'writeBack'),
-    document,
-  };
+  return name;
 }
 
 /** The repository keys (`<account>/<region>/<repository>`) whose pushes concern this app. */

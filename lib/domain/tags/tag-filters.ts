@@ -3,6 +3,7 @@
  * Each is built once, validated up front, and answers why it drops a candidate (or undefined).
  */
 import { InvalidInputError, quoteInput } from '../errors.ts';
+import { ProblemCollector } from '../problem-collector.ts';
 import { compileGlob, GlobSyntaxError } from './glob.ts';
 import { compileRe2 } from './regexp/compile-re2.ts';
 import { Re2SyntaxError } from './regexp/re2-syntax-error.ts';
@@ -62,19 +63,24 @@ export function parseIgnoreTags(
 ): TagFilter | undefined {
   const patterns = splitList(value);
   if (patterns.length === 0) return undefined;
-  const globs = patterns.map((pattern, index) => {
-    try {
-      return compileGlob(pattern);
-    } catch (error) {
-      if (!(error instanceof GlobSyntaxError)) throw error;
-      throw new InvalidInputError(
-        `${field}[${index}]`,
-        error.message,
-        'escape [ ] - with \\ or close the class',
-        { cause: error },
-      );
-    }
-  });
+  const problems = new ProblemCollector();
+  const compiled = patterns.map((pattern, index) =>
+    problems.check(() => {
+      try {
+        return compileGlob(pattern);
+      } catch (error) {
+        if (!(error instanceof GlobSyntaxError)) throw error;
+        throw new InvalidInputError(
+          `${field}[${index}]`,
+          error.message,
+          'escape [ ] - with \\ or close the class',
+          { cause: error },
+        );
+      }
+    }),
+  );
+  problems.throwIfAny();
+  const globs = compiled.filter((glob) => glob !== undefined);
   return {
     kind: 'ignoreTags',
     description: `ignore-tags ${patterns.join(',')}`,
@@ -102,15 +108,19 @@ export function parsePlatforms(
 ): TagFilter | undefined {
   const wanted = splitList(value);
   if (wanted.length === 0) return undefined;
+  const problems = new ProblemCollector();
   wanted.forEach((platform, index) => {
     if (!PLATFORM.test(platform)) {
-      throw new InvalidInputError(
-        `${field}[${index}]`,
-        `${quoteInput(platform)} is not a platform`,
-        'write os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7',
+      problems.add(
+        new InvalidInputError(
+          `${field}[${index}]`,
+          `${quoteInput(platform)} is not a platform`,
+          'write os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7',
+        ),
       );
     }
   });
+  problems.throwIfAny();
   const accepts = (offered: string) =>
     wanted.some((w) => w === offered || (w.split('/').length === 2 && offered.startsWith(`${w}/`)));
   return {

@@ -4,6 +4,7 @@
  */
 
 import { InvalidInputError, quoteInput } from '../errors.ts';
+import { ProblemCollector } from '../problem-collector.ts';
 import { alphabeticalStrategy } from './alphabetical-strategy.ts';
 import { type Constraint, parseConstraint } from './constraint.ts';
 import { digestStrategy } from './digest-strategy.ts';
@@ -94,27 +95,48 @@ function settingsKey(settings: TagPolicySettings): string {
     .join('\n');
 }
 
+// Every setting is checked, so that all problems are reported at once; what depends on the strategy
+// is checked only when the strategy is known.
 function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolicy {
-  const strategy = parseStrategyName(settings.strategy, field('strategy'));
-  const constraintText = settings.constraint?.trim() ?? '';
+  const problems = new ProblemCollector();
+  const strategy = problems.check(() => parseStrategyName(settings.strategy, field('strategy')));
   const filters = [
-    parseAllowTags(settings.allowTags, field('allowTags')),
-    parseIgnoreTags(settings.ignoreTags, field('ignoreTags')),
-    parsePlatforms(settings.platforms, field('platforms')),
+    problems.check(() => parseAllowTags(settings.allowTags, field('allowTags'))),
+    problems.check(() => parseIgnoreTags(settings.ignoreTags, field('ignoreTags'))),
+    problems.check(() => parsePlatforms(settings.platforms, field('platforms'))),
   ].filter((filter) => filter !== undefined);
-  const sortBy = parseSortBy(settings.sortBy, strategy, field('sortBy'));
-  const needs = {
-    platforms: filters.some((filter) => filter.kind === 'platforms'),
-    createdAt: sortBy === 'created',
+  const sortBy = strategy && problems.check(() => parseSortBy(settings.sortBy, strategy, field('sortBy')));
+  const constraintText = settings.constraint?.trim() ?? '';
+  const chosen =
+    strategy && problems.check(() => buildStrategy(strategy, constraintText, sortBy ?? 'pushed', field));
+  problems.throwIfAny();
+  return {
+    strategy: strategy!,
+    sortBy: sortBy!,
+    filters,
+    paused: pausesEveryTag(settings.ignoreTags),
+    needs: {
+      platforms: filters.some((filter) => filter.kind === 'platforms'),
+      createdAt: sortBy === 'created',
+    },
+    ...chosen!,
   };
-  const base = { strategy, sortBy, filters, paused: pausesEveryTag(settings.ignoreTags), needs };
+}
 
+type BuiltStrategy = Pick<TagPolicy, 'tagStrategy' | 'constraint' | 'trackedTag' | 'notes'>;
+
+function buildStrategy(
+  strategy: StrategyName,
+  constraintText: string,
+  sortBy: SortBy,
+  field: FieldNamer,
+): BuiltStrategy {
   switch (strategy) {
     case 'semver': {
       const constraint =
         constraintText === '' ? undefined : parseConstraint(constraintText, field('constraint'));
       const tagStrategy = anyTagStrategy(semverStrategy(constraint));
-      return { ...base, ...(constraint === undefined ? {} : { constraint }), tagStrategy, notes: [] };
+      return { ...(constraint === undefined ? {} : { constraint }), tagStrategy, notes: [] };
     }
     case 'digest':
       if (!DOCKER_TAG.test(constraintText)) {
@@ -127,20 +149,17 @@ function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolic
         );
       }
       return {
-        ...base,
         trackedTag: constraintText,
         tagStrategy: anyTagStrategy(digestStrategy(constraintText)),
         notes: [],
       };
     case 'newest-build':
       return {
-        ...base,
         tagStrategy: anyTagStrategy(newestBuildStrategy(sortBy)),
         notes: ignoredConstraint(constraintText, strategy),
       };
     case 'alphabetical':
       return {
-        ...base,
         tagStrategy: anyTagStrategy(alphabeticalStrategy),
         notes: ignoredConstraint(constraintText, strategy),
       };

@@ -4,8 +4,11 @@ import {
   failureReason,
   InvalidInputError,
   InvalidTargetError,
+  listProblems,
+  mapProblems,
   quoteInput,
   quoteKey,
+  suggestField,
   UpstreamError,
 } from '../../../lib/domain/errors.ts';
 
@@ -51,6 +54,54 @@ describe('InvalidInputError', () => {
       "strategy: unknown strategy 'newest'; use semver, newest-build, alphabetical or digest",
     );
     expect(error.retryable).toBe(false);
+  });
+});
+
+describe('several problems in one error', () => {
+  const two = new InvalidInputError('a', 'is wrong', 'fix a', {
+    others: [new InvalidInputError('b', 'is wrong too')],
+  });
+
+  it('puts the first problem on the first line and the others below it', () => {
+    expect(two.message).toBe('a: is wrong; fix a\n  b: is wrong too');
+    expect(two.field).toBe('a');
+    expect(two.problems.map((problem) => problem.field)).toEqual(['a', 'b']);
+  });
+
+  it('lists 20 lines, then how many more', () => {
+    const lines = Array.from({ length: 23 }, (_, i) => `line ${i}`);
+    expect(listProblems(lines).split('\n')).toEqual([
+      ...lines.slice(0, 20).map((line, i) => (i === 0 ? line : `  ${line}`)),
+      '  and 3 more',
+    ]);
+  });
+
+  it('rewrites each problem, keeping them together', () => {
+    const moved = mapProblems(
+      two,
+      (problem) => new InvalidInputError(`document 2: ${problem.field}`, problem.problem, problem.fix),
+    );
+    expect(moved.message).toBe('document 2: a: is wrong; fix a\n  document 2: b: is wrong too');
+    expect(moved.cause).toBe(two);
+  });
+});
+
+describe('suggestField', () => {
+  const known = ['strategy', 'ignoreTags', 'image'];
+
+  it('names the nearest known field of a typo', () => {
+    expect(suggestField('stratgy', known)).toBe("did you mean 'strategy'?");
+    expect(suggestField('ignoretag', known)).toBe("did you mean 'ignoreTags'?");
+  });
+
+  it('lists the known fields when nothing is near', () => {
+    expect(suggestField('colour', known)).toBe('known fields: strategy, ignoreTags, image');
+  });
+
+  it('answers a 2 MB key at once', () => {
+    const started = performance.now();
+    expect(suggestField('a'.repeat(2_000_000), known)).toMatch(/^known fields/);
+    expect(performance.now() - started).toBeLessThan(100);
   });
 });
 

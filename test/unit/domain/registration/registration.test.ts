@@ -67,6 +67,36 @@ describe('parseRegistration', () => {
     expect((error as InvalidInputError).message).toContain(message);
   });
 
+  it('reports every mistake of a document in one error, the first one first', () => {
+    const document = clone(fullExample) as Doc;
+    document.name = 'Flask_App';
+    document.images[0].ignoreTag = 'dev';
+    document.images[0].stratgy = 'semver';
+    document.images[0].platforms = ['linux', 'linux/amd64', 'arm64'];
+    document.writeBack.git.branch = 'a..b';
+    let error: unknown;
+    try {
+      parseRegistration(document);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems.map((problem) => problem.field)).toEqual([
+      'name',
+      'images[0].ignoreTag',
+      'images[0].stratgy',
+      'images[0].platforms[0]',
+      'images[0].platforms[2]',
+      'writeBack.git.branch',
+    ]);
+    const lines = (error as Error).message.split('\n');
+    expect(lines[0]).toBe(
+      "name: 'Flask_App' is not an Argo CD Application name; use lowercase letters, digits, - and . (at most 253)",
+    );
+    expect(lines[1]).toBe("  images[0].ignoreTag: unknown field; did you mean 'ignoreTags'?");
+    expect(lines[2]).toBe("  images[0].stratgy: unknown field; did you mean 'strategy'?");
+  });
+
   it.each(hugeValues)('quotes 80 characters of a 2 MB %s, naming the field', (_what, mutate, field) => {
     const document = clone(fullExample) as Doc;
     mutate(document);

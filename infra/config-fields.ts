@@ -1,0 +1,122 @@
+/**
+ * The readers of the deployment's configuration (infra/config.ts): each checks one field and throws a
+ * ConfigError naming it; configProblems collects them so that one run reports every problem.
+ */
+import { InvalidInputError, quoteInput, quoteKey, suggestField } from '../lib/domain/errors.ts';
+import { ProblemCollector } from '../lib/domain/problem-collector.ts';
+
+/**
+ * Thrown for a configuration that cannot be deployed; the message is `field: problem; fix`, and when the
+ * configuration has several problems, each of the others on a line of its own below the first.
+ */
+export class ConfigError extends InvalidInputError {
+  constructor(
+    field: string,
+    problem: string,
+    fix?: string,
+    options?: { cause?: unknown; others?: readonly InvalidInputError[] },
+  ) {
+    super(field, problem, fix, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Collects the problems of a configuration, to throw them as one ConfigError. */
+export function configProblems(): ProblemCollector {
+  return new ProblemCollector(
+    (first, others) => new ConfigError(first.field, first.problem, first.fix, { others }),
+  );
+}
+
+export type Json = Readonly<Record<string, unknown>>;
+
+export function object(value: unknown, field: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(field, `expected a mapping, got ${describe(value)}`);
+  return value as Json;
+}
+
+/** Refuses every key that is not one of `keys`, suggesting the nearest known one. */
+export function known(o: Json, field: string, keys: readonly string[]): void {
+  const problems = configProblems();
+  for (const key of Object.keys(o))
+    if (!keys.includes(key))
+      problems.add(new ConfigError(`${field}.${quoteKey(key)}`, 'unknown field', suggestField(key, keys)));
+  problems.throwIfAny();
+}
+
+export function text(o: Json, key: string, field: string): string | undefined {
+  const value = o[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ConfigError(`${field}.${key}`, `expected text, got ${describe(value)}`);
+  return value.trim();
+}
+
+export function list(o: Json, key: string, field: string): string[] | undefined {
+  const value = o[key];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value))
+    throw new ConfigError(`${field}.${key}`, `expected a list, got ${describe(value)}`);
+  return value.map((item, i) => {
+    if (typeof item !== 'string' || item.trim() === '')
+      throw new ConfigError(`${field}.${key}[${i}]`, `expected text, got ${describe(item)}`);
+    return item.trim();
+  });
+}
+
+export function wholeNumber(
+  o: Json,
+  key: string,
+  allowed: (n: number) => boolean,
+  range: string,
+): Record<string, number> {
+  const value = o[key];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'number' || !Number.isInteger(value) || !allowed(value))
+    throw new ConfigError(
+      `config.${key}`,
+      `${describe(value)} is not allowed`,
+      `give a whole number: ${range}`,
+    );
+  return { [key]: value };
+}
+
+export function optionalText(o: Json, key: string, pattern: RegExp, rule: string): Record<string, string> {
+  const value = text(o, key, 'config');
+  if (value === undefined) return {};
+  if (!pattern.test(value))
+    throw new ConfigError(`config.${key}`, `${quoteInput(value)} is not allowed`, rule);
+  return { [key]: value };
+}
+
+export function optionalArn(o: Json, key: string, service: string): Record<string, string> {
+  const value = text(o, key, 'config');
+  return value === undefined ? {} : { [key]: arnOf(value, `config.${key}`, service) };
+}
+
+export function arnOf(value: string, field: string, service: string): string {
+  if (!new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:[0-9]{12}:.+$`).test(value))
+    throw new ConfigError(field, `${quoteInput(value)} is not an ${service.toUpperCase()} ARN`);
+  return value;
+}
+
+export function url(value: string, field: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(field, `${quoteInput(value)} is not a URL`, 'give https://host[:port][/path]');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new ConfigError(field, `${quoteInput(value)} is not an http(s) URL`);
+  if (parsed.username || parsed.password)
+    throw new ConfigError(field, 'must not carry credentials', 'put the token in its secret');
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return quoteInput(value);
+  return typeof value === 'object' ? 'a mapping' : String(value);
+}

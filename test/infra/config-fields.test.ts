@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configProblems, known } from '../../infra/config-fields.ts';
+import { InvalidInputError } from '../../lib/domain/errors.ts';
+
+describe('configuration fields', () => {
+  it('refuses every unknown key at once, suggesting the nearest known one', () => {
+    expect(() => known({ regoin: 'x', tabel: {}, colour: 1 }, 'config', ['region', 'table'])).toThrow(
+      "config.regoin: unknown field; did you mean 'region'?\n" +
+        "  config.tabel: unknown field; did you mean 'table'?\n" +
+        '  config.colour: unknown field; known fields: region, table',
+    );
+  });
+
+  it('throws the problems it collected as one ConfigError, an invalid input', () => {
+    const problems = configProblems();
+    problems.add(new ConfigError('config.a', 'is wrong'));
+    problems.add(new ConfigError('config.b', 'is wrong'));
+    let error: unknown;
+    try {
+      problems.throwIfAny();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as ConfigError).message).toBe('config.a: is wrong\n  config.b: is wrong');
+  });
+});
