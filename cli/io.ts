@@ -2,8 +2,11 @@
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Reads standard input whole. */
-  readonly readStdin: () => Promise<string>;
+  /**
+   * Reads standard input whole; with `limitBytes`, stops reading once more than that many bytes came,
+   * so that the caller can refuse the input without holding all of it.
+   */
+  readonly readStdin: (limitBytes?: number) => Promise<string>;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -11,9 +14,14 @@ export interface CliIo {
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readStdin: async () => {
+  readStdin: async (limitBytes) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    let length = 0;
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer);
+      length += (chunk as Buffer).length;
+      if (limitBytes !== undefined && length > limitBytes) break;
+    }
     return Buffer.concat(chunks).toString('utf8');
   },
   env: process.env,

@@ -14,7 +14,7 @@ import {
 import { describeRegistration } from '../../lib/domain/registration/describe-registration.ts';
 import { parseRegistration, type Registration } from '../../lib/domain/registration/registration.ts';
 import { type CliIo, EXIT } from '../io.ts';
-import { readInput } from '../read-input.ts';
+import { INPUT_LIMITS, readInput } from '../read-input.ts';
 
 /** The flags `apps import` adds to the apps command. */
 export const IMPORT_FLAGS = {
@@ -60,7 +60,7 @@ export async function importApps(
     );
   }
   const fix = 'give a readable Argo CD Application manifest (YAML or JSON)';
-  const text = await readInput(source, 'manifest', io.readStdin, fix);
+  const text = await readInput(source, 'manifest', io.readStdin, fix, INPUT_LIMITS.manifests);
   const imported = registrationsFromApplications(readDocuments(text, source, parseDocuments), {
     account: flags.account,
     argocdServer: flags['argocd-server'],

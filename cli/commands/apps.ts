@@ -1,4 +1,3 @@
-import { parseAllDocuments } from 'yaml';
 import type { StoredApp } from '../../lib/app/ports.ts';
 import { registerApps } from '../../lib/app/register-app.ts';
 import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
@@ -6,7 +5,8 @@ import { describeRegistration } from '../../lib/domain/registration/describe-reg
 import { AWS_FLAGS, AWS_HELP, openRegistry } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
-import { readInput } from '../read-input.ts';
+import { parseDocuments } from '../parse-documents.ts';
+import { INPUT_LIMITS, readInput } from '../read-input.ts';
 import { IMPORT_FLAGS, IMPORT_OPTIONS, IMPORT_USAGE, importApps } from './apps-import.ts';
 import { formatAppList, formatAppShow } from './apps-output.ts';
 
@@ -23,7 +23,7 @@ ${IMPORT_USAGE}  apps list                                       every registere
   apps resume <name>                              follow pushes again
 
 Options:
-  -f, --file <path>   the registration file for register ('-' reads standard input)
+  -f, --file <path>   the registration file for register ('-' reads standard input), at most 1 MiB
 ${IMPORT_OPTIONS}${AWS_HELP}  -h, --help          this help
 
 A registration (every field: docs/registering-apps.md):
@@ -83,6 +83,7 @@ export const appsCommand: Command = {
           '--file',
           io.readStdin,
           'give a readable YAML or JSON file',
+          INPUT_LIMITS.registrations,
         );
         const documents = parseDocuments(text, values.file);
         const registered = await registerApps(registry(), documents);
@@ -147,29 +148,4 @@ function notFound(io: { stderr: (text: string) => void }, name: string): number 
 
 function pick(app: StoredApp) {
   return { name: app.name, paused: app.paused, revision: app.revision };
-}
-
-/** YAML (one or more documents) or JSON; empty documents are skipped. */
-export function parseDocuments(text: string, source: string): unknown[] {
-  const documents = parseAllDocuments(text, { uniqueKeys: true });
-  const list = Array.isArray(documents) ? documents : [documents];
-  for (const document of list) {
-    const error = document.errors[0];
-    if (error)
-      throw new InvalidInputError(
-        '--file',
-        `${quoteInput(source)} is not valid YAML or JSON (${error.message.split('\n')[0]})`,
-        'fix the syntax',
-      );
-  }
-  const values = list
-    .map((document) => document.toJS())
-    .filter((value) => value !== null && value !== undefined);
-  if (values.length === 0)
-    throw new InvalidInputError(
-      '--file',
-      `${quoteInput(source)} holds no registration`,
-      'see ecr-image-updater apps --help',
-    );
-  return values;
 }

@@ -4,7 +4,8 @@
  * - `watch#<account>/<region>/<repository>` / `app#<name>`: a copy for each followed repository, so that
  *   one strongly consistent Query on the base table finds every app a push concerns, registration
  *   included: no Scan, no second read, nothing that grows with the size of the registry.
- * Writes are guarded by the revision (compare-and-swap); the copies follow the app item.
+ * Writes are guarded by the revision (compare-and-swap); the copies follow the app item. An app whose
+ * items would pass DynamoDB's 400 KB item limit is refused before anything is written.
  */
 import {
   type AttributeValue,
@@ -19,8 +20,9 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { AppRegistry, StoredApp } from '../app/ports.ts';
-import { ConflictError } from '../domain/errors.ts';
+import { ConflictError, InvalidInputError } from '../domain/errors.ts';
 import { createAwsClient } from './create-aws-client.ts';
+import { DYNAMODB_ITEM_LIMIT_BYTES, dynamoDbItemSize } from './dynamodb-item-size.ts';
 import { REGISTRY_KEY_PREFIXES, REGISTRY_KEYS } from './registry-keys.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -96,19 +98,37 @@ export class DynamoDbAppRegistry implements AppRegistry {
     return apps.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
+  checkStorable(name: string, document: unknown, watchKeys: readonly string[]): void {
+    // The largest the items can be: a revision of ten digits, times as long as any ISO time.
+    const item = appItem(name, document, watchKeys, {
+      paused: false,
+      revision: 9_999_999_999,
+      createdAt: this.now(),
+      updatedAt: this.now(),
+    });
+    const size = Math.max(
+      dynamoDbItemSize(item),
+      ...watchKeys.map((key) => dynamoDbItemSize({ ...watchItemKey(key, name), ...copyOf(item) })),
+    );
+    if (size > DYNAMODB_ITEM_LIMIT_BYTES) {
+      throw new InvalidInputError(
+        name,
+        `its registration would be stored as ${size.toLocaleString('en-US')} bytes, more than DynamoDB's item size limit of 400 KB (${DYNAMODB_ITEM_LIMIT_BYTES.toLocaleString('en-US')} bytes)`,
+        'shorten its longest fields (commitMessage, allowTags, ignoreTags) or split its images over several apps',
+      );
+    }
+  }
+
   async put(name: string, document: unknown, watchKeys: readonly string[]): Promise<StoredApp> {
+    this.checkStorable(name, document, watchKeys);
     const existing = await this.getAppItem(name);
     const now = this.now();
-    const item: Item = {
-      ...appKey(name),
-      name: { S: name },
-      registration: { S: JSON.stringify(document) },
-      paused: { BOOL: existing?.paused?.BOOL ?? false },
-      revision: { N: String(Number(existing?.revision?.N ?? 0) + 1) },
-      createdAt: existing?.createdAt ?? { S: now },
-      updatedAt: { S: now },
-      watches: { L: watchKeys.map((key) => ({ S: key })) },
-    };
+    const item = appItem(name, document, watchKeys, {
+      paused: existing?.paused?.BOOL ?? false,
+      revision: Number(existing?.revision?.N ?? 0) + 1,
+      createdAt: existing?.createdAt?.S ?? now,
+      updatedAt: now,
+    });
     await this.putAppItem(item, existing);
     const stale = watchesOf(existing).filter((key) => !watchKeys.includes(key));
     await this.writeCopies(item, stale);
@@ -143,13 +163,7 @@ export class DynamoDbAppRegistry implements AppRegistry {
   // The app item is the truth; the per-repository copies follow it, and stale ones go.
   private async writeCopies(item: Item, stale: readonly string[]): Promise<void> {
     const name = item.name!.S!;
-    const copy: Item = {
-      name: item.name!,
-      registration: item.registration!,
-      paused: item.paused!,
-      revision: item.revision!,
-      updatedAt: item.updatedAt!,
-    };
+    const copy = copyOf(item);
     await this.batchWrite([
       ...watchesOf(item).map(
         (key): WriteRequest => ({ PutRequest: { Item: { ...watchItemKey(key, name), ...copy } } }),
@@ -203,6 +217,36 @@ export class DynamoDbAppRegistry implements AppRegistry {
       }
     }
   }
+}
+
+// The app item: its registration, its state and the repositories it follows.
+function appItem(
+  name: string,
+  document: unknown,
+  watchKeys: readonly string[],
+  state: { paused: boolean; revision: number; createdAt: string; updatedAt: string },
+): Item {
+  return {
+    ...appKey(name),
+    name: { S: name },
+    registration: { S: JSON.stringify(document) },
+    paused: { BOOL: state.paused },
+    revision: { N: String(state.revision) },
+    createdAt: { S: state.createdAt },
+    updatedAt: { S: state.updatedAt },
+    watches: { L: watchKeys.map((key) => ({ S: key })) },
+  };
+}
+
+// What a per-repository copy holds of the app item, under its own key.
+function copyOf(item: Item): Item {
+  return {
+    name: item.name!,
+    registration: item.registration!,
+    paused: item.paused!,
+    revision: item.revision!,
+    updatedAt: item.updatedAt!,
+  };
 }
 
 function watchesOf(item: Item | undefined): string[] {

@@ -2,6 +2,7 @@
  * The ports of the use cases: narrow interfaces in domain terms. Adapters implement them for AWS,
  * GitHub and Argo CD; tests and local mode plug in the same adapters against local peers.
  */
+import type { InvalidInputError } from '../domain/errors.ts';
 import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
 import type { DecisionRecord, HandledEvent } from './decision-record.ts';
 
@@ -20,7 +21,16 @@ export interface AppRegistry {
   watchersOf(watchKey: string): Promise<StoredApp[]>;
   get(name: string): Promise<StoredApp | undefined>;
   list(): Promise<StoredApp[]>;
-  /** Stores a validated registration under its name; `watchKeys` are the repositories it follows. */
+  /**
+   * Throws {@link InvalidInputError} naming the app when the registry cannot store it as given (the
+   * store's own limits: DynamoDB's 400 KB item size), and writes nothing: registering checks every app
+   * before it stores the first.
+   */
+  checkStorable(name: string, document: unknown, watchKeys: readonly string[]): void;
+  /**
+   * Stores a validated registration under its name; `watchKeys` are the repositories it follows. Checks
+   * it as {@link AppRegistry.checkStorable} does first.
+   */
   put(name: string, document: unknown, watchKeys: readonly string[]): Promise<StoredApp>;
   /** Removes an app; false when there was none. */
   remove(name: string): Promise<boolean>;

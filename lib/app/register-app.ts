@@ -45,6 +45,12 @@ export async function registerApps(
       `'${duplicate}' is registered twice in the input`,
       'give each app once',
     );
+  for (const registration of registrations) {
+    problems.check(() =>
+      registry.checkStorable(registration.name, registration.document, watchKeysOf(registration)),
+    );
+  }
+  problems.throwIfAny();
   const registered: Registered[] = [];
   for (const registration of registrations) {
     const stored = await registry.put(registration.name, registration.document, watchKeysOf(registration));

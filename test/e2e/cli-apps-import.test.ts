@@ -123,6 +123,22 @@ describe('ecr-image-updater apps import', () => {
       'manifest: ',
       "cannot read '/nonexistent.yaml'",
     ],
+    [
+      'a YAML alias bomb',
+      () =>
+        file(
+          'bomb.yaml',
+          'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+        ),
+      'manifest: ',
+      'expands YAML aliases (*name) more than 100 times, the limit',
+    ],
+    [
+      'a manifest over 4 MiB',
+      () => file('huge.yaml', `# ${'x'.repeat(4 * 1024 * 1024)}\n`),
+      'manifest: ',
+      'is larger than the limit of 4 MiB',
+    ],
     ['no manifest', () => '', 'usage: ', 'apps import needs an Application manifest'],
   ])('exits 2 on %s', async (_what, path, field, message) => {
     const result = await apps(...['import', path()].filter((arg) => arg !== ''));

@@ -12,7 +12,7 @@ import {
   HUGE,
   invalidRegistrations,
 } from '../fixtures/registrations.ts';
-import { runCli } from '../support/run-cli.ts';
+import { runBinary, runCli } from '../support/run-cli.ts';
 
 let stack: LocalStack;
 let env: Record<string, string>;
@@ -87,24 +87,75 @@ describe('ecr-image-updater apps', () => {
     },
   );
 
+  // Just under the file limit of 1 MiB, so that the field's own limit refuses it (2 MB: the file's).
+  const long = 'a'.repeat(900_000);
   it.each([
-    ['name', { ...flaskApp, name: HUGE }, 'name'],
+    ['name', { ...flaskApp, name: long }, 'name'],
     [
       'image repository',
-      { ...flaskApp, name: 'huge-image', images: [{ image: `${ECR_HOST}/${HUGE}` }] },
+      { ...flaskApp, name: 'huge-image', images: [{ image: `${ECR_HOST}/${long}` }] },
       'images[0].image',
     ],
-  ])('refuses a 2 MB %s in one short line, exit 2, storing nothing', async (_what, document, field) => {
-    const result = await apps('register', '-f', file('huge.yaml', stringify(document)));
+  ])(
+    'refuses a 900 KB %s in one short line naming its limit, exit 2, storing nothing',
+    async (_what, document, field) => {
+      const result = await apps('register', '-f', file('huge.yaml', stringify(document)));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^ecr-image-updater apps: ${field.replace(/[[\]]/g, '\\$&')}: '[^']{80}…' \\(9\\d{5} characters\\) is longer than the limit of \\d+ characters; `,
+        ),
+      );
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr.length).toBeLessThan(1024);
+      expect((await apps('list')).stdout).not.toMatch(/huge-image|a{80}/);
+    },
+  );
+
+  it('refuses a 2 MB name by the size of its file, in one short line', async () => {
+    const result = await apps('register', '-f', file('huge.yaml', stringify({ ...flaskApp, name: HUGE })));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      new RegExp(
-        `^ecr-image-updater apps: ${field.replace(/[[\]]/g, '\\$&')}: '[^']{80}…' \\(2\\d{6} characters\\)`,
-      ),
+      /^ecr-image-updater apps: --file: '.*' is larger than the limit of 1 MiB; /,
+    );
+    expect(result.stderr.length).toBeLessThan(1024);
+  });
+
+  it("refuses an app past DynamoDB's 400 KB item limit by name, exit 2, storing nothing", async () => {
+    // Every field within its own limit; together more than DynamoDB stores in one item.
+    const images = Array.from({ length: 5 }, (_, i) => ({
+      image: `${ECR_HOST}/big-${i}`,
+      alias: `big${i}`,
+      helm: { imageSpec: `big${i}.image` },
+      ignoreTags: Array.from({ length: 100 }, (_, t) => `${t}-${'x'.repeat(900)}`),
+    }));
+    const result = await apps(
+      'register',
+      '-f',
+      file('big.yaml', stringify({ ...flaskApp, name: 'big-app', images })),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^ecr-image-updater apps: big-app: its registration would be stored as [\d,]+ bytes, more than DynamoDB's item size limit of 400 KB \(409,600 bytes\); shorten its longest fields/,
     );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr.length).toBeLessThan(1024);
-    expect((await apps('list')).stdout).not.toMatch(/huge-image|a{80}/);
+    expect((await apps('show', 'big-app')).code).toBe(1);
+  });
+
+  it('refuses a file over 1 MiB before reading it whole, from -f or standard input', async () => {
+    const big = `${stringify({ ...flaskApp, name: 'over-limit' })}# ${'x'.repeat(1024 * 1024)}\n`;
+    const fromFile = await apps('register', '-f', file('over.yaml', big));
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toMatch(
+      /^ecr-image-updater apps: --file: '.*over\.yaml' is larger than the limit of 1 MiB; split it into several files\n$/,
+    );
+    const fromStdin = await runBinary(['apps', 'register', '-f', '-'], big, env);
+    expect(fromStdin).toMatchObject({
+      code: 2,
+      stderr:
+        'ecr-image-updater apps: --file: standard input is larger than the limit of 1 MiB; split it into several files\n',
+    });
+    expect((await apps('show', 'over-limit')).code).toBe(1);
   });
 
   it('reports every mistake of a registration in one run, exit 2, storing nothing', async () => {

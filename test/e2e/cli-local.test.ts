@@ -88,12 +88,28 @@ describe('ecr-image-updater local push', () => {
   });
 
   it.each([
-    [['local', 'push', 'flask-app'], "'flask-app' is not <repository>:<tag>"],
+    [
+      ['local', 'push', 'flask-app'],
+      "usage: 'flask-app' is not <repository>:<tag>; e.g. ecr-image-updater local push flask-app:1.0.2",
+    ],
     [['local', 'push', 'flask-app:1.0.0', '--digest', 'md5:x'], "--digest: 'md5:x' is not a sha256 digest"],
-  ])('exits 2 on %j', async (args, message) => {
+    [
+      ['local', 'push', 'x:1.0.0', '--platforms', 'linux'],
+      "--platforms[0]: 'linux' is not a platform; write os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7",
+    ],
+    [
+      ['local', 'push', 'x:1.0.0', '--platforms', 'linux/amd64,linux/arm64,linux/amd64'],
+      "--platforms[2]: 'linux/amd64' is given twice; name each platform once",
+    ],
+    [
+      ['local', 'push', 'x:1.0.0', '--platforms', ' , '],
+      '--platforms: names no platform; e.g. --platforms linux/amd64,linux/arm64',
+    ],
+  ])('exits 2 on %j, naming the option and the fix', async (args, message) => {
     const result = await runCli(args, '', env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(message);
+    expect(result.stderr).toBe(`ecr-image-updater local: ${message}\n`);
+    expect(result.stdout).toBe('');
   });
 
   it('says to start the peers first when their environment is missing', async () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
 import { parseVersion } from '../../lib/domain/tags/version.ts';
 import { hostileEvents, PUSH } from '../fixtures/hostile/events.ts';
+import { exhaustingRegistrations } from '../fixtures/hostile/registration-files.ts';
 import { escapingRegistrations } from '../fixtures/hostile/registration-paths.ts';
 import { hostileTags } from '../fixtures/hostile/tags.ts';
 import { hostileTargetFiles } from '../fixtures/hostile/target-files.ts';
@@ -237,6 +238,25 @@ describe('registrations that try to leave the repository', () => {
       expect(result.stderr).toContain(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect((await runCli(['apps', 'show', 'escaper'], '', env)).code).toBe(1);
+    },
+  );
+});
+
+describe('registration files built to exhaust the CLI', () => {
+  it.each(exhaustingRegistrations)(
+    'refuses %s quickly, with exit code 2, one short line naming the field and the limit, storing nothing',
+    async (_what, text, field, limit) => {
+      const env = scenario.stack.env();
+      const before = (await runCli(['apps', 'list', '--json'], '', env)).stdout;
+      const started = performance.now();
+      const result = await runCli(['apps', 'register', '-f', '-'], text, env);
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(result.code).toBe(2);
+      expect(result.stderr.startsWith(`ecr-image-updater apps: ${field}: `)).toBe(true);
+      expect(result.stderr).toContain(limit);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr.length).toBeLessThan(1024);
+      expect((await runCli(['apps', 'list', '--json'], '', env)).stdout).toBe(before);
     },
   );
 });

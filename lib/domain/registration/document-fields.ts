@@ -6,6 +6,7 @@
  */
 import { InvalidInputError, quoteInput, quoteKey, suggestField } from '../errors.ts';
 import { ProblemCollector } from '../problem-collector.ts';
+import { LIST_LIMIT, textLimitOf } from './registration-limits.ts';
 
 /** A mapping of a JSON or YAML document (a registration, an annotation map), its values not checked yet. */
 export type DocumentMapping = Readonly<Record<string, unknown>>;
@@ -36,12 +37,14 @@ export function rejectUnknownKeys(object: DocumentMapping, field: string, known:
   problems.throwIfAny();
 }
 
+/** Text (a number reads as its text), at most as long as the key's limit (registration-limits.ts). */
 export function optionalString(object: DocumentMapping, key: string, field: string): string | undefined {
   const value = object[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return String(value);
   if (typeof value !== 'string')
     throw new InvalidInputError(fieldPath(field, key), `expected text, got ${describe(value)}`);
+  checkLength(value, textLimitOf(key), fieldPath(field, key));
   return value;
 }
 
@@ -60,7 +63,10 @@ export function optionalBoolean(object: DocumentMapping, key: string, field: str
   throw new InvalidInputError(fieldPath(field, key), `expected true or false, got ${describe(value)}`);
 }
 
-/** A list of strings, or one comma-separated string (as annotations write lists). */
+/**
+ * A list of strings, or one comma-separated string (as annotations write lists): at most
+ * {@link LIST_LIMIT} entries, each (and the comma-separated text) at most as long as the key's limit.
+ */
 export function optionalList(
   object: DocumentMapping,
   key: string,
@@ -68,13 +74,44 @@ export function optionalList(
 ): readonly string[] | undefined {
   const value = object[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string')
-    return value
+  const at = fieldPath(field, key);
+  const limit = textLimitOf(key);
+  let items: readonly string[];
+  if (typeof value === 'string') {
+    checkLength(value, limit, at);
+    items = value
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item !== '');
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
-  throw new InvalidInputError(fieldPath(field, key), `expected a list of text, got ${describe(value)}`);
+  } else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+    items = value;
+  } else {
+    throw new InvalidInputError(at, `expected a list of text, got ${describe(value)}`);
+  }
+  if (items.length > LIST_LIMIT) {
+    throw new InvalidInputError(
+      at,
+      `has ${items.length} entries, more than the limit of ${LIST_LIMIT}`,
+      'keep the list to what is needed (a glob such as *-rc* covers many tags)',
+    );
+  }
+  const problems = new ProblemCollector();
+  items.forEach((item, index) => {
+    problems.check(() => checkLength(item, limit, fieldPath(at, index)));
+  });
+  problems.throwIfAny();
+  return items;
+}
+
+// Checked before anything else reads the value, so that no parser or message ever sees a megabyte.
+function checkLength(value: string, limit: number, field: string): void {
+  if (value.length > limit) {
+    throw new InvalidInputError(
+      field,
+      `${quoteInput(value)} is longer than the limit of ${limit} characters`,
+      'shorten it (every limit: docs/registering-apps.md#limits)',
+    );
+  }
 }
 
 function describe(value: unknown): string {

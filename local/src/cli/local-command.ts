@@ -10,6 +10,7 @@ import { readRuntimeConfig } from 'ecr-image-updater/lib/adapters/runtime-config
 import { handleImagePush } from 'ecr-image-updater/lib/app/handle-image-push';
 import { RetryableFailureError, retryableFailures, summarizeApp } from 'ecr-image-updater/lib/app/outcomes';
 import { InvalidInputError, quoteInput } from 'ecr-image-updater/lib/domain/errors';
+import { parsePlatforms } from 'ecr-image-updater/lib/domain/tags/tag-filters';
 import { deliverPush } from '../deliver-push.ts';
 import { lambdaFailureRecord } from '../lambda-failure-record.ts';
 import { LocalStack } from '../local-stack.ts';
@@ -140,6 +141,7 @@ async function push(
     );
   if (digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(digest))
     throw new InvalidInputError('--digest', `${quoteInput(digest)} is not a sha256 digest`);
+  const platformList = platforms === undefined ? undefined : parsePlatformList(platforms);
   const accountId = io.env[ENVIRONMENT.localAccount];
   if (!io.env.AWS_ENDPOINT_URL_ECR || !accountId) {
     throw new InvalidInputError(
@@ -156,14 +158,7 @@ async function push(
     region: io.env.AWS_REGION ?? 'us-west-2',
     repository: match[1]!,
     tag: match[2]!,
-    ...(platforms
-      ? {
-          platforms: platforms
-            .split(',')
-            .map((p) => p.trim())
-            .filter(Boolean),
-        }
-      : {}),
+    ...(platformList ? { platforms: platformList } : {}),
     ...(digest ? { digest } : {}),
   });
   // As the deployed function does after Lambda's retries: an event that still has a failure a retry
@@ -200,6 +195,29 @@ async function push(
     (d) => d.outcome.kind === 'handled' && d.outcome.apps.some((a) => a.kind === 'failed'),
   );
   return failed ? EXIT.failure : EXIT.ok;
+}
+
+// --platforms as `local push` takes it: os/arch[/variant], comma-separated, each once.
+function parsePlatformList(text: string): string[] {
+  const list = text
+    .split(',')
+    .map((platform) => platform.trim())
+    .filter(Boolean);
+  if (list.length === 0)
+    throw new InvalidInputError(
+      '--platforms',
+      'names no platform',
+      'e.g. --platforms linux/amd64,linux/arm64',
+    );
+  parsePlatforms(list, '--platforms');
+  const twice = list.findIndex((platform, index) => list.indexOf(platform) !== index);
+  if (twice !== -1)
+    throw new InvalidInputError(
+      `--platforms[${twice}]`,
+      `${quoteInput(list[twice]!)} is given twice`,
+      'name each platform once',
+    );
+  return list;
 }
 
 function shellQuote(value: string): string {

@@ -2,7 +2,8 @@ import { createRegistryTable } from '@ecr-image-updater/local/create-registry-ta
 import { startDynalite } from '@ecr-image-updater/local/dynalite-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbAppRegistry } from '../../../lib/adapters/dynamodb-app-registry.ts';
-import { ConflictError } from '../../../lib/domain/errors.ts';
+import { DYNAMODB_ITEM_LIMIT_BYTES } from '../../../lib/adapters/dynamodb-item-size.ts';
+import { ConflictError, InvalidInputError } from '../../../lib/domain/errors.ts';
 import { dynamoDbClient } from '../../support/aws-clients.ts';
 
 let dynamo: Awaited<ReturnType<typeof startDynalite>>;
@@ -99,5 +100,38 @@ describe('DynamoDbAppRegistry', () => {
     );
     expect(await registry.watchersOf(FLASK)).toHaveLength(60);
     expect(await registry.list()).toHaveLength(60);
+  });
+
+  it("refuses an app past DynamoDB's 400 KB item limit by name, before writing anything", async () => {
+    const put = registry.put('big-app', { blob: 'x'.repeat(DYNAMODB_ITEM_LIMIT_BYTES) }, [FLASK]);
+    await expect(put).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(put).rejects.toThrow(
+      /^big-app: its registration would be stored as 409,7\d\d bytes, more than DynamoDB's item size limit of 400 KB \(409,600 bytes\); shorten its longest fields/,
+    );
+    expect(await registry.get('big-app')).toBeUndefined();
+    expect(await registry.watchersOf(FLASK)).toEqual([]);
+  });
+
+  it('stores the largest app it lets through, so the check is no stricter than DynamoDB', async () => {
+    const fits = (length: number) => {
+      try {
+        registry.checkStorable('edge-app', { blob: 'x'.repeat(length) }, [FLASK, API]);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let low = 0;
+    let high = DYNAMODB_ITEM_LIMIT_BYTES;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (fits(middle)) low = middle;
+      else high = middle - 1;
+    }
+    await registry.put('edge-app', { blob: 'x'.repeat(low) }, [FLASK, API]);
+    expect((await registry.watchersOf(API)).map((app) => app.name)).toEqual(['edge-app']);
+    await expect(registry.put('edge-app', { blob: 'x'.repeat(low + 1) }, [FLASK, API])).rejects.toThrow(
+      "more than DynamoDB's item size limit",
+    );
   });
 });
