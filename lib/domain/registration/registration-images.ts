@@ -104,19 +104,18 @@ function parseImage(value: unknown, field: string): ImageRegistration {
       "after ':' in image",
     ),
   );
-  const settings = problems.check(() => ({
-    strategy: optionalString(object, 'strategy', field),
-    allowTags: optionalString(object, 'allowTags', field),
-    ignoreTags: optionalList(object, 'ignoreTags', field),
-    platforms: optionalList(object, 'platforms', field),
-    sortBy: optionalString(object, 'sortBy', field),
-  }));
+  const settings = {
+    strategy: problems.check(() => optionalString(object, 'strategy', field)),
+    constraint,
+    allowTags: problems.check(() => optionalString(object, 'allowTags', field)),
+    ignoreTags: problems.check(() => optionalList(object, 'ignoreTags', field)),
+    platforms: problems.check(() => optionalList(object, 'platforms', field)),
+    sortBy: problems.check(() => optionalString(object, 'sortBy', field)),
+  };
   // A constraint or setting that could not be read would only add a misleading second problem.
   const policy =
-    spec && settings && problems.count === before
-      ? problems.check(() =>
-          buildTagPolicy({ ...settings, constraint }, (setting) => fieldPath(field, setting)),
-        )
+    spec && problems.count === before
+      ? problems.check(() => buildTagPolicy(settings, (setting) => fieldPath(field, setting)))
       : undefined;
   const helm = problems.check(() => parseHelm(object, field));
   const kustomize = spec && problems.check(() => parseKustomize(object, field, formatImageName(spec.image)));

@@ -88,6 +88,16 @@ describe('registration limits', () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 
+  it('reports every field past its limit at once', () => {
+    const document = image({ strategy: tooLong('strategy'), allowTags: tooLong('allowTags') });
+    document.writeBack.git.commitMessage = tooLong('commitMessage');
+    expect(refusal(document).problems.map((problem) => problem.field)).toEqual([
+      'images[0].strategy',
+      'images[0].allowTags',
+      'writeBack.git.commitMessage',
+    ]);
+  });
+
   it('takes a value as long as its limit', () => {
     expect(parseRegistration(git({ commitMessage: 'm'.repeat(textLimitOf('commitMessage')) })).name).toBe(
       'flask-app',
