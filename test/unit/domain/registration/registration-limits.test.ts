@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../lib/domain/errors.ts';
 import { parseRegistration } from '../../../../lib/domain/registration/registration.ts';
 import {
   DEFAULT_TEXT_LIMIT,
@@ -7,6 +6,7 @@ import {
   textLimitOf,
 } from '../../../../lib/domain/registration/registration-limits.ts';
 import { type Doc, ECR_HOST, flaskApp } from '../../../fixtures/registrations.ts';
+import { registrationRefusal } from '../../../support/registration-refusal.ts';
 
 const image = (fields: Doc): Doc => ({
   ...structuredClone(flaskApp),
@@ -56,22 +56,12 @@ const fields: ReadonlyArray<readonly [string, string, (value: string) => Doc]> =
   ['writeBack.argocd.caBundleSecret', 'caBundleSecret', (value) => argocd({ caBundleSecret: value })],
 ];
 
-const refusal = (document: Doc): InvalidInputError => {
-  try {
-    parseRegistration(document);
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error;
-    throw error;
-  }
-  throw new Error('accepted');
-};
-
 describe('registration limits', () => {
   it.each(fields)(
     'refuses %s one character past its limit, naming the field and the limit',
     (field, key, build) => {
       const limit = textLimitOf(key);
-      const error = refusal(build(tooLong(key)));
+      const error = registrationRefusal(build(tooLong(key)));
       expect(error.field).toBe(field);
       expect(error.message).toBe(
         `${field}: '${'a'.repeat(80)}…' (${limit + 1} characters) is longer than the limit of ${limit} characters; shorten it (every limit: docs/registering-apps.md#limits)`,
@@ -82,7 +72,7 @@ describe('registration limits', () => {
 
   it.each(fields)('refuses a 2 MB %s by its length, before reading it', (field, _key, build) => {
     const started = performance.now();
-    const error = refusal(build('x'.repeat(2_000_000)));
+    const error = registrationRefusal(build('x'.repeat(2_000_000)));
     expect(error.field).toBe(field);
     expect(error.message).toContain('(2000000 characters) is longer than the limit of');
     expect(performance.now() - started).toBeLessThan(500);
@@ -91,7 +81,7 @@ describe('registration limits', () => {
   it('reports every field past its limit at once', () => {
     const document = image({ strategy: tooLong('strategy'), allowTags: tooLong('allowTags') });
     document.writeBack.git.commitMessage = tooLong('commitMessage');
-    expect(refusal(document).problems.map((problem) => problem.field)).toEqual([
+    expect(registrationRefusal(document).problems.map((problem) => problem.field)).toEqual([
       'images[0].strategy',
       'images[0].allowTags',
       'writeBack.git.commitMessage',
@@ -106,7 +96,9 @@ describe('registration limits', () => {
   });
 
   it(`refuses a list of more than ${LIST_LIMIT} entries`, () => {
-    const error = refusal(image({ ignoreTags: Array.from({ length: LIST_LIMIT + 1 }, (_, i) => `t${i}`) }));
+    const error = registrationRefusal(
+      image({ ignoreTags: Array.from({ length: LIST_LIMIT + 1 }, (_, i) => `t${i}`) }),
+    );
     expect(error.message).toBe(
       `images[0].ignoreTags: has ${LIST_LIMIT + 1} entries, more than the limit of ${LIST_LIMIT}; keep the list to what is needed (a glob such as *-rc* covers many tags)`,
     );

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../lib/domain/errors.ts';
 import { parseRegistration, watchKeysOf } from '../../../../lib/domain/registration/registration.ts';
 import {
   type Doc,
@@ -9,6 +8,7 @@ import {
   hugeValues,
   invalidRegistrations,
 } from '../../../fixtures/registrations.ts';
+import { registrationRefusal } from '../../../support/registration-refusal.ts';
 
 const clone = <T>(value: T): T => structuredClone(value) as T;
 
@@ -56,15 +56,9 @@ describe('parseRegistration', () => {
   it.each(invalidRegistrations)('refuses %s, naming the field', (_what, mutate, field, message) => {
     const document = clone(fullExample) as Doc;
     mutate(document);
-    let error: unknown;
-    try {
-      parseRegistration(document);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).field).toBe(field);
-    expect((error as InvalidInputError).message).toContain(message);
+    const error = registrationRefusal(document);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(message);
   });
 
   it('reports every mistake of a document in one error, the first one first', () => {
@@ -74,14 +68,8 @@ describe('parseRegistration', () => {
     document.images[0].stratgy = 'semver';
     document.images[0].platforms = ['linux', 'linux/amd64', 'arm64'];
     document.writeBack.git.branch = 'a..b';
-    let error: unknown;
-    try {
-      parseRegistration(document);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).problems.map((problem) => problem.field)).toEqual([
+    const error = registrationRefusal(document);
+    expect(error.problems.map((problem) => problem.field)).toEqual([
       'name',
       'images[0].ignoreTag',
       'images[0].stratgy',
@@ -89,7 +77,7 @@ describe('parseRegistration', () => {
       'images[0].platforms[2]',
       'writeBack.git.branch',
     ]);
-    const lines = (error as Error).message.split('\n');
+    const lines = error.message.split('\n');
     expect(lines[0]).toBe(
       "name: 'Flask_App' is not an Argo CD Application name; use lowercase letters, digits, - and . (at most 253)",
     );
@@ -100,14 +88,8 @@ describe('parseRegistration', () => {
   it.each(hugeValues)('quotes 80 characters of a 2 MB %s, naming the field', (_what, mutate, field) => {
     const document = clone(fullExample) as Doc;
     mutate(document);
-    let error: unknown;
-    try {
-      parseRegistration(document);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(InvalidInputError);
-    const { message } = error as InvalidInputError;
+    const error = registrationRefusal(document);
+    const { message } = error;
     expect(message.startsWith(`${field}: `)).toBe(true);
     expect(message).toMatch(/\b2[0-9]{6} characters\b/);
     expect(message.length).toBeLessThan(500);
