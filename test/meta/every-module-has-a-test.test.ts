@@ -29,10 +29,10 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/adapters/sqs-dead-letter-queue.ts':
     'the queue of test/integration/app/redrive-dead-letters, on the fake SQS',
   'local/src/lambda-failure-record.ts':
-    'builds the records of test/unit/domain/dead-letter and the redrive tests',
+    'builds the records of test/unit/domain/events/dead-letter and the redrive tests',
   'lib/adapters/create-image-push-dependencies.ts':
     'wiring; exercised by every end-to-end test through LocalStack',
-  'local/src/aws-wire-fault.ts': 'a type; its faults are exercised by the dynalite and AWS JSON peers\' tests',
+  'local/src/aws-wire-fault.ts': "a type; its faults are exercised by the dynalite and AWS JSON peers' tests",
   'local/src/create-registry-table.ts': 'used by every registry test to make its table',
   'local/src/deliver-push.ts': 'exercised by test/e2e/image-push and cli-local',
   'local/src/local-stack.ts': 'exercised by every end-to-end test',
