@@ -86,7 +86,8 @@ export type PushOutcome =
       readonly kind: 'handled';
       readonly push: EcrPush;
       readonly apps: readonly AppOutcome[];
-      readonly tagsRead: number;
+      /** Missing when the repository's tags could not be read (each app then failed, saying why). */
+      readonly tagsRead?: number;
     };
 
 /** One line per app, for logs and the local timeline. */
