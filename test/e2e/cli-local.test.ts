@@ -8,6 +8,7 @@ import { runTutorial, type TutorialResult } from '@ecr-image-updater/local/tutor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { flaskApp } from '../fixtures/registrations.ts';
+import { closedPortUrl } from '../support/closed-port.ts';
 import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
 import { BIN, runBinary, runCli } from '../support/run-cli.ts';
 
@@ -94,6 +95,21 @@ describe('ecr-image-updater local push', () => {
     const result = await runCli(args, '', env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it('says local up is not running when the environment names peers that are gone', async () => {
+    const url = await closedPortUrl();
+    const result = await runCli(['local', 'push', 'flask-app:1.0.0'], '', {
+      ...env,
+      AWS_ENDPOINT_URL_ECR: url,
+    });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(
+        /^ecr-image-updater local: cannot reach ECR at http:\/\/127\.0\.0\.1:\d+ \(from \$AWS_ENDPOINT_URL_ECR\): connect ECONNREFUSED .*; that is a local-mode endpoint, so ecr-image-updater local up is not running: start it/,
+      ),
+      '',
+    ]);
   });
 
   it('says to start the peers first when their environment is missing', async () => {
