@@ -106,7 +106,9 @@ export function summarizeApp(outcome: AppOutcome): string {
     case 'skipped':
       return `${outcome.app}: skipped (${outcome.reason})`;
     case 'failed':
-      return `${outcome.app}: failed${outcome.retryable ? ', will be retried' : ''} (${outcome.error})`;
+      // What the failure is, not what will be done about it: that depends on who runs it (Lambda
+      // retries the invocation; reconcile and local mode do not).
+      return `${outcome.app}: failed${outcome.retryable ? ', may succeed on retry' : ''} (${outcome.error})`;
   }
 }
 

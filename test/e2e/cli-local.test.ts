@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStack } from '@ecr-image-updater/local/local-stack';
+import { LOCAL_DEAD_LETTER_QUEUE, LocalStack } from '@ecr-image-updater/local/local-stack';
 import { flaskAppChart, TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { runTutorial, type TutorialResult } from '@ecr-image-updater/local/tutorial/run-tutorial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,20 @@ describe('ecr-image-updater local push', () => {
     const result = await runCli(args, '', env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it('says once what becomes of a failed event: no retry in local mode, the dead-letter queue', async () => {
+    stack.github.injectFault({ kind: 'status', status: 502, times: 100 });
+    const result = await runCli(['local', 'push', 'flask-app:1.0.6'], '', env);
+    stack.github.clearFaults();
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.6 sha256:/),
+      expect.stringMatching(/^ {2}flask-app: failed, may succeed on retry \(GitHub: .*502/),
+      '  local mode does not retry as Lambda does: the event is in the local dead-letter queue; ecr-image-updater redrive --apply replays it once the cause is fixed',
+      '',
+    ]);
+    expect(stack.sqs.messages(LOCAL_DEAD_LETTER_QUEUE)).toHaveLength(1);
   });
 
   it('says local up is not running when the environment names peers that are gone', async () => {

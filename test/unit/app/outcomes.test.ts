@@ -58,7 +58,7 @@ describe('summarizeApp', () => {
         reason: 'unavailable',
         retryable: true,
       }),
-    ).toBe('a: failed, will be retried (GitHub: 502)');
+    ).toBe('a: failed, may succeed on retry (GitHub: 502)');
   });
 });
 
