@@ -6,7 +6,7 @@ import { createImagePushDependencies } from '../../lib/adapters/create-image-pus
 import { ENVIRONMENT } from '../../lib/adapters/environment.ts';
 import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
-import { type AppOutcome, summarizeApp } from '../../lib/app/outcomes.ts';
+import { type AppOutcome, failuresLast, summarizeApp } from '../../lib/app/outcomes.ts';
 import {
   type PreviewOutcome,
   previewApps,
@@ -76,8 +76,8 @@ export const reconcileCommand: Command = {
 
 // Every app's outcome, repository by repository; what failed comes last, so it is what one reads last.
 function formatOutcome(outcome: ReconcileOutcome): string {
-  const isFailed = (app: AppOutcome) => app.kind === 'failed';
-  const troubled = (r: RepositoryReconciled) => r.unrecorded !== undefined || r.apps.some(isFailed);
+  const troubled = (r: RepositoryReconciled) =>
+    r.unrecorded !== undefined || r.apps.some((app) => app.kind === 'failed');
   const repositories = [
     ...outcome.repositories.filter((r) => !troubled(r)),
     ...outcome.repositories.filter(troubled),
@@ -88,9 +88,7 @@ function formatOutcome(outcome: ReconcileOutcome): string {
         ? 'tags not read'
         : `${repository.tagsRead} tag${repository.tagsRead === 1 ? '' : 's'}`
     })`,
-    ...[...repository.apps.filter((app) => !isFailed(app)), ...repository.apps.filter(isFailed)].map(
-      (app) => `  ${summarizeApp(app)}`,
-    ),
+    ...failuresLast(repository.apps).map((app) => `  ${summarizeApp(app)}`),
     ...(repository.unrecorded === undefined ? [] : [`  history not recorded: ${repository.unrecorded}`]),
   ]);
   return `${[...lines, ...trouble(outcome.missing, outcome.unreadable)].join('\n')}\n`;

@@ -90,6 +90,11 @@ export type PushOutcome =
       readonly tagsRead?: number;
     };
 
+/** The outcomes in their order, failures moved last: what people read last is what needs them. */
+export function failuresLast<T extends AppOutcome>(apps: readonly T[]): T[] {
+  return [...apps.filter((app) => app.kind !== 'failed'), ...apps.filter((app) => app.kind === 'failed')];
+}
+
 /** One line per app, for logs and the local timeline. */
 export function summarizeApp(outcome: AppOutcome): string {
   switch (outcome.kind) {

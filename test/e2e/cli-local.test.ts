@@ -97,6 +97,24 @@ describe('ecr-image-updater local push', () => {
     expect(result.stderr).toContain(message);
   });
 
+  it("prints every app's outcome, failures last, and exits 1 when one failed", async () => {
+    const orphan = {
+      ...structuredClone(flaskApp),
+      name: 'aaa-orphan',
+      writeBack: { method: 'git', git: { repo: 'acme/deleted-repo', path: 'x' } },
+    };
+    await runCli(['apps', 'register', '-f', '-'], stringify(orphan), env);
+    const result = await runCli(['local', 'push', 'flask-app:1.0.7'], '', env);
+    await runCli(['apps', 'remove', 'aaa-orphan'], '', env);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.7 /),
+      expect.stringMatching(/^ {2}flask-app: committed [0-9a-f]{7} on main \(1\.0\.5 -> 1\.0\.7\)$/),
+      expect.stringMatching(/^ {2}aaa-orphan: failed \(GitHub: .*\)$/),
+      '',
+    ]);
+  });
+
   it('says once what becomes of a failed event: no retry in local mode, the dead-letter queue', async () => {
     stack.github.injectFault({ kind: 'status', status: 502, times: 100 });
     const result = await runCli(['local', 'push', 'flask-app:1.0.6'], '', env);
