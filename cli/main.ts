@@ -8,6 +8,7 @@
  */
 import { InvalidInputError } from '../lib/domain/errors.ts';
 import type { Command } from './command.ts';
+import { describeFailure } from './describe-failure.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
 import { loadLocalCommand } from './load-local-command.ts';
 
@@ -94,8 +95,7 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
       io.stderr(`ecr-image-updater ${entry.name}: ${error.message}\n`);
       return EXIT.invalid;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`ecr-image-updater ${entry.name}: ${message}\n`);
+    io.stderr(`ecr-image-updater ${entry.name}: ${describeFailure(error, io.env)}\n`);
     return EXIT.failure;
   }
 }

@@ -5,6 +5,7 @@ import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type Doc, flaskApp, fullExample, invalidRegistrations } from '../fixtures/registrations.ts';
+import { closedPortUrl } from '../support/closed-port.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let stack: LocalStack;
@@ -110,6 +111,28 @@ describe('ecr-image-updater apps', () => {
     const result = await runCli(['apps', 'list'], '', {});
     expect(result).toMatchObject({ code: 2 });
     expect(result.stderr).toContain('ECR_IMAGE_UPDATER_TABLE: is not set; give --table');
+  });
+
+  it('names the table it did not find and what to check', async () => {
+    const result = await apps('list', '--table', 'nope');
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toBe(
+      `ecr-image-updater apps: the registry table 'nope' was not found in us-west-2 at ${stack.dynamodb.endpoint}: check the table name (--table or $ECR_IMAGE_UPDATER_TABLE: the stack's RegistryTable output), the region (--region or $AWS_REGION: the stack's region) and that the credentials are for the stack's account\n`,
+    );
+  });
+
+  it('names the endpoint that refused the connection, and says local up is not running when it is a local one', async () => {
+    const url = await closedPortUrl();
+    const stopped = await runCli(['apps', 'list'], '', { ...env, AWS_ENDPOINT_URL_DYNAMODB: url });
+    expect(stopped).toMatchObject({ code: 1, stdout: '' });
+    expect(stopped.stderr).toBe(
+      `ecr-image-updater apps: cannot reach DynamoDB at ${url} (from $AWS_ENDPOINT_URL_DYNAMODB): connect ECONNREFUSED ${url.slice('http://'.length)}; that is a local-mode endpoint, so ecr-image-updater local up is not running: start it (ecr-image-updater local up --env-out .local.env) and source the file it writes again, as the ports change each time\n`,
+    );
+    const elsewhere = await runCli(['history', 'flask-app', '--endpoint', url], '', env);
+    expect(elsewhere).toMatchObject({ code: 1, stdout: '' });
+    expect(elsewhere.stderr).toMatch(
+      /^ecr-image-updater history: cannot reach DynamoDB at http:\/\/127\.0\.0\.1:\d+ \(from --endpoint\): connect ECONNREFUSED [\d.:]+; check that endpoint and the network\n$/,
+    );
   });
 
   it('takes --table and --endpoint instead of the environment', async () => {

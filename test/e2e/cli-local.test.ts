@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStack } from '@ecr-image-updater/local/local-stack';
+import { LOCAL_DEAD_LETTER_QUEUE, LocalStack } from '@ecr-image-updater/local/local-stack';
 import { flaskAppChart, TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { runTutorial, type TutorialResult } from '@ecr-image-updater/local/tutorial/run-tutorial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { flaskApp } from '../fixtures/registrations.ts';
+import { closedPortUrl } from '../support/closed-port.ts';
 import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
 import { BIN, runBinary, runCli } from '../support/run-cli.ts';
 
@@ -94,6 +95,53 @@ describe('ecr-image-updater local push', () => {
     const result = await runCli(args, '', env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it("prints every app's outcome, failures last, and exits 1 when one failed", async () => {
+    const orphan = {
+      ...structuredClone(flaskApp),
+      name: 'aaa-orphan',
+      writeBack: { method: 'git', git: { repo: 'acme/deleted-repo', path: 'x' } },
+    };
+    await runCli(['apps', 'register', '-f', '-'], stringify(orphan), env);
+    const result = await runCli(['local', 'push', 'flask-app:1.0.7'], '', env);
+    await runCli(['apps', 'remove', 'aaa-orphan'], '', env);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.7 /),
+      expect.stringMatching(/^ {2}flask-app: committed [0-9a-f]{7} on main \(1\.0\.5 -> 1\.0\.7\)$/),
+      expect.stringMatching(/^ {2}aaa-orphan: failed \(GitHub: .*\)$/),
+      '',
+    ]);
+  });
+
+  it('says once what becomes of a failed event: no retry in local mode, the dead-letter queue', async () => {
+    stack.github.injectFault({ kind: 'status', status: 502, times: 100 });
+    const result = await runCli(['local', 'push', 'flask-app:1.0.6'], '', env);
+    stack.github.clearFaults();
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.6 sha256:/),
+      expect.stringMatching(/^ {2}flask-app: failed, may succeed on retry \(GitHub: .*502/),
+      '  local mode does not retry as Lambda does: the event is in the local dead-letter queue; ecr-image-updater redrive --apply replays it once the cause is fixed',
+      '',
+    ]);
+    expect(stack.sqs.messages(LOCAL_DEAD_LETTER_QUEUE)).toHaveLength(1);
+  });
+
+  it('says local up is not running when the environment names peers that are gone', async () => {
+    const url = await closedPortUrl();
+    const result = await runCli(['local', 'push', 'flask-app:1.0.0'], '', {
+      ...env,
+      AWS_ENDPOINT_URL_ECR: url,
+    });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(
+        /^ecr-image-updater local: cannot reach ECR at http:\/\/127\.0\.0\.1:\d+ \(from \$AWS_ENDPOINT_URL_ECR\): connect ECONNREFUSED .*; that is a local-mode endpoint, so ecr-image-updater local up is not running: start it/,
+      ),
+      '',
+    ]);
   });
 
   it('says to start the peers first when their environment is missing', async () => {

@@ -162,8 +162,8 @@ async function push(
       : {}),
     ...(digest ? { digest } : {}),
   });
-  // As the deployed function does after Lambda's retries: an event that still has a failure a retry
-  // could fix goes to the dead-letter queue, for redrive.
+  // Local mode does not retry an invocation as Lambda does (twice, with backoff): an event that still
+  // has a failure a retry could fix goes straight to the dead-letter queue, for redrive.
   const deadLettered = delivered.deliveries.flatMap(({ event, outcome }) => {
     const retry = outcome.kind === 'handled' ? retryableFailures(outcome.apps) : [];
     return retry.length > 0 ? [{ event, retry }] : [];
@@ -187,9 +187,11 @@ async function push(
       );
     }
   const lines = describeDelivery(delivered, summarizeApp);
-  if (queueUrl && deadLettered.length > 0)
+  if (deadLettered.length > 0)
     lines.push(
-      `  sent to the dead-letter queue, as Lambda does after its retries: ecr-image-updater redrive replays it`,
+      queueUrl
+        ? '  local mode does not retry as Lambda does: the event is in the local dead-letter queue; ecr-image-updater redrive --apply replays it once the cause is fixed'
+        : `  local mode does not retry as Lambda does, and no dead-letter queue is set ($${ENVIRONMENT.deadLetterQueueUrl}): push again once the cause is fixed`,
     );
   io.stdout(json ? `${JSON.stringify(delivered)}\n` : `${lines.join('\n')}\n`);
   const failed = delivered.deliveries.some(
