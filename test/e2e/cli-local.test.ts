@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStack } from '@ecr-image-updater/local/local-stack';
@@ -9,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { flaskApp } from '../fixtures/registrations.ts';
 import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
-import { BIN, runBinary, runCli } from '../support/run-cli.ts';
+import { startLocalUp, stopEveryLocalUp } from '../support/local-up.ts';
+import { runBinary, runCli } from '../support/run-cli.ts';
 
 describe('ecr-image-updater demo (npm start)', () => {
   const image = '123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app';
@@ -38,6 +38,21 @@ describe('ecr-image-updater demo (npm start)', () => {
     );
     expect(named).toEqual(expect.arrayContaining(['examples/flask-app.yaml', 'examples/flask-values.yaml']));
     expect(named.filter((file) => !existsSync(new URL(`../../${file}`, import.meta.url)))).toEqual([]);
+  });
+
+  it('says in demo --help every step, push and app the tutorial runs', async () => {
+    const help = await runCli(['demo', '--help']);
+    expect(help.code).toBe(0);
+    const pushed = new Set(
+      [...output.matchAll(/^ *event ECR Image Action PUSH SUCCESS flask-app:(\S+) /gm)].map((m) => m[1]!),
+    );
+    expect([...pushed].sort()).toEqual(['1.0.0', '1.0.2', '1.0.3', '1.0.4', '2.0.0']);
+    expect([...pushed].filter((tag) => !help.stdout.includes(tag))).toEqual([]);
+    const apps = new Set([...output.matchAll(/^ +registered ([\w-]+) /gm)].map((m) => m[1]!));
+    expect([...apps].sort()).toEqual(['flask-app', 'flask-preview', 'flask-values']);
+    expect([...apps].filter((app) => !help.stdout.includes(app))).toEqual([]);
+    const steps = (text: string, line: RegExp) => [...text.matchAll(line)].map((m) => Number(m[1]));
+    expect(steps(help.stdout, /^ +(\d+)\. /gm)).toEqual(steps(output, /^(\d+)\. /gm));
   });
 
   itWithLayerBinaries(
@@ -107,33 +122,23 @@ describe('ecr-image-updater local push', () => {
 
 describe('ecr-image-updater local up', () => {
   const dir = mkdtempSync(join(tmpdir(), 'local-up-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await stopEveryLocalUp();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs the peers until Ctrl-C, for commands in another process (git and Argo CD), then removes what it made', async () => {
     const envFile = join(dir, 'local.env');
-    const child = spawn(process.execPath, [BIN, 'local', 'up', '--env-out', envFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`local up did not get ready: ${output}`)), 20_000);
-      child.stdout.on('data', () => {
-        if (output.includes('\nready\n')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    const env = Object.fromEntries(
-      readFileSync(envFile, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => /^export ([A-Z_]+)=(.*)$/.exec(line)!.slice(1) as [string, string]),
-    );
+    const up = await startLocalUp(envFile);
+    const { env } = up;
+    const output = up.output();
     expect(output).toContain(`export AWS_ENDPOINT_URL_ECR=${env.AWS_ENDPOINT_URL_ECR}`);
+    expect(output).toContain(`dead-letter queue ${env.ECR_IMAGE_UPDATER_DLQ_URL}`);
+    const peers = [...output.matchAll(/^ {2}(\w[\w ]*?) {2,}http/gm)].map((m) => m[1]!);
+    expect(peers).toEqual(['DynamoDB', 'ECR', 'Secrets Manager', 'SQS', 'GitHub', 'Argo CD']);
+    const help = (await runCli(['local', '--help'])).stdout;
+    expect(peers.filter((peer) => !help.includes(peer))).toEqual([]);
+    expect(help).toContain('dead-letter queue');
     const registered = await runBinary(['apps', 'register', '-f', '-'], stringify(flaskApp), env);
     expect(registered.code).toBe(0);
     const pushed = await runBinary(['local', 'push', 'flask-app:1.0.3'], '', env);
@@ -149,10 +154,8 @@ describe('ecr-image-updater local up', () => {
     const patched = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
     expect(patched.stdout).toContain('flask-app: patched Application flask-app ((unset) -> 1.0.4)');
 
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(output).toContain('stopped; removed what the peers made');
+    expect(await up.stop()).toBe(0);
+    expect(up.output()).toContain('stopped; removed what the peers made');
     expect(existsSync(envFile)).toBe(false);
     expect(existsSync(gitops)).toBe(false);
   });

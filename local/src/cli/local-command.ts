@@ -22,9 +22,10 @@ const HELP = `Usage: ecr-image-updater local <up|push> [options]
 Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
 
   local up [--env-out <path>] [--keep] [--data-dir <dir>]
-      Starts DynamoDB (dynalite), ECR, Secrets Manager and a GitHub backed by real git repositories
-      (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart) and an Argo CD
-      API (holding the Application of examples/argocd-application.yaml), prints the
+      Starts DynamoDB (dynalite, holding the registry table), ECR, Secrets Manager, SQS (the
+      dead-letter queue that local push feeds and redrive reads), a GitHub backed by real git
+      repositories (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart)
+      and an Argo CD API (holding the Application of examples/argocd-application.yaml), prints the
       environment that points the CLI at them as export lines, writes it to --env-out (a file to
       source), and runs until Ctrl-C, which stops the peers and removes what they made (unless --keep).
       (--env-file is accepted too where Node lets it through: Node 20 takes --env-file for itself.)
@@ -32,7 +33,9 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
   local push <repository>:<tag> [--platforms linux/amd64,linux/arm64] [--digest sha256:...] [--json]
       Pushes an image to the local ECR over its API (several platforms push an image index; --digest
       tags an image ECR already holds) and delivers the events ECR emits through the same handler the
-      Lambda runs, printing what each app did. Needs the environment of local up.
+      Lambda runs, printing what each app did. An event that still fails in a way a retry could fix
+      goes to the dead-letter queue, as the deployed function's does after Lambda's retries:
+      ecr-image-updater redrive shows and replays it. Needs the environment of local up.
 
 Example, in two shells:
   $ ecr-image-updater local up --env-out .local.env
@@ -93,6 +96,7 @@ async function up(
       `  DynamoDB         ${stack.dynamodb.endpoint}`,
       `  ECR              ${stack.ecr.url}  (registry ${stack.registryHost})`,
       `  Secrets Manager  ${stack.secrets.url}`,
+      `  SQS              ${stack.sqs.url}  (dead-letter queue ${stack.deadLetterQueueUrl})`,
       `  GitHub           ${stack.github.url}  (repositories in ${stack.github.dataDir})`,
       `  Argo CD          ${stack.argocd.url}  (holds the Application of examples/argocd-application.yaml)`,
       '',
