@@ -154,9 +154,63 @@ describe('ecr-image-updater local up', () => {
     const patched = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
     expect(patched.stdout).toContain('flask-app: patched Application flask-app ((unset) -> 1.0.4)');
 
+    const state = /^Local state in (\S+): removed when it stops \(--keep or --data-dir keeps it\)$/m.exec(
+      output,
+    )?.[1];
+    expect(state).toBeDefined();
     expect(await up.stop()).toBe(0);
-    expect(up.output()).toContain('stopped; removed what the peers made');
+    expect(up.output()).toContain(`stopped; removed the local state (${state}); removed ${envFile}`);
     expect(existsSync(envFile)).toBe(false);
+    expect(existsSync(state!)).toBe(false);
     expect(existsSync(gitops)).toBe(false);
+  });
+
+  it('keeps the local state in --data-dir and resumes it: registrations, history, images and repositories', async () => {
+    const envFile = join(dir, 'data.env');
+    const dataDir = join(dir, 'state');
+    const first = await startLocalUp(envFile, ['--data-dir', dataDir]);
+    expect(first.output()).toContain(
+      `Local state in ${dataDir}: kept when it stops; local up --data-dir ${dataDir} resumes it`,
+    );
+    await runBinary(['apps', 'register', '-f', '-'], stringify(flaskApp), first.env);
+    const pushed = await runBinary(['local', 'push', 'flask-app:1.0.3', '--json'], '', first.env);
+    const { digest } = JSON.parse(pushed.stdout).pushed;
+    expect(await first.stop()).toBe(0);
+    expect(first.output()).toContain(
+      `stopped; the local state is in ${dataDir} (local up --data-dir ${dataDir} resumes it); removed ${envFile}`,
+    );
+
+    const second = await startLocalUp(envFile, ['--data-dir', dataDir]);
+    expect(second.output()).toContain(`Local state in ${dataDir}, resumed where the last local up stopped`);
+    const listed = await runBinary(['apps', 'list'], '', second.env);
+    expect(listed.stdout).toContain('flask-app');
+    const history = await runBinary(['history', 'flask-app'], '', second.env);
+    expect(history.stdout).toContain('1.0.3');
+    // The image pushed before the restart is still in ECR: tag it again by its digest.
+    const retagged = await runBinary(
+      ['local', 'push', 'flask-app:1.0.5', '--digest', digest],
+      '',
+      second.env,
+    );
+    expect(retagged).toMatchObject({ code: 0 });
+    expect(retagged.stdout).toMatch(/flask-app: committed [0-9a-f]{7} on main \(1\.0\.3 -> 1\.0\.5\)/);
+    expect(await second.stop()).toBe(0);
+  });
+
+  it('keeps the temporary state folder and the env file with --keep, for --data-dir to resume', async () => {
+    const envFile = join(dir, 'keep.env');
+    const up = await startLocalUp(envFile, ['--keep']);
+    const state = /^Local state in (\S+): kept when it stops; local up --data-dir \1 resumes it$/m.exec(
+      up.output(),
+    )?.[1];
+    expect(state).toBeDefined();
+    expect(await up.stop()).toBe(0);
+    expect(up.output()).toContain(
+      `stopped; the local state is in ${state} (local up --data-dir ${state} resumes it); kept ${envFile}`,
+    );
+    expect(existsSync(join(state!, 'github', 'devopscube', 'argocd-image-updater.git'))).toBe(true);
+    expect(existsSync(join(state!, 'peers.json'))).toBe(true);
+    expect(existsSync(envFile)).toBe(true);
+    rmSync(state!, { recursive: true, force: true });
   });
 });
