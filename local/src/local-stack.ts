@@ -203,6 +203,9 @@ export class LocalStack {
       [ENVIRONMENT.argocdTokenSecret]: LOCAL_ARGOCD_SECRET,
       [ENVIRONMENT.localAccount]: this.accountId,
       [ENVIRONMENT.gitopsDir]: this.github.dataDir,
+      // What the secrets above hold, for reading the fakes by hand (local show, curl); local mode only.
+      [ENVIRONMENT.localGithubToken]: LOCAL_GITHUB_TOKEN,
+      [ENVIRONMENT.localArgocdToken]: LOCAL_ARGOCD_TOKEN,
     };
   }
 

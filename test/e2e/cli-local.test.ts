@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { flaskAppChart, TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { runTutorial, type TutorialResult } from '@ecr-image-updater/local/tutorial/run-tutorial';
@@ -10,6 +12,8 @@ import { flaskApp } from '../fixtures/registrations.ts';
 import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
 import { startLocalUp, stopEveryLocalUp } from '../support/local-up.ts';
 import { runBinary, runCli } from '../support/run-cli.ts';
+
+const execFileAsync = promisify(execFile);
 
 describe('ecr-image-updater demo (npm start)', () => {
   const image = '123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app';
@@ -111,13 +115,16 @@ describe('ecr-image-updater local push', () => {
     expect(result.stderr).toContain(message);
   });
 
-  it('says to start the peers first when their environment is missing', async () => {
-    const result = await runCli(['local', 'push', 'flask-app:1.0.0'], '', {});
-    expect(result).toMatchObject({ code: 2 });
-    expect(result.stderr).toContain(
-      'no local peers are known; run ecr-image-updater local up --env-out .local.env',
-    );
-  });
+  it.each([[['local', 'push', 'flask-app:1.0.0']], [['local', 'show']]])(
+    'says to start the peers first when their environment is missing (%j)',
+    async (args) => {
+      const result = await runCli(args, '', {});
+      expect(result).toMatchObject({ code: 2 });
+      expect(result.stderr).toContain(
+        'no local peers are known; run ecr-image-updater local up --env-out .local.env',
+      );
+    },
+  );
 });
 
 describe('ecr-image-updater local up', () => {
@@ -163,6 +170,60 @@ describe('ecr-image-updater local up', () => {
     expect(existsSync(envFile)).toBe(false);
     expect(existsSync(state!)).toBe(false);
     expect(existsSync(gitops)).toBe(false);
+  });
+
+  it('shows the Applications and the open pull requests by hand: local show, and the curl lines of the docs', async () => {
+    const up = await startLocalUp(join(dir, 'show.env'));
+    const { env } = up;
+    await runBinary(['apps', 'register', '-f', 'examples/flask-preview.yaml'], '', env);
+    await runBinary(
+      ['apps', 'import', 'examples/argocd-application.yaml', '--account', '123456789012'],
+      '',
+      env,
+    );
+    const pushed = await runBinary(['local', 'push', 'flask-app:1.0.5'], '', env);
+    expect(pushed.stdout).toContain('flask-app: patched Application flask-app');
+    const title = 'build(flask-preview): update flask-app to 1.0.5';
+
+    const shown = await runBinary(['local', 'show'], '', env);
+    expect(shown).toMatchObject({ code: 0, stderr: '' });
+    expect(shown.stdout).toContain(
+      [
+        '  Application argocd/flask-app',
+        '    source https://github.com/devopscube/argocd-image-updater.git flask-app',
+        '      helm parameter image.name=123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app',
+        '      helm parameter image.tag=1.0.5',
+      ].join('\n'),
+    );
+    expect(shown.stdout).toContain(
+      [
+        '  devopscube/argocd-image-updater: 1 open pull request',
+        `    #1 ${title} (ecr-image-updater/flask-preview/argocd-source -> main)`,
+      ].join('\n'),
+    );
+    const json = JSON.parse((await runBinary(['local', 'show', '--json'], '', env)).stdout);
+    expect(json.pullRequests).toMatchObject([
+      { repository: 'devopscube/argocd-image-updater', number: 1, title },
+    ]);
+
+    const development = readFileSync(new URL('../../docs/development.md', import.meta.url), 'utf8');
+    const curls = [...development.matchAll(/^curl .*$/gm)].map(([line]) => line);
+    expect(curls).toHaveLength(2);
+    const [application, pulls] = await Promise.all(
+      curls.map((line) =>
+        execFileAsync('sh', ['-c', `${line} --silent --fail`], { env: { ...process.env, ...env } }),
+      ),
+    );
+    expect(JSON.parse(application!.stdout).spec.source.helm.parameters).toContainEqual(
+      expect.objectContaining({ name: 'image.tag', value: '1.0.5' }),
+    );
+    expect(JSON.parse(pulls!.stdout).map((pull: { title: string }) => pull.title)).toEqual([title]);
+    expect(await up.stop()).toBe(0);
+    const after = await runBinary(['local', 'show'], '', env);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain(
+      `cannot reach the local Argo CD at ${env.ECR_IMAGE_UPDATER_ARGOCD_SERVER}/api/v1/applications (ECONNREFUSED); is local up still running?`,
+    );
   });
 
   it('keeps the local state in --data-dir and resumes it: registrations, history, images and repositories', async () => {

@@ -12,9 +12,10 @@ import { InvalidInputError } from 'ecr-image-updater/lib/domain/errors';
 import { deliverPush } from '../deliver-push.ts';
 import { lambdaFailureRecord } from '../lambda-failure-record.ts';
 import { describeDelivery } from '../tutorial/describe-delivery.ts';
+import { localShow } from './local-show.ts';
 import { localUp } from './local-up.ts';
 
-const HELP = `Usage: ecr-image-updater local <up|push> [options]
+const HELP = `Usage: ecr-image-updater local <up|push|show> [options]
 
 Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
 
@@ -43,12 +44,19 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
       goes to the dead-letter queue, as the deployed function's does after Lambda's retries:
       ecr-image-updater redrive shows and replays it. Needs the environment of local up.
 
+  local show [--json]
+      Prints what the local Argo CD and GitHub hold, read over their APIs with the tokens local up
+      exports ($${ENVIRONMENT.localArgocdToken}, $${ENVIRONMENT.localGithubToken}): each
+      Application's Helm parameters and Kustomize images, and each repository's open pull requests.
+      Needs the environment of local up.
+
 Example, in two shells:
   $ ecr-image-updater local up --env-out .local.env
   $ source .local.env
   $ ecr-image-updater apps register -f examples/flask-app.yaml
   $ ecr-image-updater local push flask-app:1.0.2
   $ git -C "$${ENVIRONMENT.gitopsDir}/devopscube/argocd-image-updater.git" log --oneline
+  $ ecr-image-updater local show
 `;
 
 export const localCommand: Command = {
@@ -76,7 +84,12 @@ export const localCommand: Command = {
         keep: values.keep ?? false,
       });
     if (action === 'push') return push(io, target, values.platforms, values.digest, values.json ?? false);
-    throw new InvalidInputError('usage', `unknown action '${action}'`, 'use local up or local push');
+    if (action === 'show') return localShow(io, values.json ?? false);
+    throw new InvalidInputError(
+      'usage',
+      `unknown action '${action}'`,
+      'use local up, local push or local show',
+    );
   },
 };
 
