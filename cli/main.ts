@@ -46,7 +46,7 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'local',
-    summary: 'run the peers locally (local up) and push images through the handler (local push)',
+    summary: 'local mode: run the peers (up), push through the handler (push), see Argo CD and GitHub (show)',
     load: () => loadLocalCommand('local'),
   },
   {

@@ -86,3 +86,32 @@ describe('README.md and docs/', () => {
     expect(broken).toEqual([]);
   });
 });
+
+describe('.gitignore', () => {
+  // Files a page or the CLI tells a user to make in their clone: local up's env file and data folder
+  // (a name with a dot or a slash, so that prose like '--env-file is accepted' is not taken for one).
+  const sourcesOf = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory()
+        ? sourcesOf(join(dir, entry.name))
+        : entry.name.endsWith('.ts')
+          ? [join(dir, entry.name)]
+          : [],
+    );
+  const texts = [...pages, ...sourcesOf('local/src'), ...sourcesOf('cli')].map(read);
+  const made = new Set(
+    texts.flatMap((text) =>
+      [...text.matchAll(/--(?:env-out|env-file|data-dir) ([.\w][\w-]*[./][\w./-]*)/g)].map((m) =>
+        m[1]!.replace(/\/$/, ''),
+      ),
+    ),
+  );
+  const ignored = read('.gitignore')
+    .split('\n')
+    .map((line) => line.trim().replace(/^\//, '').replace(/\/$/, ''));
+
+  it('ignores every file the docs and the CLI tell a user to make in the clone', () => {
+    expect([...made].length).toBeGreaterThan(0);
+    expect([...made].filter((name) => !ignored.includes(name))).toEqual([]);
+  });
+});
