@@ -4,8 +4,15 @@ import { registerApps } from '../../lib/app/register-app.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
 import { describeRegistration } from '../../lib/domain/registration/describe-registration.ts';
 import { AWS_FLAGS, AWS_HELP, openRegistry } from '../aws-context.ts';
-import { type Command, parseFlags } from '../command.ts';
-import { EXIT } from '../io.ts';
+import {
+  type Command,
+  findAction,
+  otherActions,
+  type ParsedFlags,
+  parseFlags,
+  refuseExtraArguments,
+} from '../command.ts';
+import { type CliIo, EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
 import { IMPORT_FLAGS, IMPORT_OPTIONS, IMPORT_USAGE, importApps } from './apps-import.ts';
 import { formatAppList, formatAppShow } from './apps-output.ts';
@@ -37,108 +44,135 @@ A registration (every field: docs/registering-apps.md):
 Exit codes: 0 done; 1 a failure (e.g. no such app, AWS unreachable); 2 invalid input.
 `;
 
+/** The flags of each action. */
+const ACTIONS = {
+  register: { ...AWS_FLAGS, file: { type: 'string', short: 'f' } },
+  import: { ...AWS_FLAGS, ...IMPORT_FLAGS },
+  list: AWS_FLAGS,
+  show: AWS_FLAGS,
+  remove: AWS_FLAGS,
+  pause: AWS_FLAGS,
+  resume: AWS_FLAGS,
+} as const;
+type Action = keyof typeof ACTIONS;
+
 export const appsCommand: Command = {
   name: 'apps',
   help: HELP,
+  accepts: { actions: ACTIONS },
   async run(args, io) {
-    const { values, positionals } = parseFlags('apps', args, {
-      ...AWS_FLAGS,
-      file: { type: 'string', short: 'f' },
-      ...IMPORT_FLAGS,
-    });
-    const [action, name, ...extra] = positionals;
-    if (values.help || action === undefined) {
+    const found = findAction(args, ACTIONS);
+    if (found.help || found.action === undefined) {
       io.stdout(HELP);
-      return values.help ? EXIT.ok : EXIT.invalid;
+      return found.help ? EXIT.ok : EXIT.invalid;
     }
-    if (extra.length > 0)
+    if (!Object.hasOwn(ACTIONS, found.action))
       throw new InvalidInputError(
         'usage',
-        `unexpected '${extra.join(' ')}'`,
-        'see ecr-image-updater apps --help',
+        `unknown action '${found.action}'`,
+        'use register, import, list, show, remove, pause or resume',
       );
-    const needName = () => {
-      if (!name)
-        throw new InvalidInputError(
-          'usage',
-          `apps ${action} needs an app name`,
-          `e.g. ecr-image-updater apps ${action} flask-app`,
-        );
-      return name;
-    };
-    const print = (text: string, json: unknown) =>
-      io.stdout(values.json ? `${JSON.stringify(json)}\n` : text);
-    const registry = () => openRegistry(values, io);
-
+    const action = found.action as Action;
+    const label = `apps ${action}`;
+    const others = otherActions('apps', action, ACTIONS);
     switch (action) {
-      case 'register': {
-        if (!values.file)
-          throw new InvalidInputError(
-            '--file',
-            'is required',
-            'give the registration file: apps register -f flask-app.yaml',
-          );
-        const text = await readInput(
-          values.file,
-          '--file',
-          io.readStdin,
-          'give a readable YAML or JSON file',
-        );
-        const documents = parseDocuments(text, values.file);
-        const registered = await registerApps(registry(), documents);
-        print(
-          registered
-            .map(
-              (r) =>
-                `${describeRegistration(r.registration, r.stored.revision, r.stored.paused)}\n${r.notes.map((n) => `  note: ${n}\n`).join('')}`,
-            )
-            .join(''),
-          registered.map((r) => ({
-            name: r.stored.name,
-            revision: r.stored.revision,
-            paused: r.stored.paused,
-            notes: r.notes,
-          })),
-        );
-        return EXIT.ok;
+      case 'register':
+        return register(parseFlags(label, args, ACTIONS.register, others), io);
+      case 'import': {
+        const { values, positionals } = parseFlags(label, args, ACTIONS.import, others);
+        refuseExtraArguments(label, positionals, 2);
+        return importApps(positionals[1], values, io, () => openRegistry(values, io), parseDocuments);
       }
-      case 'import':
-        return importApps(name, values, io, registry, parseDocuments);
       case 'list': {
-        const apps = await registry().list();
-        print(formatAppList(apps), apps);
-        return EXIT.ok;
-      }
-      case 'show': {
-        const app = await registry().get(needName());
-        if (!app) return notFound(io, needName());
-        print(formatAppShow(app), app);
-        return EXIT.ok;
-      }
-      case 'remove': {
-        if (!(await registry().remove(needName()))) return notFound(io, needName());
-        print(`removed ${needName()}\n`, { name: needName(), removed: true });
-        return EXIT.ok;
-      }
-      case 'pause':
-      case 'resume': {
-        const app = await registry().setPaused(needName(), action === 'pause');
-        if (!app) return notFound(io, needName());
-        print(
-          `${app.name} is ${app.paused ? 'paused: pushes leave it where it is until apps resume' : 'following pushes'}\n`,
-          pick(app),
-        );
+        const { values, positionals } = parseFlags(label, args, ACTIONS.list, others);
+        refuseExtraArguments(label, positionals, 1);
+        const apps = await openRegistry(values, io).list();
+        print(io, values, formatAppList(apps), apps);
         return EXIT.ok;
       }
       default:
-        throw new InvalidInputError(
-          'usage',
-          `unknown action '${action}'`,
-          'use register, import, list, show, remove, pause or resume',
-        );
+        return manage(action, parseFlags(label, args, ACTIONS[action], others), io);
     }
   },
 };
+
+async function register(
+  { values, positionals }: ParsedFlags<(typeof ACTIONS)['register']>,
+  io: CliIo,
+): Promise<number> {
+  refuseExtraArguments('apps register', positionals, 1);
+  if (!values.file)
+    throw new InvalidInputError(
+      '--file',
+      'is required',
+      'give the registration file: apps register -f flask-app.yaml',
+    );
+  const text = await readInput(values.file, '--file', io.readStdin, 'give a readable YAML or JSON file');
+  const documents = parseDocuments(text, values.file);
+  const registered = await registerApps(openRegistry(values, io), documents);
+  print(
+    io,
+    values,
+    registered
+      .map(
+        (r) =>
+          `${describeRegistration(r.registration, r.stored.revision, r.stored.paused)}\n${r.notes.map((n) => `  note: ${n}\n`).join('')}`,
+      )
+      .join(''),
+    registered.map((r) => ({
+      name: r.stored.name,
+      revision: r.stored.revision,
+      paused: r.stored.paused,
+      notes: r.notes,
+    })),
+  );
+  return EXIT.ok;
+}
+
+// show, remove, pause and resume: one app by name.
+async function manage(
+  action: 'show' | 'remove' | 'pause' | 'resume',
+  { values, positionals }: ParsedFlags<typeof AWS_FLAGS>,
+  io: CliIo,
+): Promise<number> {
+  refuseExtraArguments(`apps ${action}`, positionals, 2);
+  const name = positionals[1];
+  if (!name)
+    throw new InvalidInputError(
+      'usage',
+      `apps ${action} needs an app name`,
+      `e.g. ecr-image-updater apps ${action} flask-app`,
+    );
+  const registry = openRegistry(values, io);
+  switch (action) {
+    case 'show': {
+      const app = await registry.get(name);
+      if (!app) return notFound(io, name);
+      print(io, values, formatAppShow(app), app);
+      return EXIT.ok;
+    }
+    case 'remove': {
+      if (!(await registry.remove(name))) return notFound(io, name);
+      print(io, values, `removed ${name}\n`, { name, removed: true });
+      return EXIT.ok;
+    }
+    default: {
+      const app = await registry.setPaused(name, action === 'pause');
+      if (!app) return notFound(io, name);
+      print(
+        io,
+        values,
+        `${app.name} is ${app.paused ? 'paused: pushes leave it where it is until apps resume' : 'following pushes'}\n`,
+        pick(app),
+      );
+      return EXIT.ok;
+    }
+  }
+}
+
+function print(io: CliIo, flags: { readonly json?: boolean | undefined }, text: string, json: unknown): void {
+  io.stdout(flags.json ? `${JSON.stringify(json)}\n` : text);
+}
 
 function notFound(io: { stderr: (text: string) => void }, name: string): number {
   io.stderr(`ecr-image-updater apps: no app named '${name}' is registered; see apps list\n`);

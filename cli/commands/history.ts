@@ -19,11 +19,14 @@ ${AWS_HELP}  -h, --help          this help
 Exit codes: 0 done (also when nothing is recorded); 1 a failure; 2 invalid input.
 `;
 
+const FLAGS = { ...AWS_FLAGS, limit: { type: 'string' } } as const;
+
 export const historyCommand: Command = {
   name: 'history',
   help: HELP,
+  accepts: { flags: FLAGS },
   async run(args, io) {
-    const { values, positionals } = parseFlags('history', args, { ...AWS_FLAGS, limit: { type: 'string' } });
+    const { values, positionals } = parseFlags('history', args, FLAGS);
     if (values.help) {
       io.stdout(HELP);
       return EXIT.ok;

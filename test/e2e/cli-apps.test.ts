@@ -91,6 +91,16 @@ describe('ecr-image-updater apps', () => {
     expect((await apps('show', 'good-one')).code).toBe(1);
   });
 
+  it('refuses an option its action does not take, and stores nothing', async () => {
+    const path = file('other-action.yaml', stringify({ ...flaskApp, name: 'other-action' }));
+    const result = await apps('register', '-f', path, '--argocd-server', 'https://argocd.example');
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toBe(
+      "ecr-image-updater apps: usage: unknown option '--argocd-server' for apps register; it is an option of apps import\n",
+    );
+    expect((await apps('show', 'other-action')).code).toBe(1);
+  });
+
   it.each([
     [['register', '-f', '/nonexistent.yaml'], 2, "--file: cannot read '/nonexistent.yaml' (ENOENT)"],
     [['register', '-f', 'PLACEHOLDER'], 2, 'is not valid YAML or JSON'],

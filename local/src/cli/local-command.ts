@@ -1,7 +1,13 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { awsClients, sqsClient } from 'ecr-image-updater/cli/aws-context';
-import { type Command, parseFlags } from 'ecr-image-updater/cli/command';
+import {
+  type Command,
+  findAction,
+  otherActions,
+  parseFlags,
+  refuseExtraArguments,
+} from 'ecr-image-updater/cli/command';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
 import { createImagePushDependencies } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
@@ -42,27 +48,50 @@ Example, in two shells:
   $ git -C "$${ENVIRONMENT.gitopsDir}/devopscube/argocd-image-updater.git" log --oneline
 `;
 
+const ACTIONS = {
+  up: {
+    'env-out': { type: 'string' },
+    'env-file': { type: 'string' },
+    keep: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+  },
+  push: {
+    platforms: { type: 'string' },
+    digest: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+} as const;
+
 export const localCommand: Command = {
   name: 'local',
   help: HELP,
+  accepts: { actions: ACTIONS },
   async run(args, io) {
-    const { values, positionals } = parseFlags('local', args, {
-      'env-out': { type: 'string' },
-      'env-file': { type: 'string' },
-      keep: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-      platforms: { type: 'string' },
-      digest: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const [action, target] = positionals;
-    if (values.help || action === undefined) {
+    const { action, help } = findAction(args, ACTIONS);
+    if (help || action === undefined) {
       io.stdout(HELP);
-      return values.help ? EXIT.ok : EXIT.invalid;
+      return help ? EXIT.ok : EXIT.invalid;
     }
-    if (action === 'up')
+    if (action === 'up') {
+      const { values, positionals } = parseFlags(
+        'local up',
+        args,
+        ACTIONS.up,
+        otherActions('local', action, ACTIONS),
+      );
+      refuseExtraArguments('local up', positionals, 1);
       return up(io, values['env-out'] ?? values['env-file'], values.keep ?? false, values['data-dir']);
-    if (action === 'push') return push(io, target, values.platforms, values.digest, values.json ?? false);
+    }
+    if (action === 'push') {
+      const { values, positionals } = parseFlags(
+        'local push',
+        args,
+        ACTIONS.push,
+        otherActions('local', action, ACTIONS),
+      );
+      refuseExtraArguments('local push', positionals, 2);
+      return push(io, positionals[1], values.platforms, values.digest, values.json ?? false);
+    }
     throw new InvalidInputError('usage', `unknown action '${action}'`, 'use local up or local push');
   },
 };
