@@ -5,16 +5,15 @@
  */
 import { stringify } from 'yaml';
 import type { AppRegistry } from '../../lib/app/ports.ts';
-import { registerApps } from '../../lib/app/register-app.ts';
+import { registerApps, type Validated, validateRegistrations } from '../../lib/app/register-app.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
 import {
   type ImportedApplications,
   registrationsFromApplications,
 } from '../../lib/domain/migration/registrations-from-applications.ts';
-import { describeRegistration } from '../../lib/domain/registration/describe-registration.ts';
-import { parseRegistration, type Registration } from '../../lib/domain/registration/registration.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
+import { formatRegistered, registeredJson } from './apps-output.ts';
 
 /** The flags `apps import` adds to the apps command. */
 export const IMPORT_FLAGS = {
@@ -66,32 +65,30 @@ export async function importApps(
     argocdServer: flags['argocd-server'],
   });
   const documents = imported.applications.map((application) => application.document);
-  const results = flags['dry-run'] ? check(documents) : await store(registry(), documents);
-
-  const apps = results.map((result, index) => ({
-    ...result,
-    warnings: imported.applications[index]?.warnings ?? [],
-    document: documents[index],
-  }));
-  if (flags.json) {
-    const json = apps.map(({ registration, document, ...rest }) => ({
-      name: registration.name,
-      ...rest,
-      ...(flags['dry-run'] ? { document } : {}),
-    }));
-    io.stdout(`${JSON.stringify({ apps: json, warnings: imported.warnings })}\n`);
+  const warningsOf = (index: number) => imported.applications[index]?.warnings ?? [];
+  if (flags['dry-run']) {
+    const checked = validateRegistrations(documents);
+    if (flags.json) {
+      const apps = checked.map(({ registration, notes }, index) => ({
+        name: registration.name,
+        notes,
+        warnings: warningsOf(index),
+        document: registration.document,
+      }));
+      io.stdout(`${JSON.stringify({ apps, warnings: imported.warnings })}\n`);
+    } else io.stdout(checked.map(formatDryRun).join('---\n'));
   } else {
-    io.stdout(flags['dry-run'] ? apps.map(formatDryRun).join('---\n') : apps.map(formatRegistered).join(''));
+    const registered = await registerApps(registry(), documents);
+    if (flags.json) {
+      const apps = registered.map((result, index) => ({
+        ...registeredJson(result),
+        warnings: warningsOf(index),
+      }));
+      io.stdout(`${JSON.stringify({ apps, warnings: imported.warnings })}\n`);
+    } else io.stdout(registered.map(formatRegistered).join(''));
   }
   io.stderr(formatWarnings(imported));
   return EXIT.ok;
-}
-
-interface Result {
-  readonly registration: Registration;
-  readonly revision?: number;
-  readonly paused?: boolean;
-  readonly notes: readonly string[];
 }
 
 // The argument is a file path, not --file: errors of the shared reader name the manifest instead.
@@ -109,44 +106,9 @@ function readDocuments(
   }
 }
 
-// --dry-run validates as register does, without the registry.
-function check(documents: readonly unknown[]): Result[] {
-  const results = documents.map((document) => {
-    const registration = parseRegistration(document);
-    return { registration, notes: notesOf(registration) };
-  });
-  const names = results.map((result) => result.registration.name);
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate)
-    throw new InvalidInputError('name', `'${duplicate}' is imported twice`, 'give each Application once');
-  return results;
-}
-
-async function store(registry: AppRegistry, documents: readonly unknown[]): Promise<Result[]> {
-  const registered = await registerApps(registry, documents);
-  return registered.map((r) => ({
-    registration: r.registration,
-    revision: r.stored.revision,
-    paused: r.stored.paused,
-    notes: r.notes,
-  }));
-}
-
-function notesOf(registration: Registration): string[] {
-  return registration.images.flatMap((image, index) =>
-    image.policy.notes.map((note) => `images[${index}]: ${note}`),
-  );
-}
-
-// The same lines as apps register prints.
-function formatRegistered(result: Result): string {
-  const line = describeRegistration(result.registration, result.revision ?? 0, result.paused ?? false);
-  return `${line}\n${result.notes.map((note) => `  note: ${note}\n`).join('')}`;
-}
-
-function formatDryRun(app: Result & { readonly document: unknown }): string {
-  const notes = app.notes.map((note) => `# note: ${note}\n`).join('');
-  return `# ${app.registration.name}: valid; not stored (--dry-run)\n${notes}${stringify(app.document, { indent: 2, indentSeq: false })}`;
+function formatDryRun({ registration, notes }: Validated): string {
+  const lines = notes.map((note) => `# note: ${note}\n`).join('');
+  return `# ${registration.name}: valid; not stored (--dry-run)\n${lines}${stringify(registration.document, { indent: 2, indentSeq: false })}`;
 }
 
 function formatWarnings(imported: ImportedApplications): string {

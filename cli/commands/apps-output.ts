@@ -1,7 +1,12 @@
 /** Readable output of the apps command. */
 import { stringify } from 'yaml';
 import type { StoredApp } from '../../lib/app/ports.ts';
-import { describeWriteBack } from '../../lib/domain/registration/describe-registration.ts';
+import type { Registered } from '../../lib/app/register-app.ts';
+import {
+  describeRegistration,
+  describeReplacement,
+  describeWriteBack,
+} from '../../lib/domain/registration/describe-registration.ts';
 import { parseRegistration } from '../../lib/domain/registration/registration.ts';
 
 export function formatAppList(apps: readonly StoredApp[]): string {
@@ -28,4 +33,32 @@ export function formatAppList(apps: readonly StoredApp[]): string {
 export function formatAppShow(app: StoredApp): string {
   const status = `# ${app.name}: ${app.paused ? 'paused' : 'active'}, revision ${app.revision}${app.updatedAt ? `, updated ${app.updatedAt}` : ''}\n`;
   return status + stringify(app.document, { indent: 2, indentSeq: false });
+}
+
+/**
+ * What apps register and apps import print for an app stored: `registered <name> (revision 1): ...`
+ * for a new app, `replaced <name> (revision 1 -> 2): <what changed>` for one that existed, and notes.
+ */
+export function formatRegistered(result: Registered): string {
+  const { stored, previous } = result;
+  const line = previous
+    ? describeReplacement(
+        stored.name,
+        { from: previous.revision, to: stored.revision },
+        stored.paused,
+        result.changes,
+      )
+    : describeRegistration(result.registration, stored.revision, stored.paused);
+  return `${line}\n${result.notes.map((note) => `  note: ${note}\n`).join('')}`;
+}
+
+/** The same for scripts: `replaced` is null for a new app. */
+export function registeredJson(result: Registered) {
+  return {
+    name: result.stored.name,
+    revision: result.stored.revision,
+    paused: result.stored.paused,
+    notes: result.notes,
+    replaced: result.previous ? { revision: result.previous.revision, changes: result.changes } : null,
+  };
 }

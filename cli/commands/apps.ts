@@ -2,7 +2,6 @@ import { parseAllDocuments } from 'yaml';
 import type { StoredApp } from '../../lib/app/ports.ts';
 import { registerApps } from '../../lib/app/register-app.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
-import { describeRegistration } from '../../lib/domain/registration/describe-registration.ts';
 import { AWS_FLAGS, AWS_HELP, openRegistry } from '../aws-context.ts';
 import {
   type Command,
@@ -15,7 +14,7 @@ import {
 import { type CliIo, EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
 import { IMPORT_FLAGS, IMPORT_OPTIONS, IMPORT_USAGE, importApps } from './apps-import.ts';
-import { formatAppList, formatAppShow } from './apps-output.ts';
+import { formatAppList, formatAppShow, formatRegistered, registeredJson } from './apps-output.ts';
 
 const HELP = `Usage: ecr-image-updater apps <register|import|list|show|remove|pause|resume> [options]
 
@@ -110,22 +109,7 @@ async function register(
   const text = await readInput(values.file, '--file', io.readStdin, 'give a readable YAML or JSON file');
   const documents = parseDocuments(text, values.file);
   const registered = await registerApps(openRegistry(values, io), documents);
-  print(
-    io,
-    values,
-    registered
-      .map(
-        (r) =>
-          `${describeRegistration(r.registration, r.stored.revision, r.stored.paused)}\n${r.notes.map((n) => `  note: ${n}\n`).join('')}`,
-      )
-      .join(''),
-    registered.map((r) => ({
-      name: r.stored.name,
-      revision: r.stored.revision,
-      paused: r.stored.paused,
-      notes: r.notes,
-    })),
-  );
+  print(io, values, registered.map(formatRegistered).join(''), registered.map(registeredJson));
   return EXIT.ok;
 }
 

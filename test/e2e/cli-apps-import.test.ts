@@ -80,6 +80,26 @@ describe('ecr-image-updater apps import', () => {
     });
   });
 
+  it('says what it changed when an Application replaces an app of the same name', async () => {
+    const git = {
+      name: 'web-app',
+      images: [{ image: `${HOST}/web:~2.0` }],
+      writeBack: { method: 'git', git: { repo: 'acme/gitops', path: 'apps/web' } },
+    };
+    expect((await runCli(['apps', 'register', '-f', '-'], stringify(git), env)).code).toBe(0);
+    const manifest = application({ 'image-list': `${HOST}/web:~2.0`, 'write-back-method': 'argocd' });
+    manifest.metadata.name = 'web-app';
+    const result = await runCli(['apps', 'import', '-', '--json'], stringify(manifest), env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).apps[0]).toMatchObject({
+      name: 'web-app',
+      revision: 2,
+      replaced: { revision: 1, changes: ['writeBack git -> argocd'] },
+    });
+    const again = await runCli(['apps', 'import', '-'], stringify(manifest), env);
+    expect(again.stdout).toBe('replaced web-app (revision 2 -> 3): no field changed\n');
+  });
+
   it('answers --json with each app, its warnings and the skipped documents', async () => {
     const text = `${readFileSync(SEED, 'utf8')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n`;
     const result = await apps(

@@ -58,12 +58,39 @@ describe('ecr-image-updater apps', () => {
       JSON.stringify({ ...flaskApp, name: 'from-stdin' }),
       env,
     );
-    expect(JSON.parse(json.stdout)).toEqual([{ name: 'from-stdin', revision: 1, paused: false, notes: [] }]);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { name: 'from-stdin', revision: 1, paused: false, notes: [], replaced: null },
+    ]);
     const two = `${stringify({ ...flaskApp, name: 'one' })}---\n${stringify({ ...flaskApp, name: 'two', images: [{ image: flaskApp.images[0].image, strategy: 'latest' }] })}`;
     const result = await apps('register', '-f', file('two.yaml', two));
     expect(result.stdout).toContain('registered one (revision 1)');
     expect(result.stdout).toContain(
       "  note: images[0]: the constraint '~1.0' has no effect on newest-build (as in Argo CD Image Updater); narrow with allowTags\n",
+    );
+  });
+
+  it('says what changed when it replaces an app of the same name, in text and in JSON', async () => {
+    const git = { ...structuredClone(flaskApp), name: 'replaced-app' };
+    expect((await apps('register', '-f', file('git.yaml', stringify(git)))).stdout).toMatch(
+      /^registered replaced-app \(revision 1\): /,
+    );
+    const argocd = { ...git, writeBack: { method: 'argocd', argocd: { project: 'default' } } };
+    const replaced = await apps('register', '-f', file('argocd.yaml', stringify(argocd)));
+    expect(replaced).toMatchObject({ code: 0, stderr: '' });
+    expect(replaced.stdout).toBe('replaced replaced-app (revision 1 -> 2): writeBack git -> argocd\n');
+    await apps('pause', 'replaced-app');
+    const json = await apps('register', '-f', file('git.yaml', stringify(git)), '--json');
+    expect(JSON.parse(json.stdout)).toEqual([
+      {
+        name: 'replaced-app',
+        revision: 4,
+        paused: true,
+        notes: [],
+        replaced: { revision: 3, changes: ['writeBack argocd -> git'] },
+      },
+    ]);
+    expect((await apps('register', '-f', file('git.yaml', stringify(git)))).stdout).toBe(
+      'replaced replaced-app (revision 4 -> 5, paused): no field changed\n',
     );
   });
 

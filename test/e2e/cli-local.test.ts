@@ -31,7 +31,7 @@ describe('ecr-image-updater demo (npm start)', () => {
     expect(output).toContain(
       'flask-preview: proposed in pull request #1 from ecr-image-updater/flask-preview/argocd-source ((unset) -> 1.0.4)',
     );
-    expect(output).toContain('flask-app: patched Application flask-app (1.0.0 -> 1.0.2)');
+    expect(output).toContain('flask-argocd: patched Application flask-argocd (1.0.0 -> 1.0.2)');
     // Every file a command to copy names is in this repository, at the path the command gives.
     const named = [...output.matchAll(/\$ ecr-image-updater .*/g)].flatMap(([line]) =>
       [...line.matchAll(/\bexamples\/[\w.-]+/g)].map(([file]) => file),
@@ -45,7 +45,7 @@ describe('ecr-image-updater demo (npm start)', () => {
     () => {
       expect(result.git.images).toEqual([`${image}:1.0.4`]);
       expect(result.argocd.images).toEqual([`${image}:1.0.2`]);
-      expect(output).toContain(`Deployment flask-app, container flask-app: image ${image}:1.0.2`);
+      expect(output).toContain(`Deployment flask-argocd, container flask-app: image ${image}:1.0.2`);
     },
   );
 });
@@ -145,9 +145,13 @@ describe('ecr-image-updater local up', () => {
       '',
       env,
     );
-    expect(imported.stdout).toContain('through the default Argo CD server');
-    const patched = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
-    expect(patched.stdout).toContain('flask-app: patched Application flask-app ((unset) -> 1.0.4)');
+    // The README's flow: the Application of the example sits beside the git app instead of replacing it.
+    expect(imported.stdout).toMatch(
+      /^registered flask-argocd \(revision 1\): .* through the default Argo CD server\n/,
+    );
+    const pushedAgain = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
+    expect(pushedAgain.stdout).toContain('flask-app: committed');
+    expect(pushedAgain.stdout).toContain('flask-argocd: patched Application flask-argocd ((unset) -> 1.0.4)');
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGINT');

@@ -32,7 +32,7 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
     'builds the records of test/unit/domain/dead-letter and the redrive tests',
   'lib/adapters/create-image-push-dependencies.ts':
     'wiring; exercised by every end-to-end test through LocalStack',
-  'local/src/aws-wire-fault.ts': 'a type; its faults are exercised by the dynalite and AWS JSON peers\' tests',
+  'local/src/aws-wire-fault.ts': "a type; its faults are exercised by the dynalite and AWS JSON peers' tests",
   'local/src/create-registry-table.ts': 'used by every registry test to make its table',
   'local/src/deliver-push.ts': 'exercised by test/e2e/image-push and cli-local',
   'local/src/local-stack.ts': 'exercised by every end-to-end test',

@@ -14,6 +14,20 @@ export function describeRegistration(registration: Registration, revision: numbe
   return `registered ${registration.name} (revision ${revision}${paused ? ', paused' : ''}): follows ${images.join(', ')}; writes ${describeWriteBack(registration)}`;
 }
 
+/**
+ * `replaced flask-app (revision 1 -> 2): writeBack git -> argocd`: a registration that replaced the
+ * app of the same name, with what it changed (from describeRegistrationChanges).
+ */
+export function describeReplacement(
+  name: string,
+  revisions: { readonly from: number; readonly to: number },
+  paused: boolean,
+  changes: readonly string[],
+): string {
+  const what = changes.length > 0 ? changes.join(', ') : 'no field changed';
+  return `replaced ${name} (revision ${revisions.from} -> ${revisions.to}${paused ? ', paused' : ''}): ${what}`;
+}
+
 /** Where an app's updates are written: `owner/repo@branch:path/file`, or the Argo CD Application. */
 export function describeWriteBack(registration: Registration): string {
   const writeBack = registration.writeBack;

@@ -113,7 +113,8 @@ async function up(
       files: Object.fromEntries(files),
     });
   }
-  if (!stack.argocd.application('flask-app')) stack.argocd.putApplication(flaskAppApplication());
+  const application = flaskAppApplication();
+  if (!stack.argocd.application(application.metadata.name)) stack.argocd.putApplication(application);
   const exports = Object.entries(stack.env()).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   if (envFile) await writeFile(envFile, `${exports.join('\n')}\n`);
   io.stdout(
