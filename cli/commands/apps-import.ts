@@ -3,9 +3,7 @@
  * validated and stored as `apps register` stores them; with --dry-run, validated and printed as
  * registration YAML without storing. Warnings (what was not mapped, and what to do) go to stderr.
  */
-import { stringify } from 'yaml';
-import type { AppRegistry } from '../../lib/app/ports.ts';
-import { registerApps, type Validated, validateRegistrations } from '../../lib/app/register-app.ts';
+import type { Registered } from '../../lib/app/register-app.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
 import {
   type ImportedApplications,
@@ -13,7 +11,7 @@ import {
 } from '../../lib/domain/migration/registrations-from-applications.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
-import { formatRegistered, registeredJson } from './apps-output.ts';
+import { type Checked, dryRunJson, formatDryRun, formatRegistered, registeredJson } from './apps-output.ts';
 
 /** The flags `apps import` adds to the apps command. */
 export const IMPORT_FLAGS = {
@@ -30,7 +28,8 @@ export const IMPORT_USAGE = `  apps import <manifest.yaml | ->                 m
 export const IMPORT_OPTIONS = `  --account <id>      import: the 12-digit AWS account for placeholders such as <account-id>
   --argocd-server <url>
                       import: the Argo CD server of apps written back through Argo CD
-  --dry-run           import: validate and print the registrations as YAML; store nothing
+  --dry-run           register, import: validate, print what would be stored (and what it would
+                      replace, when a table is named); store nothing
 `;
 
 export interface ImportFlags {
@@ -40,16 +39,22 @@ export interface ImportFlags {
   readonly json?: boolean | undefined;
 }
 
-/**
- * Runs `apps import <source>`. `parseDocuments` reads YAML or JSON text into documents; `registry` is
- * opened only when something is stored.
- */
+/** What `apps import` shares with `apps register`. */
+export interface ImportSteps {
+  /** Reads YAML or JSON text into documents. */
+  readonly parseDocuments: (text: string, source: string) => unknown[];
+  /** Validates and stores registrations. */
+  readonly register: (documents: readonly unknown[]) => Promise<Registered[]>;
+  /** Validates registrations and says what they would replace (--dry-run). */
+  readonly check: (documents: readonly unknown[]) => Promise<Checked[]>;
+}
+
+/** Runs `apps import <source>`. */
 export async function importApps(
   source: string | undefined,
   flags: ImportFlags,
   io: CliIo,
-  registry: () => AppRegistry,
-  parseDocuments: (text: string, source: string) => unknown[],
+  { parseDocuments, register, check }: ImportSteps,
 ): Promise<number> {
   if (!source) {
     throw new InvalidInputError(
@@ -67,18 +72,13 @@ export async function importApps(
   const documents = imported.applications.map((application) => application.document);
   const warningsOf = (index: number) => imported.applications[index]?.warnings ?? [];
   if (flags['dry-run']) {
-    const checked = validateRegistrations(documents);
+    const checked = await check(documents);
     if (flags.json) {
-      const apps = checked.map(({ registration, notes }, index) => ({
-        name: registration.name,
-        notes,
-        warnings: warningsOf(index),
-        document: registration.document,
-      }));
+      const apps = checked.map((result, index) => ({ ...dryRunJson(result), warnings: warningsOf(index) }));
       io.stdout(`${JSON.stringify({ apps, warnings: imported.warnings })}\n`);
     } else io.stdout(checked.map(formatDryRun).join('---\n'));
   } else {
-    const registered = await registerApps(registry(), documents);
+    const registered = await register(documents);
     if (flags.json) {
       const apps = registered.map((result, index) => ({
         ...registeredJson(result),
@@ -104,11 +104,6 @@ function readDocuments(
     const problem = error.problem.replace(/holds no registration$/, 'holds no document');
     throw new InvalidInputError('manifest', problem, error.fix, { cause: error });
   }
-}
-
-function formatDryRun({ registration, notes }: Validated): string {
-  const lines = notes.map((note) => `# note: ${note}\n`).join('');
-  return `# ${registration.name}: valid; not stored (--dry-run)\n${lines}${stringify(registration.document, { indent: 2, indentSeq: false })}`;
 }
 
 function formatWarnings(imported: ImportedApplications): string {

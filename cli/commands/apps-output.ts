@@ -1,8 +1,9 @@
 /** Readable output of the apps command. */
 import { stringify } from 'yaml';
 import type { StoredApp } from '../../lib/app/ports.ts';
-import type { Registered } from '../../lib/app/register-app.ts';
+import type { Registered, Validated } from '../../lib/app/register-app.ts';
 import {
+  describeChanges,
   describeRegistration,
   describeReplacement,
   describeWriteBack,
@@ -60,5 +61,36 @@ export function registeredJson(result: Registered) {
     paused: result.stored.paused,
     notes: result.notes,
     replaced: result.previous ? { revision: result.previous.revision, changes: result.changes } : null,
+  };
+}
+
+/**
+ * What register and import check with --dry-run: a `Registered` as it would be stored, or only
+ * `Validated` when no registry was named to compare with.
+ */
+export type Checked = Registered | Validated;
+
+/** A comment saying what would happen (and what it would replace), the notes, then the YAML stored. */
+export function formatDryRun(result: Checked): string {
+  const { registration, notes } = result;
+  const verdict = !('stored' in result)
+    ? 'not compared with the registry (no table given)'
+    : result.previous
+      ? `would replace revision ${result.previous.revision} (${describeChanges(result.changes)})`
+      : `would be registered as revision ${result.stored.revision}`;
+  return [
+    `# ${registration.name}: valid; ${verdict}; not stored (--dry-run)\n`,
+    ...notes.map((note) => `# note: ${note}\n`),
+    stringify(registration.document, { indent: 2, indentSeq: false }),
+  ].join('');
+}
+
+/** The same for scripts: the document, and what registeredJson says when it was compared. */
+export function dryRunJson(result: Checked) {
+  const { registration, notes } = result;
+  return {
+    ...('stored' in result ? registeredJson(result) : { name: registration.name, notes }),
+    dryRun: true,
+    document: registration.document,
   };
 }

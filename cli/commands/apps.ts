@@ -1,8 +1,9 @@
 import { parseAllDocuments } from 'yaml';
+import { ENVIRONMENT } from '../../lib/adapters/environment.ts';
 import type { StoredApp } from '../../lib/app/ports.ts';
-import { registerApps } from '../../lib/app/register-app.ts';
+import { type RegisterOptions, registerApps, validateRegistrations } from '../../lib/app/register-app.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
-import { AWS_FLAGS, AWS_HELP, openRegistry } from '../aws-context.ts';
+import { AWS_FLAGS, AWS_HELP, type AwsFlags, openRegistry } from '../aws-context.ts';
 import {
   type Command,
   findAction,
@@ -14,7 +15,15 @@ import {
 import { type CliIo, EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
 import { IMPORT_FLAGS, IMPORT_OPTIONS, IMPORT_USAGE, importApps } from './apps-import.ts';
-import { formatAppList, formatAppShow, formatRegistered, registeredJson } from './apps-output.ts';
+import {
+  type Checked,
+  dryRunJson,
+  formatAppList,
+  formatAppShow,
+  formatDryRun,
+  formatRegistered,
+  registeredJson,
+} from './apps-output.ts';
 
 const HELP = `Usage: ecr-image-updater apps <register|import|list|show|remove|pause|resume> [options]
 
@@ -45,7 +54,7 @@ Exit codes: 0 done; 1 a failure (e.g. no such app, AWS unreachable); 2 invalid i
 
 /** The flags of each action. */
 const ACTIONS = {
-  register: { ...AWS_FLAGS, file: { type: 'string', short: 'f' } },
+  register: { ...AWS_FLAGS, file: { type: 'string', short: 'f' }, 'dry-run': { type: 'boolean' } },
   import: { ...AWS_FLAGS, ...IMPORT_FLAGS },
   list: AWS_FLAGS,
   show: AWS_FLAGS,
@@ -80,7 +89,11 @@ export const appsCommand: Command = {
       case 'import': {
         const { values, positionals } = parseFlags(label, args, ACTIONS.import, others);
         refuseExtraArguments(label, positionals, 2);
-        return importApps(positionals[1], values, io, () => openRegistry(values, io), parseDocuments);
+        return importApps(positionals[1], values, io, {
+          register: (documents) => registerApps(openRegistry(values, io), documents),
+          check: (documents) => checkApps(documents, values, io),
+          parseDocuments,
+        });
       }
       case 'list': {
         const { values, positionals } = parseFlags(label, args, ACTIONS.list, others);
@@ -108,9 +121,30 @@ async function register(
     );
   const text = await readInput(values.file, '--file', io.readStdin, 'give a readable YAML or JSON file');
   const documents = parseDocuments(text, values.file);
+  if (values['dry-run']) {
+    const checked = await checkApps(documents, values, io);
+    print(io, values, checked.map(formatDryRun).join('---\n'), checked.map(dryRunJson));
+    return EXIT.ok;
+  }
   const registered = await registerApps(openRegistry(values, io), documents);
   print(io, values, registered.map(formatRegistered).join(''), registered.map(registeredJson));
   return EXIT.ok;
+}
+
+/**
+ * --dry-run of register and import: validates, and reads what each app would replace when a table
+ * is named (--table or the environment); without one, validation alone, so a file can be checked
+ * with no AWS at all.
+ */
+export async function checkApps(
+  documents: readonly unknown[],
+  flags: AwsFlags,
+  io: CliIo,
+  options: RegisterOptions = {},
+): Promise<Checked[]> {
+  if ((flags.table ?? io.env[ENVIRONMENT.table]) === undefined)
+    return validateRegistrations(documents, options);
+  return registerApps(openRegistry(flags, io), documents, { ...options, dryRun: true });
 }
 
 // show, remove, pause and resume: one app by name.

@@ -17,7 +17,7 @@ export interface Validated {
 }
 
 export interface Registered extends Validated {
-  /** The app as stored. */
+  /** The app as stored; after a dry run, as it would be stored. */
   readonly stored: StoredApp;
   /** The app of the same name it replaced, if there was one. */
   readonly previous?: StoredApp;
@@ -26,6 +26,8 @@ export interface Registered extends Validated {
 }
 
 export interface RegisterOptions {
+  /** Validate and read what would be replaced, and store nothing. */
+  readonly dryRun?: boolean;
   /**
    * Where each document came from, for errors (`b.yaml`, `b.yaml document 2`); by default
    * `document <n>` when there are several.
@@ -37,8 +39,8 @@ export interface RegisterOptions {
 const READ_CONCURRENCY = 8;
 
 /**
- * Validates every document, then reads the apps they replace, then stores them: one bad document
- * means none is stored. Each write is conditional on the app's revision as read, so the changes
+ * Validates every document, then reads the apps they replace, then stores them (unless `dryRun`):
+ * one bad document means none is stored. Each write is conditional on the app's revision as read, so the changes
  * reported are the changes made.
  */
 export async function registerApps(
@@ -51,6 +53,16 @@ export async function registerApps(
   const registered: Registered[] = [];
   for (const [index, { registration, notes }] of validated.entries()) {
     const before = previous[index];
+    if (options.dryRun) {
+      const stored = {
+        name: registration.name,
+        document: registration.document,
+        paused: before?.paused ?? false,
+        revision: (before?.revision ?? 0) + 1,
+      };
+      registered.push(replacing(registration, notes, stored, before));
+      continue;
+    }
     const stored = await registry.put(
       registration.name,
       registration.document,

@@ -34,7 +34,9 @@ describe('ecr-image-updater apps import', () => {
   it("prints the seed's registration as YAML with --dry-run, and its warnings on stderr", async () => {
     const result = await apps('import', SEED, '--account', '123456789012', '--dry-run');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^# flask-app: valid; not stored \(--dry-run\)\n/);
+    expect(result.stdout).toMatch(
+      /^# flask-app: valid; would be registered as revision 1; not stored \(--dry-run\)\n/,
+    );
     const document = parse(result.stdout);
     expect(document).toEqual({
       name: 'flask-app',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { type Doc, flaskApp, fullExample, invalidRegistrations } from '../fixtures/registrations.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -91,6 +91,45 @@ describe('ecr-image-updater apps', () => {
     ]);
     expect((await apps('register', '-f', file('git.yaml', stringify(git)))).stdout).toBe(
       'replaced replaced-app (revision 4 -> 5, paused): no field changed\n',
+    );
+  });
+
+  it('with --dry-run validates, prints what it would store and what it would replace, and stores nothing', async () => {
+    const git = { ...structuredClone(flaskApp), name: 'dry-test' };
+    const path = file('dry.yaml', stringify(git));
+    const fresh = await apps('register', '-f', path, '--dry-run');
+    expect(fresh).toMatchObject({ code: 0, stderr: '' });
+    expect(fresh.stdout).toBe(
+      `# dry-test: valid; would be registered as revision 1; not stored (--dry-run)\n${stringify(git, { indentSeq: false })}`,
+    );
+    expect((await apps('show', 'dry-test')).code).toBe(1);
+
+    await apps('register', '-f', path);
+    const argocd = { ...git, writeBack: { method: 'argocd', argocd: { project: 'default' } } };
+    const replacing = await apps(
+      'register',
+      '-f',
+      file('dry-argocd.yaml', stringify(argocd)),
+      '--dry-run',
+      '--json',
+    );
+    expect(JSON.parse(replacing.stdout)).toEqual([
+      {
+        name: 'dry-test',
+        revision: 2,
+        paused: false,
+        notes: [],
+        replaced: { revision: 1, changes: ['writeBack git -> argocd'] },
+        dryRun: true,
+        document: argocd,
+      },
+    ]);
+    expect(parse((await apps('show', 'dry-test')).stdout)).toEqual(git);
+
+    const offline = await runCli(['apps', 'register', '-f', path, '--dry-run'], '', {});
+    expect(offline).toMatchObject({ code: 0, stderr: '' });
+    expect(offline.stdout).toMatch(
+      /^# dry-test: valid; not compared with the registry \(no table given\); not stored \(--dry-run\)\n/,
     );
   });
 

@@ -24,8 +24,12 @@ export function describeReplacement(
   paused: boolean,
   changes: readonly string[],
 ): string {
-  const what = changes.length > 0 ? changes.join(', ') : 'no field changed';
-  return `replaced ${name} (revision ${revisions.from} -> ${revisions.to}${paused ? ', paused' : ''}): ${what}`;
+  return `replaced ${name} (revision ${revisions.from} -> ${revisions.to}${paused ? ', paused' : ''}): ${describeChanges(changes)}`;
+}
+
+/** The changes of a replacement in one phrase: `writeBack git -> argocd, images[0].image ...`. */
+export function describeChanges(changes: readonly string[]): string {
+  return changes.length > 0 ? changes.join(', ') : 'no field changed';
 }
 
 /** Where an app's updates are written: `owner/repo@branch:path/file`, or the Argo CD Application. */
