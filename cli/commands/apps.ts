@@ -38,7 +38,8 @@ ${IMPORT_USAGE}  apps list                                       every registere
   apps resume <name>                              follow pushes again
 
 Options:
-  -f, --file <path>   the registration file for register ('-' reads standard input)
+  -f, --file <path>   the registration file for register ('-' reads standard input); -f again for
+                      more files: every file's documents are registered, or none
 ${IMPORT_OPTIONS}${AWS_HELP}  -h, --help          this help
 
 A registration (every field: docs/registering-apps.md):
@@ -54,7 +55,11 @@ Exit codes: 0 done; 1 a failure (e.g. no such app, AWS unreachable); 2 invalid i
 
 /** The flags of each action. */
 const ACTIONS = {
-  register: { ...AWS_FLAGS, file: { type: 'string', short: 'f' }, 'dry-run': { type: 'boolean' } },
+  register: {
+    ...AWS_FLAGS,
+    file: { type: 'string', short: 'f', multiple: true },
+    'dry-run': { type: 'boolean' },
+  },
   import: { ...AWS_FLAGS, ...IMPORT_FLAGS },
   list: AWS_FLAGS,
   show: AWS_FLAGS,
@@ -112,23 +117,55 @@ async function register(
   { values, positionals }: ParsedFlags<(typeof ACTIONS)['register']>,
   io: CliIo,
 ): Promise<number> {
-  refuseExtraArguments('apps register', positionals, 1);
-  if (!values.file)
+  if (positionals.length > 1)
     throw new InvalidInputError(
-      '--file',
-      'is required',
-      'give the registration file: apps register -f flask-app.yaml',
+      'usage',
+      `unexpected '${positionals.slice(1).join(' ')}'`,
+      'give each registration file with -f: apps register -f a.yaml -f b.yaml',
     );
-  const text = await readInput(values.file, '--file', io.readStdin, 'give a readable YAML or JSON file');
-  const documents = parseDocuments(text, values.file);
+  const { documents, ...options } = await readRegistrations(values.file ?? [], io);
   if (values['dry-run']) {
-    const checked = await checkApps(documents, values, io);
+    const checked = await checkApps(documents, values, io, options);
     print(io, values, checked.map(formatDryRun).join('---\n'), checked.map(dryRunJson));
     return EXIT.ok;
   }
-  const registered = await registerApps(openRegistry(values, io), documents);
+  const registered = await registerApps(openRegistry(values, io), documents, options);
   print(io, values, registered.map(formatRegistered).join(''), registered.map(registeredJson));
   return EXIT.ok;
+}
+
+/**
+ * The documents of every file, in order, with where each came from (`b.yaml document 2`) when there
+ * are several files, so that a bad one is named; every file is read before anything is stored.
+ */
+async function readRegistrations(
+  files: readonly string[],
+  io: CliIo,
+): Promise<{ documents: unknown[]; sources?: string[] }> {
+  if (files.length === 0)
+    throw new InvalidInputError(
+      '--file',
+      'is required',
+      'give the registration file: apps register -f flask-app.yaml (again for more files)',
+    );
+  if (files.filter((file) => file === '-').length > 1)
+    throw new InvalidInputError('--file', "'-' (standard input) is given twice", 'give it once');
+  const read = await Promise.all(
+    files.map(async (file) =>
+      parseDocuments(
+        await readInput(file, '--file', io.readStdin, 'give a readable YAML or JSON file'),
+        file,
+      ),
+    ),
+  );
+  const documents = read.flat();
+  if (files.length === 1) return { documents };
+  const sources = read.flatMap((fileDocuments, index) =>
+    fileDocuments.map((_, n) =>
+      fileDocuments.length > 1 ? `${files[index]} document ${n + 1}` : files[index]!,
+    ),
+  );
+  return { documents, sources };
 }
 
 /**

@@ -146,6 +146,37 @@ describe('ecr-image-updater apps', () => {
     },
   );
 
+  it('registers the documents of every file given with -f', async () => {
+    const one = file('one.yaml', stringify({ ...flaskApp, name: 'file-one' }));
+    const two = file(
+      'two-docs.yaml',
+      `${stringify({ ...flaskApp, name: 'file-two' })}---\n${stringify({ ...flaskApp, name: 'file-three' })}`,
+    );
+    const result = await apps('register', '-f', one, '--file', two);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout.split('\n').map((line) => line.split(' (')[0])).toEqual([
+      'registered file-one',
+      'registered file-two',
+      'registered file-three',
+      '',
+    ]);
+  });
+
+  it('stores nothing from any file when a document of one is invalid, naming the file', async () => {
+    const good = file('good.yaml', stringify({ ...flaskApp, name: 'all-or-nothing' }));
+    const bad = file('bad-second.yaml', `${stringify({ ...flaskApp, name: 'fine' })}---\nname: broken\n`);
+    const result = await apps('register', '-f', good, '-f', bad);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(`ecr-image-updater apps: ${bad} document 2: images: is required`);
+    expect((await apps('show', 'all-or-nothing')).code).toBe(1);
+    expect((await apps('show', 'fine')).code).toBe(1);
+    const twice = await apps('register', '-f', good, '-f', good);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain("name: 'all-or-nothing' is registered twice in the input");
+    expect((await apps('show', 'all-or-nothing')).code).toBe(1);
+  });
+
   it('stores nothing when one document of several is invalid', async () => {
     const result = await apps(
       'register',
