@@ -3,6 +3,7 @@ import { ENVIRONMENT } from '../../lib/adapters/environment.ts';
 import type { StoredApp } from '../../lib/app/ports.ts';
 import { type RegisterOptions, registerApps, validateRegistrations } from '../../lib/app/register-app.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { validateAppName } from '../../lib/domain/registration/registration.ts';
 import { AWS_FLAGS, AWS_HELP, type AwsFlags, openRegistry } from '../aws-context.ts';
 import {
   type Command,
@@ -191,13 +192,13 @@ async function manage(
   io: CliIo,
 ): Promise<number> {
   refuseExtraArguments(`apps ${action}`, positionals, 2);
-  const name = positionals[1];
-  if (!name)
+  if (!positionals[1])
     throw new InvalidInputError(
       'usage',
       `apps ${action} needs an app name`,
       `e.g. ecr-image-updater apps ${action} flask-app`,
     );
+  const name = validateAppName(positionals[1], 'app');
   const registry = openRegistry(values, io);
   switch (action) {
     case 'show': {

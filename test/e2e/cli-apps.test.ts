@@ -204,6 +204,7 @@ describe('ecr-image-updater apps', () => {
     [['register'], 2, '--file: is required'],
     [['show'], 2, 'apps show needs an app name'],
     [['show', 'nobody'], 1, "no app named 'nobody' is registered"],
+    [['remove', 'Bad_Name'], 2, "app: 'Bad_Name' is not an Argo CD Application name; use lowercase"],
     [['pause', 'nobody'], 1, "no app named 'nobody' is registered"],
     [['frobnicate'], 2, "unknown action 'frobnicate'"],
   ])('answers %j with exit %i', async (args, code, message) => {
