@@ -20,16 +20,13 @@ export const IMPORT_FLAGS = {
   'dry-run': { type: 'boolean' },
 } as const;
 
-export const IMPORT_USAGE = `  apps import <manifest.yaml | ->                 map Argo CD Applications annotated for Argo CD
-                                                  Image Updater to registrations, then store them;
-                                                  what cannot be mapped is printed as a warning
-`;
-
-export const IMPORT_OPTIONS = `  --account <id>      import: the 12-digit AWS account for placeholders such as <account-id>
-  --argocd-server <url>
-                      import: the Argo CD server of apps written back through Argo CD
-  --dry-run           register, import: validate, print what would be stored (and what it would
-                      replace, when a table is named); store nothing
+export const IMPORT_USAGE = `  apps import <manifest.yaml | -> [--account <id>] [--argocd-server <url>] [--dry-run]
+      Maps Argo CD Applications annotated for Argo CD Image Updater to registrations, then stores
+      them as register does; what cannot be mapped is printed as a warning.
+      --account <id>      the 12-digit AWS account for placeholders such as <account-id>
+      --argocd-server <url>
+                          the Argo CD server of apps written back through Argo CD
+      --dry-run           as for register: validate, print, store nothing
 `;
 
 export interface ImportFlags {

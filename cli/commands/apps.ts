@@ -15,7 +15,7 @@ import {
 } from '../command.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
-import { IMPORT_FLAGS, IMPORT_OPTIONS, IMPORT_USAGE, importApps } from './apps-import.ts';
+import { IMPORT_FLAGS, IMPORT_USAGE, importApps } from './apps-import.ts';
 import {
   type Checked,
   dryRunJson,
@@ -28,20 +28,24 @@ import {
 
 const HELP = `Usage: ecr-image-updater apps <register|import|list|show|remove|pause|resume> [options]
 
-Manages the app registry (a DynamoDB table): which Argo CD apps follow which ECR repositories.
+Manages the app registry (a DynamoDB table): which Argo CD apps follow which ECR repositories. An app
+registered again (or imported) under a name that exists replaces it, and the output says what changed:
+replaced flask-app (revision 1 -> 2): writeBack git -> argocd
 
-  apps register -f <file.yaml | file.json | ->   validate and store registrations (one or more
-                                                  YAML documents); nothing is stored if one is invalid
-${IMPORT_USAGE}  apps list                                       every registered app
-  apps show <name>                                one app's registration and status
-  apps remove <name>                              forget an app
-  apps pause <name>                               hold an app where it is (a manual rollback stays)
-  apps resume <name>                              follow pushes again
+  apps register -f <file> [-f <file>...] [--dry-run]
+      Validates and stores registrations (YAML or JSON, one or more documents a file).
+      -f, --file <path>   a registration file ('-' reads standard input); -f again for more files:
+                          every file's documents are registered, or none if one is invalid
+      --dry-run           validate, print the YAML that would be stored and what it would replace
+                          (when a table is named); store nothing
+${IMPORT_USAGE}  apps list                 every registered app
+  apps show <name>          one app's registration and status
+  apps remove <name>        forget an app
+  apps pause <name>         hold an app where it is (a manual rollback stays)
+  apps resume <name>        follow pushes again
 
-Options:
-  -f, --file <path>   the registration file for register ('-' reads standard input); -f again for
-                      more files: every file's documents are registered, or none
-${IMPORT_OPTIONS}${AWS_HELP}  -h, --help          this help
+Options of every action:
+${AWS_HELP}  -h, --help          this help
 
 A registration (every field: docs/registering-apps.md):
   name: flask-app

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { Flags } from '../../cli/command.ts';
+import { COMMANDS } from '../../cli/main.ts';
 import { runCli } from '../support/run-cli.ts';
 
 describe('the options of every command', () => {
@@ -56,5 +59,70 @@ describe('the options of every command', () => {
     const result = await runCli(args, '', {});
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/usage: unexpected '(extra|now|flask-app:1\.0\.1)'/);
+  });
+});
+
+// Lines that show another program's command (git log --oneline, aws ecr describe-images ...).
+const OTHER_PROGRAM = /\b(aws|git|docker|curl|helm|kubectl)\s+(-|[a-z])/;
+const longFlags = (text: string) => [...text.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g)].map((m) => m[1]!);
+const documented = (help: string, name: string, short: string | undefined) =>
+  help.includes(`--${name}`) && (short === undefined || new RegExp(`(?<![\\w-])-${short}\\b`).test(help));
+
+/** The lines of an action's entry in the help: its usage line and the lines indented below it. */
+function entryOf(help: string, command: string, action: string): string[] | undefined {
+  const lines = help.split('\n');
+  const start = lines.findIndex((line) => new RegExp(`^\\s+${command} ${action}\\b`).test(line));
+  if (start === -1) return undefined;
+  const indent = /^\s*/.exec(lines[start]!)![0].length;
+  const end = lines.findIndex(
+    (line, i) => i > start && line.trim() !== '' && /^\s*/.exec(line)![0].length <= indent,
+  );
+  return lines.slice(start, end === -1 ? undefined : end).filter((line) => !OTHER_PROGRAM.test(line));
+}
+
+describe('the help of every command', () => {
+  it.each(COMMANDS.map((entry) => [entry.name, entry] as const))(
+    '%s --help lists exactly what it accepts',
+    async (name, entry) => {
+      const command = await entry.load();
+      const help = (await runCli([name, '--help'], '', {})).stdout;
+      expect(help).toBe(command.help);
+      expect(help).toMatch(/-h, --help/);
+      const actions: Readonly<Record<string, Flags>> =
+        'actions' in command.accepts ? command.accepts.actions : { '': command.accepts.flags };
+      const all = Object.values(actions);
+      const problems: string[] = [];
+      for (const [action, flags] of Object.entries(actions)) {
+        const entryLines = action === '' ? undefined : entryOf(help, name, action);
+        if (action !== '' && !entryLines) problems.push(`no usage line for ${name} ${action}`);
+        for (const [flag, { short }] of Object.entries(flags)) {
+          const everywhere = all.every((other) => Object.hasOwn(other, flag));
+          const where = everywhere || !entryLines ? help : entryLines.join('\n');
+          if (!documented(where, flag, short))
+            problems.push(
+              `${name}${action ? ` ${action}` : ''} takes --${flag}${short ? ` (-${short})` : ''}, not in its help`,
+            );
+        }
+        for (const flag of longFlags((entryLines ?? []).join('\n')))
+          if (!Object.hasOwn(flags, flag) && flag !== 'help')
+            problems.push(`${name} ${action}: --${flag} is not taken`);
+      }
+      const mentioned = help
+        .split('\n')
+        .filter((line) => !OTHER_PROGRAM.test(line))
+        .flatMap(longFlags);
+      for (const flag of mentioned)
+        if (flag !== 'help' && !all.some((flags) => Object.hasOwn(flags, flag)))
+          problems.push(`${name} --help mentions --${flag}, which ${name} does not take`);
+      for (const [page] of help.matchAll(/\bdocs\/[\w/.-]+\.md/g))
+        if (!existsSync(new URL(`../../${page}`, import.meta.url))) problems.push(`${page} does not exist`);
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it('points apps users at the page that describes every field', async () => {
+    expect((await runCli(['apps', '--help'], '', {})).stdout).toContain(
+      'every field: docs/registering-apps.md',
+    );
   });
 });

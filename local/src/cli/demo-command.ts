@@ -11,6 +11,9 @@ Replays the seed tutorial on embedded local peers, with no AWS account and no Do
 repository with the flask-app chart, flask-app registered to follow flask-app:~1.0, then pushes of
 1.0.0, 1.0.2 and a multi-platform 2.0.0 through the same handler the Lambda runs. Prints the timeline,
 the final .argocd-source-flask-app.yaml, the git log and the image the real helm renders. Exits 0.
+
+Options:
+  -h, --help          this help
 `,
   async run(args, io) {
     const { values, positionals } = parseFlags('demo', args, {});

@@ -40,6 +40,9 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
       tags an image ECR already holds) and delivers the events ECR emits through the same handler the
       Lambda runs, printing what each app did. Needs the environment of local up.
 
+Options:
+  -h, --help          this help
+
 Example, in two shells:
   $ ecr-image-updater local up --env-out .local.env
   $ source .local.env
