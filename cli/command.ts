@@ -74,6 +74,22 @@ export function otherActions(
 }
 
 /**
+ * {@link parseFlags} for one action of a command with actions (`apps show`): its own flags, an option
+ * of another action named as such, and at most `arguments` positionals after the action's name.
+ */
+export function parseActionFlags<T extends Flags>(
+  command: string,
+  args: readonly string[],
+  action: { readonly name: string; readonly flags: T; readonly arguments: number },
+  actions: Readonly<Record<string, Flags>>,
+): ParsedFlags<T> {
+  const label = `${command} ${action.name}`;
+  const parsed = parseFlags(label, args, action.flags, otherActions(command, action.name, actions));
+  refuseExtraArguments(label, parsed.positionals, 1 + action.arguments);
+  return parsed;
+}
+
+/**
  * The action of a command with actions (its first positional) and whether help was asked, read with
  * every action's flags so that an option's value is not taken for the action. The action then parses
  * its own flags strictly ({@link parseFlags} with {@link otherActions}).

@@ -10,8 +10,8 @@ import {
   findAction,
   otherActions,
   type ParsedFlags,
+  parseActionFlags,
   parseFlags,
-  refuseExtraArguments,
 } from '../command.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
@@ -91,14 +91,15 @@ export const appsCommand: Command = {
         'use register, import, list, show, remove, pause or resume',
       );
     const action = found.action as Action;
-    const label = `apps ${action}`;
-    const others = otherActions('apps', action, ACTIONS);
     switch (action) {
       case 'register':
-        return register(parseFlags(label, args, ACTIONS.register, others), io);
+        return register(
+          parseFlags('apps register', args, ACTIONS.register, otherActions('apps', action, ACTIONS)),
+          io,
+        );
       case 'import': {
-        const { values, positionals } = parseFlags(label, args, ACTIONS.import, others);
-        refuseExtraArguments(label, positionals, 2);
+        const flags = { name: action, flags: ACTIONS.import, arguments: 1 };
+        const { values, positionals } = parseActionFlags('apps', args, flags, ACTIONS);
         return importApps(positionals[1], values, io, {
           register: (documents) => registerApps(openRegistry(values, io), documents),
           check: (documents) => checkApps(documents, values, io),
@@ -106,14 +107,18 @@ export const appsCommand: Command = {
         });
       }
       case 'list': {
-        const { values, positionals } = parseFlags(label, args, ACTIONS.list, others);
-        refuseExtraArguments(label, positionals, 1);
+        const flags = { name: action, flags: ACTIONS.list, arguments: 0 };
+        const { values } = parseActionFlags('apps', args, flags, ACTIONS);
         const apps = await openRegistry(values, io).list();
         print(io, values, formatAppList(apps), apps);
         return EXIT.ok;
       }
       default:
-        return manage(action, parseFlags(label, args, ACTIONS[action], others), io);
+        return manage(
+          action,
+          parseActionFlags('apps', args, { name: action, flags: AWS_FLAGS, arguments: 1 }, ACTIONS),
+          io,
+        );
     }
   },
 };
@@ -195,7 +200,6 @@ async function manage(
   { values, positionals }: ParsedFlags<typeof AWS_FLAGS>,
   io: CliIo,
 ): Promise<number> {
-  refuseExtraArguments(`apps ${action}`, positionals, 2);
   if (!positionals[1])
     throw new InvalidInputError(
       'usage',

@@ -1,13 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { awsClients, sqsClient } from 'ecr-image-updater/cli/aws-context';
-import {
-  type Command,
-  findAction,
-  otherActions,
-  parseFlags,
-  refuseExtraArguments,
-} from 'ecr-image-updater/cli/command';
+import { type Command, findAction, parseActionFlags } from 'ecr-image-updater/cli/command';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
 import { createImagePushDependencies } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
@@ -76,23 +70,21 @@ export const localCommand: Command = {
       return help ? EXIT.ok : EXIT.invalid;
     }
     if (action === 'up') {
-      const { values, positionals } = parseFlags(
-        'local up',
+      const { values } = parseActionFlags(
+        'local',
         args,
-        ACTIONS.up,
-        otherActions('local', action, ACTIONS),
+        { name: action, flags: ACTIONS.up, arguments: 0 },
+        ACTIONS,
       );
-      refuseExtraArguments('local up', positionals, 1);
       return up(io, values['env-out'] ?? values['env-file'], values.keep ?? false, values['data-dir']);
     }
     if (action === 'push') {
-      const { values, positionals } = parseFlags(
-        'local push',
+      const { values, positionals } = parseActionFlags(
+        'local',
         args,
-        ACTIONS.push,
-        otherActions('local', action, ACTIONS),
+        { name: action, flags: ACTIONS.push, arguments: 1 },
+        ACTIONS,
       );
-      refuseExtraArguments('local push', positionals, 2);
       return push(io, positionals[1], values.platforms, values.digest, values.json ?? false);
     }
     throw new InvalidInputError('usage', `unknown action '${action}'`, 'use local up or local push');
