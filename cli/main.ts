@@ -18,7 +18,7 @@ interface CommandEntry {
   readonly load: () => Promise<Command>;
 }
 
-const COMMANDS: readonly CommandEntry[] = [
+export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'select',
     summary: 'pick the tag an image spec and strategy allow among candidate tags',

@@ -36,14 +36,14 @@ $${ENVIRONMENT.argocdServer}, $${ENVIRONMENT.argocdTokenSecret}).
 Exit codes: 0 done; 1 an app failed or is not registered; 2 invalid input.
 `;
 
+const FLAGS = { ...AWS_FLAGS, 'dry-run': { type: 'boolean' } } as const;
+
 export const reconcileCommand: Command = {
   name: 'reconcile',
   help: HELP,
+  accepts: { flags: FLAGS },
   async run(args, io) {
-    const { values, positionals } = parseFlags('reconcile', args, {
-      ...AWS_FLAGS,
-      'dry-run': { type: 'boolean' },
-    });
+    const { values, positionals } = parseFlags('reconcile', args, FLAGS);
     if (values.help) {
       io.stdout(HELP);
       return EXIT.ok;

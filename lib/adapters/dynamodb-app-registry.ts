@@ -96,15 +96,25 @@ export class DynamoDbAppRegistry implements AppRegistry {
     return apps.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async put(name: string, document: unknown, watchKeys: readonly string[]): Promise<StoredApp> {
+  async put(
+    name: string,
+    document: unknown,
+    watchKeys: readonly string[],
+    expectedRevision?: number,
+  ): Promise<StoredApp> {
     const existing = await this.getAppItem(name);
+    const revision = Number(existing?.revision?.N ?? 0);
+    if (expectedRevision !== undefined && revision !== expectedRevision)
+      throw new ConflictError(
+        `app ${name} is at revision ${revision} now, not ${expectedRevision} as it was read; run the command again`,
+      );
     const now = this.now();
     const item: Item = {
       ...appKey(name),
       name: { S: name },
       registration: { S: JSON.stringify(document) },
       paused: { BOOL: existing?.paused?.BOOL ?? false },
-      revision: { N: String(Number(existing?.revision?.N ?? 0) + 1) },
+      revision: { N: String(revision + 1) },
       createdAt: existing?.createdAt ?? { S: now },
       updatedAt: { S: now },
       watches: { L: watchKeys.map((key) => ({ S: key })) },

@@ -20,8 +20,17 @@ export interface AppRegistry {
   watchersOf(watchKey: string): Promise<StoredApp[]>;
   get(name: string): Promise<StoredApp | undefined>;
   list(): Promise<StoredApp[]>;
-  /** Stores a validated registration under its name; `watchKeys` are the repositories it follows. */
-  put(name: string, document: unknown, watchKeys: readonly string[]): Promise<StoredApp>;
+  /**
+   * Stores a validated registration under its name; `watchKeys` are the repositories it follows. With
+   * `expectedRevision` (0: no app of that name), the write happens only if the app is still at that
+   * revision, else a ConflictError.
+   */
+  put(
+    name: string,
+    document: unknown,
+    watchKeys: readonly string[],
+    expectedRevision?: number,
+  ): Promise<StoredApp>;
   /** Removes an app; false when there was none. */
   remove(name: string): Promise<boolean>;
   setPaused(name: string, paused: boolean): Promise<StoredApp | undefined>;

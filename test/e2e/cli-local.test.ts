@@ -36,7 +36,7 @@ describe('ecr-image-updater demo (npm start)', () => {
     expect(output).toContain(
       'flask-preview: proposed in pull request #1 from ecr-image-updater/flask-preview/argocd-source ((unset) -> 1.0.4)',
     );
-    expect(output).toContain('flask-app: patched Application flask-app (1.0.0 -> 1.0.2)');
+    expect(output).toContain('flask-argocd: patched Application flask-argocd (1.0.0 -> 1.0.2)');
     // Every file a command to copy names is in this repository, at the path the command gives.
     const named = [...output.matchAll(/\$ ecr-image-updater .*/g)].flatMap(([line]) =>
       [...line.matchAll(/\bexamples\/[\w.-]+/g)].map(([file]) => file),
@@ -54,7 +54,7 @@ describe('ecr-image-updater demo (npm start)', () => {
     expect([...pushed].sort()).toEqual(['1.0.0', '1.0.2', '1.0.3', '1.0.4', '2.0.0']);
     expect([...pushed].filter((tag) => !help.stdout.includes(tag))).toEqual([]);
     const apps = new Set([...output.matchAll(/^ +registered ([\w-]+) /gm)].map((m) => m[1]!));
-    expect([...apps].sort()).toEqual(['flask-app', 'flask-preview', 'flask-values']);
+    expect([...apps].sort()).toEqual(['flask-app', 'flask-argocd', 'flask-preview', 'flask-values']);
     expect([...apps].filter((app) => !help.stdout.includes(app))).toEqual([]);
     const steps = (text: string, line: RegExp) => [...text.matchAll(line)].map((m) => Number(m[1]));
     expect(steps(help.stdout, /^ +(\d+)\. /gm)).toEqual(steps(output, /^(\d+)\. /gm));
@@ -65,7 +65,7 @@ describe('ecr-image-updater demo (npm start)', () => {
     () => {
       expect(result.git.images).toEqual([`${image}:1.0.4`]);
       expect(result.argocd.images).toEqual([`${image}:1.0.2`]);
-      expect(output).toContain(`Deployment flask-app, container flask-app: image ${image}:1.0.2`);
+      expect(output).toContain(`Deployment flask-argocd, container flask-app: image ${image}:1.0.2`);
     },
   );
 });
@@ -205,9 +205,13 @@ describe('ecr-image-updater local up', () => {
       '',
       env,
     );
-    expect(imported.stdout).toContain('through the default Argo CD server');
-    const patched = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
-    expect(patched.stdout).toContain('flask-app: patched Application flask-app ((unset) -> 1.0.4)');
+    // The README's flow: the Application of the example sits beside the git app instead of replacing it.
+    expect(imported.stdout).toMatch(
+      /^registered flask-argocd \(revision 1\): .* through the default Argo CD server\n/,
+    );
+    const pushedAgain = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
+    expect(pushedAgain.stdout).toContain('flask-app: committed');
+    expect(pushedAgain.stdout).toContain('flask-argocd: patched Application flask-argocd ((unset) -> 1.0.4)');
 
     const state = /^Local state in (\S+): removed when it stops \(--keep or --data-dir keeps it\)$/m.exec(
       output,
@@ -230,14 +234,14 @@ describe('ecr-image-updater local up', () => {
       env,
     );
     const pushed = await runBinary(['local', 'push', 'flask-app:1.0.5'], '', env);
-    expect(pushed.stdout).toContain('flask-app: patched Application flask-app');
+    expect(pushed.stdout).toContain('flask-argocd: patched Application flask-argocd');
     const title = 'build(flask-preview): update flask-app to 1.0.5';
 
     const shown = await runBinary(['local', 'show'], '', env);
     expect(shown).toMatchObject({ code: 0, stderr: '' });
     expect(shown.stdout).toContain(
       [
-        '  Application argocd/flask-app',
+        '  Application argocd/flask-argocd',
         '    source https://github.com/devopscube/argocd-image-updater.git flask-app',
         '      helm parameter image.name=123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app',
         '      helm parameter image.tag=1.0.5',

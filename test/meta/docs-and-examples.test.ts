@@ -34,6 +34,24 @@ describe('examples/', () => {
     }
   });
 
+  it('gives each app its own name, so that trying one example never replaces another', () => {
+    const documents = examples.flatMap((name) =>
+      parseAllDocuments(read(`examples/${name}`)).map(
+        (document) => document.toJS() as { kind?: string; name?: string; metadata?: { name?: string } },
+      ),
+    );
+    const applications = documents.filter((d) => d.kind === 'Application').map((d) => d.metadata?.name);
+    const registrations = documents.filter((d) => d.kind === undefined).map((d) => parseRegistration(d));
+    // An argocd registration is the registration of the Application it patches: one app, two spellings.
+    const apps = [
+      ...applications,
+      ...registrations.filter((r) => r.writeBack.method === 'git').map((r) => r.name),
+    ];
+    expect(apps.filter((name, index) => apps.indexOf(name) !== index)).toEqual([]);
+    const patched = registrations.filter((r) => r.writeBack.method === 'argocd').map((r) => r.name);
+    expect(patched.filter((name) => !applications.includes(name))).toEqual([]);
+  });
+
   it('holds a registration for every write-back target', () => {
     const writeBacks = examples
       .flatMap((name) => parseAllDocuments(read(`examples/${name}`)).map((document) => document.toJS()))

@@ -3,6 +3,7 @@
  * field it reads in its error, so that a bad document is refused with one line saying where and why.
  */
 import { InvalidInputError } from '../errors.ts';
+import { nearestName } from '../nearest-name.ts';
 
 /** A mapping of a JSON or YAML document (a registration, an annotation map), its values not checked yet. */
 export type DocumentMapping = Readonly<Record<string, unknown>>;
@@ -24,11 +25,8 @@ export function expectObject(value: unknown, field: string): DocumentMapping {
 export function rejectUnknownKeys(object: DocumentMapping, field: string, known: readonly string[]): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
-    const nearest = known
-      .map((k) => [k, distance(k.toLowerCase(), key.toLowerCase())] as const)
-      .sort((a, b) => a[1] - b[1])[0];
-    const hint =
-      nearest && nearest[1] <= 3 ? `did you mean '${nearest[0]}'?` : `known fields: ${known.join(', ')}`;
+    const nearest = nearestName(key, known, 3);
+    const hint = nearest ? `did you mean '${nearest}'?` : `known fields: ${known.join(', ')}`;
     throw new InvalidInputError(fieldPath(field, key), 'unknown field', hint);
   }
 }
@@ -79,21 +77,4 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`.slice(0, 80);
-}
-
-// Levenshtein distance, for "did you mean" hints on short field names.
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -25,20 +25,31 @@ const APP_NAME = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
 export function parseRegistration(input: unknown): Registration {
   const document = expectObject(input, '');
   rejectUnknownKeys(document, '', ['name', 'images', 'writeBack']);
-  const name = requiredString(document, 'name', '', 'give the Argo CD Application name, e.g. flask-app');
-  if (!APP_NAME.test(name)) {
-    throw new InvalidInputError(
-      'name',
-      `'${name}' is not an Argo CD Application name`,
-      'use lowercase letters, digits, - and . (at most 253)',
-    );
-  }
+  const name = validateAppName(
+    requiredString(document, 'name', '', 'give the Argo CD Application name, e.g. flask-app'),
+  );
   return {
     name,
     images: parseImages(document.images, 'images'),
     writeBack: parseWriteBack(document.writeBack, 'writeBack'),
     document,
   };
+}
+
+/**
+ * An app's name, as registrations have it (the Argo CD Application name, a DNS-1123 subdomain); a name
+ * no app can have is refused naming `field` and the rule, so that `history 'bad name!'` is not
+ * answered with "nothing recorded".
+ */
+export function validateAppName(name: string, field = 'name'): string {
+  if (!APP_NAME.test(name)) {
+    throw new InvalidInputError(
+      field,
+      `'${name}' is not an Argo CD Application name`,
+      'use lowercase letters, digits, - and . (at most 253)',
+    );
+  }
+  return name;
 }
 
 /** The repository keys (`<account>/<region>/<repository>`) whose pushes concern this app. */

@@ -1,9 +1,10 @@
-import { type Command, parseFlags } from 'ecr-image-updater/cli/command';
+import { type Command, parseFlags, refuseExtraArguments } from 'ecr-image-updater/cli/command';
 import { EXIT } from 'ecr-image-updater/cli/io';
 import { runTutorial } from '../tutorial/run-tutorial.ts';
 
 export const demoCommand: Command = {
   name: 'demo',
+  accepts: { flags: {} },
   help: `Usage: ecr-image-updater demo
 
 Replays the seed tutorial on embedded local peers, with no AWS account and no Docker. Every push goes
@@ -24,18 +25,22 @@ through the local ECR's API and the same handler the Lambda runs. It prints thes
    8. shows the repository: .argocd-source-flask-app.yaml, values.yaml, the git log, the open pull
       request, and the image the real helm renders (where the bundled helm runs: linux-amd64)
  Through Argo CD, the seed's own way, on fresh peers:
-   9. Argo CD holds the Application flask-app; imports it (examples/argocd-application.yaml)
+   9. Argo CD holds the Application flask-argocd; imports it (examples/argocd-application.yaml)
   10. pushes flask-app:1.0.0, then flask-app:1.0.2: each patches the Application (newest-build)
   11. shows the Application's Helm parameters and the image helm renders
 
 Exits 0. To keep the peers running and try the steps by hand: ecr-image-updater local --help.
+
+Options:
+  -h, --help          this help
 `,
   async run(args, io) {
-    const { values } = parseFlags('demo', args, {});
+    const { values, positionals } = parseFlags('demo', args, {});
     if (values.help) {
       io.stdout(this.help);
       return EXIT.ok;
     }
+    refuseExtraArguments('demo', positionals, 0);
     await runTutorial(io.stdout);
     return EXIT.ok;
   },

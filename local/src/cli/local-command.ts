@@ -1,6 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { awsClients, sqsClient } from 'ecr-image-updater/cli/aws-context';
-import { type Command, parseFlags } from 'ecr-image-updater/cli/command';
+import { type Command, findAction, parseActionFlags } from 'ecr-image-updater/cli/command';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
 import { createImagePushDependencies } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
@@ -50,6 +50,9 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
       Application's Helm parameters and Kustomize images, and each repository's open pull requests.
       Needs the environment of local up.
 
+Options:
+  -h, --help          this help
+
 Example, in two shells:
   $ ecr-image-updater local up --env-out .local.env
   $ source .local.env
@@ -59,32 +62,64 @@ Example, in two shells:
   $ ecr-image-updater local show
 `;
 
+const ACTIONS = {
+  up: {
+    'env-out': { type: 'string' },
+    'env-file': { type: 'string' },
+    keep: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+  },
+  push: {
+    platforms: { type: 'string' },
+    digest: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  show: {
+    json: { type: 'boolean' },
+  },
+} as const;
+
 export const localCommand: Command = {
   name: 'local',
   help: HELP,
+  accepts: { actions: ACTIONS },
   async run(args, io) {
-    const { values, positionals } = parseFlags('local', args, {
-      'env-out': { type: 'string' },
-      'env-file': { type: 'string' },
-      keep: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-      platforms: { type: 'string' },
-      digest: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const [action, target] = positionals;
-    if (values.help || action === undefined) {
+    const { action, help } = findAction(args, ACTIONS);
+    if (help || action === undefined) {
       io.stdout(HELP);
-      return values.help ? EXIT.ok : EXIT.invalid;
+      return help ? EXIT.ok : EXIT.invalid;
     }
-    if (action === 'up')
+    if (action === 'up') {
+      const { values } = parseActionFlags(
+        'local',
+        args,
+        { name: action, flags: ACTIONS.up, arguments: 0 },
+        ACTIONS,
+      );
       return localUp(io, {
         envFile: values['env-out'] ?? values['env-file'],
         dataDir: values['data-dir'],
         keep: values.keep ?? false,
       });
-    if (action === 'push') return push(io, target, values.platforms, values.digest, values.json ?? false);
-    if (action === 'show') return localShow(io, values.json ?? false);
+    }
+    if (action === 'push') {
+      const { values, positionals } = parseActionFlags(
+        'local',
+        args,
+        { name: action, flags: ACTIONS.push, arguments: 1 },
+        ACTIONS,
+      );
+      return push(io, positionals[1], values.platforms, values.digest, values.json ?? false);
+    }
+    if (action === 'show') {
+      const { values } = parseActionFlags(
+        'local',
+        args,
+        { name: action, flags: ACTIONS.show, arguments: 0 },
+        ACTIONS,
+      );
+      return localShow(io, values.json ?? false);
+    }
     throw new InvalidInputError(
       'usage',
       `unknown action '${action}'`,

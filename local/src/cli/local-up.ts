@@ -86,7 +86,8 @@ async function seedTutorial(stack: LocalStack): Promise<void> {
       files: Object.fromEntries(chart.map(([path, text]) => [`${TUTORIAL_APP_PATH}/${path}`, text])),
     });
   }
-  if (!stack.argocd.application('flask-app')) stack.argocd.putApplication(flaskAppApplication());
+  const application = flaskAppApplication();
+  if (!stack.argocd.application(application.metadata.name)) stack.argocd.putApplication(application);
 }
 
 function shellQuote(value: string): string {

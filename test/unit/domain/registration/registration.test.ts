@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../lib/domain/errors.ts';
-import { parseRegistration, watchKeysOf } from '../../../../lib/domain/registration/registration.ts';
+import {
+  parseRegistration,
+  validateAppName,
+  watchKeysOf,
+} from '../../../../lib/domain/registration/registration.ts';
 import {
   type Doc,
   ECR_HOST,
@@ -114,4 +118,19 @@ describe('parseRegistration', () => {
       '210987654321/eu-west-1/platform/api',
     ]);
   });
+});
+
+describe('validateAppName', () => {
+  it.each(['flask-app', 'a', 'team.web-2', 'x'.repeat(253)])('takes %s', (name) => {
+    expect(validateAppName(name)).toBe(name);
+  });
+
+  it.each(['bad name!', 'Flask', '-web', 'web.', '', 'x'.repeat(254)])(
+    'refuses %j, naming the field and the rule',
+    (name) => {
+      expect(() => validateAppName(name, 'app')).toThrow(
+        /^app: '.*' is not an Argo CD Application name; use lowercase letters, digits, - and \. \(at most 253\)$/,
+      );
+    },
+  );
 });
