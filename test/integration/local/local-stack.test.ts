@@ -62,7 +62,7 @@ describe('LocalStack with a data dir', () => {
     await registerApps(first.registry(), [flaskApp]);
     const pushed = first.ecr.pushImage({ repository: 'flask-app', tag: '1.0.2' });
     first.argocd.putApplication(flaskAppApplication());
-    const patched = first.argocd.updateApplication('flask-app', (app) => {
+    const patched = first.argocd.updateApplication(flaskAppApplication().metadata.name, (app) => {
       app.spec.source!.helm = { parameters: [{ name: 'image.tag', value: '1.0.2' }] };
     });
     const sqs = first.sqsClient();
@@ -81,13 +81,13 @@ describe('LocalStack with a data dir', () => {
       expect(second.ecr.images('flask-app').find((image) => image.tags.includes('1.0.2'))?.digest).toBe(
         pushed.digest,
       );
-      expect(second.argocd.application('flask-app')).toEqual(patched);
+      expect(second.argocd.application(flaskAppApplication().metadata.name)).toEqual(patched);
       expect(second.sqs.messages(LOCAL_DEAD_LETTER_QUEUE).map((m) => m.body)).toEqual(['{"failed":1}']);
       expect(await second.github.hasRepository('devopscube', 'argocd-image-updater')).toBe(true);
       // New pushes and changes carry on from the saved state.
       second.ecr.pushImage({ repository: 'flask-app', tag: '1.0.3' });
       expect(second.ecr.images('flask-app').map((image) => image.tags)).toEqual([['1.0.2'], ['1.0.3']]);
-      const next = second.argocd.updateApplication('flask-app', (app) => {
+      const next = second.argocd.updateApplication(flaskAppApplication().metadata.name, (app) => {
         app.spec.source!.helm = { parameters: [{ name: 'image.tag', value: '1.0.3' }] };
       });
       expect(Number(next.metadata.resourceVersion)).toBe(Number(patched.metadata.resourceVersion) + 1);
