@@ -1,9 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ROOT, typescriptSources as sources } from '../support/typescript-sources.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KINDS = ['unit', 'integration', 'contract', 'e2e'] as const;
 
 /**
@@ -32,7 +31,7 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
     'builds the records of test/unit/domain/dead-letter and the redrive tests',
   'lib/adapters/create-image-push-dependencies.ts':
     'wiring; exercised by every end-to-end test through LocalStack',
-  'local/src/aws-wire-fault.ts': 'a type; its faults are exercised by the dynalite and AWS JSON peers\' tests',
+  'local/src/aws-wire-fault.ts': "a type; its faults are exercised by the dynalite and AWS JSON peers' tests",
   'local/src/create-registry-table.ts': 'used by every registry test to make its table',
   'local/src/deliver-push.ts': 'exercised by test/e2e/image-push and cli-local',
   'local/src/local-stack.ts': 'exercised by every end-to-end test',
@@ -44,16 +43,6 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'infra/image-updater-alarms.ts': 'part of the construct; asserted by test/infra/image-updater',
   'infra/image-updater-dashboard.ts': 'part of the construct; asserted by test/infra/image-updater',
 };
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sources(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
 
 function hasOwnTest(file: string): boolean {
   if (file.startsWith('infra/')) return existsSync(join(ROOT, 'test', file.replace(/\.ts$/, '.test.ts')));

@@ -5,23 +5,12 @@
  * The product's client (@octokit/core, lib/adapters/github-connector.ts) has no request log and is given
  * a silent one besides; every Octokit built in the repository says where its log goes.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ROOT, typescriptSources } from '../support/typescript-sources.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FOLDERS = ['lib', 'cli', 'functions', 'local/src', 'test', 'bench'];
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sources(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
 
 /** The argument text of each `new Octokit(...)` in the source, with the line it starts on. */
 function octokitConstructions(source: string): Array<{ line: number; argument: string }> {
@@ -45,7 +34,7 @@ function octokitConstructions(source: string): Array<{ line: number; argument: s
 
 describe('the Octokit clients of the product, the local peers and the tests', () => {
   it('are each given a log, so that an expected 404 prints nothing', () => {
-    const unlogged = FOLDERS.flatMap(sources)
+    const unlogged = FOLDERS.flatMap(typescriptSources)
       .filter((file) => file !== 'test/meta/quiet-octokit.test.ts')
       .flatMap((file) =>
         octokitConstructions(readFileSync(join(ROOT, file), 'utf8'))
@@ -56,7 +45,7 @@ describe('the Octokit clients of the product, the local peers and the tests', ()
   });
 
   it('are all found by the check above (it is not vacuous)', () => {
-    const found = FOLDERS.flatMap(sources).flatMap((file) =>
+    const found = FOLDERS.flatMap(typescriptSources).flatMap((file) =>
       octokitConstructions(readFileSync(join(ROOT, file), 'utf8')),
     );
     expect(found.length).toBeGreaterThanOrEqual(4);
