@@ -1,9 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ROOT, typescriptSources as sources } from '../support/typescript-sources.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KINDS = ['unit', 'integration', 'contract', 'e2e'] as const;
 
 /**
@@ -44,16 +43,6 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'infra/image-updater-alarms.ts': 'part of the construct; asserted by test/infra/image-updater',
   'infra/image-updater-dashboard.ts': 'part of the construct; asserted by test/infra/image-updater',
 };
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sources(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
 
 function hasOwnTest(file: string): boolean {
   if (file.startsWith('infra/')) return existsSync(join(ROOT, 'test', file.replace(/\.ts$/, '.test.ts')));
