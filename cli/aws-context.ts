@@ -3,18 +3,24 @@
  * --table or the environment, and --endpoint (or the SDK's endpoint variables) for local peers. The
  * settings are read from the command's environment explicitly, so a command sees what it was given.
  * The clients have the Lambda's timeouts and retries (create-aws-client): a peer that does not answer
- * fails the command instead of hanging it.
+ * fails the command instead of hanging it. Their errors say which service, endpoint and table failed
+ * (cli/describe-failure turns that into the line the CLI prints).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type AwsClientOptions, createAwsClient } from '../lib/adapters/create-aws-client.ts';
+import {
+  type AwsClientClass,
+  type AwsClientOptions,
+  createAwsClient,
+} from '../lib/adapters/create-aws-client.ts';
 import type { AwsClients } from '../lib/adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from '../lib/adapters/dynamodb-audit-log.ts';
 import { ENVIRONMENT } from '../lib/adapters/environment.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
+import { noteAwsCall } from './describe-failure.ts';
 import type { CliIo } from './io.ts';
 
 export const AWS_FLAGS = {
@@ -56,11 +62,67 @@ function clientConfig(env: Env, endpointVariable: string, flags: AwsFlags = {}):
   };
 }
 
+/** Where a client's endpoint came from, for messages: the flag, or the variable that named it. */
+function endpointSource(env: Env, endpointVariable: string, flags: AwsFlags): string | undefined {
+  if (flags.endpoint) return '--endpoint';
+  if (env[endpointVariable]) return `$${endpointVariable}`;
+  return env.AWS_ENDPOINT_URL ? '$AWS_ENDPOINT_URL' : undefined;
+}
+
+/** The part of every SDK client used here: its middleware stack. */
+interface WithMiddleware {
+  readonly middlewareStack: {
+    add(
+      middleware: (
+        next: (args: { input: object }) => Promise<unknown>,
+      ) => (args: { input: object }) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/**
+ * A client of `service` configured from the command's environment, whose errors carry a note of the
+ * call (service, endpoint, region, table) so that the CLI can say what failed (cli/describe-failure).
+ * The note is taken around the SDK's retries: it sees the failure that is left after them.
+ */
+function cliClient<C extends WithMiddleware>(
+  Client: AwsClientClass<C>,
+  service: string,
+  env: Env,
+  endpointVariable: string,
+  flags: AwsFlags = {},
+  region?: string,
+): C {
+  const config = { ...clientConfig(env, endpointVariable, flags), ...(region ? { region } : {}) };
+  const client = createAwsClient(Client, config);
+  const from = endpointSource(env, endpointVariable, flags);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const table = (args.input as { TableName?: unknown }).TableName;
+        noteAwsCall(error, {
+          service,
+          ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+          ...(config.endpoint && from ? { endpointFrom: from } : {}),
+          ...(config.region ? { region: config.region } : {}),
+          ...(typeof table === 'string' ? { table } : {}),
+        });
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'ecrImageUpdaterNoteCall' },
+  );
+  return client;
+}
+
 export function openRegistry(flags: AwsFlags, io: CliIo): DynamoDbAppRegistry {
   const config = readRuntimeConfig(io.env, flags.table);
   return new DynamoDbAppRegistry({
     tableName: config.tableName,
-    client: createAwsClient(DynamoDBClient, clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
+    client: cliClient(DynamoDBClient, 'DynamoDB', io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags),
   });
 }
 
@@ -68,19 +130,20 @@ export function openAuditLog(flags: AwsFlags, io: CliIo): DynamoDbAuditLog {
   const config = readRuntimeConfig(io.env, flags.table);
   return new DynamoDbAuditLog({
     tableName: config.tableName,
-    client: createAwsClient(DynamoDBClient, clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
+    client: cliClient(DynamoDBClient, 'DynamoDB', io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags),
   });
 }
 
 /** Every client the image-push use case needs, configured from the command's environment. */
 export function awsClients(io: CliIo, flags: AwsFlags = {}): AwsClients & { readonly ecr: ECRClient } {
-  const ecrFor = (region: string) =>
-    createAwsClient(ECRClient, { ...clientConfig(io.env, 'AWS_ENDPOINT_URL_ECR'), region });
+  const ecrFor = (region: string) => cliClient(ECRClient, 'ECR', io.env, 'AWS_ENDPOINT_URL_ECR', {}, region);
   return {
-    dynamodb: createAwsClient(DynamoDBClient, clientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags)),
-    secretsManager: createAwsClient(
+    dynamodb: cliClient(DynamoDBClient, 'DynamoDB', io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags),
+    secretsManager: cliClient(
       SecretsManagerClient,
-      clientConfig(io.env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER'),
+      'Secrets Manager',
+      io.env,
+      'AWS_ENDPOINT_URL_SECRETS_MANAGER',
     ),
     ecrFor,
     ecr: ecrFor(io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-west-2'),
@@ -90,5 +153,5 @@ export function awsClients(io: CliIo, flags: AwsFlags = {}): AwsClients & { read
 /** The SQS client of the dead-letter queue (`redrive`, local mode). */
 export function sqsClient(io: CliIo, flags: AwsFlags = {}): SQSClient {
   const { endpoint: _dynamodbOnly, ...rest } = flags;
-  return createAwsClient(SQSClient, clientConfig(io.env, 'AWS_ENDPOINT_URL_SQS', rest));
+  return cliClient(SQSClient, 'SQS', io.env, 'AWS_ENDPOINT_URL_SQS', rest);
 }

@@ -8,6 +8,7 @@
  */
 import { InvalidInputError, quoteInput } from '../lib/domain/errors.ts';
 import type { Command } from './command.ts';
+import { describeFailure } from './describe-failure.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
 import { loadLocalCommand } from './load-local-command.ts';
 
@@ -17,7 +18,7 @@ interface CommandEntry {
   readonly load: () => Promise<Command>;
 }
 
-const COMMANDS: readonly CommandEntry[] = [
+export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'select',
     summary: 'pick the tag an image spec and strategy allow among candidate tags',
@@ -45,7 +46,7 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'local',
-    summary: 'run the peers locally (local up) and push images through the handler (local push)',
+    summary: 'local mode: run the peers (up), push through the handler (push), see Argo CD and GitHub (show)',
     load: () => loadLocalCommand('local'),
   },
   {
@@ -96,8 +97,7 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
       io.stderr(`ecr-image-updater ${entry.name}: ${error.message}\n`);
       return EXIT.invalid;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`ecr-image-updater ${entry.name}: ${message}\n`);
+    io.stderr(`ecr-image-updater ${entry.name}: ${describeFailure(error, io.env)}\n`);
     return EXIT.failure;
   }
 }

@@ -2,7 +2,8 @@
  * The readers of the deployment's configuration (infra/config.ts): each checks one field and throws a
  * ConfigError naming it; configProblems collects them so that one run reports every problem.
  */
-import { InvalidInputError, quoteInput, quoteKey, suggestField } from '../lib/domain/errors.ts';
+import { InvalidInputError, quoteInput, quoteKey } from '../lib/domain/errors.ts';
+import { suggestField } from '../lib/domain/nearest-name.ts';
 import { ProblemCollector } from '../lib/domain/problem-collector.ts';
 
 /**

@@ -3,7 +3,8 @@
  * from the construct's own settings (infra/function-bundling.ts) and changes one thing: substitutes
  * dropped from the alias list, so that the real package is bundled instead.
  */
-import { build, type Metafile } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { functionBuildOptions } from '../../infra/function-bundling.ts';
 
 export interface BundleVariant {
@@ -13,7 +14,11 @@ export interface BundleVariant {
   readonly control?: true;
   /** Substitutes (import paths) the variant leaves out: the real package is bundled instead. */
   readonly withoutSubstitutes?: readonly string[];
+  /** Our imports of @octokit/rest take @octokit/core alone instead (ADR 0003's question, asked of cold start). */
+  readonly octokitCore?: true;
 }
+
+const OCTOKIT_CORE = fileURLToPath(new URL('./octokit-core.ts', import.meta.url));
 
 export const BUNDLE_VARIANTS: readonly BundleVariant[] = [
   { key: 'a', label: '(a) the shipped bundle' },
@@ -30,6 +35,8 @@ export const BUNDLE_VARIANTS: readonly BundleVariant[] = [
     label: '(c) without event-streams stand-in',
     withoutSubstitutes: ['@smithy/core/event-streams'],
   },
+  // What @octokit/rest's endpoint methods, pagination and request log cost beside its core (ADR 0003).
+  { key: 'd', label: '(d) with @octokit/core for @octokit/rest', octokitCore: true },
 ];
 
 /** Builds a variant into `outdir/index.mjs` (with its source map) and returns esbuild's metafile. */
@@ -38,6 +45,18 @@ export async function buildVariant(variant: BundleVariant, outdir: string): Prom
   const alias = Object.fromEntries(
     Object.entries(options.alias).filter(([name]) => !variant.withoutSubstitutes?.includes(name)),
   );
-  const { metafile } = await build({ ...options, alias, metafile: true, logLevel: 'warning' });
+  const plugins: Plugin[] = variant.octokitCore
+    ? [
+        {
+          name: 'octokit-core',
+          setup(on) {
+            on.onResolve({ filter: /^@octokit\/rest$/ }, (args) =>
+              args.importer.includes('node_modules') ? undefined : { path: OCTOKIT_CORE },
+            );
+          },
+        },
+      ]
+    : [];
+  const { metafile } = await build({ ...options, alias, plugins, metafile: true, logLevel: 'warning' });
   return metafile;
 }

@@ -3,18 +3,15 @@
  * validated and stored as `apps register` stores them; with --dry-run, validated and printed as
  * registration YAML without storing. Warnings (what was not mapped, and what to do) go to stderr.
  */
-import { stringify } from 'yaml';
-import type { AppRegistry } from '../../lib/app/ports.ts';
-import { registerApps } from '../../lib/app/register-app.ts';
-import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
+import type { Registered } from '../../lib/app/register-app.ts';
+import { InvalidInputError } from '../../lib/domain/errors.ts';
 import {
   type ImportedApplications,
   registrationsFromApplications,
 } from '../../lib/domain/migration/registrations-from-applications.ts';
-import { describeRegistration } from '../../lib/domain/registration/describe-registration.ts';
-import { parseRegistration, type Registration } from '../../lib/domain/registration/registration.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { INPUT_LIMITS, readInput } from '../read-input.ts';
+import { type Checked, dryRunJson, formatDryRun, formatRegistered, registeredJson } from './apps-output.ts';
 
 /** The flags `apps import` adds to the apps command. */
 export const IMPORT_FLAGS = {
@@ -23,15 +20,13 @@ export const IMPORT_FLAGS = {
   'dry-run': { type: 'boolean' },
 } as const;
 
-export const IMPORT_USAGE = `  apps import <manifest.yaml | ->                 map Argo CD Applications annotated for Argo CD
-                                                  Image Updater to registrations, then store them;
-                                                  what cannot be mapped is printed as a warning
-`;
-
-export const IMPORT_OPTIONS = `  --account <id>      import: the 12-digit AWS account for placeholders such as <account-id>
-  --argocd-server <url>
-                      import: the Argo CD server of apps written back through Argo CD
-  --dry-run           import: validate and print the registrations as YAML; store nothing
+export const IMPORT_USAGE = `  apps import <manifest.yaml | -> [--account <id>] [--argocd-server <url>] [--dry-run]
+      Maps Argo CD Applications annotated for Argo CD Image Updater to registrations, then stores
+      them as register does; what cannot be mapped is printed as a warning.
+      --account <id>      the 12-digit AWS account for placeholders such as <account-id>
+      --argocd-server <url>
+                          the Argo CD server of apps written back through Argo CD
+      --dry-run           as for register: validate, print, store nothing
 `;
 
 export interface ImportFlags {
@@ -41,16 +36,22 @@ export interface ImportFlags {
   readonly json?: boolean | undefined;
 }
 
-/**
- * Runs `apps import <source>`. `parseDocuments` reads YAML or JSON text into documents; `registry` is
- * opened only when something is stored.
- */
+/** What `apps import` shares with `apps register`. */
+export interface ImportSteps {
+  /** Reads YAML or JSON text into documents. */
+  readonly parseDocuments: (text: string, source: string) => unknown[];
+  /** Validates and stores registrations. */
+  readonly register: (documents: readonly unknown[]) => Promise<Registered[]>;
+  /** Validates registrations and says what they would replace (--dry-run). */
+  readonly check: (documents: readonly unknown[]) => Promise<Checked[]>;
+}
+
+/** Runs `apps import <source>`. */
 export async function importApps(
   source: string | undefined,
   flags: ImportFlags,
   io: CliIo,
-  registry: () => AppRegistry,
-  parseDocuments: (text: string, source: string) => unknown[],
+  { parseDocuments, register, check }: ImportSteps,
 ): Promise<number> {
   if (!source) {
     throw new InvalidInputError(
@@ -66,32 +67,25 @@ export async function importApps(
     argocdServer: flags['argocd-server'],
   });
   const documents = imported.applications.map((application) => application.document);
-  const results = flags['dry-run'] ? check(documents) : await store(registry(), documents);
-
-  const apps = results.map((result, index) => ({
-    ...result,
-    warnings: imported.applications[index]?.warnings ?? [],
-    document: documents[index],
-  }));
-  if (flags.json) {
-    const json = apps.map(({ registration, document, ...rest }) => ({
-      name: registration.name,
-      ...rest,
-      ...(flags['dry-run'] ? { document } : {}),
-    }));
-    io.stdout(`${JSON.stringify({ apps: json, warnings: imported.warnings })}\n`);
+  const warningsOf = (index: number) => imported.applications[index]?.warnings ?? [];
+  if (flags['dry-run']) {
+    const checked = await check(documents);
+    if (flags.json) {
+      const apps = checked.map((result, index) => ({ ...dryRunJson(result), warnings: warningsOf(index) }));
+      io.stdout(`${JSON.stringify({ apps, warnings: imported.warnings })}\n`);
+    } else io.stdout(checked.map(formatDryRun).join('---\n'));
   } else {
-    io.stdout(flags['dry-run'] ? apps.map(formatDryRun).join('---\n') : apps.map(formatRegistered).join(''));
+    const registered = await register(documents);
+    if (flags.json) {
+      const apps = registered.map((result, index) => ({
+        ...registeredJson(result),
+        warnings: warningsOf(index),
+      }));
+      io.stdout(`${JSON.stringify({ apps, warnings: imported.warnings })}\n`);
+    } else io.stdout(registered.map(formatRegistered).join(''));
   }
   io.stderr(formatWarnings(imported));
   return EXIT.ok;
-}
-
-interface Result {
-  readonly registration: Registration;
-  readonly revision?: number;
-  readonly paused?: boolean;
-  readonly notes: readonly string[];
 }
 
 // The argument is a file path, not --file: errors of the shared reader name the manifest instead.
@@ -107,50 +101,6 @@ function readDocuments(
     const problem = error.problem.replace(/holds no registration$/, 'holds no document');
     throw new InvalidInputError('manifest', problem, error.fix, { cause: error });
   }
-}
-
-// --dry-run validates as register does, without the registry.
-function check(documents: readonly unknown[]): Result[] {
-  const results = documents.map((document) => {
-    const registration = parseRegistration(document);
-    return { registration, notes: notesOf(registration) };
-  });
-  const names = results.map((result) => result.registration.name);
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate)
-    throw new InvalidInputError(
-      'name',
-      `${quoteInput(duplicate)} is imported twice`,
-      'give each Application once',
-    );
-  return results;
-}
-
-async function store(registry: AppRegistry, documents: readonly unknown[]): Promise<Result[]> {
-  const registered = await registerApps(registry, documents);
-  return registered.map((r) => ({
-    registration: r.registration,
-    revision: r.stored.revision,
-    paused: r.stored.paused,
-    notes: r.notes,
-  }));
-}
-
-function notesOf(registration: Registration): string[] {
-  return registration.images.flatMap((image, index) =>
-    image.policy.notes.map((note) => `images[${index}]: ${note}`),
-  );
-}
-
-// The same lines as apps register prints.
-function formatRegistered(result: Result): string {
-  const line = describeRegistration(result.registration, result.revision ?? 0, result.paused ?? false);
-  return `${line}\n${result.notes.map((note) => `  note: ${note}\n`).join('')}`;
-}
-
-function formatDryRun(app: Result & { readonly document: unknown }): string {
-  const notes = app.notes.map((note) => `# note: ${note}\n`).join('');
-  return `# ${app.registration.name}: valid; not stored (--dry-run)\n${notes}${stringify(app.document, { indent: 2, indentSeq: false })}`;
 }
 
 function formatWarnings(imported: ImportedApplications): string {

@@ -1,5 +1,6 @@
 /** `ecr-image-updater history <app>`: each decision the updater made for an app, newest first. */
 import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
+import { validateAppName } from '../../lib/domain/registration/registration.ts';
 import { AWS_FLAGS, AWS_HELP, openAuditLog } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
@@ -16,14 +17,18 @@ Options:
   --limit <n>         how many decisions (default 20, at most 500)
 ${AWS_HELP}  -h, --help          this help
 
-Exit codes: 0 done (also when nothing is recorded); 1 a failure; 2 invalid input.
+Exit codes: 0 done (also when nothing is recorded); 1 a failure; 2 invalid input (e.g. a name no
+app can have: lowercase letters, digits, - and ., as registrations take).
 `;
+
+const FLAGS = { ...AWS_FLAGS, limit: { type: 'string' } } as const;
 
 export const historyCommand: Command = {
   name: 'history',
   help: HELP,
+  accepts: { flags: FLAGS },
   async run(args, io) {
-    const { values, positionals } = parseFlags('history', args, { ...AWS_FLAGS, limit: { type: 'string' } });
+    const { values, positionals } = parseFlags('history', args, FLAGS);
     if (values.help) {
       io.stdout(HELP);
       return EXIT.ok;
@@ -41,7 +46,7 @@ export const historyCommand: Command = {
         '--limit',
         `${quoteInput(values.limit ?? '')} is not a whole number from 1 to 500`,
       );
-    const decisions = await openAuditLog(values, io).history(app, { limit });
+    const decisions = await openAuditLog(values, io).history(validateAppName(app, 'app'), { limit });
     io.stdout(values.json ? `${JSON.stringify(decisions)}\n` : formatHistory(app, decisions));
     return EXIT.ok;
   },

@@ -6,8 +6,14 @@ import { createImagePushDependencies } from '../../lib/adapters/create-image-pus
 import { ENVIRONMENT } from '../../lib/adapters/environment.ts';
 import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
-import { type AppOutcome, summarizeApp } from '../../lib/app/outcomes.ts';
-import { type Preview, previewApps, reconcileApps } from '../../lib/app/reconcile-apps.ts';
+import { type AppOutcome, failuresLast, summarizeApp } from '../../lib/app/outcomes.ts';
+import {
+  type PreviewOutcome,
+  previewApps,
+  type ReconcileOutcome,
+  type RepositoryReconciled,
+  reconcileApps,
+} from '../../lib/app/reconcile-apps.ts';
 import { AWS_FLAGS, AWS_HELP, awsClients } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
@@ -30,14 +36,14 @@ $${ENVIRONMENT.argocdServer}, $${ENVIRONMENT.argocdTokenSecret}).
 Exit codes: 0 done; 1 an app failed or is not registered; 2 invalid input.
 `;
 
+const FLAGS = { ...AWS_FLAGS, 'dry-run': { type: 'boolean' } } as const;
+
 export const reconcileCommand: Command = {
   name: 'reconcile',
   help: HELP,
+  accepts: { flags: FLAGS },
   async run(args, io) {
-    const { values, positionals } = parseFlags('reconcile', args, {
-      ...AWS_FLAGS,
-      'dry-run': { type: 'boolean' },
-    });
+    const { values, positionals } = parseFlags('reconcile', args, FLAGS);
     if (values.help) {
       io.stdout(HELP);
       return EXIT.ok;
@@ -51,28 +57,44 @@ export const reconcileCommand: Command = {
       io.stdout(values.json ? `${JSON.stringify(json)}\n` : text);
     if (values['dry-run']) {
       const preview = await previewApps(deps, positionals);
-      print(formatPreview(preview.previews, preview.missing, preview.unreadable), preview);
-      return preview.missing.length > 0 || preview.unreadable.length > 0 ? EXIT.failure : EXIT.ok;
+      print(formatPreview(preview), preview);
+      return preview.failed.length > 0 || preview.missing.length > 0 || preview.unreadable.length > 0
+        ? EXIT.failure
+        : EXIT.ok;
     }
     const outcome = await reconcileApps(deps, {
       names: positionals,
       id: `reconcile-${new Date().toISOString()}`,
     });
-    const lines = outcome.repositories.flatMap((repository) => [
-      `${repository.repository} (${repository.tagsRead} tag${repository.tagsRead === 1 ? '' : 's'})`,
-      ...repository.apps.map((app) => `  ${summarizeApp(app)}`),
-    ]);
-    print(`${[...lines, ...trouble(outcome.missing, outcome.unreadable)].join('\n')}\n`, outcome);
-    const failed = outcome.repositories.some((r) => r.apps.some((app) => app.kind === 'failed'));
+    print(formatOutcome(outcome), outcome);
+    const failed = outcome.repositories.some(
+      (r) => r.unrecorded !== undefined || r.apps.some((app) => app.kind === 'failed'),
+    );
     return failed || outcome.missing.length > 0 || outcome.unreadable.length > 0 ? EXIT.failure : EXIT.ok;
   },
 };
 
-function formatPreview(
-  previews: readonly Preview[],
-  missing: readonly string[],
-  unreadable: readonly AppOutcome[],
-) {
+// Every app's outcome, repository by repository; what failed comes last, so it is what one reads last.
+function formatOutcome(outcome: ReconcileOutcome): string {
+  const troubled = (r: RepositoryReconciled) =>
+    r.unrecorded !== undefined || r.apps.some((app) => app.kind === 'failed');
+  const repositories = [
+    ...outcome.repositories.filter((r) => !troubled(r)),
+    ...outcome.repositories.filter(troubled),
+  ];
+  const lines = repositories.flatMap((repository) => [
+    `${repository.repository} (${
+      repository.tagsRead === undefined
+        ? 'tags not read'
+        : `${repository.tagsRead} tag${repository.tagsRead === 1 ? '' : 's'}`
+    })`,
+    ...failuresLast(repository.apps).map((app) => `  ${summarizeApp(app)}`),
+    ...(repository.unrecorded === undefined ? [] : [`  history not recorded: ${repository.unrecorded}`]),
+  ]);
+  return `${[...lines, ...trouble(outcome.missing, outcome.unreadable)].join('\n')}\n`;
+}
+
+function formatPreview({ previews, failed, missing, unreadable }: PreviewOutcome) {
   const lines = previews.flatMap((preview) => [
     ...preview.targets.map(
       (target) =>
@@ -82,7 +104,7 @@ function formatPreview(
       (none) => `${preview.app}: ${none.image}: ${none.kind === 'none' ? none.reason : ''}`,
     ),
   ]);
-  return `${[...lines, ...trouble(missing, unreadable)].join('\n')}\n`;
+  return `${[...lines, ...failed.map(summarizeApp), ...trouble(missing, unreadable)].join('\n')}\n`;
 }
 
 function trouble(missing: readonly string[], unreadable: readonly AppOutcome[]): string[] {

@@ -36,16 +36,19 @@ sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility on the que
 Exit codes: 0 done (nothing kept); 1 messages kept or unreadable; 2 invalid input.
 `;
 
+const FLAGS = {
+  ...AWS_FLAGS,
+  apply: { type: 'boolean' },
+  'queue-url': { type: 'string' },
+  max: { type: 'string' },
+} as const;
+
 export const redriveCommand: Command = {
   name: 'redrive',
   help: HELP,
+  accepts: { flags: FLAGS },
   async run(args, io) {
-    const { values, positionals } = parseFlags('redrive', args, {
-      ...AWS_FLAGS,
-      apply: { type: 'boolean' },
-      'queue-url': { type: 'string' },
-      max: { type: 'string' },
-    });
+    const { values, positionals } = parseFlags('redrive', args, FLAGS);
     if (values.help) {
       io.stdout(HELP);
       return EXIT.ok;

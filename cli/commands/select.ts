@@ -4,7 +4,7 @@ import { parseCandidates } from '../../lib/domain/tags/parse-candidates.ts';
 import { type Selection, selectTag } from '../../lib/domain/tags/select-tag.ts';
 import type { TagCandidate } from '../../lib/domain/tags/tag-candidate.ts';
 import { buildTagPolicy, type TagPolicy } from '../../lib/domain/tags/tag-policy.ts';
-import { type Command, parseFlags } from '../command.ts';
+import { type Command, parseFlags, refuseExtraArguments } from '../command.ts';
 import { EXIT } from '../io.ts';
 import { readInput } from '../read-input.ts';
 
@@ -17,8 +17,20 @@ const FLAG = {
   sortBy: '--sort-by',
 } as const;
 
+const FLAGS = {
+  image: { type: 'string' },
+  candidates: { type: 'string' },
+  strategy: { type: 'string' },
+  'allow-tags': { type: 'string' },
+  'ignore-tags': { type: 'string' },
+  platforms: { type: 'string' },
+  'sort-by': { type: 'string' },
+  explain: { type: 'boolean' },
+} as const;
+
 export const selectCommand: Command = {
   name: 'select',
+  accepts: { flags: FLAGS },
   help: `Usage: ecr-image-updater select --image <[alias=]repo[:constraint]> --candidates <file.json | -> [options]
 
 Picks the tag that Argo CD Image Updater would pick for the same image spec, strategy and filters,
@@ -52,20 +64,12 @@ Examples:
     ecr-image-updater select --image flask-app --strategy newest-build --candidates -
 `,
   async run(args, io) {
-    const { values } = parseFlags('select', args, {
-      image: { type: 'string' },
-      candidates: { type: 'string' },
-      strategy: { type: 'string' },
-      'allow-tags': { type: 'string' },
-      'ignore-tags': { type: 'string' },
-      platforms: { type: 'string' },
-      'sort-by': { type: 'string' },
-      explain: { type: 'boolean' },
-    });
+    const { values, positionals } = parseFlags('select', args, FLAGS);
     if (values.help) {
       io.stdout(this.help);
       return EXIT.ok;
     }
+    refuseExtraArguments('select', positionals, 0);
     if (values.image === undefined)
       throw new InvalidInputError('--image', 'is required', 'e.g. --image flask-app:~1.0');
     if (values.candidates === undefined) {

@@ -119,13 +119,23 @@ export class DynamoDbAppRegistry implements AppRegistry {
     }
   }
 
-  async put(name: string, document: unknown, watchKeys: readonly string[]): Promise<StoredApp> {
+  async put(
+    name: string,
+    document: unknown,
+    watchKeys: readonly string[],
+    expectedRevision?: number,
+  ): Promise<StoredApp> {
     this.checkStorable(name, document, watchKeys);
     const existing = await this.getAppItem(name);
+    const revision = Number(existing?.revision?.N ?? 0);
+    if (expectedRevision !== undefined && revision !== expectedRevision)
+      throw new ConflictError(
+        `app ${name} is at revision ${revision} now, not ${expectedRevision} as it was read; run the command again`,
+      );
     const now = this.now();
     const item = appItem(name, document, watchKeys, {
       paused: existing?.paused?.BOOL ?? false,
-      revision: Number(existing?.revision?.N ?? 0) + 1,
+      revision: revision + 1,
       createdAt: existing?.createdAt?.S ?? now,
       updatedAt: now,
     });

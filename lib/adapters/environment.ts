@@ -30,4 +30,8 @@ export const ENVIRONMENT = {
   localAccount: 'ECR_IMAGE_UPDATER_LOCAL_ACCOUNT',
   /** Local mode: the folder of the fake GitHub's bare repositories, for `git -C` by hand. */
   gitopsDir: 'ECR_IMAGE_UPDATER_GITOPS_DIR',
+  /** Local mode: the fake GitHub's token, for `local show` and `curl` by hand (the function reads the secret). */
+  localGithubToken: 'ECR_IMAGE_UPDATER_LOCAL_GITHUB_TOKEN',
+  /** Local mode: the fake Argo CD's token, for `local show` and `curl` by hand (the function reads the secret). */
+  localArgocdToken: 'ECR_IMAGE_UPDATER_LOCAL_ARGOCD_TOKEN',
 } as const;

@@ -3,7 +3,7 @@
  * the blob sha, the Git Data API (tree, commit, ref) for commits of many files and for branches, and
  * pull requests.
  */
-import type { Octokit } from '@octokit/core';
+import type { Octokit } from '@octokit/rest';
 import type { GitFile, GitLocation, GitRepository, PullRequest } from '../app/ports.ts';
 import { InvalidTargetError, UpstreamError } from '../domain/errors.ts';
 import { toGitHubError } from './github-errors.ts';

@@ -32,7 +32,7 @@ export async function handleImagePush(deps: ImagePushDependencies, event: unknow
     deps.logger.info('no app follows the repository', { eventId: push.id, repository: key, tag: push.tag });
     return { kind: 'handled', push, apps: [], tagsRead: 0 };
   }
-  const { apps, decisions, tagsRead } = await updateApps(deps, {
+  const { apps, decisions, ...read } = await updateApps(deps, {
     repository: { accountId: push.accountId, region: push.region, repository: push.repository },
     apps: stored,
     trigger: { kind: 'push', eventId: push.id, tag: push.tag, digest: push.digest, time: push.time },
@@ -51,5 +51,5 @@ export async function handleImagePush(deps: ImagePushDependencies, event: unknow
         }),
     decisions,
   });
-  return { kind: 'handled', push, apps, tagsRead };
+  return { kind: 'handled', push, apps, ...read };
 }

@@ -86,8 +86,14 @@ export type PushOutcome =
       readonly kind: 'handled';
       readonly push: EcrPush;
       readonly apps: readonly AppOutcome[];
-      readonly tagsRead: number;
+      /** Missing when the repository's tags could not be read (each app then failed, saying why). */
+      readonly tagsRead?: number;
     };
+
+/** The outcomes in their order, failures moved last: what people read last is what needs them. */
+export function failuresLast<T extends AppOutcome>(apps: readonly T[]): T[] {
+  return [...apps.filter((app) => app.kind !== 'failed'), ...apps.filter((app) => app.kind === 'failed')];
+}
 
 /** One line per app, for logs and the local timeline. */
 export function summarizeApp(outcome: AppOutcome): string {
@@ -105,7 +111,9 @@ export function summarizeApp(outcome: AppOutcome): string {
     case 'skipped':
       return `${outcome.app}: skipped (${outcome.reason})`;
     case 'failed':
-      return `${outcome.app}: failed${outcome.retryable ? ', will be retried' : ''} (${outcome.error})`;
+      // What the failure is, not what will be done about it: that depends on who runs it (Lambda
+      // retries the invocation; reconcile and local mode do not).
+      return `${outcome.app}: failed${outcome.retryable ? ', may succeed on retry' : ''} (${outcome.error})`;
   }
 }
 

@@ -29,9 +29,15 @@ export interface AppRegistry {
   checkStorable(name: string, document: unknown, watchKeys: readonly string[]): void;
   /**
    * Stores a validated registration under its name; `watchKeys` are the repositories it follows. Checks
-   * it as {@link AppRegistry.checkStorable} does first.
+   * it as {@link AppRegistry.checkStorable} does first. With `expectedRevision` (0: no app of that
+   * name), the write happens only if the app is still at that revision, else a ConflictError.
    */
-  put(name: string, document: unknown, watchKeys: readonly string[]): Promise<StoredApp>;
+  put(
+    name: string,
+    document: unknown,
+    watchKeys: readonly string[],
+    expectedRevision?: number,
+  ): Promise<StoredApp>;
   /** Removes an app; false when there was none. */
   remove(name: string): Promise<boolean>;
   setPaused(name: string, paused: boolean): Promise<StoredApp | undefined>;

@@ -6,8 +6,8 @@
  */
 import { parseRegistration, watchKey } from '../domain/registration/registration.ts';
 import type { VerdictSummary } from '../domain/tags/verdict-summary.ts';
-import { TagSource, targetChooser } from './choose-targets.ts';
-import { type AppOutcome, failedOutcome, type ImageDecisionRecord } from './outcomes.ts';
+import { type Choice, TagSource, targetChooser } from './choose-targets.ts';
+import { type AppOutcome, type FailedOutcome, failedOutcome, type ImageDecisionRecord } from './outcomes.ts';
 import type { RepositoryRef, StoredApp } from './ports.ts';
 import { type UpdateDependencies, updateApps } from './update-apps.ts';
 
@@ -20,8 +20,11 @@ export interface ReconcileRequest {
 
 export interface RepositoryReconciled {
   readonly repository: string;
-  readonly tagsRead: number;
+  /** Missing when the repository's tags could not be read (each of its apps then failed, saying why). */
+  readonly tagsRead?: number;
   readonly apps: readonly AppOutcome[];
+  /** Why the decisions could not be recorded in the history, when they could not. */
+  readonly unrecorded?: string;
 }
 
 export interface ReconcileOutcome {
@@ -50,8 +53,17 @@ export async function reconcileApps(
       trigger: { kind: 'reconcile', id: request.id },
       receivedAt: deps.clock.now(),
     });
-    await deps.audit.record({ decisions: result.decisions });
-    repositories.push({ repository: key, tagsRead: result.tagsRead, apps: result.apps });
+    // What was written stays reported when the history cannot take it, and the next group still runs.
+    const unrecorded = await deps.audit.record({ decisions: result.decisions }).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    repositories.push({
+      repository: key,
+      ...(result.tagsRead === undefined ? {} : { tagsRead: result.tagsRead }),
+      apps: result.apps,
+      ...(unrecorded === undefined ? {} : { unrecorded }),
+    });
   }
   return { repositories, missing, unreadable };
 }
@@ -66,18 +78,35 @@ export interface Preview {
   readonly explained: Readonly<Record<string, VerdictSummary>>;
 }
 
+export interface PreviewOutcome {
+  readonly previews: readonly Preview[];
+  /** Apps whose tags could not be read or judged (a repository that is gone, say), each saying why. */
+  readonly failed: readonly FailedOutcome[];
+  /** Named apps that are not registered. */
+  readonly missing: readonly string[];
+  /** Registered apps whose registration no longer validates. */
+  readonly unreadable: readonly AppOutcome[];
+}
+
 export async function previewApps(
   deps: Pick<UpdateDependencies, 'registry' | 'images'>,
   names?: readonly string[],
-): Promise<{ previews: Preview[]; missing: readonly string[]; unreadable: readonly AppOutcome[] }> {
+): Promise<PreviewOutcome> {
   const { groups, missing, unreadable } = await groupByRepository(deps, names);
   const previews: Preview[] = [];
+  const failed: FailedOutcome[] = [];
   for (const [key, group] of groups) {
     const tags = new TagSource(deps.images, group.ref);
     for (const stored of group.apps) {
       const app = parseRegistration(stored.document);
       const images = app.images.filter((image) => watchKey(image.registry, image.repository) === key);
-      const choice = await targetChooser(images, tags)(1);
+      let choice: Choice;
+      try {
+        choice = await targetChooser(images, tags)(1);
+      } catch (error) {
+        failed.push(failedOutcome(app.name, error));
+        continue;
+      }
       previews.push({
         repository: key,
         app: app.name,
@@ -92,7 +121,7 @@ export async function previewApps(
       });
     }
   }
-  return { previews, missing, unreadable };
+  return { previews, failed, missing, unreadable };
 }
 
 async function groupByRepository(

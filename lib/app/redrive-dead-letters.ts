@@ -8,7 +8,7 @@
 import { type DeadLetter, readDeadLetter } from '../domain/events/dead-letter.ts';
 import { parseEcrEvent } from '../domain/events/ecr-event.ts';
 import { handleImagePush, type ImagePushDependencies } from './handle-image-push.ts';
-import { retryableFailures, summarizeApp } from './outcomes.ts';
+import { failuresLast, retryableFailures, summarizeApp } from './outcomes.ts';
 import type { DeadLetterQueue, QueuedMessage } from './ports.ts';
 
 export interface RedriveOptions {
@@ -73,7 +73,9 @@ async function redriveOne(
     if (outcome.kind === 'ignored')
       return { ...base, verdict: 'already handled', detail: [`ignored: ${outcome.reason}`] };
     const detail =
-      outcome.apps.length === 0 ? ['no app follows the repository now'] : outcome.apps.map(summarizeApp);
+      outcome.apps.length === 0
+        ? ['no app follows the repository now']
+        : failuresLast(outcome.apps).map(summarizeApp);
     const retryLeft = retryableFailures(outcome.apps).length > 0;
     return { ...base, verdict: retryLeft ? 'kept' : 'replayed', detail };
   } catch (error) {

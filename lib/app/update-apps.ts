@@ -56,7 +56,8 @@ export interface UpdateRequest {
 export interface UpdateResult {
   readonly apps: readonly AppOutcome[];
   readonly decisions: readonly DecisionRecord[];
-  readonly tagsRead: number;
+  /** How many tags the repository has; missing when they could not be read (each app then failed). */
+  readonly tagsRead?: number;
 }
 
 /** What evaluating an app gives: its outcome already, or a git write to make with others. */
@@ -66,7 +67,12 @@ export async function updateApps(deps: UpdateDependencies, request: UpdateReques
   const ports = resilient(deps);
   const key = watchKey(request.repository, request.repository.repository);
   const tags = new TagSource(ports.images, request.repository);
-  const tagsRead = (await tags.list(1)).length;
+  // A repository that cannot be read (gone, another account, denied) fails each of its apps, in each
+  // app's own outcome, as any other failure of that app would: the list is shared, so is its failure.
+  const tagsRead = await tags.list(1).then(
+    (list) => list.length,
+    () => undefined,
+  );
   const concurrency = deps.concurrency ?? 8;
   const explained = new Map<string, Map<string, VerdictSummary>>();
   const evaluated = await mapWithConcurrency(request.apps, concurrency, (app) =>
@@ -96,7 +102,7 @@ export async function updateApps(deps: UpdateDependencies, request: UpdateReques
       finishedAt,
     });
   });
-  return { apps, decisions, tagsRead };
+  return { apps, decisions, ...(tagsRead === undefined ? {} : { tagsRead }) };
 }
 
 function log(logger: Logger, outcome: AppOutcome, summary: string, repository: string, trigger: Trigger) {

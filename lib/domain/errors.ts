@@ -105,42 +105,6 @@ function lineOf(error: InvalidInputError): string {
 }
 
 /**
- * The hint for an unknown field: the nearest known one when it is a likely typo (`did you mean
- * 'strategy'?`), every known one otherwise.
- */
-export function suggestField(key: string, known: readonly string[]): string {
-  const typed = key.toLowerCase();
-  let nearest: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    // The distance is at least the difference in length: a long key is no typo of a short name.
-    if (Math.abs(name.length - typed.length) > MAX_TYPO_DISTANCE) continue;
-    const distance = editDistance(name.toLowerCase(), typed);
-    if (distance <= MAX_TYPO_DISTANCE && (nearest === undefined || distance < nearest.distance))
-      nearest = { name, distance };
-  }
-  return nearest ? `did you mean '${nearest.name}'?` : `known fields: ${known.join(', ')}`;
-}
-
-const MAX_TYPO_DISTANCE = 3;
-
-// Levenshtein distance, for short field names.
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-/**
  * A write lost a race: the blob, ref or resource changed since it was read. Re-read, re-evaluate and
  * try again; after the last attempt the invocation fails so that it is retried as a whole.
  */

@@ -1,5 +1,5 @@
 /**
- * A local DynamoDB: dynalite, in memory, on loopback. Tables become ACTIVE at once. It has no
+ * A local DynamoDB: dynalite, in memory (or in a LevelDB folder), on loopback. Tables become ACTIVE at once. It has no
  * TransactWriteItems/TransactGetItems, UpdateTimeToLive or TTL expiry, so code meant to run here must
  * not rely on them. Like the other local peers it keeps a call log, injects faults and adds latency:
  * dynalite's own request listener is wrapped, so what is not disturbed is served by dynalite as is.
@@ -13,6 +13,7 @@ import { FaultQueue, waitUnlessClosed } from './fault-queue.ts';
 import { unlimitedAbortController } from './unlimited-abort-controller.ts';
 
 interface DynaliteOptions {
+  readonly path?: string;
   readonly createTableMs: number;
   readonly deleteTableMs: number;
   readonly updateTableMs: number;
@@ -30,7 +31,7 @@ export interface DynamoDbCall {
   readonly at: number;
 }
 
-/** A running dynalite: `endpoint` for a `DynamoDBClient`, `close()` to stop it and drop its data. */
+/** A running dynalite: `endpoint` for a `DynamoDBClient`, `close()` to stop it (and drop its data when in memory). */
 export interface DynaliteServer {
   readonly endpoint: string;
   /** Latency added before every call is served, in ms; default 0, may be changed at any time. */
@@ -52,6 +53,11 @@ export interface DynaliteServerOptions {
   /** Default 0: a free port. */
   readonly port?: number;
   readonly latencyMs?: number;
+  /**
+   * A folder for dynalite's LevelDB store, so the tables outlive the server; default: in memory. One
+   * server at a time per folder (the caller locks it: a second opener makes dynalite throw on requests).
+   */
+  readonly path?: string;
   /** The clock of the call log, in epoch ms; default `Date.now`. */
   readonly now?: () => number;
 }
@@ -62,10 +68,15 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 // dynalite is CommonJS without type declarations; this is the one signature we use.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
-/** Starts an in-memory dynalite on 127.0.0.1 and a free port (or `options.port`). */
+/** Starts a dynalite (in memory unless `options.path`) on 127.0.0.1 and a free port (or `options.port`). */
 export async function startDynalite(options: DynaliteServerOptions = {}): Promise<DynaliteServer> {
   const { port = 0, latencyMs = 0, now = Date.now } = options;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    ...(options.path === undefined ? {} : { path: options.path }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   const wire = new DynaliteWire(server, now);
   wire.latencyMs = latencyMs;
   await new Promise<void>((resolve, reject) => {

@@ -30,6 +30,15 @@ interface Queue {
   readonly visibilityTimeoutSeconds: number;
 }
 
+/** The queues and their messages as JSON (receipt handles dropped: they belong to a past receive). */
+export interface SqsSnapshot {
+  readonly queues: ReadonlyArray<{
+    readonly name: string;
+    readonly visibilityTimeoutSeconds: number;
+    readonly messages: ReadonlyArray<Omit<StoredMessage, 'receiptHandle'>>;
+  }>;
+}
+
 export interface FakeSqsServerOptions {
   readonly accountId?: string;
   readonly region?: string;
@@ -96,6 +105,29 @@ export class FakeSqsServer extends AwsJsonPeer {
   /** The messages of a queue, visible or not, oldest first (for tests and local mode). */
   messages(name: string): ReadonlyArray<{ readonly body: string; readonly receiveCount: number }> {
     return this.queueNamed(name).messages.map(({ body, receiveCount }) => ({ body, receiveCount }));
+  }
+
+  /** Every queue with its messages, for local mode to keep across restarts. */
+  snapshot(): SqsSnapshot {
+    return {
+      queues: [...this.queues.values()].map((queue) => ({
+        name: queue.name,
+        visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+        messages: queue.messages.map(({ receiptHandle: _handle, ...message }) => message),
+      })),
+    };
+  }
+
+  /** Puts back what {@link snapshot} answered, replacing queues of the same name; URLs are this server's. */
+  restore(snapshot: SqsSnapshot): void {
+    for (const saved of snapshot.queues) {
+      this.queues.set(saved.name, {
+        name: saved.name,
+        url: `${this.url}/${this.accountId}/${saved.name}`,
+        visibilityTimeoutSeconds: saved.visibilityTimeoutSeconds,
+        messages: saved.messages.map((message) => ({ ...message })),
+      });
+    }
   }
 
   private sendMessage(input: Input) {

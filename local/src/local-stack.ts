@@ -1,8 +1,9 @@
 /**
  * Local mode's peers, started by our own code with no Docker and no accounts: a DynamoDB (dynalite)
- * holding the registry table, ECR and Secrets Manager answering the AWS JSON protocol, a GitHub
- * backed by real git repositories, and an Argo CD API holding Applications. Free ports, clean shutdown, state to inspect; the same stack runs
- * `npm start`, `ecr-image-updater local up` and the end-to-end tests.
+ * holding the registry table, ECR and Secrets Manager answering the AWS JSON protocol, an SQS dead-letter
+ * queue, a GitHub backed by real git repositories, and an Argo CD API holding Applications. Free ports,
+ * clean shutdown, state to inspect; with a data dir, state that outlives the process. The same stack
+ * runs `npm start`, `ecr-image-updater local up` and the end-to-end tests.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -26,14 +27,19 @@ import { FakeEcrServer } from './ecr/fake-ecr-server.ts';
 import { FakeSecretsManagerServer } from './fake-secrets-manager-server.ts';
 import { FakeSqsServer } from './fake-sqs-server.ts';
 import { FakeGitHubServer } from './github/fake-github-server.ts';
+import { LocalDataDir } from './local-data-dir.ts';
 
 export interface LocalStackOptions {
   readonly accountId?: string;
   readonly region?: string;
   readonly tableName?: string;
-  /** Where the GitOps repositories are kept; a temporary folder by default. */
+  /**
+   * A folder that keeps the whole state (see {@link LocalDataDir}): the registry table, ECR's images,
+   * Argo CD's Applications, the queues and the git repositories. A stack started on it resumes where
+   * the last one closed. Default: everything in memory, the git repositories in a temporary folder.
+   */
   readonly dataDir?: string;
-  /** Keep the temporary GitOps repositories after close(). */
+  /** Without a data dir: keep the temporary git repositories after close(). */
   readonly keepData?: boolean;
 }
 
@@ -47,6 +53,8 @@ export const LOCAL_ARGOCD_SECRET = 'ecr-image-updater/argocd';
 export const LOCAL_DEAD_LETTER_QUEUE = 'ecr-image-updater-dlq';
 
 export class LocalStack {
+  #closed: Promise<void> | undefined;
+
   private constructor(
     readonly accountId: string,
     readonly region: string,
@@ -57,26 +65,61 @@ export class LocalStack {
     readonly github: FakeGitHubServer,
     readonly argocd: FakeArgoCdServer,
     readonly sqs: FakeSqsServer,
+    /** The folder that keeps the state, when the stack was started with one. */
+    readonly dataDir: LocalDataDir | undefined,
   ) {}
 
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
     const accountId = options.accountId ?? '123456789012';
     const region = options.region ?? 'us-west-2';
     const tableName = options.tableName ?? 'ecr-image-updater';
-    const [dynamodb, ecr, secrets, github, argocd, sqs] = await Promise.all([
-      startDynalite(),
-      FakeEcrServer.start({ accountId, region }),
-      FakeSecretsManagerServer.start({ accountId, region }),
-      FakeGitHubServer.start({
-        tokens: [LOCAL_GITHUB_TOKEN],
-        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-        ...(options.keepData ? { keepData: true } : {}),
-      }),
-      FakeArgoCdServer.start({ tokens: [LOCAL_ARGOCD_TOKEN] }),
-      FakeSqsServer.start({ accountId, region }),
-    ]);
+    const dataDir = options.dataDir === undefined ? undefined : await LocalDataDir.open(options.dataDir);
+    let saved: Awaited<ReturnType<LocalDataDir['readPeers']>>;
+    let peers: [
+      DynaliteServer,
+      FakeEcrServer,
+      FakeSecretsManagerServer,
+      FakeGitHubServer,
+      FakeArgoCdServer,
+      FakeSqsServer,
+    ];
+    try {
+      saved = await dataDir?.readPeers();
+      peers = await Promise.all([
+        startDynalite(dataDir ? { path: dataDir.dynamodbPath } : {}),
+        FakeEcrServer.start({ accountId, region }),
+        FakeSecretsManagerServer.start({ accountId, region }),
+        FakeGitHubServer.start({
+          tokens: [LOCAL_GITHUB_TOKEN],
+          ...(dataDir ? { dataDir: dataDir.githubPath } : {}),
+          ...(options.keepData ? { keepData: true } : {}),
+        }),
+        FakeArgoCdServer.start({ tokens: [LOCAL_ARGOCD_TOKEN] }),
+        FakeSqsServer.start({ accountId, region }),
+      ]);
+    } catch (error) {
+      await dataDir?.release();
+      throw error;
+    }
+    const [dynamodb, ecr, secrets, github, argocd, sqs] = peers;
+    if (saved) {
+      ecr.restore(saved.ecr);
+      argocd.restore(saved.argocd);
+      sqs.restore(saved.sqs);
+    }
     sqs.createQueue({ QueueName: LOCAL_DEAD_LETTER_QUEUE });
-    const stack = new LocalStack(accountId, region, tableName, dynamodb, ecr, secrets, github, argocd, sqs);
+    const stack = new LocalStack(
+      accountId,
+      region,
+      tableName,
+      dynamodb,
+      ecr,
+      secrets,
+      github,
+      argocd,
+      sqs,
+      dataDir,
+    );
     await createRegistryTable(stack.clients().dynamodb, tableName);
     secrets.putSecret(LOCAL_GITHUB_SECRET, JSON.stringify({ token: LOCAL_GITHUB_TOKEN }));
     secrets.putSecret(LOCAL_ARGOCD_SECRET, JSON.stringify({ token: LOCAL_ARGOCD_TOKEN }));
@@ -160,10 +203,19 @@ export class LocalStack {
       [ENVIRONMENT.argocdTokenSecret]: LOCAL_ARGOCD_SECRET,
       [ENVIRONMENT.localAccount]: this.accountId,
       [ENVIRONMENT.gitopsDir]: this.github.dataDir,
+      // What the secrets above hold, for reading the fakes by hand (local show, curl); local mode only.
+      [ENVIRONMENT.localGithubToken]: LOCAL_GITHUB_TOKEN,
+      [ENVIRONMENT.localArgocdToken]: LOCAL_ARGOCD_TOKEN,
     };
   }
 
-  async close(): Promise<void> {
+  /** Stops every peer; with a data dir, then saves what the in-memory peers hold and unlocks it. */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
     await Promise.all([
       this.dynamodb.close(),
       this.ecr.close(),
@@ -172,5 +224,15 @@ export class LocalStack {
       this.argocd.close(),
       this.sqs.close(),
     ]);
+    if (!this.dataDir) return;
+    try {
+      await this.dataDir.writePeers({
+        ecr: this.ecr.snapshot(),
+        argocd: this.argocd.snapshot(),
+        sqs: this.sqs.snapshot(),
+      });
+    } finally {
+      await this.dataDir.release();
+    }
   }
 }

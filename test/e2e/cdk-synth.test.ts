@@ -70,6 +70,29 @@ describe('npx cdk synth, offline with no credentials', () => {
     );
   });
 
+  it('prints no notice of feature flags left unconfigured', () => {
+    expect(synth.stderr).not.toMatch(/feature flags? (is|are) not configured/);
+  });
+
+  it('sets in cdk.json every feature flag aws-cdk-lib recommends, at the value a new app gets', () => {
+    const recommended = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', 'aws-cdk-lib', 'recommended-feature-flags.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const { context } = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8'));
+    const differing = Object.entries(recommended)
+      .filter(([flag, value]) => JSON.stringify(context[flag]) !== JSON.stringify(value))
+      .map(
+        ([flag, value]) => `${flag}: ${JSON.stringify(context[flag])}, recommended ${JSON.stringify(value)}`,
+      );
+    expect(differing).toEqual([]);
+  });
+
+  it('keeps the logical IDs of the table and the queue that a deployed stack holds', () => {
+    const template = JSON.parse(readFileSync(join(out, 'EcrImageUpdater.template.json'), 'utf8'));
+    expect(template.Resources.UpdaterRegistryD117DB0B?.Type).toBe('AWS::DynamoDB::Table');
+    expect(template.Resources.UpdaterDeadLetterQueueDE97F4F6?.Type).toBe('AWS::SQS::Queue');
+  });
+
   it('bundles the handler into one minified ESM file with its source map, and nothing else', () => {
     const assets = readdirSync(out).filter((name) => name.startsWith('asset.'));
     expect(assets).toHaveLength(1);

@@ -34,7 +34,9 @@ describe('ecr-image-updater apps import', () => {
   it("prints the seed's registration as YAML with --dry-run, and its warnings on stderr", async () => {
     const result = await apps('import', SEED, '--account', '123456789012', '--dry-run');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^# flask-app: valid; not stored \(--dry-run\)\n/);
+    expect(result.stdout).toMatch(
+      /^# flask-app: valid; would be registered as revision 1; not stored \(--dry-run\)\n/,
+    );
     const document = parse(result.stdout);
     expect(document).toEqual({
       name: 'flask-app',
@@ -78,6 +80,26 @@ describe('ecr-image-updater apps import', () => {
       ],
       writeBack: { method: 'git', git: { repo: 'acme/gitops', path: 'apps/web', branch: 'main' } },
     });
+  });
+
+  it('says what it changed when an Application replaces an app of the same name', async () => {
+    const git = {
+      name: 'web-app',
+      images: [{ image: `${HOST}/web:~2.0` }],
+      writeBack: { method: 'git', git: { repo: 'acme/gitops', path: 'apps/web' } },
+    };
+    expect((await runCli(['apps', 'register', '-f', '-'], stringify(git), env)).code).toBe(0);
+    const manifest = application({ 'image-list': `${HOST}/web:~2.0`, 'write-back-method': 'argocd' });
+    manifest.metadata.name = 'web-app';
+    const result = await runCli(['apps', 'import', '-', '--json'], stringify(manifest), env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).apps[0]).toMatchObject({
+      name: 'web-app',
+      revision: 2,
+      replaced: { revision: 1, changes: ['writeBack git -> argocd'] },
+    });
+    const again = await runCli(['apps', 'import', '-'], stringify(manifest), env);
+    expect(again.stdout).toBe('replaced web-app (revision 2 -> 3): no field changed\n');
   });
 
   it('answers --json with each app, its warnings and the skipped documents', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import {
   type Doc,
   ECR_HOST,
@@ -12,6 +12,7 @@ import {
   HUGE,
   invalidRegistrations,
 } from '../fixtures/registrations.ts';
+import { closedPortUrl } from '../support/closed-port.ts';
 import { runBinary, runCli } from '../support/run-cli.ts';
 
 let stack: LocalStack;
@@ -65,12 +66,78 @@ describe('ecr-image-updater apps', () => {
       JSON.stringify({ ...flaskApp, name: 'from-stdin' }),
       env,
     );
-    expect(JSON.parse(json.stdout)).toEqual([{ name: 'from-stdin', revision: 1, paused: false, notes: [] }]);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { name: 'from-stdin', revision: 1, paused: false, notes: [], replaced: null },
+    ]);
     const two = `${stringify({ ...flaskApp, name: 'one' })}---\n${stringify({ ...flaskApp, name: 'two', images: [{ image: flaskApp.images[0].image, strategy: 'latest' }] })}`;
     const result = await apps('register', '-f', file('two.yaml', two));
     expect(result.stdout).toContain('registered one (revision 1)');
     expect(result.stdout).toContain(
       "  note: images[0]: the constraint '~1.0' has no effect on newest-build (as in Argo CD Image Updater); narrow with allowTags\n",
+    );
+  });
+
+  it('says what changed when it replaces an app of the same name, in text and in JSON', async () => {
+    const git = { ...structuredClone(flaskApp), name: 'replaced-app' };
+    expect((await apps('register', '-f', file('git.yaml', stringify(git)))).stdout).toMatch(
+      /^registered replaced-app \(revision 1\): /,
+    );
+    const argocd = { ...git, writeBack: { method: 'argocd', argocd: { project: 'default' } } };
+    const replaced = await apps('register', '-f', file('argocd.yaml', stringify(argocd)));
+    expect(replaced).toMatchObject({ code: 0, stderr: '' });
+    expect(replaced.stdout).toBe('replaced replaced-app (revision 1 -> 2): writeBack git -> argocd\n');
+    await apps('pause', 'replaced-app');
+    const json = await apps('register', '-f', file('git.yaml', stringify(git)), '--json');
+    expect(JSON.parse(json.stdout)).toEqual([
+      {
+        name: 'replaced-app',
+        revision: 4,
+        paused: true,
+        notes: [],
+        replaced: { revision: 3, changes: ['writeBack argocd -> git'] },
+      },
+    ]);
+    expect((await apps('register', '-f', file('git.yaml', stringify(git)))).stdout).toBe(
+      'replaced replaced-app (revision 4 -> 5, paused): no field changed\n',
+    );
+  });
+
+  it('with --dry-run validates, prints what it would store and what it would replace, and stores nothing', async () => {
+    const git = { ...structuredClone(flaskApp), name: 'dry-test' };
+    const path = file('dry.yaml', stringify(git));
+    const fresh = await apps('register', '-f', path, '--dry-run');
+    expect(fresh).toMatchObject({ code: 0, stderr: '' });
+    expect(fresh.stdout).toBe(
+      `# dry-test: valid; would be registered as revision 1; not stored (--dry-run)\n${stringify(git, { indentSeq: false })}`,
+    );
+    expect((await apps('show', 'dry-test')).code).toBe(1);
+
+    await apps('register', '-f', path);
+    const argocd = { ...git, writeBack: { method: 'argocd', argocd: { project: 'default' } } };
+    const replacing = await apps(
+      'register',
+      '-f',
+      file('dry-argocd.yaml', stringify(argocd)),
+      '--dry-run',
+      '--json',
+    );
+    expect(JSON.parse(replacing.stdout)).toEqual([
+      {
+        name: 'dry-test',
+        revision: 2,
+        paused: false,
+        notes: [],
+        replaced: { revision: 1, changes: ['writeBack git -> argocd'] },
+        dryRun: true,
+        document: argocd,
+      },
+    ]);
+    expect(parse((await apps('show', 'dry-test')).stdout)).toEqual(git);
+
+    const offline = await runCli(['apps', 'register', '-f', path, '--dry-run'], '', {});
+    expect(offline).toMatchObject({ code: 0, stderr: '' });
+    expect(offline.stdout).toMatch(
+      /^# dry-test: valid; not compared with the registry \(no table given\); not stored \(--dry-run\)\n/,
     );
   });
 
@@ -184,6 +251,40 @@ describe('ecr-image-updater apps', () => {
     expect((await apps('show', 'first-bad')).code).toBe(1);
   });
 
+  it('registers the documents of every file given with -f', async () => {
+    const one = file('one.yaml', stringify({ ...flaskApp, name: 'file-one' }));
+    const two = file(
+      'two-docs.yaml',
+      `${stringify({ ...flaskApp, name: 'file-two' })}---\n${stringify({ ...flaskApp, name: 'file-three' })}`,
+    );
+    const result = await apps('register', '-f', one, '--file', two);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout.split('\n').map((line) => line.split(' (')[0])).toEqual([
+      'registered file-one',
+      'registered file-two',
+      'registered file-three',
+      '',
+    ]);
+  });
+
+  it('stores nothing from any file when a document of one is invalid, naming the file', async () => {
+    const good = file('good.yaml', stringify({ ...flaskApp, name: 'all-or-nothing' }));
+    const bad = file('bad-second.yaml', `${stringify({ ...flaskApp, name: 'fine' })}---\nname: broken\n`);
+    const result = await apps('register', '-f', good, '-f', bad);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    // Both mistakes of the document (no images, no writeBack), each naming the file and the document.
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(`ecr-image-updater apps: ${bad} document 2: images: is required`);
+    expect(lines[1]).toMatch(`  ${bad} document 2: writeBack: `);
+    expect((await apps('show', 'all-or-nothing')).code).toBe(1);
+    expect((await apps('show', 'fine')).code).toBe(1);
+    const twice = await apps('register', '-f', good, '-f', good);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain("name: 'all-or-nothing' is registered twice in the input");
+    expect((await apps('show', 'all-or-nothing')).code).toBe(1);
+  });
+
   it('stores nothing when one document of several is invalid', async () => {
     const result = await apps(
       'register',
@@ -195,12 +296,23 @@ describe('ecr-image-updater apps', () => {
     expect((await apps('show', 'good-one')).code).toBe(1);
   });
 
+  it('refuses an option its action does not take, and stores nothing', async () => {
+    const path = file('other-action.yaml', stringify({ ...flaskApp, name: 'other-action' }));
+    const result = await apps('register', '-f', path, '--argocd-server', 'https://argocd.example');
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toBe(
+      "ecr-image-updater apps: usage: unknown option '--argocd-server' for apps register; it is an option of apps import\n",
+    );
+    expect((await apps('show', 'other-action')).code).toBe(1);
+  });
+
   it.each([
     [['register', '-f', '/nonexistent.yaml'], 2, "--file: cannot read '/nonexistent.yaml' (ENOENT)"],
     [['register', '-f', 'PLACEHOLDER'], 2, 'is not valid YAML or JSON'],
     [['register'], 2, '--file: is required'],
     [['show'], 2, 'apps show needs an app name'],
     [['show', 'nobody'], 1, "no app named 'nobody' is registered"],
+    [['remove', 'Bad_Name'], 2, "app: 'Bad_Name' is not an Argo CD Application name; use lowercase"],
     [['pause', 'nobody'], 1, "no app named 'nobody' is registered"],
     [['frobnicate'], 2, "unknown action 'frobnicate'"],
   ])('answers %j with exit %i', async (args, code, message) => {
@@ -214,6 +326,28 @@ describe('ecr-image-updater apps', () => {
     const result = await runCli(['apps', 'list'], '', {});
     expect(result).toMatchObject({ code: 2 });
     expect(result.stderr).toContain('ECR_IMAGE_UPDATER_TABLE: is not set; give --table');
+  });
+
+  it('names the table it did not find and what to check', async () => {
+    const result = await apps('list', '--table', 'nope');
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toBe(
+      `ecr-image-updater apps: the registry table 'nope' was not found in us-west-2 at ${stack.dynamodb.endpoint}: check the table name (--table or $ECR_IMAGE_UPDATER_TABLE: the stack's RegistryTable output), the region (--region or $AWS_REGION: the stack's region) and that the credentials are for the stack's account\n`,
+    );
+  });
+
+  it('names the endpoint that refused the connection, and says local up is not running when it is a local one', async () => {
+    const url = await closedPortUrl();
+    const stopped = await runCli(['apps', 'list'], '', { ...env, AWS_ENDPOINT_URL_DYNAMODB: url });
+    expect(stopped).toMatchObject({ code: 1, stdout: '' });
+    expect(stopped.stderr).toBe(
+      `ecr-image-updater apps: cannot reach DynamoDB at ${url} (from $AWS_ENDPOINT_URL_DYNAMODB): connect ECONNREFUSED ${url.slice('http://'.length)}; that is a local-mode endpoint, so ecr-image-updater local up is not running: start it (ecr-image-updater local up --env-out .local.env) and source the file it writes again, as the ports change each time\n`,
+    );
+    const elsewhere = await runCli(['history', 'flask-app', '--endpoint', url], '', env);
+    expect(elsewhere).toMatchObject({ code: 1, stdout: '' });
+    expect(elsewhere.stderr).toMatch(
+      /^ecr-image-updater history: cannot reach DynamoDB at http:\/\/127\.0\.0\.1:\d+ \(from --endpoint\): connect ECONNREFUSED [\d.:]+; check that endpoint and the network\n$/,
+    );
   });
 
   it('takes --table and --endpoint instead of the environment', async () => {

@@ -54,4 +54,13 @@ describe('ecr-image-updater history', () => {
     expect(bad.stderr).toContain("--limit: '0' is not a whole number from 1 to 500");
     expect((await runCli(['history'], '', env)).code).toBe(2);
   });
+
+  it('refuses a name no app can have, with the rule for names, as registrations do', async () => {
+    const result = await runCli(['history', 'bad name!'], '', env);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(
+      "ecr-image-updater history: app: 'bad name!' is not an Argo CD Application name; use lowercase letters, digits, - and .",
+    );
+  });
 });

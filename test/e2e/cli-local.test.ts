@@ -1,15 +1,20 @@
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStack } from '@ecr-image-updater/local/local-stack';
+import { promisify } from 'node:util';
+import { LOCAL_DEAD_LETTER_QUEUE, LocalStack } from '@ecr-image-updater/local/local-stack';
 import { flaskAppChart, TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { runTutorial, type TutorialResult } from '@ecr-image-updater/local/tutorial/run-tutorial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { flaskApp } from '../fixtures/registrations.ts';
+import { closedPortUrl } from '../support/closed-port.ts';
 import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
-import { BIN, runBinary, runCli } from '../support/run-cli.ts';
+import { startLocalUp, stopEveryLocalUp } from '../support/local-up.ts';
+import { runBinary, runCli } from '../support/run-cli.ts';
+
+const execFileAsync = promisify(execFile);
 
 describe('ecr-image-updater demo (npm start)', () => {
   const image = '123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app';
@@ -31,7 +36,7 @@ describe('ecr-image-updater demo (npm start)', () => {
     expect(output).toContain(
       'flask-preview: proposed in pull request #1 from ecr-image-updater/flask-preview/argocd-source ((unset) -> 1.0.4)',
     );
-    expect(output).toContain('flask-app: patched Application flask-app (1.0.0 -> 1.0.2)');
+    expect(output).toContain('flask-argocd: patched Application flask-argocd (1.0.0 -> 1.0.2)');
     // Every file a command to copy names is in this repository, at the path the command gives.
     const named = [...output.matchAll(/\$ ecr-image-updater .*/g)].flatMap(([line]) =>
       [...line.matchAll(/\bexamples\/[\w.-]+/g)].map(([file]) => file),
@@ -40,12 +45,27 @@ describe('ecr-image-updater demo (npm start)', () => {
     expect(named.filter((file) => !existsSync(new URL(`../../${file}`, import.meta.url)))).toEqual([]);
   });
 
+  it('says in demo --help every step, push and app the tutorial runs', async () => {
+    const help = await runCli(['demo', '--help']);
+    expect(help.code).toBe(0);
+    const pushed = new Set(
+      [...output.matchAll(/^ *event ECR Image Action PUSH SUCCESS flask-app:(\S+) /gm)].map((m) => m[1]!),
+    );
+    expect([...pushed].sort()).toEqual(['1.0.0', '1.0.2', '1.0.3', '1.0.4', '2.0.0']);
+    expect([...pushed].filter((tag) => !help.stdout.includes(tag))).toEqual([]);
+    const apps = new Set([...output.matchAll(/^ +registered ([\w-]+) /gm)].map((m) => m[1]!));
+    expect([...apps].sort()).toEqual(['flask-app', 'flask-argocd', 'flask-preview', 'flask-values']);
+    expect([...apps].filter((app) => !help.stdout.includes(app))).toEqual([]);
+    const steps = (text: string, line: RegExp) => [...text.matchAll(line)].map((m) => Number(m[1]));
+    expect(steps(help.stdout, /^ +(\d+)\. /gm)).toEqual(steps(output, /^(\d+)\. /gm));
+  });
+
   itWithLayerBinaries(
     needsLayerBinaries('renders what the git and the Argo CD paths landed with the real helm'),
     () => {
       expect(result.git.images).toEqual([`${image}:1.0.4`]);
       expect(result.argocd.images).toEqual([`${image}:1.0.2`]);
-      expect(output).toContain(`Deployment flask-app, container flask-app: image ${image}:1.0.2`);
+      expect(output).toContain(`Deployment flask-argocd, container flask-app: image ${image}:1.0.2`);
     },
   );
 });
@@ -112,44 +132,84 @@ describe('ecr-image-updater local push', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('says to start the peers first when their environment is missing', async () => {
-    const result = await runCli(['local', 'push', 'flask-app:1.0.0'], '', {});
-    expect(result).toMatchObject({ code: 2 });
-    expect(result.stderr).toContain(
-      'no local peers are known; run ecr-image-updater local up --env-out .local.env',
-    );
+  it("prints every app's outcome, failures last, and exits 1 when one failed", async () => {
+    const orphan = {
+      ...structuredClone(flaskApp),
+      name: 'aaa-orphan',
+      writeBack: { method: 'git', git: { repo: 'acme/deleted-repo', path: 'x' } },
+    };
+    await runCli(['apps', 'register', '-f', '-'], stringify(orphan), env);
+    const result = await runCli(['local', 'push', 'flask-app:1.0.7'], '', env);
+    await runCli(['apps', 'remove', 'aaa-orphan'], '', env);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.7 /),
+      expect.stringMatching(/^ {2}flask-app: committed [0-9a-f]{7} on main \(1\.0\.5 -> 1\.0\.7\)$/),
+      expect.stringMatching(/^ {2}aaa-orphan: failed \(GitHub: .*\)$/),
+      '',
+    ]);
   });
+
+  it('says once what becomes of a failed event: no retry in local mode, the dead-letter queue', async () => {
+    stack.github.injectFault({ kind: 'status', status: 502, times: 100 });
+    const result = await runCli(['local', 'push', 'flask-app:1.0.6'], '', env);
+    stack.github.clearFaults();
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.6 sha256:/),
+      expect.stringMatching(/^ {2}flask-app: failed, may succeed on retry \(GitHub: .*502/),
+      '  local mode does not retry as Lambda does: the event is in the local dead-letter queue; ecr-image-updater redrive --apply replays it once the cause is fixed',
+      '',
+    ]);
+    expect(stack.sqs.messages(LOCAL_DEAD_LETTER_QUEUE)).toHaveLength(1);
+  });
+
+  it('says local up is not running when the environment names peers that are gone', async () => {
+    const url = await closedPortUrl();
+    const result = await runCli(['local', 'push', 'flask-app:1.0.0'], '', {
+      ...env,
+      AWS_ENDPOINT_URL_ECR: url,
+    });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(
+        /^ecr-image-updater local: cannot reach ECR at http:\/\/127\.0\.0\.1:\d+ \(from \$AWS_ENDPOINT_URL_ECR\): connect ECONNREFUSED .*; that is a local-mode endpoint, so ecr-image-updater local up is not running: start it/,
+      ),
+      '',
+    ]);
+  });
+
+  it.each([[['local', 'push', 'flask-app:1.0.0']], [['local', 'show']]])(
+    'says to start the peers first when their environment is missing (%j)',
+    async (args) => {
+      const result = await runCli(args, '', {});
+      expect(result).toMatchObject({ code: 2 });
+      expect(result.stderr).toContain(
+        'no local peers are known; run ecr-image-updater local up --env-out .local.env',
+      );
+    },
+  );
 });
 
 describe('ecr-image-updater local up', () => {
   const dir = mkdtempSync(join(tmpdir(), 'local-up-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await stopEveryLocalUp();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs the peers until Ctrl-C, for commands in another process (git and Argo CD), then removes what it made', async () => {
     const envFile = join(dir, 'local.env');
-    const child = spawn(process.execPath, [BIN, 'local', 'up', '--env-out', envFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`local up did not get ready: ${output}`)), 20_000);
-      child.stdout.on('data', () => {
-        if (output.includes('\nready\n')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    const env = Object.fromEntries(
-      readFileSync(envFile, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => /^export ([A-Z_]+)=(.*)$/.exec(line)!.slice(1) as [string, string]),
-    );
+    const up = await startLocalUp(envFile);
+    const { env } = up;
+    const output = up.output();
     expect(output).toContain(`export AWS_ENDPOINT_URL_ECR=${env.AWS_ENDPOINT_URL_ECR}`);
+    expect(output).toContain(`dead-letter queue ${env.ECR_IMAGE_UPDATER_DLQ_URL}`);
+    const peers = [...output.matchAll(/^ {2}(\w[\w ]*?) {2,}http/gm)].map((m) => m[1]!);
+    expect(peers).toEqual(['DynamoDB', 'ECR', 'Secrets Manager', 'SQS', 'GitHub', 'Argo CD']);
+    const help = (await runCli(['local', '--help'])).stdout;
+    expect(peers.filter((peer) => !help.includes(peer))).toEqual([]);
+    expect(help).toContain('dead-letter queue');
     const registered = await runBinary(['apps', 'register', '-f', '-'], stringify(flaskApp), env);
     expect(registered.code).toBe(0);
     const pushed = await runBinary(['local', 'push', 'flask-app:1.0.3'], '', env);
@@ -161,15 +221,125 @@ describe('ecr-image-updater local up', () => {
       '',
       env,
     );
-    expect(imported.stdout).toContain('through the default Argo CD server');
-    const patched = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
-    expect(patched.stdout).toContain('flask-app: patched Application flask-app ((unset) -> 1.0.4)');
+    // The README's flow: the Application of the example sits beside the git app instead of replacing it.
+    expect(imported.stdout).toMatch(
+      /^registered flask-argocd \(revision 1\): .* through the default Argo CD server\n/,
+    );
+    const pushedAgain = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
+    expect(pushedAgain.stdout).toContain('flask-app: committed');
+    expect(pushedAgain.stdout).toContain('flask-argocd: patched Application flask-argocd ((unset) -> 1.0.4)');
 
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(output).toContain('stopped; removed what the peers made');
+    const state = /^Local state in (\S+): removed when it stops \(--keep or --data-dir keeps it\)$/m.exec(
+      output,
+    )?.[1];
+    expect(state).toBeDefined();
+    expect(await up.stop()).toBe(0);
+    expect(up.output()).toContain(`stopped; removed the local state (${state}); removed ${envFile}`);
     expect(existsSync(envFile)).toBe(false);
+    expect(existsSync(state!)).toBe(false);
     expect(existsSync(gitops)).toBe(false);
+  });
+
+  it('shows the Applications and the open pull requests by hand: local show, and the curl lines of the docs', async () => {
+    const up = await startLocalUp(join(dir, 'show.env'));
+    const { env } = up;
+    await runBinary(['apps', 'register', '-f', 'examples/flask-preview.yaml'], '', env);
+    await runBinary(
+      ['apps', 'import', 'examples/argocd-application.yaml', '--account', '123456789012'],
+      '',
+      env,
+    );
+    const pushed = await runBinary(['local', 'push', 'flask-app:1.0.5'], '', env);
+    expect(pushed.stdout).toContain('flask-argocd: patched Application flask-argocd');
+    const title = 'build(flask-preview): update flask-app to 1.0.5';
+
+    const shown = await runBinary(['local', 'show'], '', env);
+    expect(shown).toMatchObject({ code: 0, stderr: '' });
+    expect(shown.stdout).toContain(
+      [
+        '  Application argocd/flask-argocd',
+        '    source https://github.com/devopscube/argocd-image-updater.git flask-app',
+        '      helm parameter image.name=123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app',
+        '      helm parameter image.tag=1.0.5',
+      ].join('\n'),
+    );
+    expect(shown.stdout).toContain(
+      [
+        '  devopscube/argocd-image-updater: 1 open pull request',
+        `    #1 ${title} (ecr-image-updater/flask-preview/argocd-source -> main)`,
+      ].join('\n'),
+    );
+    const json = JSON.parse((await runBinary(['local', 'show', '--json'], '', env)).stdout);
+    expect(json.pullRequests).toMatchObject([
+      { repository: 'devopscube/argocd-image-updater', number: 1, title },
+    ]);
+
+    const development = readFileSync(new URL('../../docs/development.md', import.meta.url), 'utf8');
+    const curls = [...development.matchAll(/^curl .*$/gm)].map(([line]) => line);
+    expect(curls).toHaveLength(2);
+    const [application, pulls] = await Promise.all(
+      curls.map((line) =>
+        execFileAsync('sh', ['-c', `${line} --silent --fail`], { env: { ...process.env, ...env } }),
+      ),
+    );
+    expect(JSON.parse(application!.stdout).spec.source.helm.parameters).toContainEqual(
+      expect.objectContaining({ name: 'image.tag', value: '1.0.5' }),
+    );
+    expect(JSON.parse(pulls!.stdout).map((pull: { title: string }) => pull.title)).toEqual([title]);
+    expect(await up.stop()).toBe(0);
+    const after = await runBinary(['local', 'show'], '', env);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain(
+      `cannot reach the local Argo CD at ${env.ECR_IMAGE_UPDATER_ARGOCD_SERVER}/api/v1/applications (ECONNREFUSED); is local up still running?`,
+    );
+  });
+
+  it('keeps the local state in --data-dir and resumes it: registrations, history, images and repositories', async () => {
+    const envFile = join(dir, 'data.env');
+    const dataDir = join(dir, 'state');
+    const first = await startLocalUp(envFile, ['--data-dir', dataDir]);
+    expect(first.output()).toContain(
+      `Local state in ${dataDir}: kept when it stops; local up --data-dir ${dataDir} resumes it`,
+    );
+    await runBinary(['apps', 'register', '-f', '-'], stringify(flaskApp), first.env);
+    const pushed = await runBinary(['local', 'push', 'flask-app:1.0.3', '--json'], '', first.env);
+    const { digest } = JSON.parse(pushed.stdout).pushed;
+    expect(await first.stop()).toBe(0);
+    expect(first.output()).toContain(
+      `stopped; the local state is in ${dataDir} (local up --data-dir ${dataDir} resumes it); removed ${envFile}`,
+    );
+
+    const second = await startLocalUp(envFile, ['--data-dir', dataDir]);
+    expect(second.output()).toContain(`Local state in ${dataDir}, resumed where the last local up stopped`);
+    const listed = await runBinary(['apps', 'list'], '', second.env);
+    expect(listed.stdout).toContain('flask-app');
+    const history = await runBinary(['history', 'flask-app'], '', second.env);
+    expect(history.stdout).toContain('1.0.3');
+    // The image pushed before the restart is still in ECR: tag it again by its digest.
+    const retagged = await runBinary(
+      ['local', 'push', 'flask-app:1.0.5', '--digest', digest],
+      '',
+      second.env,
+    );
+    expect(retagged).toMatchObject({ code: 0 });
+    expect(retagged.stdout).toMatch(/flask-app: committed [0-9a-f]{7} on main \(1\.0\.3 -> 1\.0\.5\)/);
+    expect(await second.stop()).toBe(0);
+  });
+
+  it('keeps the temporary state folder and the env file with --keep, for --data-dir to resume', async () => {
+    const envFile = join(dir, 'keep.env');
+    const up = await startLocalUp(envFile, ['--keep']);
+    const state = /^Local state in (\S+): kept when it stops; local up --data-dir \1 resumes it$/m.exec(
+      up.output(),
+    )?.[1];
+    expect(state).toBeDefined();
+    expect(await up.stop()).toBe(0);
+    expect(up.output()).toContain(
+      `stopped; the local state is in ${state} (local up --data-dir ${state} resumes it); kept ${envFile}`,
+    );
+    expect(existsSync(join(state!, 'github', 'devopscube', 'argocd-image-updater.git'))).toBe(true);
+    expect(existsSync(join(state!, 'peers.json'))).toBe(true);
+    expect(existsSync(envFile)).toBe(true);
+    rmSync(state!, { recursive: true, force: true });
   });
 });

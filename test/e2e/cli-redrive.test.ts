@@ -18,8 +18,8 @@ describe('ecr-image-updater redrive', () => {
     scenario.stack.github.injectFault({ kind: 'status', status: 502, times: 100 });
     const pushed = await runCli(['local', 'push', 'flask-app:1.0.2'], '', env);
     expect(pushed.code).toBe(1);
-    expect(pushed.stdout).toContain('flask-app: failed, will be retried');
-    expect(pushed.stdout).toContain('sent to the dead-letter queue, as Lambda does after its retries');
+    expect(pushed.stdout).toContain('flask-app: failed, may succeed on retry');
+    expect(pushed.stdout).toContain('the event is in the local dead-letter queue');
     expect(scenario.stack.sqs.messages(LOCAL_DEAD_LETTER_QUEUE)).toHaveLength(1);
 
     const read = await runCli(['redrive'], '', env);

@@ -172,6 +172,28 @@ describe('failures and races', () => {
     await local.stack.registry().remove('orphan');
   });
 
+  it('records each app of a repository that cannot be read as failed, with the reason, instead of throwing', async () => {
+    // An app imported with a wrong --account: ECR has no such repository in that account.
+    await local.register({
+      ...structuredClone(flaskApp),
+      name: 'wrong-account',
+      images: [{ image: '999999999999.dkr.ecr.us-west-2.amazonaws.com/flask-app:~1.0' }],
+    });
+    const handler = createImagePushHandler(local.deps());
+    const result = await handler({
+      ...sample('push-tagged.json'),
+      id: 'event-wrong-account',
+      account: '999999999999',
+    });
+    expect(result).toEqual({ status: 'handled', apps: [{ app: 'wrong-account', outcome: 'failed' }] });
+    const [decision] = await local.stack.audit().history('wrong-account', { limit: 1 });
+    expect(decision).toMatchObject({
+      outcome: 'failed',
+      summary: expect.stringContaining('repository 999999999999/us-west-2/flask-app does not exist'),
+    });
+    await local.stack.registry().remove('wrong-account');
+  });
+
   it('fails the invocation when a retry can help, and the retry finishes the job', async () => {
     const handler = createImagePushHandler(local.deps());
     local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.8' });

@@ -34,6 +34,24 @@ describe('examples/', () => {
     }
   });
 
+  it('gives each app its own name, so that trying one example never replaces another', () => {
+    const documents = examples.flatMap((name) =>
+      parseAllDocuments(read(`examples/${name}`)).map(
+        (document) => document.toJS() as { kind?: string; name?: string; metadata?: { name?: string } },
+      ),
+    );
+    const applications = documents.filter((d) => d.kind === 'Application').map((d) => d.metadata?.name);
+    const registrations = documents.filter((d) => d.kind === undefined).map((d) => parseRegistration(d));
+    // An argocd registration is the registration of the Application it patches: one app, two spellings.
+    const apps = [
+      ...applications,
+      ...registrations.filter((r) => r.writeBack.method === 'git').map((r) => r.name),
+    ];
+    expect(apps.filter((name, index) => apps.indexOf(name) !== index)).toEqual([]);
+    const patched = registrations.filter((r) => r.writeBack.method === 'argocd').map((r) => r.name);
+    expect(patched.filter((name) => !applications.includes(name))).toEqual([]);
+  });
+
   it('holds a registration for every write-back target', () => {
     const writeBacks = examples
       .flatMap((name) => parseAllDocuments(read(`examples/${name}`)).map((document) => document.toJS()))
@@ -84,5 +102,34 @@ describe('README.md and docs/', () => {
         return anchor !== undefined && target.endsWith('.md') && !anchorsOf(target).has(anchor);
       });
     expect(broken).toEqual([]);
+  });
+});
+
+describe('.gitignore', () => {
+  // Files a page or the CLI tells a user to make in their clone: local up's env file and data folder
+  // (a name with a dot or a slash, so that prose like '--env-file is accepted' is not taken for one).
+  const sourcesOf = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory()
+        ? sourcesOf(join(dir, entry.name))
+        : entry.name.endsWith('.ts')
+          ? [join(dir, entry.name)]
+          : [],
+    );
+  const texts = [...pages, ...sourcesOf('local/src'), ...sourcesOf('cli')].map(read);
+  const made = new Set(
+    texts.flatMap((text) =>
+      [...text.matchAll(/--(?:env-out|env-file|data-dir) ([.\w][\w-]*[./][\w./-]*)/g)].map((m) =>
+        m[1]!.replace(/\/$/, ''),
+      ),
+    ),
+  );
+  const ignored = read('.gitignore')
+    .split('\n')
+    .map((line) => line.trim().replace(/^\//, '').replace(/\/$/, ''));
+
+  it('ignores every file the docs and the CLI tell a user to make in the clone', () => {
+    expect([...made].length).toBeGreaterThan(0);
+    expect([...made].filter((name) => !ignored.includes(name))).toEqual([]);
   });
 });

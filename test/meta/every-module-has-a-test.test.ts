@@ -1,9 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ROOT, typescriptSources as sources } from '../support/typescript-sources.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KINDS = ['unit', 'integration', 'contract', 'e2e'] as const;
 
 /**
@@ -29,7 +28,7 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/adapters/sqs-dead-letter-queue.ts':
     'the queue of test/integration/app/redrive-dead-letters, on the fake SQS',
   'local/src/lambda-failure-record.ts':
-    'builds the records of test/unit/domain/dead-letter and the redrive tests',
+    'builds the records of test/unit/domain/events/dead-letter and the redrive tests',
   'lib/adapters/create-image-push-dependencies.ts':
     'wiring; exercised by every end-to-end test through LocalStack',
   'local/src/aws-wire-fault.ts': "a type; its faults are exercised by the dynalite and AWS JSON peers' tests",
@@ -44,16 +43,6 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'infra/image-updater-alarms.ts': 'part of the construct; asserted by test/infra/image-updater',
   'infra/image-updater-dashboard.ts': 'part of the construct; asserted by test/infra/image-updater',
 };
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sources(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
 
 function hasOwnTest(file: string): boolean {
   if (file.startsWith('infra/')) return existsSync(join(ROOT, 'test', file.replace(/\.ts$/, '.test.ts')));

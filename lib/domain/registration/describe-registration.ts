@@ -14,6 +14,24 @@ export function describeRegistration(registration: Registration, revision: numbe
   return `registered ${registration.name} (revision ${revision}${paused ? ', paused' : ''}): follows ${images.join(', ')}; writes ${describeWriteBack(registration)}`;
 }
 
+/**
+ * `replaced flask-app (revision 1 -> 2): writeBack git -> argocd`: a registration that replaced the
+ * app of the same name, with what it changed (from describeRegistrationChanges).
+ */
+export function describeReplacement(
+  name: string,
+  revisions: { readonly from: number; readonly to: number },
+  paused: boolean,
+  changes: readonly string[],
+): string {
+  return `replaced ${name} (revision ${revisions.from} -> ${revisions.to}${paused ? ', paused' : ''}): ${describeChanges(changes)}`;
+}
+
+/** The changes of a replacement in one phrase: `writeBack git -> argocd, images[0].image ...`. */
+export function describeChanges(changes: readonly string[]): string {
+  return changes.length > 0 ? changes.join(', ') : 'no field changed';
+}
+
 /** Where an app's updates are written: `owner/repo@branch:path/file`, or the Argo CD Application. */
 export function describeWriteBack(registration: Registration): string {
   const writeBack = registration.writeBack;

@@ -4,7 +4,8 @@
  * reader throws at its field's first problem; parsers run them through a ProblemCollector so that one
  * run reports the problems of every field.
  */
-import { InvalidInputError, quoteInput, quoteKey, suggestField } from '../errors.ts';
+import { InvalidInputError, quoteInput, quoteKey } from '../errors.ts';
+import { suggestField } from '../nearest-name.ts';
 import { ProblemCollector } from '../problem-collector.ts';
 import { LIST_LIMIT, textLimitOf } from './registration-limits.ts';
 

@@ -30,18 +30,26 @@ export function parseRegistration(input: unknown): Registration {
   const document = expectObject(input, '');
   const problems = new ProblemCollector();
   problems.check(() => rejectUnknownKeys(document, '', ['name', 'images', 'writeBack']));
-  const name = problems.check(() => parseName(document));
+  const name = problems.check(() =>
+    validateAppName(
+      requiredString(document, 'name', '', 'give the Argo CD Application name, e.g. flask-app'),
+    ),
+  );
   const images = problems.check(() => parseImages(document.images, 'images'));
   const writeBack = problems.check(() => parseWriteBack(document.writeBack, 'writeBack'));
   problems.throwIfAny();
   return { name: name!, images: images!, writeBack: writeBack!, document };
 }
 
-function parseName(document: DocumentMapping): string {
-  const name = requiredString(document, 'name', '', 'give the Argo CD Application name, e.g. flask-app');
+/**
+ * An app's name, as registrations have it (the Argo CD Application name, a DNS-1123 subdomain); a name
+ * no app can have is refused naming `field` and the rule, so that `history 'bad name!'` is not
+ * answered with "nothing recorded".
+ */
+export function validateAppName(name: string, field = 'name'): string {
   if (!APP_NAME.test(name)) {
     throw new InvalidInputError(
-      'name',
+      field,
       `${quoteInput(name)} is not an Argo CD Application name`,
       'use lowercase letters, digits, - and . (at most 253)',
     );

@@ -10,6 +10,12 @@ import {
 /** Where Argo CD runs; Applications without a namespace live here, as in a default install. */
 export const DEFAULT_NAMESPACE = 'argocd';
 
+/** What {@link ApplicationStore.snapshot} answers: the Applications and the revision counter, as JSON. */
+export interface ApplicationStoreSnapshot {
+  readonly revision: number;
+  readonly applications: readonly JsonObject[];
+}
+
 /**
  * The Applications the fake serves, by namespace and name, with Kubernetes bookkeeping: every change
  * takes the next `metadata.resourceVersion` from one counter (etcd's revision is global too), and a
@@ -96,6 +102,20 @@ export class ApplicationStore {
     metadata.resourceVersion = this.#nextRevision();
     this.#apps.set(key(namespace, name), next);
     return cloneJson(next);
+  }
+
+  /** Every Application and the revision counter, for local mode to keep across restarts. */
+  snapshot(): ApplicationStoreSnapshot {
+    return { revision: this.#revision, applications: this.list() };
+  }
+
+  /** Puts back what {@link snapshot} answered, as it was: same uids, generations and resourceVersions. */
+  restore(snapshot: ApplicationStoreSnapshot): void {
+    for (const app of snapshot.applications) {
+      const metadata = app.metadata as JsonObject;
+      this.#apps.set(key(String(metadata.namespace), String(metadata.name)), cloneJson(app));
+    }
+    this.#revision = Math.max(this.#revision, snapshot.revision);
   }
 
   #nextRevision(): string {

@@ -2,7 +2,7 @@ import { byOperationId, FaultQueue } from '../fault-queue.ts';
 import { CallJournal } from '../http/call-journal.ts';
 import { LoopbackServer } from '../http/loopback-server.ts';
 import { SpecDispatcher } from '../http/spec-dispatcher.ts';
-import { ApplicationStore, DEFAULT_NAMESPACE } from './application-store.ts';
+import { ApplicationStore, type ApplicationStoreSnapshot, DEFAULT_NAMESPACE } from './application-store.ts';
 import type { ArgoCdApplication } from './argocd-application.ts';
 import type { ArgoCdFault } from './argocd-fault-injector.ts';
 import {
@@ -16,7 +16,15 @@ import { SwaggerSpec } from './swagger-spec.ts';
 import { SwaggerValidator } from './swagger-validator.ts';
 import { finishOperation, type OperationPhase } from './sync-operation.ts';
 
-export type { ArgoCdApplication, ArgoCdFault, BeforeWriteHook, FakeArgoCdCall, OperationPhase, PendingWrite };
+export type {
+  ApplicationStoreSnapshot,
+  ArgoCdApplication,
+  ArgoCdFault,
+  BeforeWriteHook,
+  FakeArgoCdCall,
+  OperationPhase,
+  PendingWrite,
+};
 
 /** How to start a {@link FakeArgoCdServer}. */
 export interface FakeArgoCdServerOptions {
@@ -169,6 +177,16 @@ export class FakeArgoCdServer {
   finishOperation(name: string, phase: OperationPhase = 'Succeeded', namespace?: string): ArgoCdApplication {
     const where = { namespace: this.store.namespaceOrDefault(namespace), name };
     return finishOperation(this.store, where, phase, this.now) as unknown as ArgoCdApplication;
+  }
+
+  /** Every Application as JSON, with the revision counter (local mode keeps it across restarts). */
+  snapshot(): ApplicationStoreSnapshot {
+    return this.store.snapshot();
+  }
+
+  /** Puts back what {@link snapshot} answered (say, before a restart), resourceVersions and all. */
+  restore(snapshot: ApplicationStoreSnapshot): void {
+    this.store.restore(snapshot);
   }
 
   /** Stops listening, drops open connections and waits for requests in progress to end. */

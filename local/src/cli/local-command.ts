@@ -1,7 +1,6 @@
-import { rm, writeFile } from 'node:fs/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { awsClients, sqsClient } from 'ecr-image-updater/cli/aws-context';
-import { type Command, parseFlags } from 'ecr-image-updater/cli/command';
+import { type Command, findAction, parseActionFlags } from 'ecr-image-updater/cli/command';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
 import { createImagePushDependencies } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
@@ -13,27 +12,47 @@ import { InvalidInputError, quoteInput } from 'ecr-image-updater/lib/domain/erro
 import { parsePlatforms } from 'ecr-image-updater/lib/domain/tags/tag-filters';
 import { deliverPush } from '../deliver-push.ts';
 import { lambdaFailureRecord } from '../lambda-failure-record.ts';
-import { LocalStack } from '../local-stack.ts';
 import { describeDelivery } from '../tutorial/describe-delivery.ts';
-import { flaskAppApplication } from '../tutorial/flask-app-application.ts';
-import { flaskAppChart, TUTORIAL_APP_PATH, TUTORIAL_REPO } from '../tutorial/flask-app-chart.ts';
+import { localShow } from './local-show.ts';
+import { localUp } from './local-up.ts';
 
-const HELP = `Usage: ecr-image-updater local <up|push> [options]
+const HELP = `Usage: ecr-image-updater local <up|push|show> [options]
 
 Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
 
-  local up [--env-out <path>] [--keep] [--data-dir <dir>]
-      Starts DynamoDB (dynalite), ECR, Secrets Manager and a GitHub backed by real git repositories
-      (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart) and an Argo CD
-      API (holding the Application of examples/argocd-application.yaml), prints the
-      environment that points the CLI at them as export lines, writes it to --env-out (a file to
-      source), and runs until Ctrl-C, which stops the peers and removes what they made (unless --keep).
-      (--env-file is accepted too where Node lets it through: Node 20 takes --env-file for itself.)
+  local up [--env-out <path>] [--data-dir <dir>] [--keep]
+      Starts DynamoDB (dynalite, holding the registry table), ECR, Secrets Manager, SQS (the
+      dead-letter queue that local push feeds and redrive reads), a GitHub backed by real git
+      repositories (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart)
+      and an Argo CD API (holding the Application of examples/argocd-application.yaml), prints the
+      environment that points the CLI at them as export lines, and runs until Ctrl-C.
+      --env-out <path>  also writes the environment to <path>, to source in another shell
+                        (--env-file is another spelling where Node lets it through: Node 20 takes
+                        --env-file for itself)
+      --data-dir <dir>  keeps the local state in <dir> (made when missing) and resumes from it: the
+                        registrations and their history, ECR's images, Argo CD's Applications, the
+                        dead-letter queue's messages, and the git repositories with their pull
+                        requests. The registry and the repositories are written as they change; the
+                        images, Applications and messages when local up stops. The Secrets Manager
+                        tokens are seeded on every start, and the ports change: source the new env file.
+      --keep            after Ctrl-C keeps the env file, and without --data-dir the temporary state
+                        folder (resume it with --data-dir); by default both are removed
 
   local push <repository>:<tag> [--platforms linux/amd64,linux/arm64] [--digest sha256:...] [--json]
       Pushes an image to the local ECR over its API (several platforms push an image index; --digest
       tags an image ECR already holds) and delivers the events ECR emits through the same handler the
-      Lambda runs, printing what each app did. Needs the environment of local up.
+      Lambda runs, printing what each app did. An event that still fails in a way a retry could fix
+      goes to the dead-letter queue, as the deployed function's does after Lambda's retries:
+      ecr-image-updater redrive shows and replays it. Needs the environment of local up.
+
+  local show [--json]
+      Prints what the local Argo CD and GitHub hold, read over their APIs with the tokens local up
+      exports ($${ENVIRONMENT.localArgocdToken}, $${ENVIRONMENT.localGithubToken}): each
+      Application's Helm parameters and Kustomize images, and each repository's open pull requests.
+      Needs the environment of local up.
+
+Options:
+  -h, --help          this help
 
 Example, in two shells:
   $ ecr-image-updater local up --env-out .local.env
@@ -41,89 +60,74 @@ Example, in two shells:
   $ ecr-image-updater apps register -f examples/flask-app.yaml
   $ ecr-image-updater local push flask-app:1.0.2
   $ git -C "$${ENVIRONMENT.gitopsDir}/devopscube/argocd-image-updater.git" log --oneline
+  $ ecr-image-updater local show
 `;
+
+const ACTIONS = {
+  up: {
+    'env-out': { type: 'string' },
+    'env-file': { type: 'string' },
+    keep: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+  },
+  push: {
+    platforms: { type: 'string' },
+    digest: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  show: {
+    json: { type: 'boolean' },
+  },
+} as const;
 
 export const localCommand: Command = {
   name: 'local',
   help: HELP,
+  accepts: { actions: ACTIONS },
   async run(args, io) {
-    const { values, positionals } = parseFlags('local', args, {
-      'env-out': { type: 'string' },
-      'env-file': { type: 'string' },
-      keep: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-      platforms: { type: 'string' },
-      digest: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const [action, target] = positionals;
-    if (values.help || action === undefined) {
+    const { action, help } = findAction(args, ACTIONS);
+    if (help || action === undefined) {
       io.stdout(HELP);
-      return values.help ? EXIT.ok : EXIT.invalid;
+      return help ? EXIT.ok : EXIT.invalid;
     }
-    if (action === 'up')
-      return up(io, values['env-out'] ?? values['env-file'], values.keep ?? false, values['data-dir']);
-    if (action === 'push') return push(io, target, values.platforms, values.digest, values.json ?? false);
+    if (action === 'up') {
+      const { values } = parseActionFlags(
+        'local',
+        args,
+        { name: action, flags: ACTIONS.up, arguments: 0 },
+        ACTIONS,
+      );
+      return localUp(io, {
+        envFile: values['env-out'] ?? values['env-file'],
+        dataDir: values['data-dir'],
+        keep: values.keep ?? false,
+      });
+    }
+    if (action === 'push') {
+      const { values, positionals } = parseActionFlags(
+        'local',
+        args,
+        { name: action, flags: ACTIONS.push, arguments: 1 },
+        ACTIONS,
+      );
+      return push(io, positionals[1], values.platforms, values.digest, values.json ?? false);
+    }
+    if (action === 'show') {
+      const { values } = parseActionFlags(
+        'local',
+        args,
+        { name: action, flags: ACTIONS.show, arguments: 0 },
+        ACTIONS,
+      );
+      return localShow(io, values.json ?? false);
+    }
     throw new InvalidInputError(
       'usage',
       `unknown action ${quoteInput(action)}`,
-      'use local up or local push',
+      'use local up, local push or local show',
     );
   },
 };
-
-async function up(
-  io: CliIo,
-  envFile: string | undefined,
-  keep: boolean,
-  dataDir: string | undefined,
-): Promise<number> {
-  const stack = await LocalStack.start({ ...(dataDir ? { dataDir } : {}), keepData: keep });
-  const files = Object.entries(flaskAppChart(stack.registryHost)).map(([path, text]) => [
-    `${TUTORIAL_APP_PATH}/${path}`,
-    text,
-  ]);
-  if (!(await stack.github.hasRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name))) {
-    await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
-      defaultBranch: TUTORIAL_REPO.branch,
-      files: Object.fromEntries(files),
-    });
-  }
-  if (!stack.argocd.application('flask-app')) stack.argocd.putApplication(flaskAppApplication());
-  const exports = Object.entries(stack.env()).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
-  if (envFile) await writeFile(envFile, `${exports.join('\n')}\n`);
-  io.stdout(
-    [
-      'Local peers are up (Ctrl-C stops them):',
-      `  DynamoDB         ${stack.dynamodb.endpoint}`,
-      `  ECR              ${stack.ecr.url}  (registry ${stack.registryHost})`,
-      `  Secrets Manager  ${stack.secrets.url}`,
-      `  GitHub           ${stack.github.url}  (repositories in ${stack.github.dataDir})`,
-      `  Argo CD          ${stack.argocd.url}  (holds the Application of examples/argocd-application.yaml)`,
-      '',
-      envFile
-        ? `Environment written to ${envFile}; in another shell: source ${envFile}`
-        : 'Environment (paste into another shell):',
-      ...exports,
-      '',
-      'ready',
-      '',
-    ].join('\n'),
-  );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await stack.close();
-  if (envFile && !keep) await rm(envFile, { force: true });
-  io.stdout(
-    keep
-      ? `stopped; kept ${stack.github.dataDir}${envFile ? ` and ${envFile}` : ''}\n`
-      : 'stopped; removed what the peers made\n',
-  );
-  return EXIT.ok;
-}
 
 async function push(
   io: CliIo,
@@ -161,8 +165,8 @@ async function push(
     ...(platformList ? { platforms: platformList } : {}),
     ...(digest ? { digest } : {}),
   });
-  // As the deployed function does after Lambda's retries: an event that still has a failure a retry
-  // could fix goes to the dead-letter queue, for redrive.
+  // Local mode does not retry an invocation as Lambda does (twice, with backoff): an event that still
+  // has a failure a retry could fix goes straight to the dead-letter queue, for redrive.
   const deadLettered = delivered.deliveries.flatMap(({ event, outcome }) => {
     const retry = outcome.kind === 'handled' ? retryableFailures(outcome.apps) : [];
     return retry.length > 0 ? [{ event, retry }] : [];
@@ -186,9 +190,11 @@ async function push(
       );
     }
   const lines = describeDelivery(delivered, summarizeApp);
-  if (queueUrl && deadLettered.length > 0)
+  if (deadLettered.length > 0)
     lines.push(
-      `  sent to the dead-letter queue, as Lambda does after its retries: ecr-image-updater redrive replays it`,
+      queueUrl
+        ? '  local mode does not retry as Lambda does: the event is in the local dead-letter queue; ecr-image-updater redrive --apply replays it once the cause is fixed'
+        : `  local mode does not retry as Lambda does, and no dead-letter queue is set ($${ENVIRONMENT.deadLetterQueueUrl}): push again once the cause is fixed`,
     );
   io.stdout(json ? `${JSON.stringify(delivered)}\n` : `${lines.join('\n')}\n`);
   const failed = delivered.deliveries.some(
@@ -218,8 +224,4 @@ function parsePlatformList(text: string): string[] {
       'name each platform once',
     );
   return list;
-}
-
-function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -91,6 +91,21 @@ export class EcrRegistryState {
     return [...(this.registries.get(registryId)?.values() ?? [])];
   }
 
+  /** Every repository of every registry, for a snapshot. */
+  allRepositories(): EcrRepository[] {
+    return [...this.registries.values()].flatMap((registry) => [...registry.values()]);
+  }
+
+  /** Puts back repositories from a snapshot, replacing those of the same name; new pushes sort last. */
+  restore(repositories: readonly EcrRepository[]): void {
+    for (const repo of repositories) {
+      const registry = this.registries.get(repo.registryId) ?? new Map<string, EcrRepository>();
+      this.registries.set(repo.registryId, registry);
+      registry.set(repo.name, repo);
+      for (const image of repo.images.values()) this.pushes = Math.max(this.pushes, image.seq);
+    }
+  }
+
   /** A repository, or undefined when it does not exist. */
   get(registryId: string, name: string): EcrRepository | undefined {
     return this.registries.get(registryId)?.get(name);

@@ -10,9 +10,12 @@ import { ecrImageHandlers } from './ecr-image-handlers.ts';
 import { ecrLayerHandlers, serveEcrBlob } from './ecr-layer-handlers.ts';
 import { EcrRegistryState, type EcrRepository, type ImagePushEvent } from './ecr-registry-state.ts';
 import { ecrRepositoryHandlers } from './ecr-repository-handlers.ts';
+import { type EcrSnapshot, repositoriesFromSnapshot, snapshotRepositories } from './ecr-snapshot.ts';
 import { type BuiltManifest, buildImage } from './image-builder.ts';
 import { uploadBlob } from './layer-uploads.ts';
 import { type PushedImage, type PushImageOptions, pushedImageOf } from './pushed-image.ts';
+
+export type { EcrSnapshot };
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
 
@@ -111,6 +114,16 @@ export class FakeEcrServer extends AwsJsonPeer {
   /** A blob's bytes, or undefined when the repository does not hold it. */
   blob(repository: string, digest: string, registryId = this.accountId): Uint8Array | undefined {
     return this.state.get(registryId, repository)?.blobs.get(digest);
+  }
+
+  /** Every repository with its images and blobs, as JSON (local mode keeps it across restarts). */
+  snapshot(): EcrSnapshot {
+    return snapshotRepositories(this.state.allRepositories());
+  }
+
+  /** Puts back what {@link snapshot} answered (say, before a restart), replacing same-named repositories. */
+  restore(snapshot: EcrSnapshot): void {
+    this.state.restore(repositoriesFromSnapshot(snapshot));
   }
 
   /**

@@ -16,9 +16,10 @@ export async function argoCdTour(
   out: TutorialOutput,
 ): Promise<{ tag: string | undefined; images: string[] }> {
   const manifest = flaskAppApplication();
+  const name = manifest.metadata.name;
   stack.argocd.putApplication(manifest);
   out.heading(
-    `The seed's own way, on fresh peers: Argo CD (${stack.argocd.url}) holds the Application flask-app`,
+    `The seed's own way, on fresh peers: Argo CD (${stack.argocd.url}) holds the Application ${name}`,
   );
   out.indented('$ ecr-image-updater apps import examples/argocd-application.yaml --account 123456789012');
   const { applications, warnings } = registrationsFromApplications([manifest], { account: stack.accountId });
@@ -37,11 +38,11 @@ export async function argoCdTour(
   await pushThrough(stack, logger, out, '1.0.0');
   await pushThrough(stack, logger, out, '1.0.2');
 
-  const application = stack.argocd.application('flask-app');
+  const application = stack.argocd.application(name);
   const parameters = application?.spec.source?.helm?.parameters ?? [];
   out.heading('What Argo CD holds now');
   out.indented(
-    `Application flask-app, spec.source.helm.parameters (set with JSON patches that test what they read):\n${stringify(parameters, { indentSeq: false })}`,
+    `Application ${name}, spec.source.helm.parameters (set with JSON patches that test what they read):\n${stringify(parameters, { indentSeq: false })}`,
   );
   let images: string[] = [];
   if (canRunLayerBinaries()) {
@@ -57,13 +58,12 @@ export async function argoCdTour(
     images = deploymentImages(
       await renderArgoCdApp({
         files: flaskAppChart(stack.registryHost),
-        releaseName: 'flask-app',
+        releaseName: name,
         argoCdSource,
       }),
     );
-    out.indented('$ helm template flask-app flask-app/ --set-string <the Application’s Helm parameters>');
-    for (const rendered of images)
-      out.indented(`Deployment flask-app, container flask-app: image ${rendered}`);
+    out.indented(`$ helm template ${name} flask-app/ --set-string <the Application’s Helm parameters>`);
+    for (const rendered of images) out.indented(`Deployment ${name}, container flask-app: image ${rendered}`);
   }
   return { tag: parameters.find((p) => p.name === 'image.tag')?.value, images };
 }

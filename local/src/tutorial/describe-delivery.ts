@@ -1,5 +1,5 @@
 /** Readable lines for what one push did: each event ECR emitted and what became of it. */
-import type { AppOutcome } from 'ecr-image-updater/lib/app/outcomes';
+import { type AppOutcome, failuresLast } from 'ecr-image-updater/lib/app/outcomes';
 import type { DeliveredPush } from '../deliver-push.ts';
 
 export function describeDelivery(
@@ -11,6 +11,6 @@ export function describeDelivery(
     const head = `event ${event['detail-type']} ${detail['action-type']} ${detail.result} ${detail['repository-name']}${detail['image-tag'] ? `:${detail['image-tag']}` : ' (untagged)'} ${detail['image-digest'].slice(0, 19)}...`;
     if (outcome.kind === 'ignored') return [head, `  ignored: ${outcome.reason}`];
     if (outcome.apps.length === 0) return [head, '  no app follows this repository'];
-    return [head, ...outcome.apps.map((app) => `  ${summarize(app)}`)];
+    return [head, ...failuresLast(outcome.apps).map((app) => `  ${summarize(app)}`)];
   });
 }

@@ -1,9 +1,10 @@
 import type { ArgoCdApplication } from '../argocd/argocd-application.ts';
 
 /**
- * The tutorial's Argo CD Application: flask-app, annotated for Argo CD Image Updater, shaped like the
- * seed tutorial's manifest/application.yaml. The fake Argo CD of `local up` and `demo` holds it, and the
- * tutorial imports it. The repository's examples/argocd-application.yaml is the same document for
+ * The tutorial's Argo CD Application of the flask-app chart, annotated for Argo CD Image Updater, shaped
+ * like the seed tutorial's manifest/application.yaml. It is named flask-argocd, not flask-app, so that
+ * importing it beside the git registration flask-app (examples/flask-app.yaml) adds an app instead of
+ * replacing that one. The fake Argo CD of `local up` and `demo` holds it, and the tutorial imports it. The repository's examples/argocd-application.yaml is the same document for
  * people to read and import (a test keeps the two equal); it lives here so that the local package
  * carries what it runs.
  */
@@ -12,7 +13,7 @@ export function flaskAppApplication(): ArgoCdApplication {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: {
-      name: 'flask-app',
+      name: 'flask-argocd',
       namespace: 'argocd',
       annotations: {
         'argocd-image-updater.argoproj.io/image-list':

@@ -92,6 +92,17 @@ describe('DynamoDbAppRegistry', () => {
     for (const r of rejected) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
   });
 
+  it('writes over the revision the caller read, and only that one', async () => {
+    await expect(registry.put('flask-app', { n: 1 }, [FLASK], 1)).rejects.toThrow(
+      'app flask-app is at revision 0 now, not 1 as it was read',
+    );
+    expect(await registry.get('flask-app')).toBeUndefined();
+    await registry.put('flask-app', { n: 1 }, [FLASK], 0);
+    await expect(registry.put('flask-app', { n: 2 }, [FLASK], 0)).rejects.toBeInstanceOf(ConflictError);
+    expect(await registry.put('flask-app', { n: 2 }, [FLASK], 1)).toMatchObject({ revision: 2 });
+    expect((await registry.get('flask-app'))?.document).toEqual({ n: 2 });
+  });
+
   it('lists and queries past one page', async () => {
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>

@@ -1,5 +1,5 @@
 import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OctokitGitHubConnector } from '../../../lib/adapters/github-connector.ts';
 import { InvalidInputError, UpstreamError } from '../../../lib/domain/errors.ts';
 import { appSecret, generateAppKeyPair, keyMaterial } from '../../support/github-app-keys.ts';
@@ -69,6 +69,25 @@ describe('OctokitGitHubConnector with a token', () => {
       .catch((e) => e);
     expect(error).toMatchObject({ retryable: false, status: 401 });
     expect(error.message).not.toContain('wrong-token-123');
+  });
+
+  it('answers a file and a branch that are not there yet without a word on the console', async () => {
+    const connector = new OctokitGitHubConnector({
+      secrets: secrets({ s: 'good-token' }),
+      defaultSecret: 's',
+      defaultApiUrl: github.url,
+    });
+    const repository = await connector.connect({ repo: gitops });
+    const console_ = (['debug', 'info', 'log', 'warn', 'error'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation(() => {}),
+    );
+    try {
+      expect(await repository.readFile({ ...gitops, branch: 'main' }, 'apps/not-yet.yaml')).toBeUndefined();
+      expect(await repository.branchHead('acme', 'gitops', 'not-yet')).toBeUndefined();
+      expect(console_.flatMap((spy) => spy.mock.calls)).toEqual([]);
+    } finally {
+      for (const spy of console_) spy.mockRestore();
+    }
   });
 
   it('refuses to connect without any credentials secret', async () => {

@@ -1,8 +1,8 @@
 import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
-import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OctokitGitRepository } from '../../../lib/adapters/github-repository.ts';
 import { ConflictError, InvalidTargetError, UpstreamError } from '../../../lib/domain/errors.ts';
+import { octokitFor } from '../local/github/fake-github-kit.ts';
 
 let github: FakeGitHubServer;
 let repo: OctokitGitRepository;
@@ -12,7 +12,7 @@ const at = () => ({ owner: 'acme', name, branch: 'main' });
 
 beforeAll(async () => {
   github = await FakeGitHubServer.start({ tokens: ['t'] });
-  repo = new OctokitGitRepository(new Octokit({ auth: 't', baseUrl: github.url }));
+  repo = new OctokitGitRepository(octokitFor(github, 't'));
 });
 afterAll(() => github.close());
 beforeEach(async () => {

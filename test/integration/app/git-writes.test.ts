@@ -1,5 +1,4 @@
 import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
-import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { OctokitGitRepository } from '../../../lib/adapters/github-repository.ts';
@@ -10,6 +9,7 @@ import { ConflictError, UpstreamError } from '../../../lib/domain/errors.ts';
 import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
 import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
+import { octokitFor } from '../local/github/fake-github-kit.ts';
 
 let github: FakeGitHubServer;
 let repository: OctokitGitRepository;
@@ -52,7 +52,7 @@ const sourceOf = async (app: string, ref = 'main') => {
 
 beforeAll(async () => {
   github = await FakeGitHubServer.start({ tokens: ['t'] });
-  repository = new OctokitGitRepository(new Octokit({ auth: 't', baseUrl: github.url }));
+  repository = new OctokitGitRepository(octokitFor(github, 't'));
 });
 afterAll(() => github.close());
 beforeEach(async () => {

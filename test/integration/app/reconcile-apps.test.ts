@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { AuditLog } from '../../../lib/app/ports.ts';
 import { previewApps, reconcileApps } from '../../../lib/app/reconcile-apps.ts';
+import { UpstreamError } from '../../../lib/domain/errors.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
 import { LocalScenario } from '../../support/local-scenario.ts';
 
@@ -83,5 +85,25 @@ describe('reconcileApps', () => {
     const outcome = await reconcileApps(scenario.deps(), { names: ['broken', 'web'], id: 'reconcile-3' });
     expect(outcome.unreadable).toMatchObject([{ app: 'broken', kind: 'failed', reason: 'invalid-input' }]);
     expect(outcome.repositories.flatMap((r) => r.apps.map((a) => a.app))).toEqual(['web']);
+  });
+
+  it('goes on to the next repository, and says so, when the history cannot take one group', async () => {
+    const deps = scenario.deps();
+    let records = 0;
+    const audit: AuditLog = {
+      handled: (id) => deps.audit.handled(id),
+      history: (app, options) => deps.audit.history(app, options),
+      record: async (entry) => {
+        records += 1;
+        if (records === 1)
+          throw new UpstreamError('DynamoDB', 'BatchWriteItem throttled', { retryable: true, status: 400 });
+        await deps.audit.record(entry);
+      },
+    };
+    const outcome = await reconcileApps({ ...deps, audit }, { names: ['both'], id: 'reconcile-4' });
+    expect(outcome.repositories.map((r) => [r.repository, r.unrecorded])).toEqual([
+      ['123456789012/us-west-2/flask-app', 'DynamoDB: BatchWriteItem throttled'],
+      ['123456789012/us-west-2/platform/api', undefined],
+    ]);
   });
 });

@@ -35,6 +35,23 @@ describe('registerApps', () => {
     expect(await stack.registry().get('first')).toBeUndefined();
   });
 
+  it('stores nothing on a dry run, and says what it would replace', async () => {
+    const dry = { ...structuredClone(flaskApp), name: 'dry' };
+    const [fresh] = await registerApps(stack.registry(), [dry], { dryRun: true });
+    expect(fresh).toMatchObject({ stored: { name: 'dry', revision: 1 }, changes: [] });
+    expect(fresh?.previous).toBeUndefined();
+    expect(await stack.registry().get('dry')).toBeUndefined();
+    await registerApps(stack.registry(), [dry]);
+    const argocd = { ...dry, writeBack: { method: 'argocd', argocd: {} } };
+    const [replacing] = await registerApps(stack.registry(), [argocd], { dryRun: true });
+    expect(replacing).toMatchObject({
+      stored: { revision: 2 },
+      previous: { revision: 1 },
+      changes: ['writeBack git -> argocd'],
+    });
+    expect(await stack.registry().get('dry')).toMatchObject({ revision: 1, document: dry });
+  });
+
   it('refuses the same app twice in one input', async () => {
     await expect(
       registerApps(stack.registry(), [structuredClone(flaskApp), structuredClone(flaskApp)]),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type AppOutcome,
   failedOutcome,
+  failuresLast,
   RetryableFailureError,
   retryableFailures,
   summarizeApp,
@@ -58,7 +60,7 @@ describe('summarizeApp', () => {
         reason: 'unavailable',
         retryable: true,
       }),
-    ).toBe('a: failed, will be retried (GitHub: 502)');
+    ).toBe('a: failed, may succeed on retry (GitHub: 502)');
   });
 });
 
@@ -130,6 +132,19 @@ describe('retryableFailures', () => {
       [],
     );
     expect(retryableFailures([])).toEqual([]);
+  });
+});
+
+describe('failuresLast', () => {
+  it('moves failed apps after the others, keeping each side in its order', () => {
+    const failed = (app: string): AppOutcome => failedOutcome(app, new Error('x'));
+    const skipped = (app: string): AppOutcome => ({ app, kind: 'skipped', reason: 'paused' });
+    expect(failuresLast([failed('a'), skipped('b'), failed('c'), skipped('d')]).map((o) => o.app)).toEqual([
+      'b',
+      'd',
+      'a',
+      'c',
+    ]);
   });
 });
 

@@ -8,7 +8,6 @@ import {
   mapProblems,
   quoteInput,
   quoteKey,
-  suggestField,
   UpstreamError,
 } from '../../../lib/domain/errors.ts';
 
@@ -83,25 +82,6 @@ describe('several problems in one error', () => {
     );
     expect(moved.message).toBe('document 2: a: is wrong; fix a\n  document 2: b: is wrong too');
     expect(moved.cause).toBe(two);
-  });
-});
-
-describe('suggestField', () => {
-  const known = ['strategy', 'ignoreTags', 'image'];
-
-  it('names the nearest known field of a typo', () => {
-    expect(suggestField('stratgy', known)).toBe("did you mean 'strategy'?");
-    expect(suggestField('ignoretag', known)).toBe("did you mean 'ignoreTags'?");
-  });
-
-  it('lists the known fields when nothing is near', () => {
-    expect(suggestField('colour', known)).toBe('known fields: strategy, ignoreTags, image');
-  });
-
-  it('answers a 2 MB key at once', () => {
-    const started = performance.now();
-    expect(suggestField('a'.repeat(2_000_000), known)).toMatch(/^known fields/);
-    expect(performance.now() - started).toBeLessThan(100);
   });
 });
 

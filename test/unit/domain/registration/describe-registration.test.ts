@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeRegistration,
+  describeReplacement,
   describeWriteBack,
 } from '../../../../lib/domain/registration/describe-registration.ts';
 import { parseRegistration } from '../../../../lib/domain/registration/registration.ts';
@@ -32,5 +33,16 @@ describe('describeRegistration', () => {
         with_({ writeBack: { method: 'argocd', argocd: { server: 'https://argocd.example' } } }),
       ),
     ).toBe('the Argo CD Application through https://argocd.example');
+  });
+});
+
+describe('describeReplacement', () => {
+  it('says which revision replaced which, and what changed', () => {
+    expect(describeReplacement('flask-app', { from: 1, to: 2 }, false, ['writeBack git -> argocd'])).toBe(
+      'replaced flask-app (revision 1 -> 2): writeBack git -> argocd',
+    );
+    expect(describeReplacement('flask-app', { from: 4, to: 5 }, true, [])).toBe(
+      'replaced flask-app (revision 4 -> 5, paused): no field changed',
+    );
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseRegistration, watchKeysOf } from '../../../../lib/domain/registration/registration.ts';
+import {
+  parseRegistration,
+  validateAppName,
+  watchKeysOf,
+} from '../../../../lib/domain/registration/registration.ts';
 import {
   type Doc,
   ECR_HOST,
@@ -142,5 +146,23 @@ describe('parseRegistration', () => {
       '123456789012/us-west-2/flask-app',
       '210987654321/eu-west-1/platform/api',
     ]);
+  });
+});
+
+describe('validateAppName', () => {
+  it.each(['flask-app', 'a', 'team.web-2', 'x'.repeat(253)])('takes %s', (name) => {
+    expect(validateAppName(name)).toBe(name);
+  });
+
+  it.each(['bad name!', 'Flask', '-web', 'web.', ''])('refuses %j, naming the field and the rule', (name) => {
+    expect(() => validateAppName(name, 'app')).toThrow(
+      /^app: '.*' is not an Argo CD Application name; use lowercase letters, digits, - and \. \(at most 253\)$/,
+    );
+  });
+
+  it('quotes at most 80 characters of a long name, then its length', () => {
+    expect(() => validateAppName('x'.repeat(2_000_000), 'app')).toThrow(
+      `app: '${'x'.repeat(80)}…' (2000000 characters) is not an Argo CD Application name; use lowercase letters, digits, - and . (at most 253)`,
+    );
   });
 });
