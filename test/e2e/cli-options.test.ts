@@ -42,6 +42,21 @@ describe('the options of every command', () => {
     expect(result.stderr).toBe(`ecr-image-updater ${args[0]}: usage: ${message}\n`);
   });
 
+  it('answers a 2 MB option or argument at once, quoting 80 characters of it', async () => {
+    const huge = `--${'a'.repeat(2_000_000)}`;
+    for (const args of [
+      ['apps', 'list', huge],
+      ['apps', 'register', '-f', 'app.yaml', 'extra', 'a'.repeat(2_000_000)],
+    ]) {
+      const started = performance.now();
+      const result = await runCli(args, '', {});
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toMatch(/ \(\d{7} characters\)/);
+      expect(result.stderr.length).toBeLessThan(1024);
+    }
+  });
+
   it('lists what an action takes when no option is near', async () => {
     const result = await runCli(['apps', 'remove', 'flask-app', '--everything'], '', {});
     expect(result.code).toBe(2);

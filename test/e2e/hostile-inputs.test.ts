@@ -5,9 +5,13 @@
  * tag lists are in hostile-answers.test.ts.
  */
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deploymentImages, renderArgoCdApp } from '@ecr-image-updater/local/render/render-argocd-app';
 import { flaskAppChart } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
 import { parseVersion } from '../../lib/domain/tags/version.ts';
 import { hostileEvents, PUSH } from '../fixtures/hostile/events.ts';
@@ -243,16 +247,28 @@ describe('registrations that try to leave the repository', () => {
 });
 
 describe('registration files built to exhaust the CLI', () => {
-  it.each(exhaustingRegistrations)(
-    'refuses %s quickly, with exit code 2, one short line naming the field and the limit, storing nothing',
-    async (_what, text, field, limit) => {
+  // register, register --dry-run and a second -f read the file through the same bounds.
+  const good = join(mkdtempSync(join(tmpdir(), 'hostile-')), 'good.yaml');
+  writeFileSync(good, stringify({ ...flaskApp, name: 'good-first' }));
+  const reads = [
+    ['apps register -f -', ['-f', '-'], ''],
+    ['apps register --dry-run -f -', ['--dry-run', '-f', '-'], ''],
+    ['apps register -f good.yaml -f -', ['-f', good, '-f', '-'], '-: '],
+  ] as const;
+  const cases = exhaustingRegistrations.flatMap((registration) =>
+    reads.map(([how, args, source]) => [...registration, how, args, source] as const),
+  );
+  it.each(cases)(
+    'refuses %s quickly, with exit code 2, one short line naming the field and the limit, storing nothing (%s)',
+    async (_what, text, field, limit, _how, args, source) => {
       const env = scenario.stack.env();
       const before = (await runCli(['apps', 'list', '--json'], '', env)).stdout;
       const started = performance.now();
-      const result = await runCli(['apps', 'register', '-f', '-'], text, env);
+      const result = await runCli(['apps', 'register', ...args], text, env);
       expect(performance.now() - started).toBeLessThan(3_000);
-      expect(result.code).toBe(2);
-      expect(result.stderr.startsWith(`ecr-image-updater apps: ${field}: `)).toBe(true);
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      const named = field === '--file' ? field : `${source}${field}`;
+      expect(result.stderr.startsWith(`ecr-image-updater apps: ${named}: `)).toBe(true);
       expect(result.stderr).toContain(limit);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr.length).toBeLessThan(1024);
