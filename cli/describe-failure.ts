@@ -7,6 +7,7 @@
  * own message. Loaded with the CLI's entry point, so it imports no SDK.
  */
 import { ENVIRONMENT } from '../lib/adapters/environment.ts';
+import { quoteInput } from '../lib/domain/errors.ts';
 
 /** What an AWS call of the CLI was for, as its client knows it. */
 export interface AwsCall {
@@ -95,7 +96,7 @@ function describeMissingTable(call: AwsCall, table: string): string {
   const where = [call.region ? `in ${call.region}` : '', call.endpoint ? `at ${call.endpoint}` : '']
     .filter(Boolean)
     .join(' ');
-  return `the registry table '${table}' was not found${where ? ` ${where}` : ''}: check the table name (--table or $${ENVIRONMENT.table}: the stack's RegistryTable output), the region (--region or $AWS_REGION: the stack's region) and that the credentials are for the stack's account`;
+  return `the registry table ${quoteInput(table)} was not found${where ? ` ${where}` : ''}: check the table name (--table or $${ENVIRONMENT.table}: the stack's RegistryTable output), the region (--region or $AWS_REGION: the stack's region) and that the credentials are for the stack's account`;
 }
 
 function nameOf(error: unknown): string | undefined {

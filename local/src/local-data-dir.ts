@@ -10,7 +10,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InvalidInputError } from 'ecr-image-updater/lib/domain/errors';
+import { InvalidInputError, quoteInput } from 'ecr-image-updater/lib/domain/errors';
 import type { ApplicationStoreSnapshot } from './argocd/fake-argocd-server.ts';
 import type { EcrSnapshot } from './ecr/fake-ecr-server.ts';
 import type { SqsSnapshot } from './fake-sqs-server.ts';
@@ -49,7 +49,7 @@ export class LocalDataDir {
     } catch (error) {
       throw new InvalidInputError(
         '--data-dir',
-        `cannot make the folder ${dir} (${code(error)})`,
+        `cannot make the folder ${quoteInput(dir)} (${code(error)})`,
         'give a folder path',
         {
           cause: error,
@@ -62,7 +62,7 @@ export class LocalDataDir {
     if (entries.length > 0 && !entries.some((entry) => known.has(entry))) {
       throw new InvalidInputError(
         '--data-dir',
-        `${dir} holds files that local up did not make`,
+        `${quoteInput(dir)} holds files that local up did not make`,
         'give a new or empty folder, or one an earlier local up --data-dir used',
       );
     }
@@ -100,7 +100,7 @@ export class LocalDataDir {
     if (version !== VERSION || !peers.ecr || !peers.argocd || !peers.sqs) {
       throw new InvalidInputError(
         '--data-dir',
-        `${file} is not a state file this local up can read (version ${VERSION})`,
+        `${quoteInput(file)} is not a state file this local up can read (version ${VERSION})`,
         'move it away to start the ECR, Argo CD and SQS afresh',
       );
     }
@@ -133,7 +133,7 @@ async function lock(file: string): Promise<void> {
     if (Number.isInteger(pid) && isRunning(pid)) {
       throw new InvalidInputError(
         '--data-dir',
-        `${resolve(file, '..')} is in use by another local up (process ${pid})`,
+        `${quoteInput(resolve(file, '..'))} is in use by another local up (process ${pid})`,
         'stop that one (Ctrl-C) first, or give another folder',
       );
     }

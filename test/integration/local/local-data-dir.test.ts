@@ -34,7 +34,7 @@ describe('LocalDataDir', () => {
     const path = newPath();
     const open = await LocalDataDir.open(path);
     await expect(LocalDataDir.open(path)).rejects.toThrow(
-      `--data-dir: ${path} is in use by another local up (process ${process.pid})`,
+      `--data-dir: '${path}' is in use by another local up (process ${process.pid})`,
     );
     await open.release();
     // No process has this id (Linux's limit is 2^22).
@@ -48,17 +48,24 @@ describe('LocalDataDir', () => {
   it('refuses a folder of other files, a file, and a state file it cannot read, naming each', async () => {
     writeFileSync(join(root, 'a-file'), 'x');
     await expect(LocalDataDir.open(join(root, 'a-file'))).rejects.toThrow(
-      `--data-dir: cannot make the folder ${join(root, 'a-file')} (EEXIST)`,
+      `--data-dir: cannot make the folder '${join(root, 'a-file')}' (EEXIST)`,
     );
     await expect(LocalDataDir.open(root)).rejects.toThrow(
-      `--data-dir: ${root} holds files that local up did not make; give a new or empty folder`,
+      `--data-dir: '${root}' holds files that local up did not make; give a new or empty folder`,
     );
     const path = newPath();
     const dir = await LocalDataDir.open(path);
     writeFileSync(join(path, 'peers.json'), '{"version":0}');
     await expect(dir.readPeers()).rejects.toThrow(
-      `--data-dir: ${join(path, 'peers.json')} is not a state file this local up can read (version 1); move it away`,
+      `--data-dir: '${join(path, 'peers.json')}' is not a state file this local up can read (version 1); move it away`,
     );
     await dir.release();
+  });
+
+  it('quotes at most 80 characters of a 2 MB path', async () => {
+    const huge = `/${'d'.repeat(2_000_000)}`;
+    await expect(LocalDataDir.open(huge)).rejects.toThrow(
+      `--data-dir: cannot make the folder '/${'d'.repeat(79)}…' (2000001 characters) (ENAMETOOLONG); give a folder path`,
+    );
   });
 });

@@ -101,7 +101,7 @@ describe('LocalStack with a data dir', () => {
     const running = await LocalStack.start({ dataDir });
     try {
       await expect(LocalStack.start({ dataDir })).rejects.toThrow(
-        `--data-dir: ${dataDir} is in use by another local up (process ${process.pid}); stop that one (Ctrl-C) first`,
+        `--data-dir: '${dataDir}' is in use by another local up (process ${process.pid}); stop that one (Ctrl-C) first`,
       );
     } finally {
       await running.close();
@@ -109,7 +109,7 @@ describe('LocalStack with a data dir', () => {
     const other = newDir();
     writeFileSync(join(other, 'notes.md'), '# mine\n');
     await expect(LocalStack.start({ dataDir: other })).rejects.toThrow(
-      `--data-dir: ${other} holds files that local up did not make`,
+      `--data-dir: '${other}' holds files that local up did not make`,
     );
   });
 });
