@@ -1,6 +1,7 @@
 /**
  * The app registry in one DynamoDB table (keys and prefixes in registry-keys.ts):
- * - `app#<name>` / `app`: the registration document, paused flag, revision, the repositories it follows;
+ * - `app#<name>` / `app`: the registration document, paused flag, revision, the repositories it follows,
+ *   who stored the registration and when (`registeredBy`, `registeredAt`, `registeredRevision`);
  * - `watch#<account>/<region>/<repository>` / `app#<name>`: a copy for each followed repository, so that
  *   one strongly consistent Query on the base table finds every app a push concerns, registration
  *   included: no Scan, no second read, nothing that grows with the size of the registry.
@@ -101,6 +102,7 @@ export class DynamoDbAppRegistry implements AppRegistry {
     document: unknown,
     watchKeys: readonly string[],
     expectedRevision?: number,
+    registeredBy?: string,
   ): Promise<StoredApp> {
     const existing = await this.getAppItem(name);
     const revision = Number(existing?.revision?.N ?? 0);
@@ -118,6 +120,14 @@ export class DynamoDbAppRegistry implements AppRegistry {
       createdAt: existing?.createdAt ?? { S: now },
       updatedAt: { S: now },
       watches: { L: watchKeys.map((key) => ({ S: key })) },
+      // Who registered this revision; pauses and resumes keep it, a registration without one drops it.
+      ...(registeredBy
+        ? {
+            registeredBy: { S: registeredBy },
+            registeredAt: { S: now },
+            registeredRevision: { N: String(revision + 1) },
+          }
+        : {}),
     };
     await this.putAppItem(item, existing);
     const stale = watchesOf(existing).filter((key) => !watchKeys.includes(key));
@@ -226,5 +236,14 @@ function toStoredApp(item: Item): StoredApp {
     paused: item.paused?.BOOL ?? false,
     revision: Number(item.revision?.N ?? 0),
     ...(item.updatedAt?.S ? { updatedAt: item.updatedAt.S } : {}),
+    ...(item.registeredBy?.S && item.registeredAt?.S
+      ? {
+          registered: {
+            by: item.registeredBy.S,
+            at: item.registeredAt.S,
+            revision: Number(item.registeredRevision?.N ?? item.revision?.N ?? 0),
+          },
+        }
+      : {}),
   };
 }
