@@ -20,6 +20,7 @@ import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from '../lib/adapters/dynamodb-audit-log.ts';
 import { ENVIRONMENT } from '../lib/adapters/environment.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
+import type { CallerIdentity } from '../lib/app/ports.ts';
 import { noteAwsCall } from './describe-failure.ts';
 import type { CliIo } from './io.ts';
 
@@ -147,6 +148,24 @@ export function awsClients(io: CliIo, flags: AwsFlags = {}): AwsClients & { read
     ),
     ecrFor,
     ecr: ecrFor(io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-west-2'),
+  };
+}
+
+/**
+ * Who runs the command (STS GetCallerIdentity), recorded with each registration. The STS client is
+ * loaded on the first call only: other commands, and --help, never load it.
+ */
+export function callerIdentity(io: CliIo, flags: AwsFlags = {}): CallerIdentity {
+  const { endpoint: _dynamodbOnly, ...rest } = flags;
+  return {
+    async whoAmI() {
+      const [{ STSClient }, { StsCallerIdentity }] = await Promise.all([
+        import('@aws-sdk/client-sts'),
+        import('../lib/adapters/sts-caller-identity.ts'),
+      ]);
+      const client = cliClient(STSClient, 'STS', io.env, 'AWS_ENDPOINT_URL_STS', rest);
+      return new StsCallerIdentity({ client }).whoAmI();
+    },
   };
 }
 

@@ -26,6 +26,7 @@ import { FUNCTION_ENTRY, functionBundling } from './function-bundling.ts';
 import { PREBUILT_HANDLER, prebuiltFunctionDir } from './function-code.ts';
 import { ImageUpdaterAlarms } from './image-updater-alarms.ts';
 import { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
+import { grantRead, grantRegister } from './registry-grants.ts';
 import type { WatchedRepositories } from './watched-repositories.ts';
 
 export interface ImageUpdaterProps {
@@ -250,6 +251,19 @@ export class ImageUpdater extends Construct {
       serviceName,
       alarms: this.alarms.all,
     });
+  }
+
+  /**
+   * Lets `grantee` (an application team's role) run apps register, import, pause, resume and remove:
+   * the registry's app items and their per-repository copies, and nothing of the audit log.
+   */
+  grantRegister(grantee: iam.IGrantable): iam.Grant {
+    return grantRegister(this.table, grantee);
+  }
+
+  /** Lets `grantee` run apps list, apps show and history: reads only. */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    return grantRead(this.table, grantee);
   }
 }
 

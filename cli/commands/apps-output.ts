@@ -33,7 +33,17 @@ export function formatAppList(apps: readonly StoredApp[]): string {
 
 export function formatAppShow(app: StoredApp): string {
   const status = `# ${app.name}: ${app.paused ? 'paused' : 'active'}, revision ${app.revision}${app.updatedAt ? `, updated ${app.updatedAt}` : ''}\n`;
-  return status + stringify(app.document, { indent: 2, indentSeq: false });
+  return `${status}# ${describeRegisteredBy(app)}\n${stringify(app.document, { indent: 2, indentSeq: false })}`;
+}
+
+/**
+ * Who stored the app's registration: `revision 3, registered by arn:aws:sts::...:assumed-role/team-a/alice
+ * at 2026-12-03T10:15:02Z`; `registered by (unknown)` for an app stored before identities were kept.
+ */
+export function describeRegisteredBy(app: StoredApp): string {
+  const { registered } = app;
+  if (!registered) return `revision ${app.revision}, registered by (unknown)`;
+  return `revision ${registered.revision}, registered by ${registered.by} at ${registered.at.replace(/\.\d+Z$/, 'Z')}`;
 }
 
 /**
@@ -59,6 +69,7 @@ export function registeredJson(result: Registered) {
     name: result.stored.name,
     revision: result.stored.revision,
     paused: result.stored.paused,
+    registeredBy: result.stored.registered?.by ?? null,
     notes: result.notes,
     replaced: result.previous ? { revision: result.previous.revision, changes: result.changes } : null,
   };
@@ -89,8 +100,13 @@ export function formatDryRun(result: Checked): string {
 export function dryRunJson(result: Checked) {
   const { registration, notes } = result;
   return {
-    ...('stored' in result ? registeredJson(result) : { name: registration.name, notes }),
+    ...('stored' in result ? withoutIdentity(registeredJson(result)) : { name: registration.name, notes }),
     dryRun: true,
     document: registration.document,
   };
+}
+
+// A dry run stores nothing, so no one registered anything.
+function withoutIdentity({ registeredBy: _none, ...rest }: ReturnType<typeof registeredJson>) {
+  return rest;
 }

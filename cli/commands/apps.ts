@@ -3,7 +3,7 @@ import type { StoredApp } from '../../lib/app/ports.ts';
 import { type RegisterOptions, registerApps, validateRegistrations } from '../../lib/app/register-app.ts';
 import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
 import { validateAppName } from '../../lib/domain/registration/registration.ts';
-import { AWS_FLAGS, AWS_HELP, type AwsFlags, openRegistry } from '../aws-context.ts';
+import { AWS_FLAGS, AWS_HELP, type AwsFlags, callerIdentity, openRegistry } from '../aws-context.ts';
 import {
   type Command,
   findAction,
@@ -102,7 +102,8 @@ export const appsCommand: Command = {
         const flags = { name: action, flags: ACTIONS.import, arguments: 1 };
         const { values, positionals } = parseActionFlags('apps', args, flags, ACTIONS);
         return importApps(positionals[1], values, io, {
-          register: (documents) => registerApps(openRegistry(values, io), documents),
+          register: (documents) =>
+            registerApps(openRegistry(values, io), documents, { caller: callerIdentity(io, values) }),
           check: (documents) => checkApps(documents, values, io),
           parseDocuments,
         });
@@ -140,7 +141,10 @@ async function register(
     print(io, values, checked.map(formatDryRun).join('---\n'), checked.map(dryRunJson));
     return EXIT.ok;
   }
-  const registered = await registerApps(openRegistry(values, io), documents, options);
+  const registered = await registerApps(openRegistry(values, io), documents, {
+    ...options,
+    caller: callerIdentity(io, values),
+  });
   print(io, values, registered.map(formatRegistered).join(''), registered.map(registeredJson));
   return EXIT.ok;
 }

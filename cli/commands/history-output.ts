@@ -3,12 +3,20 @@
  * outcome, each image's move with the tags considered and why the others were skipped, the timings.
  */
 import type { DecisionRecord } from '../../lib/app/decision-record.ts';
+import type { StoredApp } from '../../lib/app/ports.ts';
 import type { VerdictSummary } from '../../lib/domain/tags/verdict-summary.ts';
+import { describeRegisteredBy } from './apps-output.ts';
 
-export function formatHistory(app: string, decisions: readonly DecisionRecord[]): string {
+/** The decisions, under a line saying who registered the app as it stands (when it is still registered). */
+export function formatHistory(
+  app: string,
+  decisions: readonly DecisionRecord[],
+  registered?: StoredApp,
+): string {
+  const header = registered ? `${app}: ${describeRegisteredBy(registered)}\n\n` : '';
   if (decisions.length === 0)
-    return `no decisions recorded for ${app} (none yet, or older than the retention period)\n`;
-  return decisions.map(formatDecision).join('\n');
+    return `${header}no decisions recorded for ${app} (none yet, or older than the retention period)\n`;
+  return header + decisions.map(formatDecision).join('\n');
 }
 
 export function formatDecision(decision: DecisionRecord): string {

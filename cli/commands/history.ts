@@ -1,14 +1,15 @@
 /** `ecr-image-updater history <app>`: each decision the updater made for an app, newest first. */
 import { InvalidInputError, quoteInput } from '../../lib/domain/errors.ts';
 import { validateAppName } from '../../lib/domain/registration/registration.ts';
-import { AWS_FLAGS, AWS_HELP, openAuditLog } from '../aws-context.ts';
+import { AWS_FLAGS, AWS_HELP, openAuditLog, openRegistry } from '../aws-context.ts';
 import { type Command, parseFlags } from '../command.ts';
 import { EXIT } from '../io.ts';
 import { formatHistory } from './history-output.ts';
 
 const HELP = `Usage: ecr-image-updater history <app> [--limit <n>] [options]
 
-Shows each decision the updater made for an app, newest first: the push (or reconcile) that
+Shows who registered the app (revision, caller identity, time), then each decision the updater
+made for it, newest first: the push (or reconcile) that
 triggered it, the tags considered, the one chosen and why the others were skipped, the commit,
 pull request or Argo CD patch, and the timings from the push. Decisions are kept 90 days
 (the stack's historyDays).
@@ -46,8 +47,12 @@ export const historyCommand: Command = {
         '--limit',
         `${quoteInput(values.limit ?? '')} is not a whole number from 1 to 500`,
       );
-    const decisions = await openAuditLog(values, io).history(validateAppName(app, 'app'), { limit });
-    io.stdout(values.json ? `${JSON.stringify(decisions)}\n` : formatHistory(app, decisions));
+    const name = validateAppName(app, 'app');
+    const [decisions, registered] = await Promise.all([
+      openAuditLog(values, io).history(name, { limit }),
+      values.json ? undefined : openRegistry(values, io).get(name),
+    ]);
+    io.stdout(values.json ? `${JSON.stringify(decisions)}\n` : formatHistory(app, decisions, registered));
     return EXIT.ok;
   },
 };

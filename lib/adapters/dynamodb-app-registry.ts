@@ -1,6 +1,7 @@
 /**
  * The app registry in one DynamoDB table (keys and prefixes in registry-keys.ts):
- * - `app#<name>` / `app`: the registration document, paused flag, revision, the repositories it follows;
+ * - `app#<name>` / `app`: the registration document, paused flag, revision, the repositories it follows,
+ *   who stored the registration and when (`registeredBy`, `registeredAt`, `registeredRevision`);
  * - `watch#<account>/<region>/<repository>` / `app#<name>`: a copy for each followed repository, so that
  *   one strongly consistent Query on the base table finds every app a push concerns, registration
  *   included: no Scan, no second read, nothing that grows with the size of the registry.
@@ -99,12 +100,14 @@ export class DynamoDbAppRegistry implements AppRegistry {
   }
 
   checkStorable(name: string, document: unknown, watchKeys: readonly string[]): void {
-    // The largest the items can be: a revision of ten digits, times as long as any ISO time.
+    // The largest the items can be: a revision of ten digits, times as long as any ISO time, and a
+    // caller's ARN as long as IAM allows (2,048 characters).
     const item = appItem(name, document, watchKeys, {
       paused: false,
       revision: 9_999_999_999,
       createdAt: this.now(),
       updatedAt: this.now(),
+      registeredBy: 'a'.repeat(2048),
     });
     const size = Math.max(
       dynamoDbItemSize(item),
@@ -124,6 +127,7 @@ export class DynamoDbAppRegistry implements AppRegistry {
     document: unknown,
     watchKeys: readonly string[],
     expectedRevision?: number,
+    registeredBy?: string,
   ): Promise<StoredApp> {
     this.checkStorable(name, document, watchKeys);
     const existing = await this.getAppItem(name);
@@ -138,6 +142,8 @@ export class DynamoDbAppRegistry implements AppRegistry {
       revision: revision + 1,
       createdAt: existing?.createdAt?.S ?? now,
       updatedAt: now,
+      // Who registered this revision; pauses and resumes keep it, a registration without one drops it.
+      ...(registeredBy ? { registeredBy } : {}),
     });
     await this.putAppItem(item, existing);
     const stale = watchesOf(existing).filter((key) => !watchKeys.includes(key));
@@ -234,7 +240,13 @@ function appItem(
   name: string,
   document: unknown,
   watchKeys: readonly string[],
-  state: { paused: boolean; revision: number; createdAt: string; updatedAt: string },
+  state: {
+    paused: boolean;
+    revision: number;
+    createdAt: string;
+    updatedAt: string;
+    registeredBy?: string;
+  },
 ): Item {
   return {
     ...appKey(name),
@@ -245,6 +257,13 @@ function appItem(
     createdAt: { S: state.createdAt },
     updatedAt: { S: state.updatedAt },
     watches: { L: watchKeys.map((key) => ({ S: key })) },
+    ...(state.registeredBy === undefined
+      ? {}
+      : {
+          registeredBy: { S: state.registeredBy },
+          registeredAt: { S: state.updatedAt },
+          registeredRevision: { N: String(state.revision) },
+        }),
   };
 }
 
@@ -270,5 +289,14 @@ function toStoredApp(item: Item): StoredApp {
     paused: item.paused?.BOOL ?? false,
     revision: Number(item.revision?.N ?? 0),
     ...(item.updatedAt?.S ? { updatedAt: item.updatedAt.S } : {}),
+    ...(item.registeredBy?.S && item.registeredAt?.S
+      ? {
+          registered: {
+            by: item.registeredBy.S,
+            at: item.registeredAt.S,
+            revision: Number(item.registeredRevision?.N ?? item.revision?.N ?? 0),
+          },
+        }
+      : {}),
   };
 }

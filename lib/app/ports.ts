@@ -14,6 +14,23 @@ export interface StoredApp {
   /** Increases with every change; guards against lost updates. */
   readonly revision: number;
   readonly updatedAt?: string;
+  /** Who stored the registration of this revision and when; absent on items stored before it was kept. */
+  readonly registered?: RegistrationStamp;
+}
+
+/** Who registered (or imported) an app's registration, and when (ISO time). */
+export interface RegistrationStamp {
+  /** The caller's identity, e.g. `arn:aws:sts::123456789012:assumed-role/team-a/alice`. */
+  readonly by: string;
+  readonly at: string;
+  /** The revision the registration was stored as (later pauses and resumes raise the app's). */
+  readonly revision: number;
+}
+
+/** Who is calling: the identity a registration is recorded under. */
+export interface CallerIdentity {
+  /** The caller's ARN (STS GetCallerIdentity). */
+  whoAmI(): Promise<string>;
 }
 
 export interface AppRegistry {
@@ -37,6 +54,7 @@ export interface AppRegistry {
     document: unknown,
     watchKeys: readonly string[],
     expectedRevision?: number,
+    registeredBy?: string,
   ): Promise<StoredApp>;
   /** Removes an app; false when there was none. */
   remove(name: string): Promise<boolean>;

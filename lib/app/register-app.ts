@@ -2,14 +2,15 @@
  * Registering apps: validate every document (nothing is stored when one is wrong, and every mistake of
  * every document is reported at once), check that the registry can store each, read the apps they
  * replace, then store each under its name with the repositories it follows, on the condition that
- * the app is still the one read, and say what each replaced and what changed.
+ * the app is still the one read, and say what each replaced and what changed. Each revision stored
+ * records who stored it (the caller's identity) and when.
  */
 import { InvalidInputError, mapProblems } from '../domain/errors.ts';
 import { ProblemCollector } from '../domain/problem-collector.ts';
 import { parseRegistration, type Registration, watchKeysOf } from '../domain/registration/registration.ts';
 import { describeRegistrationChanges } from '../domain/registration/registration-changes.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
-import type { AppRegistry, StoredApp } from './ports.ts';
+import type { AppRegistry, CallerIdentity, StoredApp } from './ports.ts';
 
 /** A validated registration, with what is worth telling the operator. */
 export interface Validated {
@@ -35,6 +36,8 @@ export interface RegisterOptions {
    * `document <n>` when there are several.
    */
   readonly sources?: readonly string[];
+  /** Who is registering, recorded with each revision stored; asked once, after validation. */
+  readonly caller?: CallerIdentity;
 }
 
 // Reads of the apps to replace run side by side, as the CLI's registry client allows.
@@ -58,7 +61,10 @@ export async function registerApps(
     );
   }
   problems.throwIfAny();
-  const previous = await readPrevious(registry, validated);
+  const [previous, registeredBy] = await Promise.all([
+    readPrevious(registry, validated),
+    options.dryRun ? undefined : options.caller?.whoAmI(),
+  ]);
   const registered: Registered[] = [];
   for (const [index, { registration, notes }] of validated.entries()) {
     const before = previous[index];
@@ -77,6 +83,7 @@ export async function registerApps(
       registration.document,
       watchKeysOf(registration),
       before?.revision ?? 0,
+      registeredBy,
     );
     registered.push(replacing(registration, notes, stored, before));
   }

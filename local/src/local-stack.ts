@@ -1,7 +1,8 @@
 /**
  * Local mode's peers, started by our own code with no Docker and no accounts: a DynamoDB (dynalite)
  * holding the registry table, ECR and Secrets Manager answering the AWS JSON protocol, an SQS dead-letter
- * queue, a GitHub backed by real git repositories, and an Argo CD API holding Applications. Free ports,
+ * queue, an STS that tells the CLI who it is, a GitHub backed by real git repositories, and an Argo CD
+ * API holding Applications. Free ports,
  * clean shutdown, state to inspect; with a data dir, state that outlives the process. The same stack
  * runs `npm start`, `ecr-image-updater local up` and the end-to-end tests.
  */
@@ -26,6 +27,7 @@ import { type DynaliteServer, startDynalite } from './dynalite-server.ts';
 import { FakeEcrServer } from './ecr/fake-ecr-server.ts';
 import { FakeSecretsManagerServer } from './fake-secrets-manager-server.ts';
 import { FakeSqsServer } from './fake-sqs-server.ts';
+import { FakeStsServer } from './fake-sts-server.ts';
 import { FakeGitHubServer } from './github/fake-github-server.ts';
 import { LocalDataDir } from './local-data-dir.ts';
 
@@ -65,6 +67,7 @@ export class LocalStack {
     readonly github: FakeGitHubServer,
     readonly argocd: FakeArgoCdServer,
     readonly sqs: FakeSqsServer,
+    readonly sts: FakeStsServer,
     /** The folder that keeps the state, when the stack was started with one. */
     readonly dataDir: LocalDataDir | undefined,
   ) {}
@@ -82,6 +85,7 @@ export class LocalStack {
       FakeGitHubServer,
       FakeArgoCdServer,
       FakeSqsServer,
+      FakeStsServer,
     ];
     try {
       saved = await dataDir?.readPeers();
@@ -96,12 +100,19 @@ export class LocalStack {
         }),
         FakeArgoCdServer.start({ tokens: [LOCAL_ARGOCD_TOKEN] }),
         FakeSqsServer.start({ accountId, region }),
+        FakeStsServer.start({
+          identity: {
+            arn: `arn:aws:iam::${accountId}:user/local-developer`,
+            userId: 'AIDALOCALDEVELOPER0001',
+            account: accountId,
+          },
+        }),
       ]);
     } catch (error) {
       await dataDir?.release();
       throw error;
     }
-    const [dynamodb, ecr, secrets, github, argocd, sqs] = peers;
+    const [dynamodb, ecr, secrets, github, argocd, sqs, sts] = peers;
     if (saved) {
       ecr.restore(saved.ecr);
       argocd.restore(saved.argocd);
@@ -118,6 +129,7 @@ export class LocalStack {
       github,
       argocd,
       sqs,
+      sts,
       dataDir,
     );
     await createRegistryTable(stack.clients().dynamodb, tableName);
@@ -181,7 +193,7 @@ export class LocalStack {
 
   /** Adds `ms` of latency before every request each peer serves (0 to remove it), for benchmarks. */
   setLatency(ms: number): void {
-    const peers = [this.dynamodb, this.ecr, this.secrets, this.github, this.argocd, this.sqs];
+    const peers = [this.dynamodb, this.ecr, this.secrets, this.github, this.argocd, this.sqs, this.sts];
     for (const peer of peers) peer.latencyMs = ms;
   }
 
@@ -195,6 +207,7 @@ export class LocalStack {
       AWS_ENDPOINT_URL_ECR: this.ecr.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secrets.url,
       AWS_ENDPOINT_URL_SQS: this.sqs.url,
+      AWS_ENDPOINT_URL_STS: this.sts.url,
       [ENVIRONMENT.deadLetterQueueUrl]: this.deadLetterQueueUrl,
       [ENVIRONMENT.table]: this.tableName,
       [ENVIRONMENT.githubSecret]: LOCAL_GITHUB_SECRET,
@@ -223,6 +236,7 @@ export class LocalStack {
       this.github.close(),
       this.argocd.close(),
       this.sqs.close(),
+      this.sts.close(),
     ]);
     if (!this.dataDir) return;
     try {

@@ -69,6 +69,9 @@ describe('ecr-image-updater apps import', () => {
     expect(result.stderr).toContain('the Kubernetes secret argocd/git-creds cannot be read by the updater');
     const shown = await apps('show', 'web');
     expect(shown.code).toBe(0);
+    expect(shown.stdout.split('\n')[1]).toMatch(
+      /^# revision 1, registered by arn:aws:iam::123456789012:user\/local-developer at \S+Z$/,
+    );
     expect(parse(shown.stdout)).toEqual({
       name: 'web',
       images: [
@@ -96,6 +99,7 @@ describe('ecr-image-updater apps import', () => {
     expect(JSON.parse(result.stdout).apps[0]).toMatchObject({
       name: 'web-app',
       revision: 2,
+      registeredBy: 'arn:aws:iam::123456789012:user/local-developer',
       replaced: { revision: 1, changes: ['writeBack git -> argocd'] },
     });
     const again = await runCli(['apps', 'import', '-'], stringify(manifest), env);

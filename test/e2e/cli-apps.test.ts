@@ -45,7 +45,7 @@ describe('ecr-image-updater apps', () => {
       'NAME       STATUS  REPOSITORIES  WRITES TO\nflask-app  active  flask-app     devopscube/argocd-image-updater@main:flask-app/.argocd-source-flask-app.yaml\n',
     );
     expect((await apps('show', 'flask-app')).stdout).toMatch(
-      /^# flask-app: active, revision 1, updated .*\nname: flask-app\nimages:\n- image: /,
+      /^# flask-app: active, revision 1, updated .*\n# revision 1, registered by arn:aws:iam::123456789012:user\/local-developer at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\nname: flask-app\nimages:\n- image: /,
     );
     expect((await apps('pause', 'flask-app')).stdout).toBe(
       'flask-app is paused: pushes leave it where it is until apps resume\n',
@@ -67,7 +67,14 @@ describe('ecr-image-updater apps', () => {
       env,
     );
     expect(JSON.parse(json.stdout)).toEqual([
-      { name: 'from-stdin', revision: 1, paused: false, notes: [], replaced: null },
+      {
+        name: 'from-stdin',
+        revision: 1,
+        paused: false,
+        registeredBy: 'arn:aws:iam::123456789012:user/local-developer',
+        notes: [],
+        replaced: null,
+      },
     ]);
     const two = `${stringify({ ...flaskApp, name: 'one' })}---\n${stringify({ ...flaskApp, name: 'two', images: [{ image: flaskApp.images[0].image, strategy: 'latest' }] })}`;
     const result = await apps('register', '-f', file('two.yaml', two));
@@ -93,6 +100,7 @@ describe('ecr-image-updater apps', () => {
         name: 'replaced-app',
         revision: 4,
         paused: true,
+        registeredBy: 'arn:aws:iam::123456789012:user/local-developer',
         notes: [],
         replaced: { revision: 3, changes: ['writeBack argocd -> git'] },
       },
@@ -100,6 +108,60 @@ describe('ecr-image-updater apps', () => {
     expect((await apps('register', '-f', file('git.yaml', stringify(git)))).stdout).toBe(
       'replaced replaced-app (revision 4 -> 5, paused): no field changed\n',
     );
+  });
+
+  it('records who registered each revision; apps show and history print the latest', async () => {
+    const alice = 'arn:aws:sts::123456789012:assumed-role/team-a/alice';
+    const bob = 'arn:aws:sts::123456789012:assumed-role/team-b/bob';
+    const who = file('who.yaml', stringify({ ...structuredClone(flaskApp), name: 'who-app' }));
+    const caller = stack.sts.identity;
+    try {
+      stack.sts.identity = { ...caller, arn: alice };
+      expect((await apps('register', '-f', who)).code).toBe(0);
+      expect((await apps('show', 'who-app')).stdout.split('\n')[1]).toMatch(
+        /^# revision 1, registered by arn:aws:sts::123456789012:assumed-role\/team-a\/alice at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+      );
+      stack.sts.identity = { ...caller, arn: bob };
+      expect((await apps('register', '-f', who)).code).toBe(0);
+      await apps('pause', 'who-app');
+      const shown = (await apps('show', 'who-app')).stdout.split('\n');
+      expect(shown[0]).toMatch(/^# who-app: paused, revision 3, /);
+      expect(shown[1]).toMatch(
+        /^# revision 2, registered by arn:aws:sts::123456789012:assumed-role\/team-b\/bob at \S+Z$/,
+      );
+      expect(JSON.parse((await apps('show', 'who-app', '--json')).stdout).registered).toMatchObject({
+        by: bob,
+        revision: 2,
+      });
+      const history = await runCli(['history', 'who-app'], '', env);
+      expect(history.stdout.split('\n')[0]).toMatch(
+        /^who-app: revision 2, registered by arn:aws:sts::123456789012:assumed-role\/team-b\/bob at \S+Z$/,
+      );
+    } finally {
+      stack.sts.identity = caller;
+    }
+  });
+
+  it('prints registered by (unknown) for an app stored before identities were kept', async () => {
+    const old = { ...structuredClone(flaskApp), name: 'old-app' };
+    await stack.registry().put('old-app', old, []);
+    expect((await apps('show', 'old-app')).stdout.split('\n')[1]).toBe(
+      '# revision 1, registered by (unknown)',
+    );
+    expect((await runCli(['history', 'old-app'], '', env)).stdout.split('\n')[0]).toBe(
+      'old-app: revision 1, registered by (unknown)',
+    );
+  });
+
+  it('stores nothing when STS cannot say who the caller is', async () => {
+    stack.sts.injectFault({ kind: 'status', status: 403, type: 'InvalidClientTokenId' });
+    const file2 = file('nobody.yaml', stringify({ ...structuredClone(flaskApp), name: 'nobody-app' }));
+    const result = await apps('register', '-f', file2);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toBe(
+      'ecr-image-updater apps: STS GetCallerIdentity failed (Injected fault.), so who registers is unknown and nothing was stored; check the AWS credentials\n',
+    );
+    expect((await apps('show', 'nobody-app')).code).toBe(1);
   });
 
   it('with --dry-run validates, prints what it would store and what it would replace, and stores nothing', async () => {

@@ -8,7 +8,8 @@ let env: Record<string, string>;
 beforeAll(async () => {
   scenario = await LocalScenario.start();
   env = scenario.stack.env();
-  await scenario.register(structuredClone(flaskApp));
+  // Through the CLI, so that the registration records who made it (the local STS's caller).
+  await runCli(['apps', 'register', '-f', '-'], JSON.stringify(flaskApp), env);
   await scenario.push('flask-app', '1.0.2');
   await scenario.push('flask-app', '2.0.0');
   await scenario.push('flask-app', '1.0.3');
@@ -19,7 +20,10 @@ describe('ecr-image-updater history', () => {
   it('shows each decision, newest first: trigger, tags considered and skipped, the write, timings', async () => {
     const result = await runCli(['history', 'flask-app'], '', env);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    const blocks = result.stdout.split('\n\n');
+    const [header, ...blocks] = result.stdout.split('\n\n');
+    expect(header).toMatch(
+      /^flask-app: revision 1, registered by arn:aws:iam::123456789012:user\/local-developer at \S+Z$/,
+    );
     expect(blocks).toHaveLength(3);
     expect(blocks[0]).toMatch(/^\S+ \S+Z {2}push of 1\.0\.3 to 123456789012\/us-west-2\/flask-app \(event /);
     expect(blocks[0]).toContain('updated: flask-app: committed');

@@ -301,7 +301,7 @@ describe('ecr-image-updater local up', () => {
     expect(first.output()).toContain(
       `Local state in ${dataDir}: kept when it stops; local up --data-dir ${dataDir} resumes it`,
     );
-    await runBinary(['apps', 'register', '-f', '-'], stringify(flaskApp), first.env);
+    expect((await runBinary(['apps', 'register', '-f', '-'], stringify(flaskApp), first.env)).code).toBe(0);
     const pushed = await runBinary(['local', 'push', 'flask-app:1.0.3', '--json'], '', first.env);
     const { digest } = JSON.parse(pushed.stdout).pushed;
     expect(await first.stop()).toBe(0);
@@ -315,6 +315,10 @@ describe('ecr-image-updater local up', () => {
     expect(listed.stdout).toContain('flask-app');
     const history = await runBinary(['history', 'flask-app'], '', second.env);
     expect(history.stdout).toContain('1.0.3');
+    // The registration recorded who made it, through the STS local up exports (AWS_ENDPOINT_URL_STS).
+    expect(history.stdout.split('\n')[0]).toMatch(
+      /^flask-app: revision 1, registered by arn:aws:iam::123456789012:user\/local-developer at \S+Z$/,
+    );
     // The image pushed before the restart is still in ECR: tag it again by its digest.
     const retagged = await runBinary(
       ['local', 'push', 'flask-app:1.0.5', '--digest', digest],

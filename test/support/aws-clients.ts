@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -13,3 +14,5 @@ export const ecrClient = (endpoint: string, region = 'us-west-2') =>
 export const secretsManagerClient = (endpoint: string) =>
   new SecretsManagerClient({ endpoint, region: 'us-west-2', credentials });
 export const sqsClient = (endpoint: string) => new SQSClient({ endpoint, region: 'us-west-2', credentials });
+export const stsClient = (endpoint: string) =>
+  new STSClient({ endpoint, region: 'us-west-2', credentials, maxAttempts: 1 });

@@ -36,6 +36,23 @@ describe('DynamoDbAppRegistry', () => {
     expect(await registry.watchersOf('123456789012/us-west-2/other')).toEqual([]);
   });
 
+  it('records who stored each registration and when; pauses keep it, items without it have none', async () => {
+    const alice = 'arn:aws:sts::123456789012:assumed-role/team-a/alice';
+    const stored = await registry.put('flask-app', { n: 1 }, [FLASK], 0, alice);
+    const registered = { by: alice, at: '2026-11-24T00:00:00.000Z', revision: 1 };
+    expect(stored.registered).toEqual(registered);
+    await registry.setPaused('flask-app', true);
+    expect(await registry.get('flask-app')).toMatchObject({ revision: 2, registered });
+    await registry.put('flask-app', { n: 2 }, [FLASK], 2, 'arn:aws:iam::123456789012:user/bob');
+    expect((await registry.get('flask-app'))?.registered).toEqual({
+      by: 'arn:aws:iam::123456789012:user/bob',
+      at: '2026-11-24T00:00:00.000Z',
+      revision: 3,
+    });
+    await registry.put('flask-app', { n: 3 }, [FLASK]);
+    expect((await registry.get('flask-app'))?.registered).toBeUndefined();
+  });
+
   it('keeps revisions, creation time, and the paused flag across registrations', async () => {
     const first = await registry.put('flask-app', { n: 1 }, [FLASK]);
     await registry.setPaused('flask-app', true);
