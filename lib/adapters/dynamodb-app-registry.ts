@@ -99,15 +99,14 @@ export class DynamoDbAppRegistry implements AppRegistry {
     return apps.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  checkStorable(name: string, document: unknown, watchKeys: readonly string[]): void {
-    // The largest the items can be: a revision of ten digits, times as long as any ISO time, and a
-    // caller's ARN as long as IAM allows (2,048 characters).
+  checkStorable(name: string, document: unknown, watchKeys: readonly string[], registeredBy?: string): void {
+    // The largest the items can be: a revision of ten digits, times as long as any ISO time.
     const item = appItem(name, document, watchKeys, {
       paused: false,
       revision: 9_999_999_999,
       createdAt: this.now(),
       updatedAt: this.now(),
-      registeredBy: 'a'.repeat(2048),
+      ...(registeredBy === undefined ? {} : { registeredBy }),
     });
     const size = Math.max(
       dynamoDbItemSize(item),
@@ -129,7 +128,7 @@ export class DynamoDbAppRegistry implements AppRegistry {
     expectedRevision?: number,
     registeredBy?: string,
   ): Promise<StoredApp> {
-    this.checkStorable(name, document, watchKeys);
+    this.checkStorable(name, document, watchKeys, registeredBy);
     const existing = await this.getAppItem(name);
     const revision = Number(existing?.revision?.N ?? 0);
     if (expectedRevision !== undefined && revision !== expectedRevision)

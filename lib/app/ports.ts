@@ -40,10 +40,10 @@ export interface AppRegistry {
   list(): Promise<StoredApp[]>;
   /**
    * Throws {@link InvalidInputError} naming the app when the registry cannot store it as given (the
-   * store's own limits: DynamoDB's 400 KB item size), and writes nothing: registering checks every app
-   * before it stores the first.
+   * store's own limits: DynamoDB's 400 KB item size, counting `registeredBy`, who stores it), and
+   * writes nothing: registering checks every app before it stores the first.
    */
-  checkStorable(name: string, document: unknown, watchKeys: readonly string[]): void;
+  checkStorable(name: string, document: unknown, watchKeys: readonly string[], registeredBy?: string): void;
   /**
    * Stores a validated registration under its name; `watchKeys` are the repositories it follows. Checks
    * it as {@link AppRegistry.checkStorable} does first. With `expectedRevision` (0: no app of that

@@ -54,17 +54,23 @@ export async function registerApps(
   options: RegisterOptions = {},
 ): Promise<Registered[]> {
   const validated = validateRegistrations(documents, options);
-  const problems = new ProblemCollector();
-  for (const { registration } of validated) {
-    problems.check(() =>
-      registry.checkStorable(registration.name, registration.document, watchKeysOf(registration)),
-    );
-  }
-  problems.throwIfAny();
   const [previous, registeredBy] = await Promise.all([
     readPrevious(registry, validated),
     options.dryRun ? undefined : options.caller?.whoAmI(),
   ]);
+  // Every app must fit in the registry, with who stores it, before the first is stored.
+  const problems = new ProblemCollector();
+  for (const { registration } of validated) {
+    problems.check(() =>
+      registry.checkStorable(
+        registration.name,
+        registration.document,
+        watchKeysOf(registration),
+        registeredBy,
+      ),
+    );
+  }
+  problems.throwIfAny();
   const registered: Registered[] = [];
   for (const [index, { registration, notes }] of validated.entries()) {
     const before = previous[index];
