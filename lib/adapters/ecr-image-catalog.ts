@@ -184,9 +184,11 @@ export class EcrImageCatalog implements ImageCatalog {
     } catch (error) {
       const name = `${repository.accountId}/${repository.region}/${repository.repository}`;
       if (error instanceof RepositoryNotFoundException) {
+        // ECR answers RepositoryNotFoundException with HTTP 400, as every AWS JSON error; what it means is
+        // a resource that is not there, so it is reported (and counted) as not-found, like GitHub's 404.
         throw new UpstreamError('ECR', `repository ${name} does not exist (or the role may not read it)`, {
           retryable: false,
-          status: 400,
+          status: 404,
           cause: error,
         });
       }

@@ -1,7 +1,7 @@
 import { FakeEcrServer } from '@ecr-image-updater/local/ecr/fake-ecr-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcrImageCatalog } from '../../../lib/adapters/ecr-image-catalog.ts';
-import { UpstreamError } from '../../../lib/domain/errors.ts';
+import { failureReason, UpstreamError } from '../../../lib/domain/errors.ts';
 import { ecrClient } from '../../support/aws-clients.ts';
 
 let ecr: FakeEcrServer;
@@ -72,13 +72,14 @@ describe('EcrImageCatalog', () => {
     expect(ecr.callCount('GetDownloadUrlForLayer')).toBe(1);
   });
 
-  it('says a missing repository cannot be read, without retrying', async () => {
+  it('says a missing repository cannot be read, without retrying, and counts it as not-found', async () => {
     const error = await catalog.listTags(repo('gone')).catch((e) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({
       retryable: false,
       message: 'ECR: repository 123456789012/us-west-2/gone does not exist (or the role may not read it)',
     });
+    expect(failureReason(error)).toBe('not-found');
   });
 
   it('survives a 5xx through the SDK retries, and marks a persistent one retryable', async () => {
