@@ -135,6 +135,27 @@ describe('npx cdk synth, offline with no credentials', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("repositories.names: 'Flask' is not an ECR repository name");
   }, 120_000);
+
+  it('refuses a YAML configuration built to exhaust it with exit 2 and one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-'));
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e', 'f'].entries()) {
+      const previous = 'abcde'[i];
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+    }
+    writeFileSync(join(dir, 'bomb.yaml'), `${levels.join('\n')}\n`);
+    // The CDK app itself, as the cdk CLI runs it: the context arrives in CDK_CONTEXT_JSON.
+    const result = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'infra', 'app.ts')], {
+      ...offline,
+      CDK_CONTEXT_JSON: JSON.stringify({ config: join(dir, 'bomb.yaml') }),
+      CDK_OUTDIR: join(dir, 'out'),
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/bomb\.yaml: is not valid YAML \(Excessive alias count/),
+    ]);
+  }, 60_000);
 });
 
 describe('the bundled handler, run as Lambda would run it', () => {
