@@ -12,7 +12,7 @@ import { createAwsClient } from './create-aws-client.ts';
 import { DynamoDbAppRegistry } from './dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from './dynamodb-audit-log.ts';
 import { EcrImageCatalog } from './ecr-image-catalog.ts';
-import { OctokitGitHubConnector } from './github-connector.ts';
+import { OctokitGitHubConnector } from './octokit-github-connector.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 import { SecretsManagerSecretStore } from './secrets-manager-secret-store.ts';
 

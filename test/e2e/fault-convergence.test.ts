@@ -23,7 +23,7 @@ import {
   type AwsClients,
   createImagePushDependencies,
 } from '../../lib/adapters/create-image-push-dependencies.ts';
-import { OctokitGitHubConnector } from '../../lib/adapters/github-connector.ts';
+import { OctokitGitHubConnector } from '../../lib/adapters/octokit-github-connector.ts';
 import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager-secret-store.ts';
 import type { ArgoCdApi, ArgoCdConnector } from '../../lib/app/ports.ts';
 import { PUSH } from '../fixtures/hostile/events.ts';

@@ -2,7 +2,7 @@
  * `npm test` is quiet unless something fails. @octokit/rest, which the tests use to reach the fake
  * GitHub, logs every failed request through its `log` (`GET /repos/... - 404 with id ...` on the
  * console by default), although a 404 is often the answer expected: a file or a branch not made yet.
- * The product's client (@octokit/core, lib/adapters/github-connector.ts) has no request log and is given
+ * The product's client (@octokit/core, lib/adapters/octokit-github-connector.ts) has no request log and is given
  * a silent one besides; every Octokit built in the repository says where its log goes.
  */
 import { readFileSync } from 'node:fs';

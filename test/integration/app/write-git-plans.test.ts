@@ -1,6 +1,6 @@
 import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OctokitGitHubConnector } from '../../../lib/adapters/github-connector.ts';
+import { OctokitGitHubConnector } from '../../../lib/adapters/octokit-github-connector.ts';
 import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import type { GitPlan } from '../../../lib/app/git-plan.ts';
 import { writeGitPlans } from '../../../lib/app/write-git-plans.ts';

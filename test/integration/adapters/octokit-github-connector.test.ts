@@ -1,6 +1,6 @@
 import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { OctokitGitHubConnector } from '../../../lib/adapters/github-connector.ts';
+import { OctokitGitHubConnector } from '../../../lib/adapters/octokit-github-connector.ts';
 import { InvalidInputError, UpstreamError } from '../../../lib/domain/errors.ts';
 import { appSecret, generateAppKeyPair, keyMaterial } from '../../support/github-app-keys.ts';
 
