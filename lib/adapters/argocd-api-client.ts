@@ -81,8 +81,9 @@ export class ArgoCdApiClient implements ArgoCdApi {
 
   private async json(method: string, path: string, body: unknown, what: string): Promise<unknown> {
     let response: Response;
+    const url = new URL(path, this.base);
     try {
-      response = await this.send(method, new URL(path, this.base), body);
+      response = await this.send(method, url, body);
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       if (TLS_FAILURES.test(code)) {
@@ -93,6 +94,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
       }
       throw toArgoCdError(what, undefined, String((error as Error).message ?? error), error);
     }
+    if (response.status >= 300 && response.status < 400) throw refuseRedirect(what, url, response);
     if (response.status < 200 || response.status >= 300)
       throw toArgoCdError(what, response.status, response.body, undefined, response.headers['retry-after']);
     try {
@@ -145,4 +147,23 @@ export class ArgoCdApiClient implements ArgoCdApi {
       outgoing.end(payload);
     });
   }
+}
+
+/**
+ * A redirect is never followed: the request carries the token, and another host could answer "done" for
+ * a patch it never made. Only the Location's host is named, as its path or query may hold anything.
+ */
+function refuseRedirect(what: string, url: URL, response: Response): UpstreamError {
+  const location = response.headers.location;
+  let host = 'nowhere (no Location)';
+  try {
+    if (typeof location === 'string') host = new URL(location, url).host;
+  } catch {
+    host = 'an unreadable Location';
+  }
+  return new UpstreamError(
+    'Argo CD',
+    `${what}: HTTP ${response.status} redirect to ${host} refused: the token is only sent to the connection's server (set server to where Argo CD answers)`,
+    { retryable: false, status: response.status },
+  );
 }

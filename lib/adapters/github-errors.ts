@@ -11,7 +11,30 @@ interface RequestErrorShape {
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
 }
 
+/**
+ * A GitHub server answered with a redirect to another origin. It is not followed: the request carries a
+ * credential, and the other host could answer "done" for a write it never did. Only the host is named, as
+ * a Location's path or query may hold anything.
+ */
+export class RedirectRefusedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly host: string,
+  ) {
+    super(`HTTP ${status} redirect to ${host} refused: credentials are only sent to the connection's server`);
+    this.name = 'RedirectRefusedError';
+  }
+}
+
 export function toGitHubError(what: string, error: unknown): Error {
+  // Octokit wraps what its fetch throws in a RequestError (status 500) and keeps it as the cause.
+  const refused = error instanceof RedirectRefusedError ? error : (error as { cause?: unknown })?.cause;
+  if (refused instanceof RedirectRefusedError)
+    return new UpstreamError('GitHub', `${what}: ${refused.message}`, {
+      retryable: false,
+      status: refused.status,
+      cause: error,
+    });
   const e = (error ?? {}) as RequestErrorShape;
   const status = typeof e.status === 'number' ? e.status : undefined;
   const full = e.message ?? String(error);

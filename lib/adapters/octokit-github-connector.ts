@@ -10,6 +10,7 @@ import type { GitHubConnector, GitRepository, SecretStore } from '../app/ports.t
 import { InvalidInputError } from '../domain/errors.ts';
 import { GitHubAppAuth } from './github-app-auth.ts';
 import { type GitHubAppCredentials, readGitHubCredentials } from './github-credentials.ts';
+import { RedirectRefusedError } from './github-errors.ts';
 import { OctokitGitRepository } from './github-repository.ts';
 
 export interface OctokitGitHubConnectorOptions {
@@ -27,11 +28,38 @@ export interface OctokitGitHubConnectorOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** Octokit has no timeout of its own: without one, a hung GitHub holds the function to its limit. */
+const MAX_REDIRECTS = 5;
+
+/**
+ * Octokit's fetch. It has no timeout of its own: without one, a hung GitHub holds the function to its
+ * limit. Redirects are followed here, not by the platform's fetch, and only within the server's origin
+ * (GitHub moves a renamed repository's API with a 301): one to another host throws RedirectRefusedError
+ * before anything is sent there, as the platform's fetch would send the body and headers but
+ * `authorization` on, and take the other host's answer for GitHub's.
+ */
 export function fetchWithTimeout(ms: number): typeof fetch {
-  return (input, init = {}) => {
+  return async (input, init = {}) => {
     const timeout = AbortSignal.timeout(ms);
-    return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    let url = new URL(input instanceof Request ? input.url : String(input));
+    let request: RequestInit = { ...init, signal, redirect: 'manual' };
+    for (let hops = 0; ; hops += 1) {
+      const response = await fetch(url, request);
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status > 399 || response.status === 304 || location === null)
+        return response;
+      const next = new URL(location, url);
+      if (next.origin !== url.origin || hops === MAX_REDIRECTS)
+        throw new RedirectRefusedError(
+          response.status,
+          next.origin === url.origin ? `${next.host} (too many redirects)` : next.host,
+        );
+      await response.body?.cancel();
+      // As the fetch standard says: a 303, or a 301/302 of a POST, is followed with a GET and no body.
+      const asGet = response.status === 303 || (response.status < 303 && request.method === 'POST');
+      if (asGet) request = { ...request, method: 'GET', body: null };
+      url = next;
+    }
   };
 }
 

@@ -14,6 +14,8 @@ export interface ArgoCdStatusFault {
   /** The content type of `text`: `text/html` for an ingress's error page, `application/json` for a cut-off answer. */
   readonly contentType?: string;
   readonly retryAfterSeconds?: number;
+  /** Sent with the answer: a `location` makes it a redirect, as an ingress or a hostile server would. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A failure to simulate, like the faults of the other local peers: a status answer, a reset or a delay. */

@@ -145,8 +145,10 @@ function unauthenticated(caller: Caller): ArgoCdApiError {
 }
 
 function sendFault(response: ServerResponse, fault: ArgoCdStatusFault): number {
-  const headers: Record<string, string> =
-    fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+  const headers: Record<string, string> = {
+    ...(fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) }),
+    ...fault.headers,
+  };
   if (fault.text !== undefined) {
     const contentType = fault.contentType === undefined ? {} : { 'content-type': fault.contentType };
     writeText(response, fault.status, fault.text, { ...headers, ...contentType });

@@ -67,6 +67,20 @@ describe('FakeArgoCdServer test controls', () => {
     ]);
   });
 
+  it("sends a fault's headers: a redirect with a Location elsewhere", async () => {
+    server.injectFault({
+      kind: 'status',
+      status: 307,
+      text: 'Temporary Redirect',
+      headers: { location: 'http://elsewhere.example/api/v1/applications/flask-app' },
+    });
+    const moved = await fetch(`${server.url}/api/v1/applications/flask-app`, { redirect: 'manual' });
+    expect([moved.status, moved.headers.get('location')]).toEqual([
+      307,
+      'http://elsewhere.example/api/v1/applications/flask-app',
+    ]);
+  });
+
   it('drops the connection for a reset fault and answers late for a delay fault', async () => {
     server.injectFault({ kind: 'reset' });
     await expect(call(server, 'GET', '/api/version')).rejects.toThrow();
