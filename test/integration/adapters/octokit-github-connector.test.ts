@@ -47,6 +47,26 @@ describe('OctokitGitHubConnector with a token', () => {
     expect(await mine.defaultBranch('acme', 'gitops')).toBe('main');
   });
 
+  it('follows a redirect that stays on its server, as GitHub answers a renamed repository', async () => {
+    const connector = new OctokitGitHubConnector({
+      secrets: secrets({ s: 'good-token' }),
+      defaultSecret: 's',
+      defaultApiUrl: github.url,
+    });
+    const repository = await connector.connect({ repo: gitops });
+    const before = github.callCount('repos/get');
+    github.injectFault({
+      kind: 'status',
+      status: 301,
+      operationId: 'repos/get',
+      headers: { location: `${github.url}/repos/acme/gitops` },
+      body: '',
+    });
+    expect(await repository.defaultBranch('acme', 'gitops')).toBe('main');
+    // The redirect, then the same server at the new place.
+    expect(github.callCount('repos/get') - before).toBe(2);
+  });
+
   it('keeps one client per server and credentials', async () => {
     const connector = new OctokitGitHubConnector({
       secrets: secrets({ s: 'good-token' }),
