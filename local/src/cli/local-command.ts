@@ -15,6 +15,7 @@ import { lambdaFailureRecord } from '../lambda-failure-record.ts';
 import { describeDelivery } from '../tutorial/describe-delivery.ts';
 import { localShow } from './local-show.ts';
 import { localUp } from './local-up.ts';
+import { noLocalPeersError } from './no-local-peers.ts';
 
 const HELP = `Usage: ecr-image-updater local <up|push|show> [options]
 
@@ -148,11 +149,7 @@ async function push(
   const platformList = platforms === undefined ? undefined : parsePlatformList(platforms);
   const accountId = io.env[ENVIRONMENT.localAccount];
   if (!io.env.AWS_ENDPOINT_URL_ECR || !accountId) {
-    throw new InvalidInputError(
-      'environment',
-      'no local peers are known',
-      'run ecr-image-updater local up --env-out .local.env, then source .local.env',
-    );
+    throw noLocalPeersError();
   }
   const logger = new MemoryLogger();
   const clients = awsClients(io);

@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
-import { InvalidInputError } from 'ecr-image-updater/lib/domain/errors';
+import { noLocalPeersError } from './no-local-peers.ts';
 
 /** An Application as `local show --json` prints it. */
 interface ShownApplication {
@@ -81,12 +81,7 @@ function requireLocalEnvironment(io: CliIo) {
     gitopsDir: io.env[ENVIRONMENT.gitopsDir],
   };
   const missing = Object.entries(env).filter(([, value]) => !value);
-  if (missing.length > 0)
-    throw new InvalidInputError(
-      'environment',
-      'no local peers are known',
-      'run ecr-image-updater local up --env-out .local.env, then source .local.env',
-    );
+  if (missing.length > 0) throw noLocalPeersError();
   return env as { [K in keyof typeof env]: string };
 }
 
