@@ -14,13 +14,12 @@ import { PUSH } from '../fixtures/hostile/events.ts';
 import { ECR_HOST } from '../fixtures/registrations.ts';
 import { helmApp } from '../support/fake-argocd-kit.ts';
 import { appSecret, generateAppKeyPair, keyMaterial } from '../support/github-app-keys.ts';
-import { gitApp, pushEvent } from '../support/hostile-checks.ts';
+import { gitApp, pushEvent, SECRET_SHAPES } from '../support/hostile-checks.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 
 const APP_ID = 4242;
 const keys = generateAppKeyPair();
 /** A JWT (Argo CD's, a GitHub App's) or an installation token, whoever minted it. */
-const TOKEN_SHAPES = [/eyJ[\w-]{8,}\.[\w-]{8,}\./, /ghs_[\w-]{10,}/];
 const REDIRECTS = [301, 302, 307, 308] as const;
 
 interface Seen {
@@ -128,7 +127,7 @@ function expectRefused(outcome: unknown, text: string, secrets: readonly string[
   expect(failed?.error).toContain(`redirect to ${elsewhere.host}`);
   expect(text).not.toContain('do-not-repeat');
   for (const secret of secrets) expect(text).not.toContain(secret);
-  for (const shape of TOKEN_SHAPES) expect(text).not.toMatch(shape);
+  for (const shape of SECRET_SHAPES) expect(text).not.toMatch(shape);
   expect(elsewhere.requests).toEqual([]);
 }
 

@@ -17,7 +17,7 @@ import { ECR_HOST } from '../fixtures/registrations.ts';
 import { keepingLines } from '../support/capture-output.ts';
 import { helmApp } from '../support/fake-argocd-kit.ts';
 import { appSecret, generateAppKeyPair, keyMaterial } from '../support/github-app-keys.ts';
-import { gitApp, pushEvent } from '../support/hostile-checks.ts';
+import { gitApp, pushEvent, SECRET_SHAPES } from '../support/hostile-checks.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 
 const APP_ID = 777;
@@ -26,7 +26,6 @@ const WRONG_GITHUB_TOKEN = `ghp_${randomBytes(27).toString('base64url')}`;
 const WRONG_ARGOCD_TOKEN = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from('{"sub":"intruder"}').toString('base64url')}.${randomBytes(24).toString('base64url')}`;
 const SECRETS = [LOCAL_GITHUB_TOKEN, LOCAL_ARGOCD_TOKEN, WRONG_GITHUB_TOKEN, WRONG_ARGOCD_TOKEN];
 /** A JWT (the Argo CD token, a GitHub App's) or an installation token, whoever minted it. */
-const TOKEN_SHAPES = [/eyJ[\w-]{8,}\.[\w-]{8,}\./, /ghs_[\w-]{10,}/, /BEGIN [A-Z ]*PRIVATE KEY/];
 
 const REPOSITORIES = ['leak/git', 'leak/app', 'leak/argo'] as const;
 const argoApp = (name: string, tokenSecret?: string) => ({
@@ -148,6 +147,6 @@ describe('secrets, across successes and failures', () => {
     ])
       expect(text).toContain(seen);
     for (const secret of [...SECRETS, ...keyMaterial(keys.privateKeyPem)]) expect(text).not.toContain(secret);
-    for (const shape of TOKEN_SHAPES) expect(text).not.toMatch(shape);
+    for (const shape of SECRET_SHAPES) expect(text).not.toMatch(shape);
   });
 });

@@ -8,6 +8,13 @@ import { parse, parseDocument } from 'yaml';
 import { type ImagePushResult, RetryableFailureError } from '../../functions/image-push.ts';
 import { ECR_HOST } from '../fixtures/registrations.ts';
 
+/** Shapes no output may hold: JWTs (Argo CD tokens, GitHub App JWTs), installation tokens, private keys. */
+export const SECRET_SHAPES: readonly RegExp[] = [
+  /eyJ[\w-]{8,}\.[\w-]{8,}\./,
+  /ghs_[\w-]{10,}/,
+  /BEGIN [A-Z ]*PRIVATE KEY/,
+];
+
 /** The answer of an invocation: its result, or the RetryableFailureError it failed with. */
 export type Settled = { readonly result: ImagePushResult } | { readonly retry: RetryableFailureError };
 
