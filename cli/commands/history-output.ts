@@ -21,7 +21,7 @@ export function formatHistory(
 
 export function formatDecision(decision: DecisionRecord): string {
   const lines = [`${stamp(decision.timings.finishedAt)}  ${describeTrigger(decision)}`];
-  lines.push(`  ${decision.outcome}: ${decision.summary}`);
+  lines.push(`  ${decision.outcome}${decision.skipped ? ` (${decision.skipped})` : ''}: ${decision.summary}`);
   for (const [image, summary] of Object.entries(decision.candidates))
     lines.push(`  ${image}: ${describeCandidates(summary)}`, ...describeSkipped(summary));
   if (decision.error)

@@ -5,7 +5,7 @@
  */
 import type { FailureReason } from '../domain/errors.ts';
 import type { VerdictSummary } from '../domain/tags/verdict-summary.ts';
-import type { AppOutcome, ImageDecisionRecord, WriteRecord } from './outcomes.ts';
+import type { AppOutcome, ImageDecisionRecord, SkipCode, WriteRecord } from './outcomes.ts';
 
 /** What made the updater look at an app. */
 export type Trigger =
@@ -31,6 +31,8 @@ export interface DecisionRecord {
   /** Per image: tags considered, the one chosen, why the others were skipped (last attempt). */
   readonly candidates: Readonly<Record<string, VerdictSummary>>;
   readonly write?: WriteRecord;
+  /** Why a skipped app was skipped (its reason in words is the summary). */
+  readonly skipped?: SkipCode;
   readonly error?: { readonly reason: FailureReason; readonly message: string; readonly retryable: boolean };
   readonly attempts?: number;
   readonly timings: {
@@ -87,7 +89,7 @@ export function decisionRecord(
     case 'unchanged':
       return { ...base, images: outcome.images, timings };
     case 'skipped':
-      return { ...base, images: [], timings };
+      return { ...base, images: [], skipped: outcome.code, timings };
     case 'failed':
       return {
         ...base,

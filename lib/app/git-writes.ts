@@ -4,14 +4,14 @@
  * branch, or a pull request from a branch of our own (updated, never duplicated, never force-pushed).
  */
 
-import { InvalidInputError, InvalidTargetError, UpstreamError } from '../domain/errors.ts';
+import { InvalidInputError, InvalidTargetError, UpstreamError, WriteRefusedError } from '../domain/errors.ts';
 import { isValidBranchName } from '../domain/registration/registration-write-back.ts';
 import { branchTemplateData } from '../domain/targets/change-templates.ts';
 import { renderGroupCommitMessage, renderPullRequest } from '../domain/targets/commit-message.ts';
 import { compileGoTemplate } from '../domain/targets/go-template.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
 import { applyPlan, type GitPlan, type PlanDecision, WorkingTree } from './git-plan.ts';
-import { type AppOutcome, failedOutcome } from './outcomes.ts';
+import { type AppOutcome, outcomeOfError } from './outcomes.ts';
 import type { GitRepository } from './ports.ts';
 import { type RetryContext, retryOnConflict } from './retry-on-conflict.ts';
 
@@ -59,8 +59,15 @@ export function commitToBranch(
         // A read that failed fails the attempt as a whole, with the first read's failure, as it did
         // when every file was read before any plan was applied.
         await reading;
-        if (!(error instanceof InvalidTargetError || error instanceof InvalidInputError)) throw error;
-        refused.push(failedOutcome(plan.app.name, error));
+        if (
+          !(
+            error instanceof InvalidTargetError ||
+            error instanceof InvalidInputError ||
+            error instanceof WriteRefusedError
+          )
+        )
+          throw error;
+        refused.push(outcomeOfError(plan.app.name, error));
       }
     }
     await reading;

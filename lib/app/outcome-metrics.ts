@@ -45,7 +45,7 @@ function appMetrics(app: AppOutcome, latency: number): MetricPoint[] {
     case 'unchanged':
       return [{ name: METRIC.unchanged, unit: 'Count', value: 1, reason: unchangedReason(app) }];
     case 'skipped':
-      return [{ name: METRIC.skipped, unit: 'Count', value: 1, reason: 'paused' }];
+      return [{ name: METRIC.skipped, unit: 'Count', value: 1, reason: app.code }];
     case 'failed':
       return [{ name: METRIC.failed, unit: 'Count', value: 1, reason: app.reason }];
   }

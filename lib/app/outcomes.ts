@@ -2,7 +2,13 @@
  * What handling a push did: values, switched on exhaustively by the handler, the CLI and the history.
  */
 
-import { type FailureReason, failureReason, isRetryable } from '../domain/errors.ts';
+import {
+  type FailureReason,
+  failureReason,
+  isRetryable,
+  type RefusalCode,
+  WriteRefusedError,
+} from '../domain/errors.ts';
 import type { EcrPush, IgnoreCode } from '../domain/events/ecr-event.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
 
@@ -44,7 +50,13 @@ export type AppOutcome =
       /** A sync started for a spec that already held the versions but was not running them. */
       readonly synced?: 'started' | 'running';
     }
-  | { readonly app: string; readonly kind: 'skipped'; readonly reason: string }
+  | {
+      readonly app: string;
+      readonly kind: 'skipped';
+      /** Why, as a word from a closed set: the metric's Reason and what history filters by. */
+      readonly code: SkipCode;
+      readonly reason: string;
+    }
   | {
       readonly app: string;
       readonly kind: 'failed';
@@ -52,6 +64,9 @@ export type AppOutcome =
       readonly reason: FailureReason;
       readonly retryable: boolean;
     };
+
+/** Why an app was skipped: paused by an operator, or its write refused (see WriteRefusedError). */
+export type SkipCode = 'paused' | RefusalCode;
 
 /** An app that failed: what went wrong, in words and as a reason, and whether a retry may fix it. */
 export type FailedOutcome = Extract<AppOutcome, { readonly kind: 'failed' }>;
@@ -65,6 +80,13 @@ export function failedOutcome(app: string, error: unknown): FailedOutcome {
     reason: failureReason(error),
     retryable: isRetryable(error),
   };
+}
+
+/** How an error of one app becomes its outcome: a refused write is a skip, anything else a failure. */
+export function outcomeOfError(app: string, error: unknown): AppOutcome {
+  if (error instanceof WriteRefusedError)
+    return { app, kind: 'skipped', code: error.code, reason: error.message };
+  return failedOutcome(app, error);
 }
 
 /**

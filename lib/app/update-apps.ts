@@ -13,7 +13,7 @@ import { TagSource, type TargetChooser, targetChooser } from './choose-targets.t
 import { type DecisionRecord, decisionRecord, type Trigger } from './decision-record.ts';
 import type { GitPlan } from './git-plan.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
-import { type AppOutcome, failedOutcome, summarizeApp } from './outcomes.ts';
+import { type AppOutcome, outcomeOfError, summarizeApp } from './outcomes.ts';
 import type {
   AppRegistry,
   ArgoCdConnector,
@@ -151,6 +151,7 @@ async function evaluateApp(
         outcome: {
           app: app.name,
           kind: 'skipped',
+          code: 'paused',
           reason: 'paused; apps resume follows the repository again',
         },
       };
@@ -171,7 +172,7 @@ async function evaluateApp(
     const context = { clock: deps.clock, random: deps.random, maxAttempts: deps.maxWriteAttempts ?? 5 };
     return { outcome: await writeArgoCdApplication(app, writeBack, choose, api, context) };
   } catch (error) {
-    return { outcome: failedOutcome(stored.name, error) };
+    return { outcome: outcomeOfError(stored.name, error) };
   }
 }
 

@@ -6,7 +6,7 @@
 import type { GitPlan } from './git-plan.ts';
 import { commitToBranch, commitToWriteBranch, type GitTarget, proposePullRequest } from './git-writes.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
-import { type AppOutcome, failedOutcome } from './outcomes.ts';
+import { type AppOutcome, outcomeOfError } from './outcomes.ts';
 import type { Clock, GitHubConnector } from './ports.ts';
 
 export interface GitWriteDependencies {
@@ -56,7 +56,7 @@ export async function writeGitPlans(
           else groups.set(key, { plans: [plan], target, mode: 'commit' });
         }
       } catch (error) {
-        failed.push(failedOutcome(plan.app.name, error));
+        failed.push(outcomeOfError(plan.app.name, error));
       }
     }),
   );
@@ -72,7 +72,7 @@ export async function writeGitPlans(
           : await commitToWriteBranch(plan, job.target, context),
       ];
     } catch (error) {
-      return job.plans.map((plan) => failedOutcome(plan.app.name, error));
+      return job.plans.map((plan) => outcomeOfError(plan.app.name, error));
     }
   });
   return [...failed, ...done.flat()];

@@ -174,6 +174,27 @@ export class InvalidTargetError extends UpdaterError {
 }
 
 /**
+ * Why an app is left alone on purpose: `not-allowed` when its registration reaches beyond what the
+ * platform allows (a field only a connection may hold, a connection that does not exist or does not
+ * cover the target), `not-consented` when the target's owners have not said that this image may be
+ * written there. No call is made for it; the app is skipped and the skip recorded.
+ */
+export type RefusalCode = 'not-allowed' | 'not-consented';
+
+/** An app's write refused by the platform's rules or for want of its owners' consent; never retried. */
+export class WriteRefusedError extends UpdaterError {
+  readonly retryable = false;
+
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WriteRefusedError';
+  }
+}
+
+/**
  * Why an app failed, in a few words that stay the same from one failure to the next: the dimension of
  * the failure metric and the field operators filter logs by. Never carries a message or a secret.
  */

@@ -61,7 +61,13 @@ describe('outcomeMetrics', () => {
           ],
         },
         { app: 'd', kind: 'unchanged', images: [{ image: 'x', kind: 'none', reason: 'no tag' }] },
-        { app: 'e', kind: 'skipped', reason: 'paused; apps resume follows the repository again' },
+        {
+          app: 'e',
+          kind: 'skipped',
+          code: 'paused',
+          reason: 'paused; apps resume follows the repository again',
+        },
+        { app: 'e2', kind: 'skipped', code: 'not-consented', reason: 'no consent file names this image' },
         { app: 'f', kind: 'failed', error: 'GitHub: Bad credentials', reason: 'denied', retryable: false },
       ),
       push.time,
@@ -71,6 +77,7 @@ describe('outcomeMetrics', () => {
       'AppsUnchanged/held',
       'AppsUnchanged/no-candidate',
       'AppsSkipped/paused',
+      'AppsSkipped/not-consented',
       'AppsFailed/denied',
     ]);
   });

@@ -3,6 +3,7 @@ import {
   type AppOutcome,
   failedOutcome,
   failuresLast,
+  outcomeOfError,
   RetryableFailureError,
   retryableFailures,
   summarizeApp,
@@ -12,6 +13,7 @@ import {
   InvalidInputError,
   InvalidTargetError,
   UpstreamError,
+  WriteRefusedError,
 } from '../../../lib/domain/errors.ts';
 
 describe('summarizeApp', () => {
@@ -51,7 +53,9 @@ describe('summarizeApp', () => {
         ],
       }),
     ).toBe("a: no change (x: no version among 3 tags satisfies '~1.0'; y already at 1.0.2)");
-    expect(summarizeApp({ app: 'a', kind: 'skipped', reason: 'paused' })).toBe('a: skipped (paused)');
+    expect(summarizeApp({ app: 'a', kind: 'skipped', code: 'paused', reason: 'paused' })).toBe(
+      'a: skipped (paused)',
+    );
     expect(
       summarizeApp({
         app: 'a',
@@ -119,7 +123,7 @@ describe('retryableFailures', () => {
     expect(
       retryableFailures([
         failed('a', true),
-        { app: 'b', kind: 'skipped', reason: 'paused' },
+        { app: 'b', kind: 'skipped', code: 'paused', reason: 'paused' },
         failed('c', false),
         { app: 'd', kind: 'unchanged', images: [] },
         failed('e', true),
@@ -128,9 +132,12 @@ describe('retryableFailures', () => {
   });
 
   it('finds none when every failure is for a person to fix, or nothing failed', () => {
-    expect(retryableFailures([failed('a', false), { app: 'b', kind: 'skipped', reason: 'paused' }])).toEqual(
-      [],
-    );
+    expect(
+      retryableFailures([
+        failed('a', false),
+        { app: 'b', kind: 'skipped', code: 'paused', reason: 'paused' },
+      ]),
+    ).toEqual([]);
     expect(retryableFailures([])).toEqual([]);
   });
 });
@@ -138,7 +145,7 @@ describe('retryableFailures', () => {
 describe('failuresLast', () => {
   it('moves failed apps after the others, keeping each side in its order', () => {
     const failed = (app: string): AppOutcome => failedOutcome(app, new Error('x'));
-    const skipped = (app: string): AppOutcome => ({ app, kind: 'skipped', reason: 'paused' });
+    const skipped = (app: string): AppOutcome => ({ app, kind: 'skipped', code: 'paused', reason: 'paused' });
     expect(failuresLast([failed('a'), skipped('b'), failed('c'), skipped('d')]).map((o) => o.app)).toEqual([
       'b',
       'd',
@@ -155,5 +162,21 @@ describe('RetryableFailureError', () => {
     ]);
     expect(error.message).toBe('1 app(s) failed and may succeed on retry: a: GitHub: 502');
     expect(error.failed).toEqual(['a: GitHub: 502']);
+  });
+});
+
+describe('outcomeOfError', () => {
+  it('makes a refused write a skip with its code, and anything else a failure', () => {
+    expect(outcomeOfError('a', new WriteRefusedError('not-consented', 'no consent'))).toEqual({
+      app: 'a',
+      kind: 'skipped',
+      code: 'not-consented',
+      reason: 'no consent',
+    });
+    expect(outcomeOfError('b', new Error('boom'))).toMatchObject({
+      app: 'b',
+      kind: 'failed',
+      reason: 'internal',
+    });
   });
 });
