@@ -16,22 +16,26 @@ import { type Checked, dryRunJson, formatDryRun, formatRegistered, registeredJso
 /** The flags `apps import` adds to the apps command. */
 export const IMPORT_FLAGS = {
   account: { type: 'string' },
-  'argocd-server': { type: 'string' },
+  'github-connection': { type: 'string' },
+  'argocd-connection': { type: 'string' },
   'dry-run': { type: 'boolean' },
 } as const;
 
-export const IMPORT_USAGE = `  apps import <manifest.yaml | -> [--account <id>] [--argocd-server <url>] [--dry-run]
+export const IMPORT_USAGE = `  apps import <manifest.yaml | -> [--account <id>] [--github-connection <name>]
+              [--argocd-connection <name>] [--dry-run]
       Maps Argo CD Applications annotated for Argo CD Image Updater to registrations, then stores
       them as register does; what cannot be mapped is printed as a warning.
       --account <id>      the 12-digit AWS account for placeholders such as <account-id>
-      --argocd-server <url>
-                          the Argo CD server of apps written back through Argo CD
+      --github-connection <name>, --argocd-connection <name>
+                          the platform's connection that apps written back through git (or
+                          Argo CD) use; the default connection when not given
       --dry-run           as for register: validate, print, store nothing
 `;
 
 export interface ImportFlags {
   readonly account?: string | undefined;
-  readonly 'argocd-server'?: string | undefined;
+  readonly 'github-connection'?: string | undefined;
+  readonly 'argocd-connection'?: string | undefined;
   readonly 'dry-run'?: boolean | undefined;
   readonly json?: boolean | undefined;
 }
@@ -64,7 +68,8 @@ export async function importApps(
   const text = await readInput(source, 'manifest', io.readStdin, fix, INPUT_LIMITS.manifests);
   const imported = registrationsFromApplications(readDocuments(text, source, parseDocuments), {
     account: flags.account,
-    argocdServer: flags['argocd-server'],
+    githubConnection: flags['github-connection'],
+    argocdConnection: flags['argocd-connection'],
   });
   const documents = imported.applications.map((application) => application.document);
   const warningsOf = (index: number) => imported.applications[index]?.warnings ?? [];

@@ -29,9 +29,9 @@ Options:
   --dry-run           only say which tag each image would move to; read no target, write nothing
 ${AWS_HELP}  -h, --help          this help
 
-It needs what the function needs: the registry table, ECR read access to the repositories, the
-GitHub and Argo CD secrets (the stack's defaults: $${ENVIRONMENT.githubSecret},
-$${ENVIRONMENT.argocdServer}, $${ENVIRONMENT.argocdTokenSecret}).
+It needs what the function needs: the registry table, ECR read access to the repositories, and the
+platform's connections with read access to their secrets ($${ENVIRONMENT.connections}, as the
+function's environment has it: docs/connections.md).
 
 Exit codes: 0 done; 1 an app failed or is not registered; 2 invalid input.
 `;

@@ -6,16 +6,12 @@
 export const ENVIRONMENT = {
   /** The registry table's name (the CLI's `--table` wins over it). */
   table: 'ECR_IMAGE_UPDATER_TABLE',
-  /** The GitHub credentials secret used when a registration names none. */
-  githubSecret: 'ECR_IMAGE_UPDATER_GITHUB_SECRET',
-  /** The GitHub API URL used when a registration names none (GitHub Enterprise, or local mode's fake). */
-  githubApiUrl: 'ECR_IMAGE_UPDATER_GITHUB_API_URL',
-  /** The Argo CD server used when a registration names none. */
-  argocdServer: 'ECR_IMAGE_UPDATER_ARGOCD_SERVER',
-  /** The Argo CD token secret used when a registration names none. */
-  argocdTokenSecret: 'ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET',
-  /** The secret holding the CA bundle that the default Argo CD server's certificate chains to. */
-  argocdCaBundleSecret: 'ECR_IMAGE_UPDATER_ARGOCD_CA_BUNDLE_SECRET',
+  /**
+   * The platform's connections (GitHub and Argo CD endpoints with their secrets), as JSON in the format
+   * of lib/domain/connections/connections.ts: the construct writes it from its props, `local up` from
+   * the local peers.
+   */
+  connections: 'ECR_IMAGE_UPDATER_CONNECTIONS',
   /** Apps processed at once per event (1 to 64). */
   concurrency: 'ECR_IMAGE_UPDATER_CONCURRENCY',
   /** Days the audit history of decisions is kept. */

@@ -1,13 +1,12 @@
 /**
- * Reaches GitHub for an app's repository: its credentials secret (or the stack's default) holds a token
- * or a GitHub App's key, the registration's apiUrl (or the environment's, or api.github.com) names the
- * server. One Octokit per server and credentials (per installation for an app), kept for the life of
- * the process; an app's installations and tokens are cached with it.
+ * Reaches GitHub through a connection: its secret holds a token or a GitHub App's key, and is sent to
+ * the connection's API only. One Octokit per connection and credentials (per installation for an app),
+ * kept for the life of the process; an app's installations and tokens are cached with it.
  */
 // @octokit/rest, the design's package: its endpoint methods cost about 7 ms of cold start, within the goal (docs/adr/0003).
 import { Octokit } from '@octokit/rest';
 import type { GitHubConnector, GitRepository, SecretStore } from '../app/ports.ts';
-import { InvalidInputError } from '../domain/errors.ts';
+import type { GitHubConnection } from '../domain/connections/connections.ts';
 import { GitHubAppAuth } from './github-app-auth.ts';
 import { type GitHubAppCredentials, readGitHubCredentials } from './github-credentials.ts';
 import { RedirectRefusedError } from './github-errors.ts';
@@ -15,10 +14,6 @@ import { OctokitGitRepository } from './github-repository.ts';
 
 export interface OctokitGitHubConnectorOptions {
   readonly secrets: SecretStore;
-  /** The secret used when a registration names none (the stack's default). */
-  readonly defaultSecret?: string;
-  /** Where the GitHub API is when a registration names no apiUrl (local mode points it at the fake). */
-  readonly defaultApiUrl?: string;
   readonly userAgent?: string;
   /** How long one request may take before it is abandoned (and retried as a 5xx would be). Default 10 s. */
   readonly timeoutMs?: number;
@@ -73,28 +68,20 @@ export class OctokitGitHubConnector implements GitHubConnector {
 
   constructor(private readonly options: OctokitGitHubConnectorOptions) {}
 
-  async connect(target: {
-    apiUrl?: string;
-    credentialsSecret?: string;
-    repo: { owner: string; name: string };
-  }): Promise<GitRepository> {
-    const secretId = target.credentialsSecret ?? this.options.defaultSecret;
-    if (!secretId) {
-      throw new InvalidInputError(
-        'writeBack.git.credentialsSecret',
-        'no GitHub credentials: the registration names none and there is no default',
-        'set credentialsSecret or deploy with a default GitHub secret',
-      );
-    }
+  async connect(
+    connection: GitHubConnection,
+    repo: { readonly owner: string; readonly name: string },
+  ): Promise<GitRepository> {
+    const secretId = connection.secret;
     const credentials = readGitHubCredentials(await this.options.secrets.get(secretId), secretId);
-    const baseUrl = target.apiUrl ?? this.options.defaultApiUrl ?? 'https://api.github.com';
+    const baseUrl = connection.apiUrl;
     if (credentials.kind === 'token') {
       return this.repository(`${baseUrl}\n${secretId}\ntoken\n${credentials.token}`, () =>
         this.octokit(baseUrl, { auth: credentials.token }),
       );
     }
     const auth = this.app(baseUrl, secretId, credentials);
-    const installationId = await auth.installationFor(target.repo.owner, target.repo.name);
+    const installationId = await auth.installationFor(repo.owner, repo.name);
     const key = `${baseUrl}\n${secretId}\napp\n${credentials.fingerprint}\n${installationId}`;
     return this.repository(key, () =>
       this.octokit(baseUrl, { authStrategy: auth.authStrategy(installationId) }),

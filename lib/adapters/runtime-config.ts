@@ -4,22 +4,15 @@
  * through the SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_ECR`,
  * `AWS_ENDPOINT_URL_SECRETS_MANAGER`).
  */
+import { type Connections, NO_CONNECTIONS, parseConnections } from '../domain/connections/connections.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { ENVIRONMENT } from './environment.ts';
 
 export interface RuntimeConfig {
   /** The registry table. */
   readonly tableName: string;
-  /** The GitHub credentials secret used when a registration names none. */
-  readonly githubSecret?: string;
-  /** The GitHub API URL when a registration names none (local mode's fake GitHub). */
-  readonly githubApiUrl?: string;
-  /** The Argo CD server used when a registration names none. */
-  readonly argocdServer?: string;
-  /** The Argo CD token secret used when a registration names none. */
-  readonly argocdTokenSecret?: string;
-  /** The CA bundle secret for the default Argo CD server's certificate. */
-  readonly argocdCaBundleSecret?: string;
+  /** The platform's connections: the only endpoints and credentials write-backs use. */
+  readonly connections: Connections;
   /** Apps processed at once per event. */
   readonly concurrency: number;
   /** Days the audit history of decisions is kept (default 90). */
@@ -51,19 +44,26 @@ export function readRuntimeConfig(
       ENVIRONMENT.historyDays,
       `'${historyText}' is not a whole number of days from 1 to 3650`,
     );
-  const githubSecret = env[ENVIRONMENT.githubSecret];
-  const githubApiUrl = env[ENVIRONMENT.githubApiUrl];
-  const argocdServer = env[ENVIRONMENT.argocdServer];
-  const argocdTokenSecret = env[ENVIRONMENT.argocdTokenSecret];
-  const argocdCaBundleSecret = env[ENVIRONMENT.argocdCaBundleSecret];
   return {
     tableName,
-    ...(githubSecret ? { githubSecret } : {}),
-    ...(githubApiUrl ? { githubApiUrl } : {}),
-    ...(argocdServer ? { argocdServer } : {}),
-    ...(argocdTokenSecret ? { argocdTokenSecret } : {}),
-    ...(argocdCaBundleSecret ? { argocdCaBundleSecret } : {}),
+    connections: readConnections(env[ENVIRONMENT.connections]),
     concurrency,
     ...(historyDays ? { historyDays } : {}),
   };
+}
+
+// JSON in the environment, checked as the configuration was: a bad value names the variable.
+function readConnections(text: string | undefined): Connections {
+  if (text === undefined || text.trim() === '') return NO_CONNECTIONS;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidInputError(
+      ENVIRONMENT.connections,
+      'is not JSON',
+      'set it as the construct or local up writes it',
+    );
+  }
+  return parseConnections(value, ENVIRONMENT.connections);
 }

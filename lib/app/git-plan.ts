@@ -4,6 +4,7 @@
  * sees the text the previous one left, so two apps sharing a values file both land.
  */
 
+import type { GitHubConnection } from '../domain/connections/connections.ts';
 import { InvalidTargetError } from '../domain/errors.ts';
 import type { Registration } from '../domain/registration/registration.ts';
 import type { GitWriteBack } from '../domain/registration/registration-write-back.ts';
@@ -18,6 +19,8 @@ import type { GitFile } from './ports.ts';
 export interface GitPlan {
   readonly app: Registration;
   readonly git: GitWriteBack;
+  /** The platform's connection it writes through, already checked to cover the repository. */
+  readonly connection: GitHubConnection;
   readonly editor: TargetEditor;
   readonly choose: TargetChooser;
 }

@@ -2,6 +2,7 @@
  * The ports of the use cases: narrow interfaces in domain terms. Adapters implement them for AWS,
  * GitHub and Argo CD; tests and local mode plug in the same adapters against local peers.
  */
+import type { ArgoCdConnection, GitHubConnection } from '../domain/connections/connections.ts';
 import type { InvalidInputError } from '../domain/errors.ts';
 import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
 import type { DecisionRecord, HandledEvent } from './decision-record.ts';
@@ -155,15 +156,15 @@ export interface SecretStore {
 }
 
 /**
- * Reaches GitHub with the credentials a registration names (or the stack's default), for the
- * repository it writes: a GitHub App's token belongs to the installation that reaches that repository.
+ * Reaches GitHub through one of the platform's connections (its API, its credentials and nothing
+ * else), for the repository a plan writes: a GitHub App's token belongs to the installation that
+ * reaches that repository.
  */
 export interface GitHubConnector {
-  connect(options: {
-    apiUrl?: string;
-    credentialsSecret?: string;
-    repo: { readonly owner: string; readonly name: string };
-  }): Promise<GitRepository>;
+  connect(
+    connection: GitHubConnection,
+    repo: { readonly owner: string; readonly name: string },
+  ): Promise<GitRepository>;
 }
 
 /** The Argo CD API of one server, with one token. */
@@ -180,14 +181,9 @@ export interface ArgoCdScope {
   readonly project: string;
 }
 
-/** Reaches Argo CD for an app: its server and token secret (or the stack's defaults), TLS settings. */
+/** Reaches Argo CD through one of the platform's connections: its server, token and TLS settings. */
 export interface ArgoCdConnector {
-  connect(options: {
-    server?: string;
-    tokenSecret?: string;
-    insecure: boolean;
-    caBundleSecret?: string;
-  }): Promise<ArgoCdApi>;
+  connect(connection: ArgoCdConnection): Promise<ArgoCdApi>;
 }
 
 /**

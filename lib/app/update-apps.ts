@@ -6,7 +6,14 @@
  * Calls that fail for a moment are retried with backoff; each app's decision is logged and recorded.
  */
 
+import {
+  argoCdConnectionFor,
+  type Connections,
+  gitHubConnectionFor,
+} from '../domain/connections/connections.ts';
+import { WriteRefusedError } from '../domain/errors.ts';
 import { parseRegistration, watchKey } from '../domain/registration/registration.ts';
+import { connectionOnlyFields } from '../domain/registration/registration-write-back.ts';
 import type { VerdictSummary } from '../domain/tags/verdict-summary.ts';
 import { targetEditor } from '../domain/targets/git-target-editor.ts';
 import { TagSource, type TargetChooser, targetChooser } from './choose-targets.ts';
@@ -30,6 +37,8 @@ import { writeArgoCdApplication } from './write-argocd-application.ts';
 import { writeGitPlans } from './write-git-plans.ts';
 
 export interface UpdateDependencies {
+  /** The platform's connections: the only endpoints and credentials a write-back may use. */
+  readonly connections: Connections;
   readonly registry: AppRegistry;
   readonly images: ImageCatalog;
   readonly github: GitHubConnector;
@@ -126,12 +135,12 @@ function resilient(deps: UpdateDependencies) {
   return {
     images: withTransientRetries(deps.images, context),
     github: {
-      connect: async (target: Parameters<GitHubConnector['connect']>[0]) =>
-        withTransientRetries(await retryTransient(context, () => deps.github.connect(target)), context),
+      connect: async (...target: Parameters<GitHubConnector['connect']>) =>
+        withTransientRetries(await retryTransient(context, () => deps.github.connect(...target)), context),
     } satisfies GitHubConnector,
     argocd: {
-      connect: async (target: Parameters<ArgoCdConnector['connect']>[0]) =>
-        withTransientRetries(await retryTransient(context, () => deps.argocd.connect(target)), context),
+      connect: async (connection: Parameters<ArgoCdConnector['connect']>[0]) =>
+        withTransientRetries(await retryTransient(context, () => deps.argocd.connect(connection)), context),
     } satisfies ArgoCdConnector,
   };
 }
@@ -145,6 +154,13 @@ async function evaluateApp(
   explained: Map<string, Map<string, VerdictSummary>>,
 ): Promise<Evaluated> {
   try {
+    // Stored before connections: its own endpoint or credential is never used, nor is anything called.
+    const refused = connectionOnlyFields(stored.document);
+    if (refused.length > 0)
+      throw new WriteRefusedError(
+        'not-allowed',
+        `${refused.join(', ')}: endpoints and credentials belong to the platform's connections now; register the app again with writeBack connection`,
+      );
     const app = parseRegistration(stored.document);
     if (stored.paused)
       return {
@@ -161,16 +177,16 @@ async function evaluateApp(
     if (first.targets.length === 0)
       return { outcome: { app: app.name, kind: 'unchanged', images: first.none } };
     const writeBack = app.writeBack;
-    if (writeBack.method === 'git')
-      return { git: { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose } };
-    const api = await ports.argocd.connect({
-      ...(writeBack.server ? { server: writeBack.server } : {}),
-      ...(writeBack.tokenSecret ? { tokenSecret: writeBack.tokenSecret } : {}),
-      ...(writeBack.caBundleSecret ? { caBundleSecret: writeBack.caBundleSecret } : {}),
-      insecure: writeBack.insecure,
-    });
+    if (writeBack.method === 'git') {
+      const connection = gitHubConnectionFor(deps.connections, writeBack.connection, writeBack.repo);
+      return {
+        git: { app, git: writeBack, connection, editor: targetEditor(app.name, writeBack), choose },
+      };
+    }
+    const connection = argoCdConnectionFor(deps.connections, writeBack.connection, writeBack);
+    const api = await ports.argocd.connect(connection);
     const context = { clock: deps.clock, random: deps.random, maxAttempts: deps.maxWriteAttempts ?? 5 };
-    return { outcome: await writeArgoCdApplication(app, writeBack, choose, api, context) };
+    return { outcome: await writeArgoCdApplication(app, writeBack, choose, api, { ...context, connection }) };
   } catch (error) {
     return { outcome: outcomeOfError(stored.name, error) };
   }

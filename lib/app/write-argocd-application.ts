@@ -5,9 +5,11 @@
  * if asked), start a sync; one already running is not a failure.
  */
 
+import { type ArgoCdConnection, checkArgoCdScope } from '../domain/connections/connections.ts';
 import type { Registration } from '../domain/registration/registration.ts';
 import type { ArgoCdWriteBack } from '../domain/registration/registration-write-back.ts';
 import {
+  applicationScope,
   hasAutomatedSync,
   isVersionLive,
   planApplicationPatch,
@@ -25,11 +27,13 @@ export function writeArgoCdApplication(
   argocd: ArgoCdWriteBack,
   choose: TargetChooser,
   api: ArgoCdApi,
-  context: RetryContext,
+  context: RetryContext & { readonly connection: ArgoCdConnection },
 ): Promise<AppOutcome> {
   const scope = { appNamespace: argocd.appNamespace, project: argocd.project };
   return retryOnConflict(`Application ${app.name}`, context, async (attempt) => {
     const application = await api.getApplication(app.name, scope);
+    // The project and namespace the Application really has, not what the registration says, must be the connection's.
+    checkArgoCdScope(context.connection, applicationScope(application, scope));
     const { targets, none } = await choose(attempt);
     const records: ImageDecisionRecord[] = [...none];
     const changes: ImageChange[] = [];

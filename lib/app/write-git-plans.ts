@@ -1,6 +1,6 @@
 /**
- * Runs the git writes of one push: plans that commit to the same repository and branch (with the same
- * credentials) become one commit; write-branch and pull-request plans go one by one. Groups run
+ * Runs the git writes of one push: plans that commit to the same repository and branch (through the same
+ * connection) become one commit; write-branch and pull-request plans go one by one. Groups run
  * concurrently within the bound; a group's failure fails its apps only.
  */
 import type { GitPlan } from './git-plan.ts';
@@ -34,23 +34,13 @@ export async function writeGitPlans(
     plans.map(async (plan) => {
       try {
         const { git } = plan;
-        const repository = await deps.github.connect({
-          ...(git.apiUrl ? { apiUrl: git.apiUrl } : {}),
-          ...(git.credentialsSecret ? { credentialsSecret: git.credentialsSecret } : {}),
-          repo: git.repo,
-        });
+        const repository = await deps.github.connect(plan.connection, git.repo);
         const base = git.branch ?? (await repository.defaultBranch(git.repo.owner, git.repo.name));
         const target = { repository, owner: git.repo.owner, name: git.repo.name, base };
         if (git.pullRequest) jobs.push({ plans: [plan], target, mode: 'pull-request' });
         else if (git.writeBranch) jobs.push({ plans: [plan], target, mode: 'write-branch' });
         else {
-          const key = [
-            git.apiUrl ?? '',
-            git.credentialsSecret ?? '',
-            git.repo.owner,
-            git.repo.name,
-            base,
-          ].join('\n');
+          const key = [plan.connection.name, git.repo.owner, git.repo.name, base].join('\n');
           const group = groups.get(key);
           if (group) groups.set(key, { ...group, plans: [...group.plans, plan] });
           else groups.set(key, { plans: [plan], target, mode: 'commit' });

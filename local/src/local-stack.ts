@@ -20,6 +20,11 @@ import { DynamoDbAuditLog } from 'ecr-image-updater/lib/adapters/dynamodb-audit-
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
 import type { ImagePushDependencies } from 'ecr-image-updater/lib/app/handle-image-push';
 import type { Logger } from 'ecr-image-updater/lib/app/ports';
+import {
+  type Connections,
+  connectionsDocument,
+  DEFAULT_GITHUB_API,
+} from 'ecr-image-updater/lib/domain/connections/connections';
 import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/images/image-spec';
 import { FakeArgoCdServer } from './argocd/fake-argocd-server.ts';
 import { createRegistryTable } from './create-registry-table.ts';
@@ -43,6 +48,12 @@ export interface LocalStackOptions {
   readonly dataDir?: string;
   /** Without a data dir: keep the temporary git repositories after close(). */
   readonly keepData?: boolean;
+  /**
+   * Whether the local connections need the consent of the target's owners (the consent file in the
+   * repository, the annotation on the Application), as deployed stacks do by default. Default: true.
+   * Tests about something else turn it off.
+   */
+  readonly requireConsent?: boolean;
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -53,6 +64,8 @@ export const LOCAL_ARGOCD_TOKEN =
   'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY3ItaW1hZ2UtdXBkYXRlciIsImlzcyI6ImFyZ29jZCJ9.bG9jYWw';
 export const LOCAL_ARGOCD_SECRET = 'ecr-image-updater/argocd';
 export const LOCAL_DEAD_LETTER_QUEUE = 'ecr-image-updater-dlq';
+/** The name of local mode's GitHub and Argo CD connections (each the default of its kind). */
+export const LOCAL_CONNECTION = 'local';
 
 export class LocalStack {
   #closed: Promise<void> | undefined;
@@ -70,6 +83,8 @@ export class LocalStack {
     readonly sts: FakeStsServer,
     /** The folder that keeps the state, when the stack was started with one. */
     readonly dataDir: LocalDataDir | undefined,
+    /** The connections the function uses here: the fake GitHub and the fake Argo CD, with their secrets. */
+    readonly connections: Connections,
   ) {}
 
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -131,6 +146,7 @@ export class LocalStack {
       sqs,
       sts,
       dataDir,
+      localConnections(github.url, argocd.url, options.requireConsent ?? true),
     );
     await createRegistryTable(stack.clients().dynamodb, tableName);
     secrets.putSecret(LOCAL_GITHUB_SECRET, JSON.stringify({ token: LOCAL_GITHUB_TOKEN }));
@@ -178,14 +194,7 @@ export class LocalStack {
   /** The use case's dependencies, wired exactly as the Lambda wires them, but to the peers. */
   dependencies(logger: Logger): ImagePushDependencies {
     return createImagePushDependencies(
-      {
-        tableName: this.tableName,
-        githubSecret: LOCAL_GITHUB_SECRET,
-        githubApiUrl: this.github.url,
-        argocdServer: this.argocd.url,
-        argocdTokenSecret: LOCAL_ARGOCD_SECRET,
-        concurrency: 8,
-      },
+      { tableName: this.tableName, connections: this.connections, concurrency: 8 },
       logger,
       this.clients(),
     );
@@ -210,10 +219,7 @@ export class LocalStack {
       AWS_ENDPOINT_URL_STS: this.sts.url,
       [ENVIRONMENT.deadLetterQueueUrl]: this.deadLetterQueueUrl,
       [ENVIRONMENT.table]: this.tableName,
-      [ENVIRONMENT.githubSecret]: LOCAL_GITHUB_SECRET,
-      [ENVIRONMENT.githubApiUrl]: this.github.url,
-      [ENVIRONMENT.argocdServer]: this.argocd.url,
-      [ENVIRONMENT.argocdTokenSecret]: LOCAL_ARGOCD_SECRET,
+      [ENVIRONMENT.connections]: JSON.stringify(connectionsDocument(this.connections)),
       [ENVIRONMENT.localAccount]: this.accountId,
       [ENVIRONMENT.gitopsDir]: this.github.dataDir,
       // What the secrets above hold, for reading the fakes by hand (local show, curl); local mode only.
@@ -249,4 +255,35 @@ export class LocalStack {
       await this.dataDir.release();
     }
   }
+}
+
+/**
+ * Local mode's connections: one to the fake GitHub, one to the fake Argo CD, each its kind's default,
+ * covering every repository, project and namespace of the fakes (the platform would name its own).
+ */
+function localConnections(githubUrl: string, argocdUrl: string, requireConsent: boolean): Connections {
+  return {
+    github: [
+      {
+        name: LOCAL_CONNECTION,
+        apiUrl: githubUrl || DEFAULT_GITHUB_API,
+        secret: LOCAL_GITHUB_SECRET,
+        repositories: ['*/*'],
+        requireConsent,
+      },
+    ],
+    argocd: [
+      {
+        name: LOCAL_CONNECTION,
+        server: argocdUrl,
+        tokenSecret: LOCAL_ARGOCD_SECRET,
+        insecure: false,
+        projects: ['*'],
+        appNamespaces: ['*'],
+        requireConsent,
+      },
+    ],
+    defaultGitHub: LOCAL_CONNECTION,
+    defaultArgoCd: LOCAL_CONNECTION,
+  };
 }

@@ -32,8 +32,10 @@ export interface RegistrationDocument {
 export interface ImportOptions {
   /** The AWS account that replaces a placeholder such as `<account-id>` in ECR image names. */
   readonly account?: string | undefined;
-  /** The Argo CD server for write-back method argocd; the stack's default when absent. */
-  readonly argocdServer?: string | undefined;
+  /** The platform's GitHub connection for git write-back; the default connection when absent. */
+  readonly githubConnection?: string | undefined;
+  /** The platform's Argo CD connection for write-back method argocd; the default when absent. */
+  readonly argocdConnection?: string | undefined;
 }
 
 export interface ImportedApplication {
@@ -98,7 +100,8 @@ export function registrationFromApplication(
       source,
       project: text(spec.project),
       namespace: text(metadata.namespace),
-      argocdServer: options.argocdServer,
+      githubConnection: options.githubConnection,
+      argocdConnection: options.argocdConnection,
       warn,
       origin,
     }),

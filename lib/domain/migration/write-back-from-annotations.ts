@@ -14,9 +14,16 @@ import { ANNOTATION_PREFIX, type AppSetting, annotationField } from './image-upd
 export type WriteBackDocument =
   | {
       method: 'git';
-      git: { repo: string; path: string; branch?: string; target?: string; writeBranch?: string };
+      git: {
+        connection?: string;
+        repo: string;
+        path: string;
+        branch?: string;
+        target?: string;
+        writeBranch?: string;
+      };
     }
-  | { method: 'argocd'; argocd: { project: string; appNamespace: string; server?: string } };
+  | { method: 'argocd'; argocd: { connection?: string; project: string; appNamespace: string } };
 
 export interface WriteBackImportContext {
   readonly app: ReadonlyMap<AppSetting, string>;
@@ -24,7 +31,9 @@ export interface WriteBackImportContext {
   /** `spec.project` and `metadata.namespace` of the Application. */
   readonly project?: string | undefined;
   readonly namespace?: string | undefined;
-  readonly argocdServer?: string | undefined;
+  /** The platform's connections to name (--github-connection, --argocd-connection); the defaults when absent. */
+  readonly githubConnection?: string | undefined;
+  readonly argocdConnection?: string | undefined;
   readonly warn: (text: string) => void;
   readonly origin: (field: string, from: string) => void;
 }
@@ -59,7 +68,7 @@ export function writeBackFromAnnotations(context: WriteBackImportContext): Write
   const repo = repoURL === undefined ? undefined : gitHubRepository(repoURL);
   if (repo === undefined) {
     context.warn(
-      `${repoFrom}: ${quoteInput(redact(repoURL ?? ''))} is not a GitHub repository, and git write-back needs one; imported with write-back method argocd instead (for GitHub Enterprise, register method git with repo owner/name and apiUrl)`,
+      `${repoFrom}: ${quoteInput(redact(repoURL ?? ''))} is not a GitHub repository, and git write-back needs one; imported with write-back method argocd instead (for GitHub Enterprise, register method git with repo owner/name and a connection to your GitHub Enterprise API)`,
     );
     return argoCd(context);
   }
@@ -68,24 +77,36 @@ export function writeBackFromAnnotations(context: WriteBackImportContext): Write
       credentials === 'repocreds'
         ? "Argo CD's repository credentials"
         : `the Kubernetes secret ${credentials.slice('secret:'.length)}`
-    } cannot be read by the updater; store a GitHub token in Secrets Manager and set writeBack.git.credentialsSecret (without it, the stack's default GitHub secret is used)`,
+    } cannot be read by the updater; it writes through the platform's GitHub connection ${
+      context.githubConnection === undefined ? '(the default one)' : `'${context.githubConnection}'`
+    }, which must cover ${repo}`,
   );
-  if (context.argocdServer !== undefined)
-    context.warn('--argocd-server: not used: it applies to write-back-method argocd only');
+  if (context.argocdConnection !== undefined)
+    context.warn('--argocd-connection: not used: it applies to write-back-method argocd only');
   context.origin('writeBack.git.repo', repoFrom);
-  return { method: 'git', git: { repo, ...gitPlace(context) } };
+  if (context.githubConnection !== undefined)
+    context.origin('writeBack.git.connection', '--github-connection');
+  return {
+    method: 'git',
+    git: {
+      ...(context.githubConnection === undefined ? {} : { connection: context.githubConnection }),
+      repo,
+      ...gitPlace(context),
+    },
+  };
 }
 
 function argoCd(context: WriteBackImportContext): WriteBackDocument {
   context.origin('writeBack.argocd.project', 'spec.project');
   context.origin('writeBack.argocd.appNamespace', 'metadata.namespace');
-  context.origin('writeBack.argocd.server', '--argocd-server');
+  if (context.argocdConnection !== undefined)
+    context.origin('writeBack.argocd.connection', '--argocd-connection');
   return {
     method: 'argocd',
     argocd: {
+      ...(context.argocdConnection === undefined ? {} : { connection: context.argocdConnection }),
       project: context.project ?? 'default',
       appNamespace: context.namespace ?? 'argocd',
-      ...(context.argocdServer === undefined ? {} : { server: context.argocdServer }),
     },
   };
 }

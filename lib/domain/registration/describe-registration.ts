@@ -36,7 +36,7 @@ export function describeChanges(changes: readonly string[]): string {
 export function describeWriteBack(registration: Registration): string {
   const writeBack = registration.writeBack;
   if (writeBack.method === 'argocd')
-    return `the Argo CD Application through ${writeBack.server ?? 'the default Argo CD server'}`;
+    return `the Argo CD Application through ${writeBack.connection ? `the connection '${writeBack.connection}'` : 'the default Argo CD connection'}`;
   const file =
     writeBack.target.kind === 'argocd-source'
       ? joinRepositoryPath(writeBack.path, argoCdSourceFileName(registration.name))

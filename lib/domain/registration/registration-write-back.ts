@@ -3,10 +3,12 @@
  * of the Argo CD Application through the Argo CD REST API (`argocd`).
  */
 
+import { CONNECTION_NAME, CONNECTIONS_DOC } from '../connections/connections.ts';
 import { InvalidInputError, quoteInput } from '../errors.ts';
 import { ProblemCollector } from '../problem-collector.ts';
 import { compileChangeTemplate } from '../targets/change-templates.ts';
 import {
+  type DocumentMapping,
   expectObject,
   fieldPath,
   optionalBoolean,
@@ -27,9 +29,9 @@ export type WriteBackTarget =
 
 export interface GitWriteBack {
   readonly method: 'git';
+  /** The platform's GitHub connection it writes through; the default connection when absent. */
+  readonly connection?: string;
   readonly repo: { readonly owner: string; readonly name: string };
-  /** GitHub Enterprise API URL; github.com when absent. */
-  readonly apiUrl?: string;
   /** The base branch; the repository's default branch when absent. */
   readonly branch?: string;
   /** The app's source path, relative to the repository root ('' for the root). */
@@ -38,19 +40,54 @@ export interface GitWriteBack {
   readonly writeBranch?: string;
   readonly pullRequest: boolean;
   readonly commitMessage?: string;
-  readonly credentialsSecret?: string;
 }
 
 export interface ArgoCdWriteBack {
   readonly method: 'argocd';
-  readonly server?: string;
+  /** The platform's Argo CD connection it patches through; the default connection when absent. */
+  readonly connection?: string;
   readonly appNamespace: string;
   readonly project: string;
-  readonly tokenSecret?: string;
   /** auto: sync only when the app has no automated sync policy; always; never. */
   readonly sync: 'auto' | 'always' | 'never';
-  readonly insecure: boolean;
-  readonly caBundleSecret?: string;
+}
+
+/**
+ * The fields a registration once carried and that only a connection may hold now: an endpoint, a
+ * credential, a TLS setting. A registration giving one is refused; a stored one that still has one is
+ * skipped (not-allowed) without a call.
+ */
+export const CONNECTION_ONLY_FIELDS = {
+  git: ['apiUrl', 'credentialsSecret'],
+  argocd: ['server', 'tokenSecret', 'caBundleSecret', 'insecure'],
+} as const;
+
+/** The connection-only fields (`writeBack.git.apiUrl`, ...) a registration document holds, if any. */
+export function connectionOnlyFields(document: unknown): string[] {
+  const writeBack = (document as { writeBack?: unknown } | null)?.writeBack;
+  if (typeof writeBack !== 'object' || writeBack === null) return [];
+  const found: string[] = [];
+  for (const method of ['git', 'argocd'] as const) {
+    const section = (writeBack as Record<string, unknown>)[method];
+    if (typeof section !== 'object' || section === null) continue;
+    for (const key of CONNECTION_ONLY_FIELDS[method])
+      if ((section as Record<string, unknown>)[key] !== undefined) found.push(`writeBack.${method}.${key}`);
+  }
+  return found;
+}
+
+function refuseConnectionFields(section: DocumentMapping, field: string, keys: readonly string[]): void {
+  const problems = new ProblemCollector();
+  for (const key of keys)
+    if (section[key] !== undefined)
+      problems.add(
+        new InvalidInputError(
+          fieldPath(field, key),
+          "is not allowed in a registration: endpoints, credentials and TLS settings belong to the platform's connections",
+          `remove it and name a connection with ${fieldPath(field, 'connection')} (${CONNECTIONS_DOC})`,
+        ),
+      );
+  problems.throwIfAny();
 }
 
 export type WriteBack = GitWriteBack | ArgoCdWriteBack;
@@ -110,15 +147,14 @@ export function parseWriteBack(value: unknown, field: string): WriteBack {
 }
 
 const GIT_FIELDS = [
+  'connection',
   'repo',
-  'apiUrl',
   'branch',
   'path',
   'target',
   'writeBranch',
   'pullRequest',
   'commitMessage',
-  'credentialsSecret',
 ];
 
 // Every field is read even when another is wrong, so that all mistakes are reported at once.
@@ -128,7 +164,15 @@ function parseGit(value: unknown, field: string): GitWriteBack {
   const git = expectObject(value, field);
   const problems = new ProblemCollector();
   const at = (key: string) => fieldPath(field, key);
-  problems.check(() => rejectUnknownKeys(git, field, GIT_FIELDS));
+  problems.check(() => refuseConnectionFields(git, field, CONNECTION_ONLY_FIELDS.git));
+  problems.check(() =>
+    rejectUnknownKeys(
+      Object.fromEntries(Object.entries(git).filter(([key]) => !isConnectionOnly('git', key))),
+      field,
+      GIT_FIELDS,
+    ),
+  );
+  const connection = problems.check(() => connectionName(git, field));
   const repo = problems.check(() =>
     parseRepo(requiredString(git, 'repo', field, 'give the GitHub repository as owner/name'), at('repo')),
   );
@@ -142,11 +186,6 @@ function parseGit(value: unknown, field: string): GitWriteBack {
     const text = optionalString(git, 'branch', field)?.trim();
     if (text !== undefined && text !== '' && !isValidBranchName(text))
       throw new InvalidInputError(at('branch'), `${quoteInput(text)} is not a valid branch name`);
-    return text;
-  });
-  const apiUrl = problems.check(() => {
-    const text = optionalString(git, 'apiUrl', field)?.trim();
-    if (text) checkUrl(text, at('apiUrl'));
     return text;
   });
   const writeBranch = problems.check(() => {
@@ -165,19 +204,17 @@ function parseGit(value: unknown, field: string): GitWriteBack {
       ? undefined
       : problems.check(() => parseTarget(optionalString(git, 'target', field), path, at('target')));
   const pullRequest = problems.check(() => optionalBoolean(git, 'pullRequest', field));
-  const credentialsSecret = problems.check(() => optionalString(git, 'credentialsSecret', field)?.trim());
   problems.throwIfAny();
   return {
     method: 'git',
+    ...(connection ? { connection } : {}),
     repo: repo!,
-    ...(apiUrl ? { apiUrl: apiUrl.replace(/\/+$/, '') } : {}),
     ...(branch ? { branch } : {}),
     path: path!,
     target: target!,
     ...(writeBranch ? { writeBranch } : {}),
     pullRequest: pullRequest ?? false,
     ...(commitMessage?.trim() ? { commitMessage } : {}),
-    ...(credentialsSecret ? { credentialsSecret } : {}),
   };
 }
 
@@ -239,22 +276,15 @@ function parseTarget(text: string | undefined, appPath: string, field: string): 
 function parseArgoCd(value: unknown, field: string): ArgoCdWriteBack {
   const argocd = expectObject(value, field);
   const problems = new ProblemCollector();
+  problems.check(() => refuseConnectionFields(argocd, field, CONNECTION_ONLY_FIELDS.argocd));
   problems.check(() =>
-    rejectUnknownKeys(argocd, field, [
-      'server',
-      'appNamespace',
-      'project',
-      'tokenSecret',
-      'sync',
-      'insecure',
-      'caBundleSecret',
-    ]),
+    rejectUnknownKeys(
+      Object.fromEntries(Object.entries(argocd).filter(([key]) => !isConnectionOnly('argocd', key))),
+      field,
+      ['connection', 'appNamespace', 'project', 'sync'],
+    ),
   );
-  const server = problems.check(() => {
-    const text = optionalString(argocd, 'server', field)?.trim();
-    if (text) checkUrl(text, fieldPath(field, 'server'));
-    return text;
-  });
+  const connection = problems.check(() => connectionName(argocd, field));
   const sync = problems.check(() => {
     const text = optionalString(argocd, 'sync', field)?.trim() || 'auto';
     if (text !== 'auto' && text !== 'always' && text !== 'never') {
@@ -266,37 +296,31 @@ function parseArgoCd(value: unknown, field: string): ArgoCdWriteBack {
     }
     return text;
   });
-  const [tokenSecret, caBundleSecret, appNamespace, project] = (
-    ['tokenSecret', 'caBundleSecret', 'appNamespace', 'project'] as const
-  ).map((key) => problems.check(() => optionalString(argocd, key, field)?.trim()));
-  const insecure = problems.check(() => optionalBoolean(argocd, 'insecure', field));
+  const [appNamespace, project] = (['appNamespace', 'project'] as const).map((key) =>
+    problems.check(() => optionalString(argocd, key, field)?.trim()),
+  );
   problems.throwIfAny();
   return {
     method: 'argocd',
-    ...(server ? { server: server.replace(/\/+$/, '') } : {}),
+    ...(connection ? { connection } : {}),
     appNamespace: appNamespace || 'argocd',
     project: project || 'default',
-    ...(tokenSecret ? { tokenSecret } : {}),
     sync: sync!,
-    insecure: insecure ?? false,
-    ...(caBundleSecret ? { caBundleSecret } : {}),
   };
 }
 
-function checkUrl(text: string, field: string): void {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
+function isConnectionOnly(method: 'git' | 'argocd', key: string): boolean {
+  return (CONNECTION_ONLY_FIELDS[method] as readonly string[]).includes(key);
+}
+
+// A connection's name as the platform declares it (domain/connections).
+function connectionName(section: DocumentMapping, field: string): string | undefined {
+  const text = optionalString(section, 'connection', field)?.trim();
+  if (text && !CONNECTION_NAME.test(text))
     throw new InvalidInputError(
-      field,
-      `${quoteInput(text)} is not a URL`,
-      'write e.g. https://argocd.internal.example.com',
+      fieldPath(field, 'connection'),
+      `${quoteInput(text)} is not a connection name`,
+      'name one the platform declares (lowercase letters, digits, -)',
     );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidInputError(field, `${quoteInput(text)} is not an http(s) URL`);
-  }
-  if (url.username || url.password)
-    throw new InvalidInputError(field, 'holds credentials', 'keep credentials in Secrets Manager');
+  return text || undefined;
 }

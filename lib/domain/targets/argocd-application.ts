@@ -32,6 +32,24 @@ interface Application {
   status?: { sourceType?: string; sourceTypes?: string[]; summary?: { images?: unknown } };
 }
 
+/**
+ * The project and namespace an Application really has, as read from Argo CD. An empty project is
+ * `default`, as Argo CD reads it (ApplicationSpec.GetProject in pkg/apis/application/v1alpha1/types.go).
+ */
+export function applicationScope(
+  application: unknown,
+  asked: { readonly appNamespace: string },
+): { project: string; appNamespace: string } {
+  const { metadata, spec } = (application as Application) ?? {};
+  return {
+    project: typeof spec?.project === 'string' && spec.project !== '' ? spec.project : 'default',
+    appNamespace:
+      typeof metadata?.namespace === 'string' && metadata.namespace !== ''
+        ? metadata.namespace
+        : asked.appNamespace,
+  };
+}
+
 /** True when the Application syncs by itself (an automated sync policy). */
 export function hasAutomatedSync(application: unknown): boolean {
   return Boolean((application as Application)?.spec?.syncPolicy?.automated);
