@@ -8,11 +8,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  LOCAL_ARGOCD_SECRET,
-  LOCAL_GITHUB_SECRET,
-  type LocalStack,
-} from '@ecr-image-updater/local/local-stack';
+import { LOCAL_ARGOCD_SECRET, type LocalStack } from '@ecr-image-updater/local/local-stack';
 import { TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
@@ -138,24 +134,12 @@ function coldLambda(scenario: LocalScenario): AsyncLambda<ImagePushResult> {
   const { stack } = scenario;
   const clients = impatientClients(stack);
   const deps = createImagePushDependencies(
-    {
-      tableName: stack.tableName,
-      githubSecret: LOCAL_GITHUB_SECRET,
-      githubApiUrl: stack.github.url,
-      argocdServer: stack.argocd.url,
-      argocdTokenSecret: LOCAL_ARGOCD_SECRET,
-      concurrency: 8,
-    },
+    { tableName: stack.tableName, connections: stack.connections, concurrency: 8 },
     scenario.logger,
     clients,
   );
   const secrets = new SecretsManagerSecretStore({ client: clients.secretsManager });
-  const github = new OctokitGitHubConnector({
-    secrets,
-    defaultSecret: LOCAL_GITHUB_SECRET,
-    defaultApiUrl: stack.github.url,
-    timeoutMs: CLIENT_TIMEOUT_MS,
-  });
+  const github = new OctokitGitHubConnector({ secrets, timeoutMs: CLIENT_TIMEOUT_MS });
   return new AsyncLambda(
     createImagePushHandler({ ...deps, github, argocd: new ImpatientArgoCdConnector(stack, secrets) }),
   );

@@ -20,12 +20,8 @@ export const TEXT_LIMITS: Readonly<Record<string, number>> = {
   branch: 255,
   writeBranch: 1024,
   commitMessage: 4096,
-  // A URL, an ARN (up to 2048 characters).
-  apiUrl: 2048,
-  server: 2048,
-  credentialsSecret: 2048,
-  tokenSecret: 2048,
-  caBundleSecret: 2048,
+  // The name of one of the platform's connections (domain/connections).
+  connection: 253,
 };
 
 /** Characters of any other text field: image names, paths, targets, filters, strategies. */

@@ -1,7 +1,7 @@
 import { FakeArgoCdServer } from '@ecr-image-updater/local/argocd/fake-argocd-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgoCdClientConnector, readArgoCdToken } from '../../../lib/adapters/argocd-client-connector.ts';
-import { InvalidInputError } from '../../../lib/domain/errors.ts';
+import { argocdConnection } from '../../support/connections.ts';
 import { helmApp, TOKEN } from '../../support/fake-argocd-kit.ts';
 import { selfSignedCertificate } from '../../support/self-signed.ts';
 
@@ -16,30 +16,26 @@ beforeAll(async () => {
 afterAll(() => argocd.close());
 
 describe('ArgoCdClientConnector', () => {
-  it('uses the stack defaults, or the registration’s server and token secret', async () => {
+  const scope = { appNamespace: 'argocd', project: 'default' };
+
+  it("reaches the connection's server with the connection's token, one client per connection", async () => {
     const connector = new ArgoCdClientConnector({
-      secrets: secrets({ default: TOKEN, mine: JSON.stringify({ token: TOKEN }) }),
-      defaultServer: argocd.url,
-      defaultTokenSecret: 'default',
+      secrets: secrets({ plain: TOKEN, json: JSON.stringify({ token: TOKEN }) }),
     });
-    const scope = { appNamespace: 'argocd', project: 'default' };
-    expect(await (await connector.connect({ insecure: false })).getApplication('web', scope)).toMatchObject({
-      metadata: { name: 'web' },
-    });
-    const own = await connector.connect({ server: argocd.url, tokenSecret: 'mine', insecure: false });
-    expect(await own.getApplication('web', scope)).toMatchObject({ metadata: { name: 'web' } });
-    expect(await connector.connect({ insecure: false })).toBe(await connector.connect({ insecure: false }));
+    for (const tokenSecret of ['plain', 'json']) {
+      const api = await connector.connect(argocdConnection({ server: argocd.url, tokenSecret }));
+      expect(await api.getApplication('web', scope)).toMatchObject({ metadata: { name: 'web' } });
+    }
+    const connection = argocdConnection({ server: argocd.url, tokenSecret: 'plain' });
+    expect(await connector.connect(connection)).toBe(await connector.connect(connection));
   });
 
-  it('refuses to connect without a server or a token', async () => {
+  it('fails when the connection’s token secret cannot be read', async () => {
     await expect(
-      new ArgoCdClientConnector({ secrets: secrets({}) }).connect({ insecure: false }),
-    ).rejects.toThrow(InvalidInputError);
-    await expect(
-      new ArgoCdClientConnector({ secrets: secrets({}), defaultServer: argocd.url }).connect({
-        insecure: false,
-      }),
-    ).rejects.toThrow('writeBack.argocd.tokenSecret');
+      new ArgoCdClientConnector({ secrets: secrets({}) }).connect(
+        argocdConnection({ server: argocd.url, tokenSecret: 'missing' }),
+      ),
+    ).rejects.toThrow('no missing');
   });
 });
 
@@ -54,18 +50,17 @@ describe('ArgoCdClientConnector over HTTPS with a private CA', () => {
   });
   afterAll(() => secure.close());
 
-  it("trusts the stack's CA bundle for the default server, and only for it", async () => {
+  it("trusts the connection's CA bundle, and only for that connection", async () => {
     const scope = { appNamespace: 'argocd', project: 'default' };
-    const connector = new ArgoCdClientConnector({
-      secrets: secrets({ default: TOKEN, ca: cert }),
-      defaultServer: secure.url,
-      defaultTokenSecret: 'default',
-      defaultCaBundleSecret: 'ca',
-    });
-    const viaDefault = await connector.connect({ insecure: false });
-    expect(await viaDefault.getApplication('web', scope)).toMatchObject({ metadata: { name: 'web' } });
-    const elsewhere = await connector.connect({ server: secure.url, insecure: false });
-    await expect(elsewhere.getApplication('web', scope)).rejects.toThrow(
+    const connector = new ArgoCdClientConnector({ secrets: secrets({ token: TOKEN, ca: cert }) });
+    const withCa = await connector.connect(
+      argocdConnection({ server: secure.url, tokenSecret: 'token', caBundleSecret: 'ca' }),
+    );
+    expect(await withCa.getApplication('web', scope)).toMatchObject({ metadata: { name: 'web' } });
+    const without = await connector.connect(
+      argocdConnection({ name: 'other', server: secure.url, tokenSecret: 'token' }),
+    );
+    await expect(without.getApplication('web', scope)).rejects.toThrow(
       "the server's certificate is not trusted",
     );
   });

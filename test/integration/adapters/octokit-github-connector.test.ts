@@ -1,7 +1,8 @@
 import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OctokitGitHubConnector } from '../../../lib/adapters/octokit-github-connector.ts';
-import { InvalidInputError, UpstreamError } from '../../../lib/domain/errors.ts';
+import { UpstreamError } from '../../../lib/domain/errors.ts';
+import { githubConnection } from '../../support/connections.ts';
 import { appSecret, generateAppKeyPair, keyMaterial } from '../../support/github-app-keys.ts';
 
 const APP = 12;
@@ -9,6 +10,8 @@ const keys = generateAppKeyPair();
 const rotated = generateAppKeyPair('pkcs8');
 const stranger = generateAppKeyPair();
 const gitops = { owner: 'acme', name: 'gitops' };
+// A connection to the fake GitHub whose credentials are the secret `secret`.
+const via = (secret: string) => githubConnection({ apiUrl: github.url, secret });
 
 let clock = Date.now();
 let github: FakeGitHubServer;
@@ -35,25 +38,21 @@ const secrets = (values: Record<string, string>) => ({
 });
 
 describe('OctokitGitHubConnector with a token', () => {
-  it('uses the registration secret, or the default one, and the configured API URL', async () => {
-    const store = secrets({ default: 'good-token', mine: '{"token": "good-token"}' });
+  it("reaches the connection's API with the connection's token, bare or as JSON", async () => {
     const connector = new OctokitGitHubConnector({
-      secrets: store,
-      defaultSecret: 'default',
-      defaultApiUrl: github.url,
+      secrets: secrets({ plain: 'good-token', json: '{"token": "good-token"}' }),
     });
-    expect(await (await connector.connect({ repo: gitops })).defaultBranch('acme', 'gitops')).toBe('main');
-    const mine = await connector.connect({ credentialsSecret: 'mine', apiUrl: github.url, repo: gitops });
-    expect(await mine.defaultBranch('acme', 'gitops')).toBe('main');
+    for (const secret of ['plain', 'json']) {
+      const repository = await connector.connect(via(secret), gitops);
+      expect(await repository.defaultBranch('acme', 'gitops')).toBe('main');
+    }
   });
 
   it('follows a redirect that stays on its server, as GitHub answers a renamed repository', async () => {
     const connector = new OctokitGitHubConnector({
       secrets: secrets({ s: 'good-token' }),
-      defaultSecret: 's',
-      defaultApiUrl: github.url,
     });
-    const repository = await connector.connect({ repo: gitops });
+    const repository = await connector.connect(via('s'), gitops);
     const before = github.callCount('repos/get');
     github.injectFault({
       kind: 'status',
@@ -70,21 +69,17 @@ describe('OctokitGitHubConnector with a token', () => {
   it('keeps one client per server and credentials', async () => {
     const connector = new OctokitGitHubConnector({
       secrets: secrets({ s: 'good-token' }),
-      defaultSecret: 's',
-      defaultApiUrl: github.url,
     });
-    expect(await connector.connect({ repo: gitops })).toBe(
-      await connector.connect({ repo: { owner: 'acme', name: 'infra' } }),
+    expect(await connector.connect(via('s'), gitops)).toBe(
+      await connector.connect(via('s'), { owner: 'acme', name: 'infra' }),
     );
   });
 
   it('says a bad token is bad, without retrying, and without the token in the message', async () => {
     const connector = new OctokitGitHubConnector({
       secrets: secrets({ s: 'wrong-token-123' }),
-      defaultSecret: 's',
-      defaultApiUrl: github.url,
     });
-    const error = await (await connector.connect({ repo: gitops }))
+    const error = await (await connector.connect(via('s'), gitops))
       .defaultBranch('acme', 'gitops')
       .catch((e) => e);
     expect(error).toMatchObject({ retryable: false, status: 401 });
@@ -94,10 +89,8 @@ describe('OctokitGitHubConnector with a token', () => {
   it('answers a file and a branch that are not there yet without a word on the console', async () => {
     const connector = new OctokitGitHubConnector({
       secrets: secrets({ s: 'good-token' }),
-      defaultSecret: 's',
-      defaultApiUrl: github.url,
     });
-    const repository = await connector.connect({ repo: gitops });
+    const repository = await connector.connect(via('s'), gitops);
     const console_ = (['debug', 'info', 'log', 'warn', 'error'] as const).map((level) =>
       vi.spyOn(console, level).mockImplementation(() => {}),
     );
@@ -110,9 +103,11 @@ describe('OctokitGitHubConnector with a token', () => {
     }
   });
 
-  it('refuses to connect without any credentials secret', async () => {
+  it('fails when the connection’s secret does not exist, before any request to GitHub', async () => {
     const connector = new OctokitGitHubConnector({ secrets: secrets({}) });
-    await expect(connector.connect({ repo: gitops })).rejects.toBeInstanceOf(InvalidInputError);
+    const before = github.callCount();
+    await expect(connector.connect(via('missing'), gitops)).rejects.toThrow('secret missing does not exist');
+    expect(github.callCount()).toBe(before);
   });
 });
 
@@ -121,16 +116,14 @@ describe('OctokitGitHubConnector with GitHub App credentials', () => {
     github.clearCalls();
     const connector = new OctokitGitHubConnector({
       secrets: secrets({ app: appSecret(APP, keys.privateKeyPem) }),
-      defaultSecret: 'app',
-      defaultApiUrl: github.url,
     });
-    const repository = await connector.connect({ repo: gitops });
+    const repository = await connector.connect(via('app'), gitops);
     const where = { owner: 'acme', name: 'gitops', branch: 'main' };
     const file = await repository.readFile(where, 'README.md');
     await repository.writeFile(where, 'README.md', { text: 'y', sha: file!.sha, message: 'as the app' });
     expect(await github.readFile('acme', 'gitops', 'main', 'README.md')).toBe('y');
     expect((await github.log('acme', 'gitops', 'main'))[0]).toMatchObject({ message: 'as the app' });
-    expect(await connector.connect({ repo: { owner: 'acme', name: 'infra' } })).toBe(repository);
+    expect(await connector.connect(via('app'), { owner: 'acme', name: 'infra' })).toBe(repository);
     expect(github.callCount('apps/get-repo-installation')).toBe(2);
     expect(github.callCount('apps/create-installation-access-token')).toBe(1);
     expect(github.invalidCalls()).toEqual([]);
@@ -139,12 +132,10 @@ describe('OctokitGitHubConnector with GitHub App credentials', () => {
   it('mints a new token five minutes before the old one expires, on the clock it is given', async () => {
     const connector = new OctokitGitHubConnector({
       secrets: secrets({ app: appSecret(APP, keys.privateKeyPem) }),
-      defaultSecret: 'app',
-      defaultApiUrl: github.url,
       now: () => clock,
     });
     const where = { owner: 'acme', name: 'infra', branch: 'main' };
-    const read = async () => (await connector.connect({ repo: where })).readFile(where, 'README.md');
+    const read = async () => (await connector.connect(via('app'), where)).readFile(where, 'README.md');
     const started = clock;
     github.clearCalls();
     try {
@@ -171,12 +162,10 @@ describe('OctokitGitHubConnector with GitHub App credentials', () => {
     const values: Record<string, string> = { app: appSecret(APP, keys.privateKeyPem, 120) };
     const connector = new OctokitGitHubConnector({
       secrets: secrets(values),
-      defaultSecret: 'app',
-      defaultApiUrl: github.url,
     });
-    const before = await connector.connect({ repo: gitops });
+    const before = await connector.connect(via('app'), gitops);
     values.app = appSecret(APP + 1, rotated.privateKeyPem);
-    const after = await connector.connect({ repo: gitops });
+    const after = await connector.connect(via('app'), gitops);
     expect(after).not.toBe(before);
     expect(await after.defaultBranch('acme', 'gitops')).toBe('main');
   });
@@ -184,10 +173,8 @@ describe('OctokitGitHubConnector with GitHub App credentials', () => {
   it("fails to connect, without retrying, when the key is not the app's, and keeps the key out of the message", async () => {
     const connector = new OctokitGitHubConnector({
       secrets: secrets({ app: appSecret(APP, stranger.privateKeyPem) }),
-      defaultSecret: 'app',
-      defaultApiUrl: github.url,
     });
-    const error = await connector.connect({ repo: gitops }).catch((e) => e);
+    const error = await connector.connect(via('app'), gitops).catch((e) => e);
     expect(error).toMatchObject({ retryable: false, status: 401 });
     expect(error.message).toContain(`GitHub App ${APP}`);
     for (const line of keyMaterial(stranger.privateKeyPem)) expect(error.message).not.toContain(line);
@@ -197,10 +184,8 @@ describe('OctokitGitHubConnector with GitHub App credentials', () => {
     github.clearCalls();
     const connector = new OctokitGitHubConnector({
       secrets: secrets({ app: JSON.stringify({ appId: 'twelve', privateKey: keys.privateKeyPem }) }),
-      defaultSecret: 'app',
-      defaultApiUrl: github.url,
     });
-    const error = await connector.connect({ repo: gitops }).catch((e) => e);
+    const error = await connector.connect(via('app'), gitops).catch((e) => e);
     expect(error).toMatchObject({ retryable: false, service: 'Secrets Manager' });
     expect(error.message).toContain('secret app: "appId" must be a positive integer');
     expect(github.callCount()).toBe(0);

@@ -9,6 +9,7 @@ import { ConflictError, UpstreamError } from '../../../lib/domain/errors.ts';
 import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
 import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
+import { githubConnection } from '../../support/connections.ts';
 import { octokitFor } from '../local/github/fake-github-kit.ts';
 
 let github: FakeGitHubServer;
@@ -40,7 +41,13 @@ function plan(
     none: [],
     explained: new Map(),
   });
-  return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose };
+  return {
+    app,
+    git: writeBack,
+    connection: githubConnection({ apiUrl: github.url, secret: 's' }),
+    editor: targetEditor(app.name, writeBack),
+    choose,
+  };
 }
 
 const sourceOf = async (app: string, ref = 'main') => {

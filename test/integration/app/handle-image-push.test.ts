@@ -1,4 +1,3 @@
-import { LOCAL_GITHUB_SECRET } from '@ecr-image-updater/local/local-stack';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AwsClients,
@@ -27,12 +26,7 @@ function instrumented() {
   const dynamodbCalls = countSdkCalls(clients.dynamodb);
   const secretsCalls = countSdkCalls(clients.secretsManager);
   const deps = createImagePushDependencies(
-    {
-      tableName: scenario.stack.tableName,
-      githubSecret: LOCAL_GITHUB_SECRET,
-      githubApiUrl: scenario.stack.github.url,
-      concurrency: 8,
-    },
+    { tableName: scenario.stack.tableName, connections: scenario.stack.connections, concurrency: 8 },
     new MemoryLogger(),
     clients,
   );

@@ -5,12 +5,18 @@ import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import { writeArgoCdApplication } from '../../../lib/app/write-argocd-application.ts';
 import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
 import type { ArgoCdWriteBack } from '../../../lib/domain/registration/registration-write-back.ts';
+import { argocdConnection } from '../../support/connections.ts';
 import { helmApp, kustomizeApp, multiSourceApp, TOKEN } from '../../support/fake-argocd-kit.ts';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 let argocd: FakeArgoCdServer;
 let api: ArgoCdApiClient;
-const context = { clock: { now: Date.now, sleep: async () => {} }, random: () => 0.5, maxAttempts: 3 };
+const context = {
+  clock: { now: Date.now, sleep: async () => {} },
+  random: () => 0.5,
+  maxAttempts: 3,
+  connection: argocdConnection({ server: 'http://argocd.invalid', tokenSecret: 't' }),
+};
 
 function registration(
   name: string,

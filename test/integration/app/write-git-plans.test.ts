@@ -7,6 +7,7 @@ import { writeGitPlans } from '../../../lib/app/write-git-plans.ts';
 import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
 import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
 import { flaskApp } from '../../fixtures/registrations.ts';
+import { githubConnection } from '../../support/connections.ts';
 
 let github: FakeGitHubServer;
 let deps: Parameters<typeof writeGitPlans>[1];
@@ -23,7 +24,13 @@ function plan(name: string, repo: string, git: Record<string, unknown> = {}): Gi
     none: [],
     explained: new Map(),
   });
-  return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose };
+  return {
+    app,
+    git: writeBack,
+    connection: githubConnection({ apiUrl: github.url, secret: 's' }),
+    editor: targetEditor(app.name, writeBack),
+    choose,
+  };
 }
 
 beforeAll(async () => {
@@ -32,7 +39,7 @@ beforeAll(async () => {
     await github.createRepository('acme', repo, { files: { 'apps/README.md': 'x' } });
   const secrets = { get: async () => 't' };
   deps = {
-    github: new OctokitGitHubConnector({ secrets, defaultSecret: 's', defaultApiUrl: github.url }),
+    github: new OctokitGitHubConnector({ secrets }),
     clock: { now: Date.now, sleep: async () => {} },
     random: () => 0.5,
     maxAttempts: 3,

@@ -2,33 +2,72 @@ import { describe, expect, it } from 'vitest';
 import { readRuntimeConfig } from '../../../lib/adapters/runtime-config.ts';
 
 describe('readRuntimeConfig', () => {
-  it('reads the table, the GitHub and Argo CD defaults and the concurrency', () => {
+  it('reads the table, the connections and the concurrency', () => {
+    const connections = {
+      github: {
+        gitops: { secret: 'github/token', apiUrl: 'http://127.0.0.1:1', repositories: ['acme/*'] },
+      },
+      argocd: {
+        prod: {
+          server: 'https://argocd.internal.example.com',
+          tokenSecret: 'argocd/token',
+          caBundleSecret: 'argocd/ca',
+          projects: ['default'],
+        },
+      },
+    };
     expect(
       readRuntimeConfig({
         ECR_IMAGE_UPDATER_TABLE: 't',
-        ECR_IMAGE_UPDATER_GITHUB_SECRET: 'github/token',
-        ECR_IMAGE_UPDATER_GITHUB_API_URL: 'http://127.0.0.1:1',
-        ECR_IMAGE_UPDATER_ARGOCD_SERVER: 'https://argocd.internal.example.com',
-        ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET: 'argocd/token',
-        ECR_IMAGE_UPDATER_ARGOCD_CA_BUNDLE_SECRET: 'argocd/ca',
+        ECR_IMAGE_UPDATER_CONNECTIONS: JSON.stringify(connections),
         ECR_IMAGE_UPDATER_CONCURRENCY: '4',
       }),
     ).toEqual({
       tableName: 't',
-      githubSecret: 'github/token',
-      githubApiUrl: 'http://127.0.0.1:1',
-      argocdServer: 'https://argocd.internal.example.com',
-      argocdTokenSecret: 'argocd/token',
-      argocdCaBundleSecret: 'argocd/ca',
+      connections: {
+        github: [
+          {
+            name: 'gitops',
+            secret: 'github/token',
+            apiUrl: 'http://127.0.0.1:1',
+            repositories: ['acme/*'],
+            requireConsent: true,
+          },
+        ],
+        argocd: [
+          {
+            name: 'prod',
+            server: 'https://argocd.internal.example.com',
+            tokenSecret: 'argocd/token',
+            caBundleSecret: 'argocd/ca',
+            insecure: false,
+            projects: ['default'],
+            appNamespaces: ['argocd'],
+            requireConsent: true,
+          },
+        ],
+        defaultGitHub: 'gitops',
+        defaultArgoCd: 'prod',
+      },
       concurrency: 4,
     });
   });
 
-  it('prefers --table, and defaults the concurrency to 8', () => {
+  it('prefers --table, defaults the concurrency to 8, and has no connections unless given', () => {
     expect(readRuntimeConfig({ ECR_IMAGE_UPDATER_TABLE: 'env' }, 'flag')).toEqual({
       tableName: 'flag',
+      connections: { github: [], argocd: [] },
       concurrency: 8,
     });
+  });
+
+  it('refuses connections that are not JSON, or not valid, naming the variable and the field', () => {
+    const read = (text: string) => () =>
+      readRuntimeConfig({ ECR_IMAGE_UPDATER_TABLE: 't', ECR_IMAGE_UPDATER_CONNECTIONS: text });
+    expect(read('{')).toThrow('ECR_IMAGE_UPDATER_CONNECTIONS: is not JSON');
+    expect(read('{"github": {"gitops": {"secret": "s"}}}')).toThrow(
+      'ECR_IMAGE_UPDATER_CONNECTIONS.github.gitops.repositories: is required',
+    );
   });
 
   it('says how to name the table when none is given', () => {

@@ -5,6 +5,7 @@ import { InvalidTargetError } from '../../../lib/domain/errors.ts';
 import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
 import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
+import { githubConnection } from '../../support/connections.ts';
 
 function plan(
   name: string,
@@ -24,7 +25,13 @@ function plan(
     none: [],
     explained: new Map(),
   });
-  return { app, git: writeBack, editor: targetEditor(name, writeBack), choose };
+  return {
+    app,
+    git: writeBack,
+    connection: githubConnection({ apiUrl: 'https://api.github.com', secret: 's' }),
+    editor: targetEditor(name, writeBack),
+    choose,
+  };
 }
 
 const files = (map: Record<string, string>) => {

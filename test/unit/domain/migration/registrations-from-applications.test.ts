@@ -148,12 +148,12 @@ describe('registrationFromApplication', () => {
     ],
     ['no source', list, { source: undefined }, {}, 'spec.source', 'is required'],
     [
-      'an Argo CD server that is not a URL',
+      'an Argo CD connection that is not a connection name',
       list,
       {},
-      { argocdServer: 'argocd' },
-      '--argocd-server',
-      'is not a URL',
+      { argocdConnection: 'Prod Cluster' },
+      '--argocd-connection',
+      'is not a connection name',
     ],
     [
       'an account that is not 12 digits',

@@ -29,10 +29,11 @@ describe('describeRegistration', () => {
     });
     expect(describeWriteBack(values)).toBe('a/b:apps/web/values.yaml');
     expect(
-      describeWriteBack(
-        with_({ writeBack: { method: 'argocd', argocd: { server: 'https://argocd.example' } } }),
-      ),
-    ).toBe('the Argo CD Application through https://argocd.example');
+      describeWriteBack(with_({ writeBack: { method: 'argocd', argocd: { connection: 'prod' } } })),
+    ).toBe("the Argo CD Application through the connection 'prod'");
+    expect(describeWriteBack(with_({ writeBack: { method: 'argocd', argocd: {} } }))).toBe(
+      'the Argo CD Application through the default Argo CD connection',
+    );
   });
 });
 

@@ -40,20 +40,17 @@ const fields: ReadonlyArray<readonly [string, string, (value: string) => Doc]> =
   ['images[0].helm.imageSpec', 'imageSpec', (value) => image({ helm: { imageSpec: value } })],
   ['images[0].kustomize.imageName', 'imageName', (value) => image({ kustomize: { imageName: value } })],
   ['writeBack.method', 'method', (value) => ({ ...structuredClone(flaskApp), writeBack: { method: value } })],
+  ['writeBack.git.connection', 'connection', (value) => git({ connection: value })],
   ['writeBack.git.repo', 'repo', (value) => git({ repo: value })],
-  ['writeBack.git.apiUrl', 'apiUrl', (value) => git({ apiUrl: value })],
   ['writeBack.git.branch', 'branch', (value) => git({ branch: value })],
   ['writeBack.git.path', 'path', (value) => git({ path: value })],
   ['writeBack.git.target', 'target', (value) => git({ target: value })],
   ['writeBack.git.writeBranch', 'writeBranch', (value) => git({ writeBranch: value })],
   ['writeBack.git.commitMessage', 'commitMessage', (value) => git({ commitMessage: value })],
-  ['writeBack.git.credentialsSecret', 'credentialsSecret', (value) => git({ credentialsSecret: value })],
-  ['writeBack.argocd.server', 'server', (value) => argocd({ server: value })],
   ['writeBack.argocd.appNamespace', 'appNamespace', (value) => argocd({ appNamespace: value })],
   ['writeBack.argocd.project', 'project', (value) => argocd({ project: value })],
-  ['writeBack.argocd.tokenSecret', 'tokenSecret', (value) => argocd({ tokenSecret: value })],
   ['writeBack.argocd.sync', 'sync', (value) => argocd({ sync: value })],
-  ['writeBack.argocd.caBundleSecret', 'caBundleSecret', (value) => argocd({ caBundleSecret: value })],
+  ['writeBack.argocd.connection', 'connection', (value) => argocd({ connection: value })],
 ];
 
 describe('registration limits', () => {

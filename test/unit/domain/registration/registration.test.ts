@@ -51,9 +51,7 @@ describe('parseRegistration', () => {
       'ignoreTags',
       'platforms',
     ]);
-    expect(registration.writeBack).toMatchObject({
-      credentialsSecret: fullExample.writeBack.git.credentialsSecret,
-    });
+    expect(registration.writeBack).toMatchObject({ connection: fullExample.writeBack.git.connection });
     expect(registration.document).toEqual(fullExample);
   });
 
