@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import {
+  argoCdConnectionFor,
+  connectionsDocument,
+  gitHubConnectionFor,
+  parseConnections,
+} from '../../../../lib/domain/connections/connections.ts';
+import { InvalidInputError, WriteRefusedError } from '../../../../lib/domain/errors.ts';
+
+const declared = {
+  github: {
+    gitops: { secret: 'github/gitops', repositories: ['acme/gitops', 'acme/env-*'], default: true },
+    ghe: { secret: 'github/ghe', apiUrl: 'https://ghe.example.com/api/v3/', repositories: ['platform/*'] },
+  },
+  argocd: {
+    prod: {
+      server: 'https://argocd.internal.example.com/',
+      tokenSecret: 'argocd/prod',
+      caBundleSecret: 'argocd/ca',
+      projects: ['team-*'],
+      appNamespaces: ['argocd', 'team-*'],
+      requireConsent: false,
+    },
+  },
+};
+
+const problemsOf = (value: unknown): string[] => {
+  try {
+    parseConnections(value);
+  } catch (error) {
+    if (error instanceof InvalidInputError) return error.problems.map((p) => p.message.split('\n')[0]!);
+    throw error;
+  }
+  return [];
+};
+
+const refusal = (run: () => unknown): WriteRefusedError => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof WriteRefusedError) return error;
+    throw error;
+  }
+  throw new Error('not refused');
+};
+
+describe('parseConnections', () => {
+  it('reads each connection with its defaults, and which one of each kind is the default', () => {
+    const connections = parseConnections(declared);
+    expect(connections.github).toEqual([
+      {
+        name: 'gitops',
+        apiUrl: 'https://api.github.com',
+        secret: 'github/gitops',
+        repositories: ['acme/gitops', 'acme/env-*'],
+        requireConsent: true,
+      },
+      {
+        name: 'ghe',
+        apiUrl: 'https://ghe.example.com/api/v3',
+        secret: 'github/ghe',
+        repositories: ['platform/*'],
+        requireConsent: true,
+      },
+    ]);
+    expect(connections.argocd).toEqual([
+      {
+        name: 'prod',
+        server: 'https://argocd.internal.example.com',
+        tokenSecret: 'argocd/prod',
+        caBundleSecret: 'argocd/ca',
+        insecure: false,
+        projects: ['team-*'],
+        appNamespaces: ['argocd', 'team-*'],
+        requireConsent: false,
+      },
+    ]);
+    // Marked, and the only one of its kind.
+    expect(connections.defaultGitHub).toBe('gitops');
+    expect(connections.defaultArgoCd).toBe('prod');
+  });
+
+  it('reads back what it wrote for the environment', () => {
+    const connections = parseConnections(declared);
+    expect(parseConnections(JSON.parse(JSON.stringify(connectionsDocument(connections))))).toEqual(
+      connections,
+    );
+  });
+
+  it('has no default when several of a kind are declared and none is marked', () => {
+    const { gitops, ghe } = declared.github;
+    const connections = parseConnections({ github: { gitops: { ...gitops, default: false }, ghe } });
+    expect(connections.defaultGitHub).toBeUndefined();
+  });
+
+  it('reports every mistake at once, each naming its field and the fix', () => {
+    expect(
+      problemsOf({
+        gitlab: {},
+        github: {
+          'Bad Name': { secret: 's', repositories: ['a/b'] },
+          one: { repositories: ['acme'], apiUrl: 'https://user:pw@ghe.example.com', default: true },
+          two: { secret: 's', repositories: ['a/[b'], default: true, token: 'ghp_x' },
+        },
+        argocd: { prod: { server: 'ftp://argocd', projects: [] } },
+      }),
+    ).toEqual([
+      "connections.gitlab: unknown field; did you mean 'github'?",
+      "connections.github.'Bad Name': 'Bad Name' is not a connection name; use lowercase letters, digits and -, at most 63",
+      'connections.github.one.secret: is required; the secret that holds its credentials',
+      'connections.github.one.apiUrl: holds credentials; keep credentials in the secret',
+      "connections.github.one.repositories[0]: 'acme' is not allowed; write owner/name, with * where any name will do (acme/*)",
+      'connections.github.two.token: unknown field; known fields: secret, apiUrl, repositories, default, requireConsent',
+      expect.stringContaining('connections.github.two.repositories[0]:'),
+      "connections.argocd.prod.server: 'ftp://argocd' is not an http(s) URL",
+      'connections.argocd.prod.tokenSecret: is required; the secret that holds its token',
+      "connections.argocd.prod.projects: is required; name the Argo CD projects it may touch ('*' for every one)",
+    ]);
+  });
+
+  it('refuses two defaults of one kind', () => {
+    const one = { secret: 's', repositories: ['a/b'], default: true };
+    expect(problemsOf({ github: { one, two: one } })).toEqual([
+      'connections.github: one and two are both marked default; mark one',
+    ]);
+  });
+});
+
+describe('gitHubConnectionFor', () => {
+  const connections = parseConnections(declared);
+
+  it('takes the named connection, or the default, when it covers the repository (any case)', () => {
+    expect(gitHubConnectionFor(connections, undefined, { owner: 'Acme', name: 'GitOps' }).name).toBe(
+      'gitops',
+    );
+    expect(gitHubConnectionFor(connections, undefined, { owner: 'acme', name: 'env-prod' }).name).toBe(
+      'gitops',
+    );
+    expect(gitHubConnectionFor(connections, 'ghe', { owner: 'platform', name: 'apps' }).name).toBe('ghe');
+  });
+
+  it.each([
+    [
+      'a repository the connection does not cover',
+      undefined,
+      { owner: 'acme', name: 'payments' },
+      "the GitHub connection 'gitops' may not write acme/payments (it writes acme/gitops, acme/env-*)",
+    ],
+    [
+      'a glob that would need * to cross /',
+      undefined,
+      { owner: 'acme', name: 'env-x/../y' },
+      "the GitHub connection 'gitops' may not write acme/env-x/../y (it writes acme/gitops, acme/env-*)",
+    ],
+    [
+      'a connection that is not declared',
+      'personal',
+      { owner: 'acme', name: 'gitops' },
+      "writeBack.git.connection: the platform declares no GitHub connection 'personal' (declared: gitops, ghe)",
+    ],
+  ])('refuses %s (not-allowed)', (_what, name, repo, message) => {
+    const error = refusal(() => gitHubConnectionFor(connections, name, repo));
+    expect(error.code).toBe('not-allowed');
+    expect(error.message).toBe(message);
+  });
+
+  it('refuses a registration naming none when there is no default', () => {
+    const noDefault = { ...connections, defaultGitHub: undefined } as typeof connections;
+    expect(refusal(() => gitHubConnectionFor(noDefault, undefined, { owner: 'a', name: 'b' })).message).toBe(
+      'no GitHub connection is named and the platform has no default one (writeBack.git.connection; declared: gitops, ghe)',
+    );
+  });
+});
+
+describe('argoCdConnectionFor', () => {
+  const connections = parseConnections(declared);
+
+  it('takes the connection when the project and the namespace are among its globs', () => {
+    expect(argoCdConnectionFor(connections, 'prod', { project: 'team-a', appNamespace: 'team-a' }).name).toBe(
+      'prod',
+    );
+  });
+
+  it('refuses another project or namespace (not-allowed)', () => {
+    expect(
+      refusal(() =>
+        argoCdConnectionFor(connections, undefined, { project: 'payments', appNamespace: 'argocd' }),
+      ).message,
+    ).toBe("the Argo CD connection 'prod' may not touch project 'payments' (it may touch team-*)");
+    expect(
+      refusal(() =>
+        argoCdConnectionFor(connections, undefined, { project: 'team-a', appNamespace: 'kube-system' }),
+      ).message,
+    ).toBe(
+      "the Argo CD connection 'prod' may not touch namespace 'kube-system' (it may touch argocd, team-*)",
+    );
+  });
+});
