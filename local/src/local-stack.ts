@@ -21,9 +21,11 @@ import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
 import type { ImagePushDependencies } from 'ecr-image-updater/lib/app/handle-image-push';
 import type { Logger } from 'ecr-image-updater/lib/app/ports';
 import {
+  type ArgoCdConnection,
   type Connections,
   connectionsDocument,
   DEFAULT_GITHUB_API,
+  type GitHubConnection,
 } from 'ecr-image-updater/lib/domain/connections/connections';
 import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/images/image-spec';
 import { FakeArgoCdServer } from './argocd/fake-argocd-server.ts';
@@ -83,9 +85,47 @@ export class LocalStack {
     readonly sts: FakeStsServer,
     /** The folder that keeps the state, when the stack was started with one. */
     readonly dataDir: LocalDataDir | undefined,
-    /** The connections the function uses here: the fake GitHub and the fake Argo CD, with their secrets. */
-    readonly connections: Connections,
-  ) {}
+    connections: Connections,
+  ) {
+    this.#connections = connections;
+  }
+
+  #connections: Connections;
+
+  /**
+   * The connections the function uses here: `local` to the fake GitHub and to the fake Argo CD, each
+   * the default of its kind, and any added since.
+   */
+  get connections(): Connections {
+    return this.#connections;
+  }
+
+  /**
+   * Declares one more connection, as a platform would in its stack: another secret for the fake
+   * GitHub (a GitHub App's, say), or another server. Dependencies made afterwards use it.
+   */
+  addConnection(
+    kind: 'github',
+    connection: Omit<GitHubConnection, 'apiUrl'> & { apiUrl?: string },
+  ): GitHubConnection;
+  addConnection(
+    kind: 'argocd',
+    connection: Omit<ArgoCdConnection, 'server'> & { server?: string },
+  ): ArgoCdConnection;
+  addConnection(
+    kind: 'github' | 'argocd',
+    connection: { name: string; apiUrl?: string; server?: string },
+  ): GitHubConnection | ArgoCdConnection {
+    const current = this.#connections;
+    if (kind === 'github') {
+      const added = { apiUrl: this.github.url, ...connection } as GitHubConnection;
+      this.#connections = { ...current, github: [...current.github, added] };
+      return added;
+    }
+    const added = { server: this.argocd.url, ...connection } as ArgoCdConnection;
+    this.#connections = { ...current, argocd: [...current.argocd, added] };
+    return added;
+  }
 
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
     const accountId = options.accountId ?? '123456789012';

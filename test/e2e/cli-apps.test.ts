@@ -360,10 +360,10 @@ describe('ecr-image-updater apps', () => {
 
   it('refuses an option its action does not take, and stores nothing', async () => {
     const path = file('other-action.yaml', stringify({ ...flaskApp, name: 'other-action' }));
-    const result = await apps('register', '-f', path, '--argocd-server', 'https://argocd.example');
+    const result = await apps('register', '-f', path, '--argocd-connection', 'prod');
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(result.stderr).toBe(
-      "ecr-image-updater apps: usage: unknown option '--argocd-server' for apps register; it is an option of apps import\n",
+      "ecr-image-updater apps: usage: unknown option '--argocd-connection' for apps register; it is an option of apps import\n",
     );
     expect((await apps('show', 'other-action')).code).toBe(1);
   });

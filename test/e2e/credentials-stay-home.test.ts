@@ -75,12 +75,18 @@ beforeAll(async () => {
     installations: [{ account: TUTORIAL_REPO.owner, repositories: [TUTORIAL_REPO.name] }],
   });
   stack.secrets.putSecret('redirect/github-app', appSecret(APP_ID, keys.privateKeyPem));
+  stack.addConnection('github', {
+    name: 'redirect-app',
+    secret: 'redirect/github-app',
+    repositories: ['*/*'],
+    requireConsent: false,
+  });
   stack.argocd.putApplication(helmApp('redirect-argo'));
   await scenario.register(
     gitApp('redirect-token', 'redirect/token', { path: 'redirect/token' }),
     gitApp('redirect-app', 'redirect/app', {
       path: 'redirect/app',
-      credentialsSecret: 'redirect/github-app',
+      connection: 'redirect-app',
     }),
     {
       name: 'redirect-argo',

@@ -24,14 +24,21 @@ beforeAll(async () => {
   });
   scenario.stack.secrets.putSecret('github-app', appSecret(APP_ID, keys.privateKeyPem));
   scenario.stack.secrets.putSecret('github-app-old-key', appSecret(APP_ID, stranger.privateKeyPem));
+  for (const secret of ['github-app', 'github-app-old-key'])
+    scenario.stack.addConnection('github', {
+      name: secret,
+      secret,
+      repositories: [`${TUTORIAL_REPO.owner}/${TUTORIAL_REPO.name}`],
+      requireConsent: false,
+    });
 });
 afterAll(() => scenario.close());
 
-/** An app of the tutorial that writes with the credentials in `secret`. */
+/** An app of the tutorial that writes through the connection whose credentials are in `secret`. */
 function appWith(name: string, secret: string) {
   const document = structuredClone(flaskApp) as unknown as { name: string; writeBack: { git: object } };
   document.name = name;
-  document.writeBack.git = { ...document.writeBack.git, credentialsSecret: secret };
+  document.writeBack.git = { ...document.writeBack.git, connection: secret };
   return document;
 }
 

@@ -28,12 +28,12 @@ const SECRETS = [LOCAL_GITHUB_TOKEN, LOCAL_ARGOCD_TOKEN, WRONG_GITHUB_TOKEN, WRO
 /** A JWT (the Argo CD token, a GitHub App's) or an installation token, whoever minted it. */
 
 const REPOSITORIES = ['leak/git', 'leak/app', 'leak/argo'] as const;
-const argoApp = (name: string, tokenSecret?: string) => ({
+const argoApp = (name: string, connection?: string) => ({
   name,
   images: [
     { image: `${ECR_HOST}/leak/argo`, helm: { imageName: 'image.repository', imageTag: 'image.tag' } },
   ],
-  writeBack: { method: 'argocd', argocd: { sync: 'never', ...(tokenSecret ? { tokenSecret } : {}) } },
+  writeBack: { method: 'argocd', argocd: { sync: 'never', ...(connection ? { connection } : {}) } },
 });
 
 let scenario: LocalScenario;
@@ -52,14 +52,25 @@ beforeAll(async () => {
   stack.secrets.putSecret('leak/github-app', appSecret(APP_ID, keys.privateKeyPem));
   stack.secrets.putSecret('leak/wrong-github', JSON.stringify({ token: WRONG_GITHUB_TOKEN }));
   stack.secrets.putSecret('leak/wrong-argocd', WRONG_ARGOCD_TOKEN);
+  const everything = { repositories: ['*/*'], requireConsent: false };
+  stack.addConnection('github', { name: 'leak-app', secret: 'leak/github-app', ...everything });
+  stack.addConnection('github', { name: 'leak-wrong-github', secret: 'leak/wrong-github', ...everything });
+  stack.addConnection('argocd', {
+    name: 'leak-wrong-argocd',
+    tokenSecret: 'leak/wrong-argocd',
+    insecure: false,
+    projects: ['*'],
+    appNamespaces: ['*'],
+    requireConsent: false,
+  });
   stack.argocd.putApplication(helmApp('leak-argo'));
   stack.argocd.putApplication(helmApp('leak-wrong-argo'));
   await scenario.register(
     gitApp('leak-git', 'leak/git', { path: 'leak/git' }),
-    gitApp('leak-wrong-git', 'leak/git', { path: 'leak/wrong', credentialsSecret: 'leak/wrong-github' }),
-    gitApp('leak-app', 'leak/app', { path: 'leak/app', credentialsSecret: 'leak/github-app' }),
+    gitApp('leak-wrong-git', 'leak/git', { path: 'leak/wrong', connection: 'leak-wrong-github' }),
+    gitApp('leak-app', 'leak/app', { path: 'leak/app', connection: 'leak-app' }),
     argoApp('leak-argo'),
-    argoApp('leak-wrong-argo', 'leak/wrong-argocd'),
+    argoApp('leak-wrong-argo', 'leak-wrong-argocd'),
   );
 });
 afterAll(() => scenario.close());

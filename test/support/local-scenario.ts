@@ -20,8 +20,12 @@ export class LocalScenario {
 
   private constructor(readonly stack: LocalStack) {}
 
-  static async start(): Promise<LocalScenario> {
-    const stack = await LocalStack.start();
+  /**
+   * The consent of targets' owners is off unless asked for: most scenarios are about something else,
+   * and register apps the tutorial repository's consent file does not name.
+   */
+  static async start(options: { requireConsent?: boolean } = {}): Promise<LocalScenario> {
+    const stack = await LocalStack.start({ requireConsent: options.requireConsent ?? false });
     const chart = flaskAppChart(stack.registryHost);
     const files = Object.fromEntries(
       Object.entries(chart).map(([path, text]) => [`${TUTORIAL_APP_PATH}/${path}`, text]),

@@ -59,7 +59,7 @@ describe('registerApps', () => {
   });
 
   it.each([
-    [{ method: 'argocd', argocd: { server: 'https://argocd.example', project: 'default' } }],
+    [{ method: 'argocd', argocd: { connection: 'prod', project: 'default' } }],
     [{ method: 'git', git: { repo: 'a/b', path: 'x', target: 'helmvalues' } }],
     [{ method: 'git', git: { repo: 'a/b', path: 'x', target: 'kustomization:overlays/prod' } }],
     [

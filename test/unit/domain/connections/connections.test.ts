@@ -165,7 +165,7 @@ describe('gitHubConnectionFor', () => {
   });
 
   it('refuses a registration naming none when there is no default', () => {
-    const noDefault = { ...connections, defaultGitHub: undefined } as typeof connections;
+    const { defaultGitHub: _, ...noDefault } = connections;
     expect(refusal(() => gitHubConnectionFor(noDefault, undefined, { owner: 'a', name: 'b' })).message).toBe(
       'no GitHub connection is named and the platform has no default one (writeBack.git.connection; declared: gitops, ghe)',
     );
