@@ -170,7 +170,12 @@ async function evaluateApp(
       insecure: writeBack.insecure,
     });
     const context = { clock: deps.clock, random: deps.random, maxAttempts: deps.maxWriteAttempts ?? 5 };
-    return { outcome: await writeArgoCdApplication(app, writeBack, choose, api, context) };
+    return {
+      outcome: await writeArgoCdApplication(app, writeBack, choose, api, context, {
+        // wired to the connection's requireConsent in the connections change
+        requireConsent: false,
+      }),
+    };
   } catch (error) {
     return { outcome: outcomeOfError(stored.name, error) };
   }

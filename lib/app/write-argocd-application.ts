@@ -2,9 +2,14 @@
  * Argo CD write-back: read the Application, decide each image against its spec, and send a JSON patch
  * whose tests hold what was read (never a whole-spec PUT). When a test fails, someone changed the app:
  * read it again, choose again, retry. Then, for an app without an automated sync policy (or always,
- * if asked), start a sync; one already running is not a failure.
+ * if asked), start a sync; one already running is not a failure. When consent is required, the
+ * Application's owners must allow every image first (see application-consent.ts): without it no patch
+ * and no sync is sent.
  */
 
+import { checkApplicationConsent, consentGuard } from '../domain/consent/application-consent.ts';
+import { WriteRefusedError } from '../domain/errors.ts';
+import { ecrRegistryHost } from '../domain/images/image-spec.ts';
 import type { Registration } from '../domain/registration/registration.ts';
 import type { ArgoCdWriteBack } from '../domain/registration/registration-write-back.ts';
 import {
@@ -20,17 +25,34 @@ import type { AppOutcome, ImageDecisionRecord } from './outcomes.ts';
 import type { ArgoCdApi } from './ports.ts';
 import { type RetryContext, retryOnConflict } from './retry-on-conflict.ts';
 
+export interface ArgoCdWriteOptions {
+  /**
+   * The Application must allow each image (our allow-images annotation or Argo CD Image Updater's
+   * image-list); otherwise the app is refused with `not-consented` before any write.
+   */
+  readonly requireConsent: boolean;
+}
+
 export function writeArgoCdApplication(
   app: Registration,
   argocd: ArgoCdWriteBack,
   choose: TargetChooser,
   api: ArgoCdApi,
   context: RetryContext,
+  options: ArgoCdWriteOptions,
 ): Promise<AppOutcome> {
   const scope = { appNamespace: argocd.appNamespace, project: argocd.project };
   return retryOnConflict(`Application ${app.name}`, context, async (attempt) => {
     const application = await api.getApplication(app.name, scope);
     const { targets, none } = await choose(attempt);
+    // Read on every attempt: the owners may have withdrawn consent since the last one.
+    const consent = options.requireConsent
+      ? checkApplicationConsent(
+          application,
+          targets.map(({ image }) => `${ecrRegistryHost(image.registry)}/${image.repository}`),
+        )
+      : undefined;
+    if (consent?.kind === 'refused') throw new WriteRefusedError('not-consented', consent.reason);
     const records: ImageDecisionRecord[] = [...none];
     const changes: ImageChange[] = [];
     const writes = [];
@@ -60,7 +82,12 @@ export function writeArgoCdApplication(
         };
       return { app: app.name, kind: 'unchanged', images: records };
     }
-    await api.patchApplication(app.name, scope, planApplicationPatch(application, writes, app.name));
+    // The patch also tests that what consent rested on is still there, so a withdrawal that lands
+    // between our read and our write makes it fail like any concurrent edit: read again, refuse.
+    await api.patchApplication(app.name, scope, [
+      ...(consent ? consentGuard(consent) : []),
+      ...planApplicationPatch(application, writes, app.name),
+    ]);
     const synced =
       argocd.sync === 'never' ? 'off' : needsSync ? await api.syncApplication(app.name, scope) : 'not-needed';
     return {
