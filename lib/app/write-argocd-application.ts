@@ -82,8 +82,9 @@ export function writeArgoCdApplication(
         };
       return { app: app.name, kind: 'unchanged', images: records };
     }
-    // The patch also tests that what consent rested on is still there, so a withdrawal that lands
-    // between our read and our write makes it fail like any concurrent edit: read again, refuse.
+    // The patch also tests that what consent rested on is still there (Argo CD's Server.Patch applies
+    // it to the whole Application, metadata included: server/application/application.go), so a
+    // withdrawal between our read and our write fails it like any concurrent edit: read again, refuse.
     await api.patchApplication(app.name, scope, [
       ...(consent ? consentGuard(consent) : []),
       ...planApplicationPatch(application, writes, app.name),

@@ -181,8 +181,8 @@ function allowEntryProblem(entry: string): string | undefined {
   return undefined;
 }
 
-// Argo CD Image Updater's list: `[alias=]image[:constraint][@digest]`, separated by commas
-// (pkg/argocd/argocd.go splits on "," and trims). The repository consents, whatever the alias or
+// Argo CD Image Updater's list: `[alias=]image[:constraint][@digest]`, "a comma separated list of
+// image specifications" (https://argocd-image-updater.readthedocs.io/en/stable/configuration/images/). The repository consents, whatever the alias or
 // constraint; entries outside ECR are no mistake, they just allow nothing here.
 function readImageList(value: string): Reading {
   const reading: Reading = { grants: [], notes: [] };
