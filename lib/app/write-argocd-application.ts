@@ -2,10 +2,15 @@
  * Argo CD write-back: read the Application, decide each image against its spec, and send a JSON patch
  * whose tests hold what was read (never a whole-spec PUT). When a test fails, someone changed the app:
  * read it again, choose again, retry. Then, for an app without an automated sync policy (or always,
- * if asked), start a sync; one already running is not a failure.
+ * if asked), start a sync; one already running is not a failure. When consent is required, the
+ * Application's owners must allow every image first (see application-consent.ts): without it no patch
+ * and no sync is sent.
  */
 
 import { type ArgoCdConnection, checkArgoCdScope } from '../domain/connections/connections.ts';
+import { checkApplicationConsent, consentGuard } from '../domain/consent/application-consent.ts';
+import { WriteRefusedError } from '../domain/errors.ts';
+import { ecrRegistryHost } from '../domain/images/image-spec.ts';
 import type { Registration } from '../domain/registration/registration.ts';
 import type { ArgoCdWriteBack } from '../domain/registration/registration-write-back.ts';
 import {
@@ -35,6 +40,14 @@ export function writeArgoCdApplication(
     // The project and namespace the Application really has, not what the registration says, must be the connection's.
     checkArgoCdScope(context.connection, applicationScope(application, scope));
     const { targets, none } = await choose(attempt);
+    // Read on every attempt: the owners may have withdrawn consent since the last one.
+    const consent = context.connection.requireConsent
+      ? checkApplicationConsent(
+          application,
+          targets.map(({ image }) => `${ecrRegistryHost(image.registry)}/${image.repository}`),
+        )
+      : undefined;
+    if (consent?.kind === 'refused') throw new WriteRefusedError('not-consented', consent.reason);
     const records: ImageDecisionRecord[] = [...none];
     const changes: ImageChange[] = [];
     const writes = [];
@@ -64,7 +77,13 @@ export function writeArgoCdApplication(
         };
       return { app: app.name, kind: 'unchanged', images: records };
     }
-    await api.patchApplication(app.name, scope, planApplicationPatch(application, writes, app.name));
+    // The patch also tests that what consent rested on is still there (Argo CD's Server.Patch applies
+    // it to the whole Application, metadata included: server/application/application.go), so a
+    // withdrawal between our read and our write fails it like any concurrent edit: read again, refuse.
+    await api.patchApplication(app.name, scope, [
+      ...(consent ? consentGuard(consent) : []),
+      ...planApplicationPatch(application, writes, app.name),
+    ]);
     const synced =
       argocd.sync === 'never' ? 'off' : needsSync ? await api.syncApplication(app.name, scope) : 'not-needed';
     return {

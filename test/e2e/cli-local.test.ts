@@ -36,6 +36,9 @@ describe('ecr-image-updater demo (npm start)', () => {
     expect(output).toContain(
       'flask-preview: proposed in pull request #1 from ecr-image-updater/flask-preview/argocd-source ((unset) -> 1.0.4)',
     );
+    expect(output).toContain(
+      `ecr-image-updater/allow-images: ${image} (its owners' consent to that image being written into it)`,
+    );
     expect(output).toContain('flask-argocd: patched Application flask-argocd (1.0.0 -> 1.0.2)');
     // Every file a command to copy names is in this repository, at the path the command gives.
     const named = [...output.matchAll(/\$ ecr-image-updater .*/g)].flatMap(([line]) =>

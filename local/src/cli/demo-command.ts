@@ -25,7 +25,8 @@ through the local ECR's API and the same handler the Lambda runs. It prints thes
    8. shows the repository: .argocd-source-flask-app.yaml, values.yaml, the git log, the open pull
       request, and the image the real helm renders (where the bundled helm runs: linux-amd64)
  Through Argo CD, the seed's own way, on fresh peers:
-   9. Argo CD holds the Application flask-argocd; imports it (examples/argocd-application.yaml)
+   9. Argo CD holds the Application flask-argocd, whose ecr-image-updater/allow-images annotation
+      allows the image; imports it (examples/argocd-application.yaml)
   10. pushes flask-app:1.0.0, then flask-app:1.0.2: each patches the Application (newest-build)
   11. shows the Application's Helm parameters and the image helm renders
 

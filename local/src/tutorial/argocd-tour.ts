@@ -1,5 +1,9 @@
 import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
 import { registerApps } from 'ecr-image-updater/lib/app/register-app';
+import {
+  ALLOW_IMAGES_ANNOTATION,
+  checkApplicationConsent,
+} from 'ecr-image-updater/lib/domain/consent/application-consent';
 import { registrationsFromApplications } from 'ecr-image-updater/lib/domain/migration/registrations-from-applications';
 import { describeRegistration } from 'ecr-image-updater/lib/domain/registration/describe-registration';
 import { stringify } from 'yaml';
@@ -20,6 +24,13 @@ export async function argoCdTour(
   stack.argocd.putApplication(manifest);
   out.heading(
     `The seed's own way, on fresh peers: Argo CD (${stack.argocd.url}) holds the Application ${name}`,
+  );
+  const image = `${stack.registryHost}/flask-app`;
+  const consent = checkApplicationConsent(stack.argocd.application(name), [image]);
+  out.indented(
+    consent.kind === 'consented'
+      ? `${ALLOW_IMAGES_ANNOTATION}: ${manifest.metadata.annotations?.[ALLOW_IMAGES_ANNOTATION]} (its owners' consent to that image being written into it)`
+      : `not allowed: ${consent.reason}`,
   );
   out.indented('$ ecr-image-updater apps import examples/argocd-application.yaml --account 123456789012');
   const { applications, warnings } = registrationsFromApplications([manifest], { account: stack.accountId });

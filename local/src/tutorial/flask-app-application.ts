@@ -16,6 +16,11 @@ export function flaskAppApplication(): ArgoCdApplication {
       name: 'flask-argocd',
       namespace: 'argocd',
       annotations: {
+        // The consent of the Application's owners to this image being written into it (a stack that
+        // requires consent writes nothing into an Application without it; docs/write-back.md). The
+        // image-list below cannot give it: <account-id> is a placeholder, not an account. The account
+        // is the local stack's; in a real cluster, name the account that owns the repository.
+        'ecr-image-updater/allow-images': '123456789012.dkr.ecr.us-west-2.amazonaws.com/flask-app',
         'argocd-image-updater.argoproj.io/image-list':
           '<account-id>.dkr.ecr.us-west-2.amazonaws.com/flask-app:~1.0',
         'argocd-image-updater.argoproj.io/write-back-method': 'argocd',

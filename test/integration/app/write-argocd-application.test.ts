@@ -2,7 +2,12 @@ import { FakeArgoCdServer } from '@ecr-image-updater/local/argocd/fake-argocd-se
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgoCdApiClient } from '../../../lib/adapters/argocd-api-client.ts';
 import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
+import { outcomeOfError } from '../../../lib/app/outcomes.ts';
 import { writeArgoCdApplication } from '../../../lib/app/write-argocd-application.ts';
+import {
+  ALLOW_IMAGES_ANNOTATION,
+  IMAGE_LIST_ANNOTATION,
+} from '../../../lib/domain/consent/application-consent.ts';
 import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
 import type { ArgoCdWriteBack } from '../../../lib/domain/registration/registration-write-back.ts';
 import { argocdConnection } from '../../support/connections.ts';
@@ -17,6 +22,9 @@ const context = {
   maxAttempts: 3,
   connection: argocdConnection({ server: 'http://argocd.invalid', tokenSecret: 't' }),
 };
+/** The connection's consent switch: off, or on as deployed stacks have it by default. */
+const OPEN = context;
+const CONSENT = { ...context, connection: { ...context.connection, requireConsent: true } };
 
 function registration(
   name: string,
@@ -54,7 +62,7 @@ describe('writeArgoCdApplication', () => {
   it('sets the Helm parameter with forceString, and starts a sync of an app without automated sync', async () => {
     argocd.putApplication(helmApp('web'));
     const { app, argocd: writeBack } = registration('web');
-    const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context);
+    const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN);
     expect(outcome).toMatchObject({
       kind: 'updated',
       write: { kind: 'argocd', application: 'web', synced: 'started' },
@@ -74,7 +82,7 @@ describe('writeArgoCdApplication', () => {
     argocd.putApplication(helmApp('current', '1.0.2'));
     argocd.clearCalls();
     const { app, argocd: writeBack } = registration('current');
-    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context)).toMatchObject({
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN)).toMatchObject({
       kind: 'unchanged',
       images: [{ kind: 'current' }],
     });
@@ -85,13 +93,11 @@ describe('writeArgoCdApplication', () => {
     argocd.putApplication(helmApp('unsynced'));
     const { app, argocd: writeBack } = registration('unsynced');
     argocd.injectFault({ operationId: 'ApplicationService_Sync', kind: 'status', status: 503, times: 1 });
-    await expect(
-      writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context),
-    ).rejects.toThrow();
+    await expect(writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN)).rejects.toThrow();
     expect(argocd.application('unsynced')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
     argocd.clearCalls();
     // The retry finds the spec at 1.0.2 but 1.0.0 running: it syncs, without a second patch.
-    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context)).toMatchObject({
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN)).toMatchObject({
       kind: 'unchanged',
       synced: 'started',
     });
@@ -103,7 +109,7 @@ describe('writeArgoCdApplication', () => {
     argocd.putApplication(helmApp('settled', '1.0.2'));
     const { app, argocd: writeBack } = registration('settled');
     argocd.clearCalls();
-    const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context);
+    const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN);
     expect(outcome).toMatchObject({ kind: 'unchanged' });
     expect(outcome).not.toHaveProperty('synced');
     const automated = helmApp('automated');
@@ -111,7 +117,7 @@ describe('writeArgoCdApplication', () => {
     automated.spec.syncPolicy = { automated: {} };
     argocd.putApplication(automated);
     const { app: auto, argocd: autoWriteBack } = registration('automated');
-    await writeArgoCdApplication(auto, autoWriteBack, choosing('1.0.2', auto), api, context);
+    await writeArgoCdApplication(auto, autoWriteBack, choosing('1.0.2', auto), api, OPEN);
     expect(argocd.callCount('ApplicationService_Sync')).toBe(0);
   });
 
@@ -131,7 +137,7 @@ describe('writeArgoCdApplication', () => {
       writeBack,
       choosing((attempt) => (attempt === 1 ? '1.0.1' : '1.0.3'), app),
       api,
-      context,
+      OPEN,
     );
     argocd.beforeWrite = undefined;
     expect(outcome).toMatchObject({
@@ -153,7 +159,7 @@ describe('writeArgoCdApplication', () => {
       spec: { ...helmApp('auto').spec, syncPolicy: { automated: { prune: true } } },
     });
     const { app, argocd: writeBack } = registration('auto');
-    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, context)).toMatchObject({
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN)).toMatchObject({
       write: { synced: 'not-needed' },
     });
     expect(argocd.application('auto')?.operation).toBeUndefined();
@@ -166,7 +172,7 @@ describe('writeArgoCdApplication', () => {
       { image: `${HOST}/nginx`, helm: undefined, kustomize: { imageName: 'nginx' } },
       { sync: 'never' },
     );
-    await writeArgoCdApplication(app, writeBack, choosing('1.27.0', app), api, context);
+    await writeArgoCdApplication(app, writeBack, choosing('1.27.0', app), api, OPEN);
     expect(argocd.application('nginx')?.spec.source?.kustomize?.images).toEqual([
       `nginx=${HOST}/nginx:1.27.0`,
     ]);
@@ -179,7 +185,7 @@ describe('writeArgoCdApplication', () => {
       { helm: { imageName: 'image.repository', imageTag: 'image.tag' } },
       { project: 'platform', sync: 'never' },
     );
-    await writeArgoCdApplication(app, writeBack, choosing('2.1.0', app), api, context);
+    await writeArgoCdApplication(app, writeBack, choosing('2.1.0', app), api, OPEN);
     const sources = argocd.application('api')?.spec.sources ?? [];
     expect(sources[0]?.helm?.parameters).toContainEqual({
       name: 'image.tag',
@@ -189,5 +195,97 @@ describe('writeArgoCdApplication', () => {
     expect(sources[1]?.kustomize?.images).toEqual([
       'worker=123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:0.9.0',
     ]);
+  });
+});
+
+describe('writeArgoCdApplication when the Application must consent', () => {
+  // What the app's outcome is in the pipeline (update-apps): a refused write is a skip with its code.
+  async function outcome(name: string, tag = '1.0.2', argocdFields: Record<string, unknown> = {}) {
+    const { app, argocd: writeBack } = registration(name, {}, argocdFields);
+    try {
+      return await writeArgoCdApplication(app, writeBack, choosing(tag, app), api, CONSENT);
+    } catch (error) {
+      return outcomeOfError(name, error);
+    }
+  }
+  function annotated(name: string, annotations: Record<string, string>, tag = '1.0.0') {
+    const app = helmApp(name, tag);
+    app.metadata.annotations = annotations;
+    return argocd.putApplication(app);
+  }
+  const writes = () =>
+    argocd.calls.filter(
+      (c) => c.operationId === 'ApplicationService_Patch' || c.operationId === 'ApplicationService_Sync',
+    );
+
+  it('skips an Application without consent: no patch, no sync, the Application as it was', async () => {
+    const before = argocd.putApplication(helmApp('payments-prod'));
+    argocd.clearCalls();
+    expect(await outcome('payments-prod')).toEqual({
+      app: 'payments-prod',
+      kind: 'skipped',
+      code: 'not-consented',
+      reason: `Application payments-prod does not allow ${HOST}/flask-app to be written into it: its owners can add the annotation ${ALLOW_IMAGES_ANNOTATION}: ${HOST}/flask-app, or name the repository in ${IMAGE_LIST_ANNOTATION}`,
+    });
+    expect(argocd.application('payments-prod')).toEqual(before);
+    expect(writes()).toEqual([]);
+    expect(argocd.callCount('ApplicationService_Get')).toBe(1);
+  });
+
+  it('patches an Application whose allow-images annotation names the repository', async () => {
+    annotated('allowed', { [ALLOW_IMAGES_ANNOTATION]: `${HOST}/other\n${HOST}/flask-app` });
+    expect(await outcome('allowed')).toMatchObject({ kind: 'updated', write: { synced: 'started' } });
+    expect(argocd.application('allowed')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
+    expect(argocd.application('allowed')?.metadata.annotations).toEqual({
+      [ALLOW_IMAGES_ANNOTATION]: `${HOST}/other\n${HOST}/flask-app`,
+    });
+  });
+
+  it('patches an Application whose Argo CD Image Updater image-list names the repository', async () => {
+    annotated('migrated', { [IMAGE_LIST_ANNOTATION]: `flask=${HOST}/flask-app:~1.0` });
+    expect(await outcome('migrated', '1.0.2', { sync: 'never' })).toMatchObject({ kind: 'updated' });
+    expect(argocd.application('migrated')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
+  });
+
+  it("skips an Application whose image-list names another account's repository", async () => {
+    annotated('elsewhere', {
+      [IMAGE_LIST_ANNOTATION]: 'flask=210987654321.dkr.ecr.eu-west-1.amazonaws.com/flask-app:~1.0',
+    });
+    argocd.clearCalls();
+    expect(await outcome('elsewhere')).toMatchObject({ kind: 'skipped', code: 'not-consented' });
+    expect(argocd.application('elsewhere')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.0');
+    expect(writes()).toEqual([]);
+  });
+
+  it('does not sync an app that holds the version but runs an older one, without consent', async () => {
+    const behind = helmApp('behind', '1.0.2');
+    behind.status!.summary = { images: [`${HOST}/flask-app:1.0.0`] };
+    argocd.putApplication(behind);
+    argocd.clearCalls();
+    expect(await outcome('behind')).toMatchObject({ kind: 'skipped', code: 'not-consented' });
+    expect(writes()).toEqual([]);
+    // With consent, the same app is synced: the refusal above was for want of consent alone.
+    argocd.updateApplication('behind', (app) => {
+      app.metadata.annotations = { [ALLOW_IMAGES_ANNOTATION]: `${HOST}/*` };
+    });
+    expect(await outcome('behind')).toMatchObject({ kind: 'unchanged', synced: 'started' });
+  });
+
+  it('refuses on the retry when the owners withdraw consent between the read and the patch', async () => {
+    annotated('withdrawn', { [ALLOW_IMAGES_ANNOTATION]: `${HOST}/flask-app` });
+    argocd.beforeWrite = (write) => {
+      if (write.operationId !== 'ApplicationService_Patch') return;
+      argocd.beforeWrite = undefined;
+      argocd.updateApplication('withdrawn', (app) => {
+        app.metadata.annotations = {};
+      });
+    };
+    argocd.clearCalls();
+    expect(await outcome('withdrawn')).toMatchObject({ kind: 'skipped', code: 'not-consented' });
+    expect(argocd.application('withdrawn')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.0');
+    expect(
+      argocd.calls.filter((c) => c.operationId === 'ApplicationService_Patch').map((c) => c.status),
+    ).toEqual([500]);
+    expect(argocd.callCount('ApplicationService_Sync')).toBe(0);
   });
 });
