@@ -59,6 +59,18 @@ beforeAll(async () => {
 afterAll(() => argocd.close());
 
 describe('writeArgoCdApplication', () => {
+  // Argo CD itself refuses a read with another project (permission denied); the connection's check of
+  // the project read back is the second lock, tested on applicationScope.
+  it('writes nothing into an Application of another project than the registration names', async () => {
+    argocd.putApplication(helmApp('payments-web', '1.0.0', 'payments'));
+    const { app, argocd: writeBack } = registration('payments-web', {}, { project: 'team-a' });
+    const teamA = { ...context, connection: { ...context.connection, projects: ['team-a'] } };
+    argocd.clearCalls();
+    const refused = writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, teamA);
+    await expect(refused).rejects.toThrow();
+    expect(argocd.calls.map((call) => call.operationId)).not.toContain('ApplicationService_Patch');
+  });
+
   it('sets the Helm parameter with forceString, and starts a sync of an app without automated sync', async () => {
     argocd.putApplication(helmApp('web'));
     const { app, argocd: writeBack } = registration('web');

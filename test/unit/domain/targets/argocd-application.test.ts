@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidTargetError } from '../../../../lib/domain/errors.ts';
 import { parseRegistration } from '../../../../lib/domain/registration/registration.ts';
 import {
+  applicationScope,
   hasAutomatedSync,
   isVersionLive,
   planApplicationPatch,
@@ -143,5 +144,19 @@ describe('isVersionLive', () => {
     ['not a list', '1.0.2', undefined],
   ])('with live images %j, %s is live: %s', (images, version, live) => {
     expect(isVersionLive(withImages(images), image, version)).toBe(live);
+  });
+});
+
+describe('applicationScope', () => {
+  it('reads the project and namespace the Application has, an empty project as default', () => {
+    const asked = { appNamespace: 'argocd' };
+    expect(
+      applicationScope({ metadata: { namespace: 'team-a' }, spec: { project: 'payments' } }, asked),
+    ).toEqual({ project: 'payments', appNamespace: 'team-a' });
+    expect(applicationScope({ metadata: {}, spec: { project: '' } }, asked)).toEqual({
+      project: 'default',
+      appNamespace: 'argocd',
+    });
+    expect(applicationScope(null, asked)).toEqual({ project: 'default', appNamespace: 'argocd' });
   });
 });
