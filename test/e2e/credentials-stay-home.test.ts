@@ -4,14 +4,13 @@
  * token, not the Argo CD token. The redirect is not followed at all, since the other host could answer
  * "success" to a write it never did; the app fails, not retryably, naming only the other host.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { LOCAL_ARGOCD_TOKEN, LOCAL_GITHUB_TOKEN } from '@ecr-image-updater/local/local-stack';
 import { TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleImagePush } from '../../lib/app/handle-image-push.ts';
 import { PUSH } from '../fixtures/hostile/events.ts';
 import { ECR_HOST } from '../fixtures/registrations.ts';
+import { ElsewhereServer } from '../support/elsewhere-server.ts';
 import { helmApp } from '../support/fake-argocd-kit.ts';
 import { appSecret, generateAppKeyPair, keyMaterial } from '../support/github-app-keys.ts';
 import { gitApp, pushEvent, SECRET_SHAPES } from '../support/hostile-checks.ts';
@@ -21,47 +20,6 @@ const APP_ID = 4242;
 const keys = generateAppKeyPair();
 /** A JWT (Argo CD's, a GitHub App's) or an installation token, whoever minted it. */
 const REDIRECTS = [301, 302, 307, 308] as const;
-
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-}
-
-/** The other host: records every request and answers each with a cheerful 200, as a thief would. */
-class ElsewhereServer {
-  readonly requests: Seen[] = [];
-  private constructor(private readonly server: Server) {}
-
-  static async start(): Promise<ElsewhereServer> {
-    const server = createServer();
-    const elsewhere = new ElsewhereServer(server);
-    server.on('request', (request, response) => {
-      elsewhere.requests.push({
-        method: request.method ?? '',
-        url: request.url ?? '',
-        headers: request.headers,
-      });
-      request.resume();
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return elsewhere;
-  }
-
-  get host(): string {
-    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  /** A Location on this host, with a query a careless error message would repeat. */
-  location(path: string): string {
-    return `http://${this.host}${path}?sig=do-not-repeat`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 let scenario: LocalScenario;
 let elsewhere: ElsewhereServer;
