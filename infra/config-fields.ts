@@ -102,19 +102,6 @@ export function arnOf(value: string, field: string, service: string): string {
   return value;
 }
 
-export function url(value: string, field: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new ConfigError(field, `${quoteInput(value)} is not a URL`, 'give https://host[:port][/path]');
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    throw new ConfigError(field, `${quoteInput(value)} is not an http(s) URL`);
-  if (parsed.username || parsed.password)
-    throw new ConfigError(field, 'must not carry credentials', 'put the token in its secret');
-}
-
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';

@@ -3,18 +3,23 @@
  * `ecr-image-updater`, or in a JSON or YAML file named with `-c config=<file>`. Checked field by field
  * before anything is synthesized; every error names the field and the fix.
  */
-import { quoteInput } from '../lib/domain/errors.ts';
+import {
+  CONNECTIONS_DOC,
+  type Connections,
+  parseConnections,
+} from '../lib/domain/connections/connections.ts';
+import { InvalidInputError, quoteInput } from '../lib/domain/errors.ts';
 import {
   arnOf,
   ConfigError,
   configProblems,
+  type Json,
   known,
   list,
   object,
   optionalArn,
   optionalText,
   text,
-  url,
   wholeNumber,
 } from './config-fields.ts';
 
@@ -25,13 +30,8 @@ export interface UpdaterConfig {
   readonly account?: string;
   readonly region?: string;
   readonly repositories: { readonly names: readonly string[]; readonly prefixes: readonly string[] } | 'all';
-  readonly github?: { readonly secret?: string; readonly apiUrl?: string };
-  readonly argocd?: {
-    readonly server: string;
-    readonly tokenSecret: string;
-    readonly caBundleSecret?: string;
-  };
-  readonly secrets: readonly string[];
+  /** The platform's connections, their secrets named by name or complete ARN (docs/connections.md). */
+  readonly connections: Connections;
   readonly secretKeys: readonly string[];
   readonly vpc?: {
     readonly vpcId: string;
@@ -60,9 +60,7 @@ const TOP_LEVEL = [
   'account',
   'region',
   'repositories',
-  'github',
-  'argocd',
-  'secrets',
+  'connections',
   'secretKeys',
   'vpc',
   'table',
@@ -86,7 +84,12 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
   const root = object(value, 'config');
   const problems = configProblems();
   const read = <T>(reader: () => T): T | undefined => problems.check(reader);
-  read(() => known(root, 'config', TOP_LEVEL));
+  read(() => refuseMovedFields(root));
+  // A moved field is refused once, as moved, and never suggested for a typo.
+  const current = Object.fromEntries(
+    Object.entries(root).filter(([key]) => !Object.hasOwn(MOVED_TO_CONNECTIONS, key)),
+  );
+  read(() => known(current, 'config', TOP_LEVEL));
   const account = read(() => {
     const account = text(root, 'account', 'config');
     if (account !== undefined && !/^[0-9]{12}$/.test(account))
@@ -103,9 +106,7 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
     ...(account ? { account } : {}),
     ...(region ? { region } : {}),
     repositories: read(() => repositories(root.repositories)),
-    ...read(() => optional('github', root.github, github)),
-    ...read(() => optional('argocd', root.argocd, argocd)),
-    secrets: read(() => list(root, 'secrets', 'config')) ?? [],
+    connections: read(() => connections(root.connections)),
     secretKeys: (read(() => list(root, 'secretKeys', 'config')) ?? []).flatMap((arn, i) => {
       const checked = read(() => arnOf(arn, `config.secretKeys[${i}]`, 'kms'));
       return checked === undefined ? [] : [checked];
@@ -153,40 +154,32 @@ function repositories(value: unknown): UpdaterConfig['repositories'] {
   return { names, prefixes };
 }
 
-function github(value: unknown, field: string): NonNullable<UpdaterConfig['github']> {
-  const o = object(value, field);
+// The fields that connections replaced (docs/connections.md): each refused with where it went.
+const MOVED_TO_CONNECTIONS: Readonly<Record<string, string>> = {
+  github: 'declare it as a GitHub connection: connections.github.<name> with secret, apiUrl and repositories',
+  argocd:
+    'declare it as an Argo CD connection: connections.argocd.<name> with server, tokenSecret, caBundleSecret and projects',
+  secrets:
+    'registrations no longer name secrets: give each secret to the connection it belongs to (connections.github.<name>.secret, connections.argocd.<name>.tokenSecret)',
+};
+
+function refuseMovedFields(root: Json): void {
   const problems = configProblems();
-  problems.check(() => known(o, field, ['secret', 'apiUrl']));
-  const secret = problems.check(() => text(o, 'secret', field));
-  const apiUrl = problems.check(() => {
-    const apiUrl = text(o, 'apiUrl', field);
-    if (apiUrl !== undefined) url(apiUrl, `${field}.apiUrl`);
-    return apiUrl;
-  });
+  for (const [key, fix] of Object.entries(MOVED_TO_CONNECTIONS))
+    if (Object.hasOwn(root, key))
+      problems.add(new ConfigError(`config.${key}`, 'moved to connections', `${fix} (${CONNECTIONS_DOC})`));
   problems.throwIfAny();
-  return { ...(secret ? { secret } : {}), ...(apiUrl ? { apiUrl } : {}) };
 }
 
-function argocd(value: unknown, field: string): NonNullable<UpdaterConfig['argocd']> {
-  const o = object(value, field);
-  const problems = configProblems();
-  problems.check(() => known(o, field, ['server', 'tokenSecret', 'caBundleSecret']));
-  const server = problems.check(() => {
-    const server = text(o, 'server', field);
-    if (!server)
-      throw new ConfigError(`${field}.server`, 'is required', 'the Argo CD API as the function reaches it');
-    url(server, `${field}.server`);
-    return server;
-  });
-  const tokenSecret = problems.check(() => {
-    const tokenSecret = text(o, 'tokenSecret', field);
-    if (!tokenSecret)
-      throw new ConfigError(`${field}.tokenSecret`, 'is required', 'the secret that holds the Argo CD token');
-    return tokenSecret;
-  });
-  const caBundleSecret = problems.check(() => text(o, 'caBundleSecret', field));
-  problems.throwIfAny();
-  return { server: server!, tokenSecret: tokenSecret!, ...(caBundleSecret ? { caBundleSecret } : {}) };
+// The function's own reader, so that a configuration and the function agree on every rule.
+function connections(value: unknown): Connections {
+  try {
+    return parseConnections(value, 'config.connections');
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    const [first, ...others] = error.problems;
+    throw new ConfigError(first!.field, first!.problem, first!.fix, { cause: error, others });
+  }
 }
 
 function vpc(value: unknown, field: string): NonNullable<UpdaterConfig['vpc']> {

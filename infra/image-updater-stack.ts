@@ -33,26 +33,35 @@ export class ImageUpdaterStack extends Stack {
         config.repositories === 'all'
           ? WatchedRepositories.all()
           : WatchedRepositories.of(config.repositories),
-      ...(config.github
-        ? {
-            github: {
-              ...(config.github.secret ? { secret: secrets.get(config.github.secret) } : {}),
-              ...(config.github.apiUrl ? { apiUrl: config.github.apiUrl } : {}),
+      connections: {
+        github: Object.fromEntries(
+          config.connections.github.map((c) => [
+            c.name,
+            {
+              secret: secrets.get(c.secret),
+              apiUrl: c.apiUrl,
+              repositories: c.repositories,
+              default: c.name === config.connections.defaultGitHub,
+              requireConsent: c.requireConsent,
             },
-          }
-        : {}),
-      ...(config.argocd
-        ? {
-            argocd: {
-              server: config.argocd.server,
-              tokenSecret: secrets.get(config.argocd.tokenSecret),
-              ...(config.argocd.caBundleSecret
-                ? { caBundleSecret: secrets.get(config.argocd.caBundleSecret) }
-                : {}),
+          ]),
+        ),
+        argocd: Object.fromEntries(
+          config.connections.argocd.map((c) => [
+            c.name,
+            {
+              server: c.server,
+              tokenSecret: secrets.get(c.tokenSecret),
+              ...(c.caBundleSecret ? { caBundleSecret: secrets.get(c.caBundleSecret) } : {}),
+              insecure: c.insecure,
+              projects: c.projects,
+              appNamespaces: c.appNamespaces,
+              default: c.name === config.connections.defaultArgoCd,
+              requireConsent: c.requireConsent,
             },
-          }
-        : {}),
-      additionalSecrets: config.secrets.map((reference) => secrets.get(reference)),
+          ]),
+        ),
+      },
       secretKeys: config.secretKeys.map((arn, i) => kms.Key.fromKeyArn(this, `SecretKey${i}`, arn)),
       ...(vpc ? { vpc } : {}),
       ...(config.table

@@ -25,6 +25,7 @@ import { REGISTRY_KEY_PREFIXES, REGISTRY_KEYS } from '../lib/adapters/registry-k
 import { FUNCTION_ENTRY, functionBundling } from './function-bundling.ts';
 import { PREBUILT_HANDLER, prebuiltFunctionDir } from './function-code.ts';
 import { ImageUpdaterAlarms } from './image-updater-alarms.ts';
+import { type ImageUpdaterConnections, prepareConnections } from './image-updater-connections.ts';
 import { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
 import { grantRead, grantRegister } from './registry-grants.ts';
 import type { WatchedRepositories } from './watched-repositories.ts';
@@ -32,25 +33,16 @@ import type { WatchedRepositories } from './watched-repositories.ts';
 export interface ImageUpdaterProps {
   /** The ECR repositories (of this stack's account and region) whose pushes move apps. */
   readonly repositories: WatchedRepositories;
-  /** GitHub write-back: the credentials used when a registration names none, and the API for GitHub Enterprise. */
-  readonly github?: {
-    /** A secret holding a token, or JSON `{"token"}` or GitHub App credentials. Default: none (each git registration names one). */
-    readonly secret?: secretsmanager.ISecret;
-    /** GitHub Enterprise's API (`https://ghe.example.com/api/v3`). Default: api.github.com. */
-    readonly apiUrl?: string;
-  };
-  /** Argo CD write-back: the server and token used when a registration names none. */
-  readonly argocd?: {
-    /** The Argo CD API as the function reaches it (`https://argocd.internal.example.com`). */
-    readonly server: string;
-    /** A secret holding the Argo CD token, or JSON `{"token"}`. */
-    readonly tokenSecret: secretsmanager.ISecret;
-    /** A secret holding the PEM CA bundle the server's certificate chains to (a private CA). Default: the public CAs. */
-    readonly caBundleSecret?: secretsmanager.ISecret;
-  };
-  /** Further secrets that registrations name (`credentialsSecret`, `tokenSecret`, `caBundleSecret`). Default: none. */
-  readonly additionalSecrets?: readonly secretsmanager.ISecret[];
-  /** Customer-managed KMS keys that encrypt those secrets (the function may decrypt with them). Default: none. */
+  /**
+   * The platform's GitHub and Argo CD connections: the only endpoints apps are written to, each with
+   * its secret and what it may write. Checked at synth; a bad one throws naming its field. Default:
+   * none, and then nothing can be written (every app is skipped as `not-allowed`).
+   */
+  readonly connections?: ImageUpdaterConnections;
+  /**
+   * Customer-managed KMS keys that encrypt the connections' secrets, for secrets imported without their
+   * key (the key of a secret that has one is granted already). Default: none.
+   */
   readonly secretKeys?: readonly kms.IKey[];
   /** Run the function in a VPC, to reach Argo CD behind an internal load balancer. Default: no VPC. */
   readonly vpc?: {
@@ -104,6 +96,7 @@ export class ImageUpdater extends Construct {
     const serviceName = props.serviceName ?? 'ecr-image-updater';
     if (props.appConcurrency !== undefined && !(props.appConcurrency >= 1 && props.appConcurrency <= 64))
       throw new Error(`appConcurrency: ${props.appConcurrency} is not a whole number from 1 to 64`);
+    const connections = prepareConnections(this, props.connections);
 
     this.table = new dynamodb.Table(this, 'Registry', {
       ...(props.table?.tableName ? { tableName: props.table.tableName } : {}),
@@ -137,16 +130,10 @@ export class ImageUpdater extends Construct {
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description:
-        'ecr-image-updater: reads the watched ECR repositories, the registry and the named secrets',
+        "ecr-image-updater: reads the watched ECR repositories, the registry and the connections' secrets",
     });
     logGroup.grantWrite(role);
 
-    const secrets = [
-      ...(props.github?.secret ? [props.github.secret] : []),
-      ...(props.argocd ? [props.argocd.tokenSecret] : []),
-      ...(props.argocd?.caBundleSecret ? [props.argocd.caBundleSecret] : []),
-      ...(props.additionalSecrets ?? []),
-    ];
     const functionProps = {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -167,17 +154,7 @@ export class ImageUpdater extends Construct {
         : {}),
       environment: {
         [ENVIRONMENT.table]: this.table.tableName,
-        ...(props.github?.secret ? { [ENVIRONMENT.githubSecret]: secretId(props.github.secret) } : {}),
-        ...(props.github?.apiUrl ? { [ENVIRONMENT.githubApiUrl]: props.github.apiUrl } : {}),
-        ...(props.argocd
-          ? {
-              [ENVIRONMENT.argocdServer]: props.argocd.server,
-              [ENVIRONMENT.argocdTokenSecret]: secretId(props.argocd.tokenSecret),
-              ...(props.argocd.caBundleSecret
-                ? { [ENVIRONMENT.argocdCaBundleSecret]: secretId(props.argocd.caBundleSecret) }
-                : {}),
-            }
-          : {}),
+        [ENVIRONMENT.connections]: connections.environment,
         ...(props.appConcurrency ? { [ENVIRONMENT.concurrency]: String(props.appConcurrency) } : {}),
         ...(props.historyRetention
           ? { [ENVIRONMENT.historyDays]: String(props.historyRetention.toDays()) }
@@ -202,7 +179,7 @@ export class ImageUpdater extends Construct {
           ...(ownLockFile ? { projectRoot: PROJECT_ROOT, depsLockFilePath: LOCK_FILE } : {}),
           bundling: functionBundling(ownLockFile ? PROJECT_ROOT : undefined),
         });
-    grantReads(role, this, props, secrets);
+    grantReads(role, this, props, connections.secrets);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',
       reason:
@@ -267,17 +244,12 @@ export class ImageUpdater extends Construct {
   }
 }
 
-/** What the function calls a secret by: its full ARN when known, else its name. */
-function secretId(secret: secretsmanager.ISecret): string {
-  return secret.secretFullArn ?? secret.secretName;
-}
-
 // A secret imported by name or partial ARN has a random six-character suffix IAM must allow for.
 function secretPolicyArn(secret: secretsmanager.ISecret): string {
   return secret.secretFullArn ?? `${secret.secretArn}-??????`;
 }
 
-/** The function's reads, and nothing more: the watched repositories, the registry, the named secrets. */
+/** The function's reads, and nothing more: the watched repositories, the registry, the connections' secrets. */
 function grantReads(
   role: iam.Role,
   updater: ImageUpdater,
@@ -327,7 +299,7 @@ function grantReads(
   if (secrets.length > 0)
     role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ReadNamedSecrets',
+        sid: 'ReadConnectionSecrets',
         actions: ['secretsmanager:GetSecretValue'],
         resources: [...new Set(secrets.map(secretPolicyArn))],
       }),

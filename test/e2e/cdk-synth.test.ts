@@ -48,6 +48,24 @@ const offline: NodeJS.ProcessEnv = {
 const cdk = (args: readonly string[]) =>
   run(process.execPath, [join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), ...args], offline);
 
+/**
+ * The CDK app itself, as the cdk CLI runs it (the context arrives in CDK_CONTEXT_JSON), on a
+ * configuration file named `name` that holds `text`.
+ */
+async function runApp(name: string, text: string): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'config-'));
+  try {
+    writeFileSync(join(dir, name), text);
+    return await run(process.execPath, ['--import', 'tsx', join(ROOT, 'infra', 'app.ts')], {
+      ...offline,
+      CDK_CONTEXT_JSON: JSON.stringify({ config: join(dir, name) }),
+      CDK_OUTDIR: join(dir, 'out'),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('npx cdk synth, offline with no credentials', () => {
   let synth: Run;
   beforeAll(async () => {
@@ -136,21 +154,24 @@ describe('npx cdk synth, offline with no credentials', () => {
     expect(bad.stderr).toContain("repositories.names: 'Flask' is not an ECR repository name");
   }, 120_000);
 
+  it('refuses a configuration of before connections with exit 2, saying where each field went', async () => {
+    const result = await runApp(
+      'old.yaml',
+      'repositories: { names: [flask-app] }\ngithub: { secret: ecr-image-updater/github }\n',
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'ecr-image-updater: config.github: moved to connections; declare it as a GitHub connection: connections.github.<name> with secret, apiUrl and repositories (docs/connections.md)',
+    ]);
+  }, 60_000);
+
   it('refuses a YAML configuration built to exhaust it with exit 2 and one line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'config-'));
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (const [i, name] of ['b', 'c', 'd', 'e', 'f'].entries()) {
       const previous = 'abcde'[i];
       levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
     }
-    writeFileSync(join(dir, 'bomb.yaml'), `${levels.join('\n')}\n`);
-    // The CDK app itself, as the cdk CLI runs it: the context arrives in CDK_CONTEXT_JSON.
-    const result = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'infra', 'app.ts')], {
-      ...offline,
-      CDK_CONTEXT_JSON: JSON.stringify({ config: join(dir, 'bomb.yaml') }),
-      CDK_OUTDIR: join(dir, 'out'),
-    });
-    rmSync(dir, { recursive: true, force: true });
+    const result = await runApp('bomb.yaml', `${levels.join('\n')}\n`);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/bomb\.yaml: is not valid YAML \(Excessive alias count/),

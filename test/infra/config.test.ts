@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { parseUpdaterConfig } from '../../infra/config.ts';
+import { ConfigError, parseUpdaterConfig } from '../../infra/config.ts';
 
 const minimal = { repositories: { names: ['flask-app'] } };
+const gitops = { secret: 'ecr-image-updater/github', repositories: ['acme/gitops'] };
+const prod = {
+  server: 'https://argocd.internal.example.com',
+  tokenSecret: 'ecr-image-updater/argocd',
+  projects: ['default'],
+};
+const withGitHub = (connection: Record<string, unknown>) => ({
+  ...minimal,
+  connections: { github: { gitops: connection } },
+});
+const withArgoCd = (connection: Record<string, unknown>) => ({
+  ...minimal,
+  connections: { argocd: { prod: connection } },
+});
 
 describe('parseUpdaterConfig', () => {
   it('reads the smallest configuration: which repositories', () => {
     expect(parseUpdaterConfig(minimal)).toEqual({
       repositories: { names: ['flask-app'], prefixes: [] },
-      secrets: [],
+      connections: { github: [], argocd: [] },
       secretKeys: [],
     });
     expect(parseUpdaterConfig({ repositories: '*' }).repositories).toBe('all');
@@ -18,13 +32,20 @@ describe('parseUpdaterConfig', () => {
       account: '123456789012',
       region: 'eu-central-1',
       repositories: { names: ['flask-app'], prefixes: ['team-a/'] },
-      github: { secret: 'ecr-image-updater/github', apiUrl: 'https://ghe.example.com/api/v3' },
-      argocd: {
-        server: 'https://argocd.internal.example.com',
-        tokenSecret: 'ecr-image-updater/argocd',
-        caBundleSecret: 'ecr-image-updater/argocd-ca',
+      connections: {
+        github: {
+          gitops: { ...gitops, apiUrl: 'https://ghe.example.com/api/v3', requireConsent: false },
+          'team-a': { secret: 'team-a/github', repositories: ['acme/team-a-*'], default: true },
+        },
+        argocd: {
+          prod: {
+            ...prod,
+            caBundleSecret: 'ecr-image-updater/argocd-ca',
+            insecure: false,
+            appNamespaces: ['argocd', 'team-*'],
+          },
+        },
       },
-      secrets: ['team-a/github'],
       secretKeys: ['arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
       vpc: {
         vpcId: 'vpc-0123456789abcdef0',
@@ -41,7 +62,41 @@ describe('parseUpdaterConfig', () => {
       serviceName: 'updater-prod',
       historyDays: 30,
     };
-    expect(parseUpdaterConfig(full)).toEqual(full);
+    expect(parseUpdaterConfig(full)).toEqual({
+      ...full,
+      connections: {
+        github: [
+          {
+            name: 'gitops',
+            apiUrl: 'https://ghe.example.com/api/v3',
+            secret: 'ecr-image-updater/github',
+            repositories: ['acme/gitops'],
+            requireConsent: false,
+          },
+          {
+            name: 'team-a',
+            apiUrl: 'https://api.github.com',
+            secret: 'team-a/github',
+            repositories: ['acme/team-a-*'],
+            requireConsent: true,
+          },
+        ],
+        argocd: [
+          {
+            name: 'prod',
+            server: 'https://argocd.internal.example.com',
+            tokenSecret: 'ecr-image-updater/argocd',
+            caBundleSecret: 'ecr-image-updater/argocd-ca',
+            insecure: false,
+            projects: ['default'],
+            appNamespaces: ['argocd', 'team-*'],
+            requireConsent: true,
+          },
+        ],
+        defaultGitHub: 'team-a',
+        defaultArgoCd: 'prod',
+      },
+    });
   });
 
   it.each([
@@ -54,17 +109,52 @@ describe('parseUpdaterConfig', () => {
     [{ ...minimal, region: 'mars' }, "config.region: 'mars' is not an AWS region"],
     [{ repositories: { names: 'flask-app' } }, "config.repositories.names: expected a list, got 'flask-app'"],
     [{ repositories: { names: [1] } }, 'config.repositories.names[0]: expected text, got 1'],
-    [{ ...minimal, github: { secret: '' } }, "config.github.secret: expected text, got ''"],
     [
-      { ...minimal, github: { apiUrl: 'ghe.example.com' } },
-      "config.github.apiUrl: 'ghe.example.com' is not a URL",
+      { ...minimal, connections: { gitlab: {} } },
+      "config.connections.gitlab: unknown field; did you mean 'github'?",
     ],
     [
-      { ...minimal, argocd: { server: 'https://admin:pw@argocd.internal', tokenSecret: 't' } },
-      'config.argocd.server: must not carry credentials; put the token in its secret',
+      { ...minimal, connections: { github: { GitOps: gitops } } },
+      "config.connections.github.GitOps: 'GitOps' is not a connection name; use lowercase letters",
     ],
-    [{ ...minimal, argocd: { server: 'https://argocd' } }, 'config.argocd.tokenSecret: is required'],
-    [{ ...minimal, argocd: { tokenSecret: 't' } }, 'config.argocd.server: is required'],
+    [
+      withGitHub({ repositories: ['acme/gitops'] }),
+      'config.connections.github.gitops.secret: is required; the secret that holds its credentials',
+    ],
+    [
+      withGitHub({ secret: 'ecr-image-updater/github' }),
+      'config.connections.github.gitops.repositories: is required; name the repositories it may write',
+    ],
+    [
+      withGitHub({ ...gitops, repositories: ['gitops'] }),
+      "config.connections.github.gitops.repositories[0]: 'gitops' is not allowed; write owner/name",
+    ],
+    [
+      withGitHub({ ...gitops, apiUrl: 'ghe.example.com' }),
+      "config.connections.github.gitops.apiUrl: 'ghe.example.com' is not a URL",
+    ],
+    [withGitHub({ ...gitops, token: 'ghp_x' }), 'config.connections.github.gitops.token: unknown field'],
+    [
+      {
+        ...minimal,
+        connections: { github: { a: { ...gitops, default: true }, b: { ...gitops, default: true } } },
+      },
+      'config.connections.github: a and b are both marked default; mark one',
+    ],
+    [
+      withArgoCd({ ...prod, server: 'https://admin:pw@argocd.internal' }),
+      'config.connections.argocd.prod.server: holds credentials; keep credentials in the secret',
+    ],
+    [
+      withArgoCd({ server: 'https://argocd', projects: ['*'] }),
+      'config.connections.argocd.prod.tokenSecret: is required',
+    ],
+    [withArgoCd({ tokenSecret: 't', projects: ['*'] }), 'config.connections.argocd.prod.server: is required'],
+    [
+      withArgoCd({ ...prod, projects: [] }),
+      "config.connections.argocd.prod.projects: is required; name the Argo CD projects it may touch ('*'",
+    ],
+    [withArgoCd({ ...prod, insecure: 'yes' }), 'config.connections.argocd.prod.insecure: expected'],
     [{ ...minimal, vpc: { vpcId: 'vpc-1' } }, "config.vpc.vpcId: 'vpc-1' is not a VPC id"],
     [
       { ...minimal, vpc: { vpcId: 'vpc-0123456789abcdef0' } },
@@ -107,8 +197,8 @@ describe('parseUpdaterConfig', () => {
     ['vpc id', { ...minimal, vpc: { vpcId: 'a'.repeat(2_000_000) } }, 'config.vpc.vpcId'],
     [
       'server',
-      { ...minimal, argocd: { server: 'a'.repeat(2_000_000), tokenSecret: 't' } },
-      'config.argocd.server',
+      withArgoCd({ ...prod, server: 'a'.repeat(2_000_000) }),
+      'config.connections.argocd.prod.server',
     ],
     ['unknown field', { ...minimal, ['a'.repeat(2_000_000)]: 1 }, "config.'a"],
   ])('quotes 80 characters of a 2 MB %s', (_what, config, field) => {
@@ -138,6 +228,31 @@ describe('parseUpdaterConfig', () => {
         "  config.account: '1234' is not a 12-digit AWS account id",
         "  config.vpc.vpcId: 'vpc-1' is not a VPC id; give vpc-0123456789abcdef0",
         "  config.vpc.subnetIds[0]: 'sub-1' is not a subnet id",
+        '  config.memorySize: 1 is not allowed; give a whole number: from 128 to 10240 (MB)',
+      ].join('\n'),
+    );
+  });
+
+  it.each([
+    ['github', 'declare it as a GitHub connection: connections.github.<name>'],
+    ['argocd', 'declare it as an Argo CD connection: connections.argocd.<name>'],
+    ['secrets', 'registrations no longer name secrets'],
+  ])('refuses a top-level %s, saying it moved to connections', (field, fix) => {
+    const old = { ...minimal, [field]: field === 'secrets' ? ['team-a/github'] : { secret: 's' } };
+    expect(() => parseUpdaterConfig(old)).toThrow(`config.${field}: moved to connections; ${fix}`);
+    expect(() => parseUpdaterConfig(old)).toThrow('(docs/connections.md)');
+    expect(() => parseUpdaterConfig(old)).not.toThrow('unknown field');
+  });
+
+  it('throws a ConfigError for a connection, as for every field, so the CDK app exits 2 on it', () => {
+    const single = withGitHub({ secret: 's' });
+    expect(() => parseUpdaterConfig(single)).toThrow(ConfigError);
+    const several = { ...minimal, memorySize: 1, connections: { github: { gitops: {} } } };
+    expect(() => parseUpdaterConfig(several)).toThrow(ConfigError);
+    expect(() => parseUpdaterConfig(several)).toThrow(
+      [
+        'config.connections.github.gitops.secret: is required; the secret that holds its credentials',
+        '  config.connections.github.gitops.repositories: is required; name the repositories it may write, as owner/name globs (acme/gitops, acme/*)',
         '  config.memorySize: 1 is not allowed; give a whole number: from 128 to 10240 (MB)',
       ].join('\n'),
     );

@@ -27,14 +27,24 @@ function platformStack(props: (stack: Stack) => ImageUpdaterProps) {
 
 const basic = platformStack((stack) => ({
   repositories: WatchedRepositories.of({ names: ['flask-app'], prefixes: ['platform/'] }),
-  github: { secret: secretsmanager.Secret.fromSecretNameV2(stack, 'GitHub', 'ecr-image-updater/github') },
-  argocd: {
-    server: 'https://argocd.internal.example.com',
-    tokenSecret: secretsmanager.Secret.fromSecretCompleteArn(
-      stack,
-      'ArgoCd',
-      'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf',
-    ),
+  connections: {
+    github: {
+      gitops: {
+        secret: secretsmanager.Secret.fromSecretNameV2(stack, 'GitHub', 'ecr-image-updater/github'),
+        repositories: ['acme/gitops'],
+      },
+    },
+    argocd: {
+      prod: {
+        server: 'https://argocd.internal.example.com',
+        tokenSecret: secretsmanager.Secret.fromSecretCompleteArn(
+          stack,
+          'ArgoCd',
+          'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf',
+        ),
+        projects: ['default'],
+      },
+    },
   },
 }));
 
@@ -138,10 +148,16 @@ describe('the ImageUpdater construct', () => {
       Environment: {
         Variables: {
           ECR_IMAGE_UPDATER_TABLE: { Ref: Match.stringLikeRegexp('Registry') },
-          ECR_IMAGE_UPDATER_GITHUB_SECRET: 'ecr-image-updater/github',
-          ECR_IMAGE_UPDATER_ARGOCD_SERVER: 'https://argocd.internal.example.com',
-          ECR_IMAGE_UPDATER_ARGOCD_TOKEN_SECRET:
-            'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf',
+          ECR_IMAGE_UPDATER_CONNECTIONS: Match.serializedJson({
+            github: { gitops: { secret: 'ecr-image-updater/github', repositories: ['acme/gitops'] } },
+            argocd: {
+              prod: {
+                server: 'https://argocd.internal.example.com',
+                tokenSecret: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf',
+                projects: ['default'],
+              },
+            },
+          }),
           ECR_IMAGE_UPDATER_SERVICE: 'ecr-image-updater',
           NODE_OPTIONS: '--enable-source-maps',
         },
@@ -168,7 +184,7 @@ describe('the ImageUpdater construct', () => {
     });
   });
 
-  it('grants reads of the watched repositories, a query of the registry and the named secrets, nothing more', () => {
+  it("grants reads of the watched repositories, a query of the registry and the connections' secrets, nothing more", () => {
     const statements = policyStatements(basic.template);
     const resourcesOf = (sid: string) => statements.find((s) => s.Sid === sid)?.Resource;
     expect(statements.find((s) => s.Sid === 'ReadWatchedRepositories')?.Action).toEqual([
@@ -188,10 +204,10 @@ describe('the ImageUpdater construct', () => {
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/Registry/), 'Arn'] },
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['event#*', 'history#*'] } },
     });
-    expect(statements.find((s) => s.Sid === 'ReadNamedSecrets')?.Action).toBe(
+    expect(statements.find((s) => s.Sid === 'ReadConnectionSecrets')?.Action).toBe(
       'secretsmanager:GetSecretValue',
     );
-    expect(JSON.stringify(resourcesOf('ReadNamedSecrets'))).toMatch(
+    expect(JSON.stringify(resourcesOf('ReadConnectionSecrets'))).toMatch(
       /secret:ecr-image-updater\/github-\?\?\?\?\?\?".*argocd-token-AbCdEf"/,
     );
     const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
@@ -245,7 +261,10 @@ describe('the ImageUpdater construct', () => {
     expect(pattern.detail['repository-name']).toBeUndefined();
     const read = policyStatements(all.template).find((s) => s.Sid === 'ReadWatchedRepositories');
     expect(JSON.stringify(read?.Resource)).toContain(':ecr:us-west-2:123456789012:repository/*');
-    expect(policyStatements(all.template).find((s) => s.Sid === 'ReadNamedSecrets')).toBeUndefined();
+    const secretActions = policyStatements(all.template).filter((s) =>
+      [s.Action].flat().some((action) => String(action).startsWith('secretsmanager:')),
+    );
+    expect(secretActions).toEqual([]);
   });
 
   it('reaches Argo CD from a VPC, with the network interface permissions Lambda needs', () => {

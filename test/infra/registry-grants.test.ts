@@ -16,7 +16,14 @@ function granted(options: { encryptionKey?: boolean } = {}) {
     const stack = new Stack(app, 'Platform', { env: ENV });
     const updater = new ImageUpdater(stack, 'Updater', {
       repositories: WatchedRepositories.of({ names: ['flask-app'] }),
-      github: { secret: secretsmanager.Secret.fromSecretNameV2(stack, 'GitHub', 'ecr-image-updater/github') },
+      connections: {
+        github: {
+          gitops: {
+            secret: secretsmanager.Secret.fromSecretNameV2(stack, 'GitHub', 'ecr-image-updater/github'),
+            repositories: ['acme/gitops'],
+          },
+        },
+      },
       ...(options.encryptionKey
         ? { table: { encryptionKey: new kms.Key(stack, 'TableKey', { enableKeyRotation: true }) } }
         : {}),
