@@ -103,6 +103,7 @@ export function prepareConnections(
     })),
   };
   parseConnections(withStandIns(document), 'connections');
+  checkEnvironmentSize(document);
   const secrets = [
     ...Object.values(connections?.github ?? {}).map((c) => c.secret),
     ...Object.values(connections?.argocd ?? {}).flatMap((c) => [
@@ -114,6 +115,26 @@ export function prepareConnections(
     environment: Stack.of(scope).toJsonString(document),
     secrets: [...new Set(secrets)],
   };
+}
+
+/**
+ * Lambda allows 4 KB of environment variables per function, all of them together (Lambda quotas:
+ * docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); past it the deployment fails in
+ * CloudFormation, after the stack has started to change. The connections are checked at synth instead,
+ * leaving 512 bytes for the function's other variables, with each value known only at deploy (a
+ * secret's ARN) counted as 128 characters.
+ */
+export const CONNECTIONS_ENVIRONMENT_BUDGET = 4096 - 512;
+const UNRESOLVED_LENGTH = 128;
+
+function checkEnvironmentSize(document: unknown): void {
+  const estimate = Buffer.byteLength(
+    JSON.stringify(withStandIns(document, '', 'x'.repeat(UNRESOLVED_LENGTH))),
+  );
+  if (estimate > CONNECTIONS_ENVIRONMENT_BUDGET)
+    throw new Error(
+      `connections: about ${estimate.toLocaleString('en-US')} bytes as the function's environment, more than the ${CONNECTIONS_ENVIRONMENT_BUDGET.toLocaleString('en-US')} bytes Lambda leaves them (4 KB for every variable together); use fewer connections (one connection covers many repositories with globs such as acme/*), or name secrets by name rather than ARN`,
+    );
 }
 
 /** What the function calls a secret by: its full ARN when known, else its name. */
@@ -139,17 +160,19 @@ const WHOLE_TOKEN_STAND_IN: Readonly<Record<string, string>> = {
   repositories: 'unresolved/unresolved',
 };
 
-function withStandIns(value: unknown, key = ''): unknown {
+// `standIn` replaces every token alike instead (to count the length a value may have at deploy).
+function withStandIns(value: unknown, key = '', standIn?: string): unknown {
   if (typeof value === 'string') {
     if (!Token.isUnresolved(value)) return value;
     const fragments = Tokenization.reverseString(value);
-    if (fragments.length === 1 && fragments.firstToken) return WHOLE_TOKEN_STAND_IN[key] ?? 'unresolved';
+    if (fragments.length === 1 && fragments.firstToken)
+      return standIn ?? WHOLE_TOKEN_STAND_IN[key] ?? 'unresolved';
     return fragments
-      .mapTokens({ mapToken: () => 'unresolved' })
+      .mapTokens({ mapToken: () => standIn ?? 'unresolved' })
       .join({ join: (left, right) => `${left}${right}` });
   }
-  if (Array.isArray(value)) return value.map((item) => withStandIns(item, key));
+  if (Array.isArray(value)) return value.map((item) => withStandIns(item, key, standIn));
   if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withStandIns(v, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withStandIns(v, k, standIn)]));
   return value;
 }

@@ -162,6 +162,24 @@ describe("the ImageUpdater construct's connections", () => {
     expect(secretStatements(none.template)).toEqual([]);
   });
 
+  it("refuses, at synth, connections that would not fit in Lambda's 4 KB of environment", () => {
+    const many = (count: number) => (stack: Stack) => ({
+      github: Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [
+          `team-${i}`,
+          {
+            secret: new secretsmanager.Secret(stack, `Team${i}`) as secretsmanager.ISecret,
+            repositories: [`acme/team-${i}-*`],
+          },
+        ]),
+      ),
+    });
+    expect(() => withConnections(many(12))).not.toThrow();
+    expect(() => withConnections(many(30))).toThrow(
+      /^connections: about [0-9,]+ bytes as the function's environment, more than the 3,584 bytes Lambda leaves them/,
+    );
+  });
+
   it('takes a server known only at deploy, checking what synth can see of it', () => {
     const late = withConnections((stack) => ({
       argocd: {
