@@ -11,6 +11,7 @@ import type { TargetEditor } from '../domain/targets/git-target-editor.ts';
 import { decideUpdate, imageChange } from '../domain/updates/decide-update.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
 import type { TargetChooser } from './choose-targets.ts';
+import { requireConsent, startReadingConsent } from './git-consent.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
 import type { ImageDecisionRecord } from './outcomes.ts';
 import type { GitFile } from './ports.ts';
@@ -20,6 +21,11 @@ export interface GitPlan {
   readonly git: GitWriteBack;
   readonly editor: TargetEditor;
   readonly choose: TargetChooser;
+  /**
+   * Write only with the consent of the repository's owners: a `.ecr-image-updater.yaml` at the root or
+   * in the app's folder that allows each image written into the target file (see git-consent.ts).
+   */
+  readonly requireConsent: boolean;
 }
 
 /** What a plan decided in one attempt. */
@@ -73,8 +79,18 @@ export class WorkingTree {
   }
 }
 
-/** Decides a plan on the working tree and leaves its rendered text there. */
-export async function applyPlan(plan: GitPlan, tree: WorkingTree, attempt: number): Promise<PlanDecision> {
+/**
+ * Decides a plan on the working tree and leaves its rendered text there. A plan that requires consent
+ * reads it from `consentTree` (the edited tree unless given): it must be the base branch's files, which
+ * the repository's owners control, never a branch of ours that a write-branch plan edits.
+ */
+export async function applyPlan(
+  plan: GitPlan,
+  tree: WorkingTree,
+  attempt: number,
+  consentTree: WorkingTree = tree,
+): Promise<PlanDecision> {
+  if (plan.requireConsent) startReadingConsent(consentTree, plan.git.path, plan.editor.paths[0]!);
   const { targets, none } = await plan.choose(attempt);
   const path = await resolvePath(plan, tree);
   const text = await tree.current(path);
@@ -90,6 +106,14 @@ export async function applyPlan(plan: GitPlan, tree: WorkingTree, attempt: numbe
     changes.push(imageChange(target, decision));
   }
   if (writes.length > 0) {
+    // Before anything else about the file: without consent, nothing is said of the file or written to it.
+    if (plan.requireConsent)
+      await requireConsent(
+        consentTree,
+        plan.git.path,
+        path,
+        writes.map((write) => write.image),
+      );
     if (text === undefined && !plan.editor.createIfMissing)
       throw new InvalidTargetError(path, 'does not exist in the repository');
     tree.set(path, plan.editor.render(text, writes, path));

@@ -162,7 +162,15 @@ async function evaluateApp(
       return { outcome: { app: app.name, kind: 'unchanged', images: first.none } };
     const writeBack = app.writeBack;
     if (writeBack.method === 'git')
-      return { git: { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose } };
+      return {
+        git: {
+          app,
+          git: writeBack,
+          editor: targetEditor(app.name, writeBack),
+          choose,
+          requireConsent: false, // wired to the connection's requireConsent in the connections change
+        },
+      };
     const api = await ports.argocd.connect({
       ...(writeBack.server ? { server: writeBack.server } : {}),
       ...(writeBack.tokenSecret ? { tokenSecret: writeBack.tokenSecret } : {}),

@@ -40,7 +40,7 @@ function plan(
     none: [],
     explained: new Map(),
   });
-  return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose };
+  return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose, requireConsent: false };
 }
 
 const sourceOf = async (app: string, ref = 'main') => {

@@ -23,7 +23,7 @@ function plan(name: string, repo: string, git: Record<string, unknown> = {}): Gi
     none: [],
     explained: new Map(),
   });
-  return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose };
+  return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose, requireConsent: false };
 }
 
 beforeAll(async () => {
