@@ -2,13 +2,11 @@ import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-se
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OctokitGitRepository } from '../../../lib/adapters/github-repository.ts';
 import { OctokitGitHubConnector } from '../../../lib/adapters/octokit-github-connector.ts';
-import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import type { GitPlan } from '../../../lib/app/git-plan.ts';
 import { commitToBranch } from '../../../lib/app/git-writes.ts';
 import { writeGitPlans } from '../../../lib/app/write-git-plans.ts';
-import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
-import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
-import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
+import { ECR_HOST } from '../../fixtures/registrations.ts';
+import { seedGitPlan } from '../../support/git-plans.ts';
 import { octokitFor } from '../local/github/fake-github-kit.ts';
 
 // Plans that require the consent of the repository's owners, written against the fake GitHub: what
@@ -23,21 +21,9 @@ const target = () => ({ repository, owner: 'acme', name: repo, base: 'main' });
 const CONSENT = '.ecr-image-updater.yaml';
 const FLASK = `${ECR_HOST}/flask-app`;
 
-/** A plan for the flask-app image (at 1.0.2) that requires consent; `git` overrides the write-back. */
-function plan(name: string, git: Record<string, unknown> = {}): GitPlan {
-  const app = parseRegistration({
-    ...structuredClone(flaskApp),
-    name,
-    writeBack: { method: 'git', git: { repo: `acme/${repo}`, branch: 'main', path: 'apps', ...git } },
-  });
-  const writeBack = app.writeBack.method === 'git' ? app.writeBack : (undefined as never);
-  const choose: TargetChooser = async () => ({
-    targets: [{ image: app.images[0]!, tag: '1.0.2' }],
-    none: [],
-    explained: new Map(),
-  });
-  return { app, git: writeBack, editor: targetEditor(app.name, writeBack), choose, requireConsent: true };
-}
+/** A plan for the seed app's image (at 1.0.2) that requires consent; `git` overrides the write-back. */
+const plan = (name: string, git: Record<string, unknown> = {}): GitPlan =>
+  seedGitPlan(name, { git: { repo: `acme/${repo}`, branch: 'main', ...git }, requireConsent: true });
 
 const allow = (images: readonly string[], paths?: readonly string[]) =>
   `allow:\n  - images: ${JSON.stringify(images)}\n${paths ? `    paths: ${JSON.stringify(paths)}\n` : ''}`;
