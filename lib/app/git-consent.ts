@@ -32,12 +32,15 @@ export function startReadingConsent(files: CommitFiles, appPath: string, target:
 /**
  * Answers when the consent files in `files` let every one of `images` be written into `target`;
  * throws WriteRefusedError (`not-consented`), saying why and how the owners consent, when one is not.
+ * `onto` names the branch `files` are read from when it is not the base but an existing branch the
+ * write commits onto: that branch can withhold consent, never give it (see git-writes.ts).
  */
 export async function requireConsent(
   files: CommitFiles,
   appPath: string,
   target: string,
   images: readonly ImageRegistration[],
+  onto?: string,
 ): Promise<void> {
   const consentFiles = await Promise.all(
     consentFolders(appPath, target).map((folder) => readConsentFile(files, folder)),
@@ -48,7 +51,13 @@ export async function requireConsent(
       `${ecrRegistryHost(image.registry)}/${image.repository}`,
       target,
     );
-    if (consent.kind === 'refused') throw new WriteRefusedError('not-consented', consent.reason);
+    if (consent.kind === 'refused')
+      throw new WriteRefusedError(
+        'not-consented',
+        onto === undefined
+          ? consent.reason
+          : `the branch ${onto}, which this write commits onto, must consent too: ${consent.reason}`,
+      );
   }
 }
 

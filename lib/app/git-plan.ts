@@ -5,7 +5,7 @@
  */
 
 import { InvalidTargetError } from '../domain/errors.ts';
-import type { Registration } from '../domain/registration/registration.ts';
+import type { ImageRegistration, Registration } from '../domain/registration/registration.ts';
 import type { GitWriteBack } from '../domain/registration/registration-write-back.ts';
 import type { TargetEditor } from '../domain/targets/git-target-editor.ts';
 import { decideUpdate, imageChange } from '../domain/updates/decide-update.ts';
@@ -34,6 +34,8 @@ export interface PlanDecision {
   readonly path: string;
   readonly records: readonly ImageDecisionRecord[];
   readonly changes: readonly ImageChange[];
+  /** The images it writes: those of its changes. */
+  readonly written: readonly ImageRegistration[];
 }
 
 /**
@@ -118,7 +120,7 @@ export async function applyPlan(
       throw new InvalidTargetError(path, 'does not exist in the repository');
     tree.set(path, plan.editor.render(text, writes, path));
   }
-  return { plan, path, records, changes };
+  return { plan, path, records, changes, written: writes.map((write) => write.image) };
 }
 
 // The first of the editor's names that exists; the first name when none does.

@@ -161,6 +161,35 @@ describe('a git write that requires consent', () => {
     expect(await sourceOf('flask-app', 'image-updates')).toContain('1.0.2');
   });
 
+  it.each([
+    ['a write branch', { writeBranch: 'main' }],
+    ['a pull request branch', { writeBranch: 'main', pullRequest: true }],
+  ])(
+    "never commits onto the owners' branch as %s on consent from a branch of the registrant's",
+    async (_, how) => {
+      // The registrant pushed a branch of its own that consents to anything, names it as the base, and
+      // names the owners' branch as the branch to commit onto.
+      const head = (await github.branches('acme', repo)).find((b) => b.name === 'main')!.sha;
+      await repository.moveBranch('acme', repo, 'mine', head, 'create');
+      await github.commitFiles('acme', repo, { branch: 'mine', files: { [CONSENT]: allow(['*/*']) } });
+      const [outcome] = await write(plan('flask-app', { branch: 'mine', ...how }));
+      expect(outcome).toMatchObject({ kind: 'skipped', code: 'not-consented' });
+      expect(outcome?.kind === 'skipped' && outcome.reason).toMatch(
+        /^the branch main, which this write commits onto, must consent too: no .ecr-image-updater.yaml at the repository root or in apps\/ allows /,
+      );
+      expect(await commits('main')).toBe(1);
+      expect(await github.pulls('acme', repo)).toEqual([]);
+    },
+  );
+
+  it('commits onto an existing write branch that consents as the base does', async () => {
+    await github.commitFiles('acme', repo, { files: { [CONSENT]: allow([FLASK]) } });
+    const head = (await github.branches('acme', repo)).find((b) => b.name === 'main')!.sha;
+    await repository.moveBranch('acme', repo, 'image-updates', head, 'create');
+    const [outcome] = await write(plan('flask-app', { writeBranch: 'image-updates' }));
+    expect(outcome).toMatchObject({ kind: 'updated', write: { branch: 'image-updates' } });
+  });
+
   it('reads the consent files in the same round trip as the target file', async () => {
     await github.commitFiles('acme', repo, { files: { [CONSENT]: allow([FLASK], ['apps']) } });
     github.clearCalls();

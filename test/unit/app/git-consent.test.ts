@@ -67,6 +67,15 @@ describe('requireConsent', () => {
     );
   });
 
+  it('names the branch it read when that is a branch the write commits onto, not the base', async () => {
+    const { tree } = treeOf({});
+    const error = await refusal(requireConsent(tree, '', 'values.yaml', [flask], 'main'));
+    expect(error).toBeInstanceOf(WriteRefusedError);
+    expect(error.message).toMatch(
+      /^the branch main, which this write commits onto, must consent too: no .ecr-image-updater.yaml at the repository root allows /,
+    );
+  });
+
   it('takes a folder where a consent file should be for a file that consents to nothing', async () => {
     const { tree } = treeOf({
       '.ecr-image-updater.yaml': new InvalidTargetError(
