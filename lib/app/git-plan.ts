@@ -6,12 +6,13 @@
 
 import type { GitHubConnection } from '../domain/connections/connections.ts';
 import { InvalidTargetError } from '../domain/errors.ts';
-import type { Registration } from '../domain/registration/registration.ts';
+import type { ImageRegistration, Registration } from '../domain/registration/registration.ts';
 import type { GitWriteBack } from '../domain/registration/registration-write-back.ts';
 import type { TargetEditor } from '../domain/targets/git-target-editor.ts';
 import { decideUpdate, imageChange } from '../domain/updates/decide-update.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
 import type { TargetChooser } from './choose-targets.ts';
+import { requireConsent, startReadingConsent } from './git-consent.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
 import type { ImageDecisionRecord } from './outcomes.ts';
 import type { GitFile } from './ports.ts';
@@ -19,7 +20,12 @@ import type { GitFile } from './ports.ts';
 export interface GitPlan {
   readonly app: Registration;
   readonly git: GitWriteBack;
-  /** The platform's connection it writes through, already checked to cover the repository. */
+  /**
+   * The platform's connection it writes through, already checked to cover the repository. With its
+   * `requireConsent`, the plan writes only with the consent of the repository's owners: a
+   * `.ecr-image-updater.yaml` at the root or in the app's folder that allows each image written into the
+   * target file (see git-consent.ts).
+   */
   readonly connection: GitHubConnection;
   readonly editor: TargetEditor;
   readonly choose: TargetChooser;
@@ -31,6 +37,8 @@ export interface PlanDecision {
   readonly path: string;
   readonly records: readonly ImageDecisionRecord[];
   readonly changes: readonly ImageChange[];
+  /** The images it writes: those of its changes. */
+  readonly written: readonly ImageRegistration[];
 }
 
 /**
@@ -76,8 +84,18 @@ export class WorkingTree {
   }
 }
 
-/** Decides a plan on the working tree and leaves its rendered text there. */
-export async function applyPlan(plan: GitPlan, tree: WorkingTree, attempt: number): Promise<PlanDecision> {
+/**
+ * Decides a plan on the working tree and leaves its rendered text there. A plan that requires consent
+ * reads it from `consentTree` (the edited tree unless given): it must be the base branch's files, which
+ * the repository's owners control, never a branch of ours that a write-branch plan edits.
+ */
+export async function applyPlan(
+  plan: GitPlan,
+  tree: WorkingTree,
+  attempt: number,
+  consentTree: WorkingTree = tree,
+): Promise<PlanDecision> {
+  if (plan.connection.requireConsent) startReadingConsent(consentTree, plan.git.path, plan.editor.paths[0]!);
   const { targets, none } = await plan.choose(attempt);
   const path = await resolvePath(plan, tree);
   const text = await tree.current(path);
@@ -93,11 +111,19 @@ export async function applyPlan(plan: GitPlan, tree: WorkingTree, attempt: numbe
     changes.push(imageChange(target, decision));
   }
   if (writes.length > 0) {
+    // Before anything else about the file: without consent, nothing is said of the file or written to it.
+    if (plan.connection.requireConsent)
+      await requireConsent(
+        consentTree,
+        plan.git.path,
+        path,
+        writes.map((write) => write.image),
+      );
     if (text === undefined && !plan.editor.createIfMissing)
       throw new InvalidTargetError(path, 'does not exist in the repository');
     tree.set(path, plan.editor.render(text, writes, path));
   }
-  return { plan, path, records, changes };
+  return { plan, path, records, changes, written: writes.map((write) => write.image) };
 }
 
 // The first of the editor's names that exists; the first name when none does.

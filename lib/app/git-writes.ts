@@ -10,6 +10,7 @@ import { branchTemplateData } from '../domain/targets/change-templates.ts';
 import { renderGroupCommitMessage, renderPullRequest } from '../domain/targets/commit-message.ts';
 import { compileGoTemplate } from '../domain/targets/go-template.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
+import { consentPaths, requireConsent, startReadingConsent } from './git-consent.ts';
 import { applyPlan, type GitPlan, type PlanDecision, WorkingTree } from './git-plan.ts';
 import { type AppOutcome, outcomeOfError } from './outcomes.ts';
 import type { GitRepository } from './ports.ts';
@@ -40,9 +41,13 @@ export function commitToBranch(
   return retryOnConflict(`${owner}/${name}@${base}`, context, async (attempt) => {
     const head = plans.length === 1 ? base : await headOf(target, base);
     const tree = treeAt(target, head);
-    // Each app's usual file, read together; a plan that needs another name reads it when it gets there.
+    // Each app's usual file and the consent files that speak for it, read together; a plan that needs
+    // another name reads it when it gets there.
     const reading = tree.prefetch(
-      plans.map((plan) => plan.editor.paths[0]!),
+      plans.flatMap((plan) => {
+        const path = plan.editor.paths[0]!;
+        return [path, ...(plan.connection.requireConsent ? consentPaths(plan.git.path, path) : [])];
+      }),
       READ_CONCURRENCY,
     );
     // Handled below (awaited); without this, a read that fails while plans wait would be reported unhandled.
@@ -116,9 +121,13 @@ export function commitToWriteBranch(
     const branch = renderBranch(plan, onBase.changes);
     const branchHead = await repository.branchHead(owner, name, branch);
     const tree = branchHead ? treeAt(target, branchHead) : baseTree;
-    const decision = branchHead ? await applyPlan(plan, tree, attempt) : onBase;
+    if (branchHead) startReadingBranchConsent(plan, tree, onBase.path);
+    // Consent is the base branch's even when the write branch exists: that branch is ours, and anyone
+    // who can push to it (or who registered the app) must not be able to consent there.
+    const decision = branchHead ? await applyPlan(plan, tree, attempt, baseTree) : onBase;
     const files = await tree.changed();
     if (files.length === 0) return unchanged(decision);
+    if (branchHead) await requireBranchConsent(plan, tree, decision, branch);
     const sha = await commitAppChange(target, decision, files, { branch, branchHead, baseHead });
     return updated(decision, { kind: 'commit', sha, branch }, attempt);
   });
@@ -138,22 +147,24 @@ export function proposePullRequest(
   return retryOnConflict(`pull request of ${plan.app.name} in ${owner}/${name}`, context, async (attempt) => {
     const baseHead = await headOf(target, base);
     const baseTree = treeAt(target, baseHead);
+    // Decided, consent included, on the base branch only: the pull request's branch is ours, and a
+    // consent file added there (by us or by anyone who can push to it) is not the owners' word.
     const decision = await applyPlan(plan, baseTree, attempt);
     if (decision.changes.length === 0) return unchanged(decision);
     const branch = renderBranch(plan, decision.changes);
     const files = await baseTree.changed();
     const branchHead = await repository.branchHead(owner, name, branch);
+    const branchTree = branchHead ? treeAt(target, branchHead) : undefined;
     let proposed = false;
-    if (branchHead) {
+    if (branchTree) {
+      startReadingBranchConsent(plan, branchTree, decision.path);
       const onBranch = await Promise.all(
-        files.map(
-          async (f) =>
-            (await repository.readFile({ owner, name, branch: branchHead }, f.path))?.text === f.text,
-        ),
+        files.map(async (f) => (await branchTree.original(f.path))?.text === f.text),
       );
       proposed = onBranch.every(Boolean);
     }
     if (!proposed) {
+      if (branchTree) await requireBranchConsent(plan, branchTree, decision, branch);
       // On top of our branch when it exists (keeping any commit a reviewer added), else on the base.
       await commitAppChange(target, decision, files, { branch, branchHead, baseHead });
     }
@@ -176,6 +187,24 @@ export function proposePullRequest(
       attempt,
     );
   });
+}
+
+// A write branch or pull request branch that exists may not be ours: a registration can name the base
+// branch (one its registrant pushed, consenting to anything) and the owners' branch as the branch to
+// commit onto. So an existing branch we commit onto must consent as well; it can withhold consent,
+// never give it, and the base's consent is still required.
+function startReadingBranchConsent(plan: GitPlan, tree: WorkingTree, path: string): void {
+  if (plan.connection.requireConsent) startReadingConsent(tree, plan.git.path, path);
+}
+
+async function requireBranchConsent(
+  plan: GitPlan,
+  tree: WorkingTree,
+  decision: PlanDecision,
+  branch: string,
+): Promise<void> {
+  if (plan.connection.requireConsent)
+    await requireConsent(tree, plan.git.path, decision.path, decision.written, branch);
 }
 
 /** The files of a commit, read as they are asked for. */

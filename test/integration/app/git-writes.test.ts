@@ -2,14 +2,10 @@ import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-se
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { OctokitGitRepository } from '../../../lib/adapters/github-repository.ts';
-import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import type { GitPlan } from '../../../lib/app/git-plan.ts';
 import { commitToBranch, commitToWriteBranch, proposePullRequest } from '../../../lib/app/git-writes.ts';
 import { ConflictError, UpstreamError } from '../../../lib/domain/errors.ts';
-import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
-import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
-import { flaskApp } from '../../fixtures/registrations.ts';
-import { githubConnection } from '../../support/connections.ts';
+import { seedGitPlan } from '../../support/git-plans.ts';
 import { octokitFor } from '../local/github/fake-github-kit.ts';
 
 let github: FakeGitHubServer;
@@ -19,36 +15,16 @@ let n = 0;
 const context = { clock: { now: Date.now, sleep: async () => {} }, random: () => 0.5, maxAttempts: 3 };
 const target = () => ({ repository, owner: 'acme', name: repo, base: 'main' });
 
-function plan(
+const plan = (
   name: string,
   git: Record<string, unknown> = {},
   tag: string | ((attempt: number) => string) = '1.0.2',
-): GitPlan {
-  const app = parseRegistration({
-    ...structuredClone(flaskApp),
-    name,
-    writeBack: { method: 'git', git: { repo: `acme/${repo}`, branch: 'main', path: 'apps', ...git } },
+): GitPlan =>
+  seedGitPlan(name, {
+    git: { repo: `acme/${repo}`, branch: 'main', ...git },
+    tag,
+    digest: `sha256:${'d'.repeat(64)}`,
   });
-  const writeBack = app.writeBack.method === 'git' ? app.writeBack : (undefined as never);
-  const choose: TargetChooser = async (attempt) => ({
-    targets: [
-      {
-        image: app.images[0]!,
-        tag: typeof tag === 'function' ? tag(attempt) : tag,
-        digest: `sha256:${'d'.repeat(64)}`,
-      },
-    ],
-    none: [],
-    explained: new Map(),
-  });
-  return {
-    app,
-    git: writeBack,
-    connection: githubConnection({ apiUrl: github.url, secret: 's' }),
-    editor: targetEditor(app.name, writeBack),
-    choose,
-  };
-}
 
 const sourceOf = async (app: string, ref = 'main') => {
   const text = await github.readFile('acme', repo, ref, `apps/.argocd-source-${app}.yaml`);

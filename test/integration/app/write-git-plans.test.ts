@@ -1,37 +1,15 @@
 import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OctokitGitHubConnector } from '../../../lib/adapters/octokit-github-connector.ts';
-import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import type { GitPlan } from '../../../lib/app/git-plan.ts';
 import { writeGitPlans } from '../../../lib/app/write-git-plans.ts';
-import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
-import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
-import { flaskApp } from '../../fixtures/registrations.ts';
-import { githubConnection } from '../../support/connections.ts';
+import { seedGitPlan } from '../../support/git-plans.ts';
 
 let github: FakeGitHubServer;
 let deps: Parameters<typeof writeGitPlans>[1];
 
-function plan(name: string, repo: string, git: Record<string, unknown> = {}): GitPlan {
-  const app = parseRegistration({
-    ...structuredClone(flaskApp),
-    name,
-    writeBack: { method: 'git', git: { repo, path: 'apps', ...git } },
-  });
-  const writeBack = app.writeBack.method === 'git' ? app.writeBack : (undefined as never);
-  const choose: TargetChooser = async () => ({
-    targets: [{ image: app.images[0]!, tag: '1.0.2' }],
-    none: [],
-    explained: new Map(),
-  });
-  return {
-    app,
-    git: writeBack,
-    connection: githubConnection({ apiUrl: github.url, secret: 's' }),
-    editor: targetEditor(app.name, writeBack),
-    choose,
-  };
-}
+const plan = (name: string, repo: string, git: Record<string, unknown> = {}): GitPlan =>
+  seedGitPlan(name, { git: { repo, ...git }, apiUrl: github.url });
 
 beforeAll(async () => {
   github = await FakeGitHubServer.start({ tokens: ['t'] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetChooser } from '../../../lib/app/choose-targets.ts';
 import { applyPlan, type GitPlan, WorkingTree } from '../../../lib/app/git-plan.ts';
-import { InvalidTargetError } from '../../../lib/domain/errors.ts';
+import { InvalidTargetError, WriteRefusedError } from '../../../lib/domain/errors.ts';
 import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
 import { targetEditor } from '../../../lib/domain/targets/git-target-editor.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
@@ -99,6 +99,64 @@ describe('applyPlan', () => {
     );
     expect(decision.changes).toEqual([]);
     expect(await tree.changed()).toEqual([]);
+  });
+});
+
+describe('applyPlan, with the consent of the repository owners required', () => {
+  const consenting = (p: GitPlan): GitPlan => ({
+    ...p,
+    connection: { ...p.connection, requireConsent: true },
+  });
+  const argoSource = () => consenting(plan('flask', {}, {}));
+  const ALLOW_FLASK = `allow:\n  - images: [${ECR_HOST}/flask-app]\n`;
+
+  it('writes with consent, and refuses without it, leaving the tree as it was', async () => {
+    const allowed = files({ 'flask/.ecr-image-updater.yaml': ALLOW_FLASK });
+    expect((await applyPlan(argoSource(), allowed.tree, 1)).changes).toHaveLength(1);
+    const refused = files({ '.ecr-image-updater.yaml': 'allow: []\n' });
+    const error = await applyPlan(argoSource(), refused.tree, 1).catch((e) => e);
+    expect(error).toBeInstanceOf(WriteRefusedError);
+    expect(error).toMatchObject({ code: 'not-consented' });
+    expect(await refused.tree.changed()).toEqual([]);
+  });
+
+  it('says nothing of the target file to a plan without consent', async () => {
+    const { tree } = files({});
+    await expect(applyPlan(consenting(plan('v', {}, { target: 'helmvalues' })), tree, 1)).rejects.toThrow(
+      WriteRefusedError,
+    );
+  });
+
+  it('reads consent from the tree it is given, not from the tree it edits', async () => {
+    const ours = files({ 'flask/.ecr-image-updater.yaml': ALLOW_FLASK });
+    const base = files({});
+    await expect(applyPlan(argoSource(), ours.tree, 1, base.tree)).rejects.toThrow(WriteRefusedError);
+    expect(ours.reads).toEqual(['flask/.argocd-source-flask.yaml']);
+    expect(base.reads.sort()).toEqual(['.ecr-image-updater.yaml', 'flask/.ecr-image-updater.yaml']);
+  });
+
+  it('reads the consent files while the target file is on its way, not after', async () => {
+    const asked: string[] = [];
+    let answer: () => void = () => {};
+    const tree = new WorkingTree((path) => {
+      asked.push(path);
+      return path.endsWith('.argocd-source-flask.yaml')
+        ? new Promise((resolve) => {
+            answer = () => resolve(undefined);
+          })
+        : Promise.resolve(
+            path === 'flask/.ecr-image-updater.yaml' ? { text: ALLOW_FLASK, sha: 's' } : undefined,
+          );
+    });
+    const applying = applyPlan(argoSource(), tree, 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(asked.sort()).toEqual([
+      '.ecr-image-updater.yaml',
+      'flask/.argocd-source-flask.yaml',
+      'flask/.ecr-image-updater.yaml',
+    ]);
+    answer();
+    expect((await applying).changes).toHaveLength(1);
   });
 });
 
