@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LOCAL_DEAD_LETTER_QUEUE, LocalStack } from '@ecr-image-updater/local/local-stack';
-import { flaskAppChart, TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
+import { TUTORIAL_REPO, tutorialRepositoryFiles } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { runTutorial, type TutorialResult } from '@ecr-image-updater/local/tutorial/run-tutorial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -79,10 +79,9 @@ describe('ecr-image-updater local push', () => {
   beforeAll(async () => {
     stack = await LocalStack.start();
     env = stack.env();
-    const files = Object.fromEntries(
-      Object.entries(flaskAppChart(stack.registryHost)).map(([p, t]) => [`flask-app/${p}`, t]),
-    );
-    await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, { files });
+    await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
+      files: tutorialRepositoryFiles(stack.registryHost),
+    });
     await runCli(['apps', 'register', '-f', '-'], stringify(flaskApp), env);
   });
   afterAll(() => stack.close());

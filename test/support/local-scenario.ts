@@ -10,6 +10,7 @@ import {
   flaskAppChart,
   TUTORIAL_APP_PATH,
   TUTORIAL_REPO,
+  tutorialRepositoryFiles,
 } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { MemoryLogger } from '../../lib/adapters/memory-logger.ts';
 import { handleImagePush } from '../../lib/app/handle-image-push.ts';
@@ -26,12 +27,8 @@ export class LocalScenario {
    */
   static async start(options: { requireConsent?: boolean } = {}): Promise<LocalScenario> {
     const stack = await LocalStack.start({ requireConsent: options.requireConsent ?? false });
-    const chart = flaskAppChart(stack.registryHost);
-    const files = Object.fromEntries(
-      Object.entries(chart).map(([path, text]) => [`${TUTORIAL_APP_PATH}/${path}`, text]),
-    );
     await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
-      files,
+      files: tutorialRepositoryFiles(stack.registryHost),
       defaultBranch: TUTORIAL_REPO.branch,
     });
     return new LocalScenario(stack);

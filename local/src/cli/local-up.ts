@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
 import { LocalStack } from '../local-stack.ts';
 import { flaskAppApplication } from '../tutorial/flask-app-application.ts';
-import { flaskAppChart, TUTORIAL_APP_PATH, TUTORIAL_REPO } from '../tutorial/flask-app-chart.ts';
+import { TUTORIAL_REPO, tutorialRepositoryFiles } from '../tutorial/flask-app-chart.ts';
 
 export interface LocalUpOptions {
   /** Where to write the environment as export lines. */
@@ -80,10 +80,9 @@ export async function localUp(io: CliIo, options: LocalUpOptions): Promise<numbe
 /** The tutorial's GitOps repository and Argo CD Application, unless the state has them already. */
 async function seedTutorial(stack: LocalStack): Promise<void> {
   if (!(await stack.github.hasRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name))) {
-    const chart = Object.entries(flaskAppChart(stack.registryHost));
     await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
       defaultBranch: TUTORIAL_REPO.branch,
-      files: Object.fromEntries(chart.map(([path, text]) => [`${TUTORIAL_APP_PATH}/${path}`, text])),
+      files: tutorialRepositoryFiles(stack.registryHost),
     });
   }
   const application = flaskAppApplication();

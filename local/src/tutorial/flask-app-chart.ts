@@ -4,6 +4,7 @@
  * at the local ECR's account.
  */
 
+import { CONSENT_FILE_NAME } from 'ecr-image-updater/lib/domain/consent/consent-file';
 export const TUTORIAL_REPO = { owner: 'devopscube', name: 'argocd-image-updater', branch: 'main' } as const;
 export const TUTORIAL_APP_PATH = 'flask-app';
 
@@ -90,5 +91,28 @@ export function flaskAppRegistration(registry: string) {
         path: TUTORIAL_APP_PATH,
       },
     },
+  };
+}
+
+/**
+ * The consent of the tutorial repository's owners, at its root: flask-app's image may be written under
+ * flask-app/ (the tutorial's apps write there, consent being required as a deployed stack requires it).
+ */
+export function tutorialConsentFile(registry: string): string {
+  return [
+    '# What ecr-image-updater may write into this repository, and where (docs/write-back.md)',
+    'allow:',
+    `  - images: [${registry}/flask-app]`,
+    `    paths: [${TUTORIAL_APP_PATH}]`,
+    '',
+  ].join('\n');
+}
+
+/** The tutorial's GitOps repository as it starts: the chart under flask-app/ and the consent file. */
+export function tutorialRepositoryFiles(registry: string): Record<string, string> {
+  const chart = Object.entries(flaskAppChart(registry));
+  return {
+    [CONSENT_FILE_NAME]: tutorialConsentFile(registry),
+    ...Object.fromEntries(chart.map(([path, text]) => [`${TUTORIAL_APP_PATH}/${path}`, text])),
   };
 }

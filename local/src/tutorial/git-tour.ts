@@ -10,7 +10,13 @@ import { describeRegistration } from 'ecr-image-updater/lib/domain/registration/
 import type { LocalStack } from '../local-stack.ts';
 import { canRunLayerBinaries } from '../render/kubectl-layer-binaries.ts';
 import { deploymentImages, renderArgoCdApp } from '../render/render-argocd-app.ts';
-import { flaskAppChart, flaskAppRegistration, TUTORIAL_APP_PATH, TUTORIAL_REPO } from './flask-app-chart.ts';
+import {
+  flaskAppChart,
+  flaskAppRegistration,
+  TUTORIAL_APP_PATH,
+  TUTORIAL_REPO,
+  tutorialRepositoryFiles,
+} from './flask-app-chart.ts';
 import { pushThrough } from './push-through.ts';
 import type { TutorialOutput } from './tutorial-output.ts';
 
@@ -22,10 +28,9 @@ export async function gitTour(
   const chart = flaskAppChart(stack.registryHost);
   await stack.github.createRepository(repo.owner, repo.name, {
     defaultBranch: TUTORIAL_REPO.branch,
-    files: Object.fromEntries(
-      Object.entries(chart).map(([path, text]) => [`${TUTORIAL_APP_PATH}/${path}`, text]),
-    ),
-    message: 'flask-app Helm chart (values: image.repository, image.tag; NodePort 30050)',
+    files: tutorialRepositoryFiles(stack.registryHost),
+    message:
+      'flask-app Helm chart (values: image.repository, image.tag; NodePort 30050), and the consent file: flask-app may be written under flask-app/',
   });
   const logger = new MemoryLogger();
   const register = async (documents: unknown[], files: readonly string[]) => {
