@@ -26,6 +26,10 @@ export const ENVIRONMENT = {
   localAccount: 'ECR_IMAGE_UPDATER_LOCAL_ACCOUNT',
   /** Local mode: the folder of the fake GitHub's bare repositories, for `git -C` by hand. */
   gitopsDir: 'ECR_IMAGE_UPDATER_GITOPS_DIR',
+  /** Local mode: the fake GitHub's API, for `local show` and `curl` by hand (the function reads the connections). */
+  localGithubApiUrl: 'ECR_IMAGE_UPDATER_LOCAL_GITHUB_API_URL',
+  /** Local mode: the fake Argo CD's API, for `local show` and `curl` by hand (the function reads the connections). */
+  localArgocdServer: 'ECR_IMAGE_UPDATER_LOCAL_ARGOCD_SERVER',
   /** Local mode: the fake GitHub's token, for `local show` and `curl` by hand (the function reads the secret). */
   localGithubToken: 'ECR_IMAGE_UPDATER_LOCAL_GITHUB_TOKEN',
   /** Local mode: the fake Argo CD's token, for `local show` and `curl` by hand (the function reads the secret). */

@@ -261,6 +261,8 @@ export class LocalStack {
       [ENVIRONMENT.table]: this.tableName,
       [ENVIRONMENT.connections]: JSON.stringify(connectionsDocument(this.connections)),
       [ENVIRONMENT.localAccount]: this.accountId,
+      [ENVIRONMENT.localGithubApiUrl]: this.github.url,
+      [ENVIRONMENT.localArgocdServer]: this.argocd.url,
       [ENVIRONMENT.gitopsDir]: this.github.dataDir,
       // What the secrets above hold, for reading the fakes by hand (local show, curl); local mode only.
       [ENVIRONMENT.localGithubToken]: LOCAL_GITHUB_TOKEN,

@@ -225,7 +225,7 @@ describe('ecr-image-updater local up', () => {
     );
     // The README's flow: the Application of the example sits beside the git app instead of replacing it.
     expect(imported.stdout).toMatch(
-      /^registered flask-argocd \(revision 1\): .* through the default Argo CD server\n/,
+      /^registered flask-argocd \(revision 1\): .* through the default Argo CD connection\n/,
     );
     const pushedAgain = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
     expect(pushedAgain.stdout).toContain('flask-app: committed');
@@ -292,7 +292,7 @@ describe('ecr-image-updater local up', () => {
     const after = await runBinary(['local', 'show'], '', env);
     expect(after.code).toBe(1);
     expect(after.stderr).toContain(
-      `cannot reach the local Argo CD at ${env.ECR_IMAGE_UPDATER_ARGOCD_SERVER}/api/v1/applications (ECONNREFUSED); is local up still running?`,
+      `cannot reach the local Argo CD at ${env.ECR_IMAGE_UPDATER_LOCAL_ARGOCD_SERVER}/api/v1/applications (ECONNREFUSED); is local up still running?`,
     );
   });
 

@@ -51,7 +51,10 @@ export async function startLocalUp(envFile: string, args: readonly string[] = []
     readFileSync(envFile, 'utf8')
       .trim()
       .split('\n')
-      .map((line) => /^export ([A-Z_]+)=(.*)$/.exec(line)!.slice(1) as [string, string]),
+      .map((line) => {
+        const [, name, value] = /^export ([A-Z_]+)=(.*)$/.exec(line)!;
+        return [name!, shellUnquote(value!)];
+      }),
   );
   return {
     output: () => output,
@@ -74,4 +77,10 @@ export async function stopEveryLocalUp(): Promise<void> {
         }),
     ),
   );
+}
+
+// A value as a POSIX shell reads it: bare, or in single quotes with '\'' for a quote (the connections' JSON).
+function shellUnquote(value: string): string {
+  if (!value.startsWith("'")) return value;
+  return value.slice(1, -1).replaceAll("'\\''", "'");
 }

@@ -6,7 +6,6 @@
 import { readdir } from 'node:fs/promises';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
-import { type Connections, parseConnections } from 'ecr-image-updater/lib/domain/connections/connections';
 import { noLocalPeersError } from './no-local-peers.ts';
 
 /** An Application as `local show --json` prints it. */
@@ -74,11 +73,10 @@ export async function localShow(io: CliIo, json: boolean): Promise<number> {
 }
 
 function requireLocalEnvironment(io: CliIo) {
-  const connections = localConnectionsOf(io.env[ENVIRONMENT.connections]);
   const env = {
-    argocdServer: connections?.argocd.find((c) => c.name === connections.defaultArgoCd)?.server,
+    argocdServer: io.env[ENVIRONMENT.localArgocdServer],
     argocdToken: io.env[ENVIRONMENT.localArgocdToken],
-    githubApiUrl: connections?.github.find((c) => c.name === connections.defaultGitHub)?.apiUrl,
+    githubApiUrl: io.env[ENVIRONMENT.localGithubApiUrl],
     githubToken: io.env[ENVIRONMENT.localGithubToken],
     gitopsDir: io.env[ENVIRONMENT.gitopsDir],
   };
@@ -162,13 +160,4 @@ async function getJson(peer: string, url: string, authorization: string): Promis
   if (!response.ok)
     throw new Error(`the local ${peer} answered ${response.status} to GET ${url}: ${text.slice(0, 200)}`);
   return JSON.parse(text) as Json;
-}
-
-// The connections `local up` exported; undefined when there are none to read.
-function localConnectionsOf(text: string | undefined): Connections | undefined {
-  try {
-    return text ? parseConnections(JSON.parse(text)) : undefined;
-  } catch {
-    return undefined;
-  }
 }
