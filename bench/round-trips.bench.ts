@@ -7,8 +7,8 @@
  * to its critical path. The minimum, by design (a warm function, secrets cached):
  *   registry Query and the repeated-delivery GetItem, together ....................... 1
  *   ECR DescribeImages (one page up to 1,000 tags) ..................................... 1
- *   one app: read the file, write it with its blob sha (Contents API) .................. 2
- *   several apps: branch head 1, files ceil(n / 16) rounds, parent commit 1, tree 1,
+ *   one app: read the file (the consent files with it), write it with its blob sha ..... 2
+ *   several apps: branch head 1, files (and consent files) ceil(n / 16) rounds, parent commit 1, tree 1,
  *                 commit 1, fast-forward 1 ........................................ 5 + ceil(n / 16)
  *   the audit records (BatchWriteItem, 25 a request, in parallel) ...................... 1
  * Goal: at most 1.15. Run with `npm run bench:round-trips`.
@@ -72,7 +72,11 @@ async function measure(apps: number): Promise<Row> {
       ecrFor: (region: string) =>
         createAwsClient(ECRClient, { ...where, region, endpoint: env.AWS_ENDPOINT_URL_ECR! }),
     };
-    await peers.call('createRepository', 'acme', 'gitops', { 'apps/README.md': 'apps\n' });
+    // As deployed: consent required, so the repository's owners allow web under apps/ (read with the files).
+    await peers.call('createRepository', 'acme', 'gitops', {
+      'apps/README.md': 'apps\n',
+      '.ecr-image-updater.yaml': `allow:\n  - images: [${peers.registryHost}/web]\n    paths: [apps]\n`,
+    });
     const names = Array.from({ length: apps }, (_, i) => `app-${String(i).padStart(3, '0')}`);
     await registerApps(
       new DynamoDbAppRegistry({ tableName: env[ENVIRONMENT.table]!, client: dynamodb }),
