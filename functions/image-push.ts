@@ -13,6 +13,8 @@ import { handleImagePush, type ImagePushDependencies } from '../lib/app/handle-i
 import { METRICS_NAMESPACE, type MetricPoint, outcomeMetrics } from '../lib/app/outcome-metrics.ts';
 import { type PushOutcome, RetryableFailureError, retryableFailures } from '../lib/app/outcomes.ts';
 
+// One bundle, two entry points: the writer of the write queue is `index.writeHandler`.
+export { writeHandler } from './queued-writes.ts';
 export { RetryableFailureError };
 
 /** What an invocation answers when it succeeds. */

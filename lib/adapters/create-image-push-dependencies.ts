@@ -5,6 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ImagePushDependencies } from '../app/handle-image-push.ts';
 import type { Logger } from '../app/ports.ts';
 import { ArgoCdClientConnector } from './argocd-client-connector.ts';
@@ -15,11 +16,14 @@ import { EcrImageCatalog } from './ecr-image-catalog.ts';
 import { OctokitGitHubConnector } from './octokit-github-connector.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 import { SecretsManagerSecretStore } from './secrets-manager-secret-store.ts';
+import { SqsWriteQueue } from './sqs-write-queue.ts';
 
 export interface AwsClients {
   readonly dynamodb: DynamoDBClient;
   readonly secretsManager: SecretsManagerClient;
   readonly ecrFor: (region: string) => ECRClient;
+  /** For the write queue; made when first needed when absent. */
+  readonly sqs?: SQSClient;
 }
 
 /** SDK clients with the SDK's defaults (credentials, region, endpoint variables), timeouts and retries. */
@@ -46,6 +50,14 @@ export function createImagePushDependencies(
     }),
     images: new EcrImageCatalog({ clientFor: clients.ecrFor }),
     connections: config.connections,
+    ...(config.writeQueueUrl
+      ? {
+          writeQueue: new SqsWriteQueue({
+            queueUrl: config.writeQueueUrl,
+            client: clients.sqs ?? createAwsClient(SQSClient),
+          }),
+        }
+      : {}),
     github: new OctokitGitHubConnector({ secrets }),
     argocd: new ArgoCdClientConnector({ secrets }),
     clock: { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },

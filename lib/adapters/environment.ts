@@ -12,6 +12,11 @@ export const ENVIRONMENT = {
    * the local peers.
    */
   connections: 'ECR_IMAGE_UPDATER_CONNECTIONS',
+  /**
+   * The FIFO queue that coalesces git writes per branch (the stack's WriteQueueUrl): when set, the push
+   * function queues git writes for the writer instead of making them.
+   */
+  writeQueueUrl: 'ECR_IMAGE_UPDATER_WRITE_QUEUE_URL',
   /** Apps processed at once per event (1 to 64). */
   concurrency: 'ECR_IMAGE_UPDATER_CONCURRENCY',
   /** Days the audit history of decisions is kept. */

@@ -13,6 +13,8 @@ export interface RuntimeConfig {
   readonly tableName: string;
   /** The platform's connections: the only endpoints and credentials write-backs use. */
   readonly connections: Connections;
+  /** The write queue, when git writes are coalesced per branch. */
+  readonly writeQueueUrl?: string;
   /** Apps processed at once per event. */
   readonly concurrency: number;
   /** Days the audit history of decisions is kept (default 90). */
@@ -44,9 +46,11 @@ export function readRuntimeConfig(
       ENVIRONMENT.historyDays,
       `'${historyText}' is not a whole number of days from 1 to 3650`,
     );
+  const writeQueueUrl = env[ENVIRONMENT.writeQueueUrl];
   return {
     tableName,
     connections: readConnections(env[ENVIRONMENT.connections]),
+    ...(writeQueueUrl ? { writeQueueUrl } : {}),
     concurrency,
     ...(historyDays ? { historyDays } : {}),
   };

@@ -42,6 +42,8 @@ export interface DecisionRecord {
     readonly finishedAt: number;
     /** From the push (ECR's event time) to the write-back; pushes that wrote only. */
     readonly pushToWriteBackMs?: number;
+    /** How long the app's git write waited in the write queue (decisions of the queue's writer). */
+    readonly queuedMs?: number;
   };
 }
 
@@ -61,6 +63,8 @@ export function decisionRecord(
     readonly candidates: ReadonlyMap<string, VerdictSummary>;
     readonly receivedAt: number;
     readonly finishedAt: number;
+    /** For the queue writer's decisions: how long the write waited in the queue. */
+    readonly queuedMs?: number;
   },
 ): DecisionRecord {
   const base = {
@@ -71,7 +75,11 @@ export function decisionRecord(
     summary: context.summary,
     candidates: Object.fromEntries(context.candidates),
   };
-  const timings = { receivedAt: context.receivedAt, finishedAt: context.finishedAt };
+  const timings = {
+    receivedAt: context.receivedAt,
+    finishedAt: context.finishedAt,
+    ...(context.queuedMs === undefined ? {} : { queuedMs: context.queuedMs }),
+  };
   switch (outcome.kind) {
     case 'updated':
       return {
@@ -88,6 +96,8 @@ export function decisionRecord(
       };
     case 'unchanged':
       return { ...base, images: outcome.images, timings };
+    case 'queued':
+      return { ...base, images: [], timings };
     case 'skipped':
       return { ...base, images: [], skipped: outcome.code, timings };
     case 'failed':

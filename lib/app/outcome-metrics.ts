@@ -12,6 +12,11 @@ export const METRIC = {
   updated: 'AppsUpdated',
   unchanged: 'AppsUnchanged',
   skipped: 'AppsSkipped',
+  queued: 'AppsQueued',
+  /** Apps the queue's writer evaluated (each then counted as updated, unchanged, skipped or failed too). */
+  written: 'QueuedAppsEvaluated',
+  /** Queued writes the writer handed back for a retry. */
+  writesRetried: 'QueuedWritesRetried',
   failed: 'AppsFailed',
   ignored: 'EventsIgnored',
   latency: 'PushToWriteBackLatency',
@@ -35,7 +40,8 @@ export function outcomeMetrics(outcome: PushOutcome, now: number): MetricPoint[]
   return outcome.apps.flatMap((app) => appMetrics(app, latency));
 }
 
-function appMetrics(app: AppOutcome, latency: number): MetricPoint[] {
+/** An app's points; `latency` is from the push to the write, for an app that was updated. */
+export function appMetrics(app: AppOutcome, latency: number): MetricPoint[] {
   switch (app.kind) {
     case 'updated':
       return [
@@ -44,6 +50,8 @@ function appMetrics(app: AppOutcome, latency: number): MetricPoint[] {
       ];
     case 'unchanged':
       return [{ name: METRIC.unchanged, unit: 'Count', value: 1, reason: unchangedReason(app) }];
+    case 'queued':
+      return [{ name: METRIC.queued, unit: 'Count', value: 1 }];
     case 'skipped':
       return [{ name: METRIC.skipped, unit: 'Count', value: 1, reason: app.code }];
     case 'failed':

@@ -52,6 +52,14 @@ export type AppOutcome =
     }
   | {
       readonly app: string;
+      readonly kind: 'queued';
+      /** The write queue's group the app's git write waits in (its repository and branch, hashed). */
+      readonly group: string;
+      /** What the push function chose; the writer chooses again from the tags as they are then. */
+      readonly chosen: ReadonlyArray<{ readonly image: string; readonly tag: string }>;
+    }
+  | {
+      readonly app: string;
       readonly kind: 'skipped';
       /** Why, as a word from a closed set: the metric's Reason and what history filters by. */
       readonly code: SkipCode;
@@ -130,6 +138,8 @@ export function summarizeApp(outcome: AppOutcome): string {
             ? '; a sync was already running'
             : ''
       }`;
+    case 'queued':
+      return `${outcome.app}: queued for its branch's writer (${outcome.chosen.map((c) => `${c.image} -> ${c.tag}`).join(', ')})`;
     case 'skipped':
       return `${outcome.app}: skipped (${outcome.reason})`;
     case 'failed':

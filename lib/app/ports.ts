@@ -150,6 +150,22 @@ export interface GitRepository {
   ): Promise<PullRequest>;
 }
 
+/** One message for the write queue: FIFO group, deduplication id, and the body (a QueuedWrite as JSON). */
+export interface WriteQueueMessage {
+  readonly group: string;
+  readonly deduplicationId: string;
+  readonly body: string;
+}
+
+/**
+ * The queue that coalesces git writes per branch (an SQS FIFO queue): messages of one group are
+ * handed to the writer in order, one batch at a time, so writers never race on a branch.
+ */
+export interface WriteQueue {
+  /** Sends every message, or throws (retryably when a retry may help) having sent some or none. */
+  send(messages: readonly WriteQueueMessage[]): Promise<void>;
+}
+
 /** Secret values by id or ARN. Values are never logged. */
 export interface SecretStore {
   get(secretId: string): Promise<string>;

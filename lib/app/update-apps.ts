@@ -2,58 +2,24 @@
  * Brings the apps that follow one repository to the tags their strategies allow, from the
  * repository's tags as they are now: on a push, and on a reconcile. One read of the tags shared by
  * every app; per app: select, compare with what the target holds, write when it differs. Git writes
- * of apps sharing a repository and branch become one commit. One app's failure never stops the others.
+ * of apps sharing a repository and branch become one commit, made now or, with a write queue, by the
+ * queue's writer (write-queued-apps.ts). One app's failure never stops the others.
  * Calls that fail for a moment are retried with backoff; each app's decision is logged and recorded.
  */
 
-import {
-  argoCdConnectionFor,
-  type Connections,
-  gitHubConnectionFor,
-} from '../domain/connections/connections.ts';
-import { WriteRefusedError } from '../domain/errors.ts';
-import { parseRegistration, watchKey } from '../domain/registration/registration.ts';
-import { connectionOnlyFields } from '../domain/registration/registration-write-back.ts';
-import type { VerdictSummary } from '../domain/tags/verdict-summary.ts';
-import { targetEditor } from '../domain/targets/git-target-editor.ts';
-import { TagSource, type TargetChooser, targetChooser } from './choose-targets.ts';
+import { watchKey } from '../domain/registration/registration.ts';
+import { TagSource } from './choose-targets.ts';
 import { type DecisionRecord, decisionRecord, type Trigger } from './decision-record.ts';
+import { type Explanations, evaluateApp } from './evaluate-app.ts';
 import type { GitPlan } from './git-plan.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
 import { type AppOutcome, outcomeOfError, summarizeApp } from './outcomes.ts';
-import type {
-  AppRegistry,
-  ArgoCdConnector,
-  AuditLog,
-  Clock,
-  GitHubConnector,
-  ImageCatalog,
-  Logger,
-  RepositoryRef,
-  StoredApp,
-} from './ports.ts';
-import { retryTransient, type TransientRetryContext, withTransientRetries } from './retry-transient.ts';
-import { writeArgoCdApplication } from './write-argocd-application.ts';
+import type { Logger, RepositoryRef, StoredApp } from './ports.ts';
+import { queuedWriteMessage } from './queued-write.ts';
+import { resilient, type UpdateDependencies } from './update-dependencies.ts';
 import { writeGitPlans } from './write-git-plans.ts';
 
-export interface UpdateDependencies {
-  /** The platform's connections: the only endpoints and credentials a write-back may use. */
-  readonly connections: Connections;
-  readonly registry: AppRegistry;
-  readonly images: ImageCatalog;
-  readonly github: GitHubConnector;
-  readonly argocd: ArgoCdConnector;
-  readonly audit: AuditLog;
-  readonly clock: Clock;
-  readonly random: () => number;
-  readonly logger: Logger;
-  /** Apps (or groups of apps sharing a commit) processed at once (default 8). */
-  readonly concurrency?: number;
-  /** Attempts at a write that keeps losing races (default 5). */
-  readonly maxWriteAttempts?: number;
-  /** Retries of calls that fail for a moment (throttling, 5xx, dropped connections). */
-  readonly transientRetries?: Omit<TransientRetryContext, 'clock' | 'random'>;
-}
+export type { UpdateDependencies };
 
 export interface UpdateRequest {
   readonly repository: RepositoryRef;
@@ -69,9 +35,6 @@ export interface UpdateResult {
   readonly tagsRead?: number;
 }
 
-/** What evaluating an app gives: its outcome already, or a git write to make with others. */
-type Evaluated = { readonly outcome: AppOutcome } | { readonly git: GitPlan };
-
 export async function updateApps(deps: UpdateDependencies, request: UpdateRequest): Promise<UpdateResult> {
   const ports = resilient(deps);
   const key = watchKey(request.repository, request.repository.repository);
@@ -83,35 +46,97 @@ export async function updateApps(deps: UpdateDependencies, request: UpdateReques
     () => undefined,
   );
   const concurrency = deps.concurrency ?? 8;
-  const explained = new Map<string, Map<string, VerdictSummary>>();
+  const explained: Explanations = new Map();
+  const sources = new Map([[key, tags]]);
   const evaluated = await mapWithConcurrency(request.apps, concurrency, (app) =>
-    evaluateApp(deps, ports, app, key, tags, explained),
+    evaluateApp(deps, ports, app, sources, explained),
   );
   const settled = evaluated.flatMap((e) => ('outcome' in e ? [e.outcome] : []));
   const git = evaluated.flatMap((e) => ('git' in e ? [e.git] : []));
-  const written = await writeGitPlans(git, {
-    github: ports.github,
-    clock: deps.clock,
-    random: deps.random,
-    maxAttempts: deps.maxWriteAttempts ?? 5,
-    concurrency,
-  });
-  const finishedAt = deps.clock.now();
+  const written = deps.writeQueue
+    ? await queueGitPlans(deps, git, { key, trigger: request.trigger })
+    : await writeGitPlans(git, {
+        github: ports.github,
+        clock: deps.clock,
+        random: deps.random,
+        maxAttempts: deps.maxWriteAttempts ?? 5,
+        concurrency,
+      });
   const byName = new Map([...settled, ...written].map((outcome) => [outcome.app, outcome]));
   const apps = request.apps.map((app) => byName.get(app.name)!);
-  const decisions = apps.map((outcome) => {
-    const summary = summarizeApp(outcome);
-    log(deps.logger, outcome, summary, key, request.trigger);
-    return decisionRecord(outcome, {
-      repository: key,
-      trigger: request.trigger,
-      summary,
-      candidates: explained.get(outcome.app) ?? new Map(),
-      receivedAt: request.receivedAt,
-      finishedAt,
-    });
+  const decisions = recordDecisions(deps, apps, {
+    repository: key,
+    trigger: request.trigger,
+    explained,
+    receivedAt: request.receivedAt,
   });
   return { apps, decisions, ...(tagsRead === undefined ? {} : { tagsRead }) };
+}
+
+/** Each app's decision, logged and made a record of the history. */
+export function recordDecisions(
+  deps: Pick<UpdateDependencies, 'clock' | 'logger'>,
+  apps: readonly AppOutcome[],
+  context: {
+    readonly repository: string;
+    readonly trigger: Trigger;
+    readonly explained: Explanations;
+    readonly receivedAt: number;
+    readonly queuedMs?: ReadonlyMap<string, number>;
+  },
+): DecisionRecord[] {
+  const finishedAt = deps.clock.now();
+  return apps.map((outcome) => {
+    const summary = summarizeApp(outcome);
+    log(deps.logger, outcome, summary, context.repository, context.trigger);
+    const queuedMs = context.queuedMs?.get(outcome.app);
+    return decisionRecord(outcome, {
+      repository: context.repository,
+      trigger: context.trigger,
+      summary,
+      candidates: context.explained.get(outcome.app) ?? new Map(),
+      receivedAt: context.receivedAt,
+      finishedAt,
+      ...(queuedMs === undefined ? {} : { queuedMs }),
+    });
+  });
+}
+
+/**
+ * Hands git writes to the write queue, one message an app in its branch's group; the writer makes the
+ * commit. A send that fails fails its apps (retryably when a retry may help), so the event is retried.
+ */
+async function queueGitPlans(
+  deps: UpdateDependencies,
+  plans: readonly GitPlan[],
+  context: { readonly key: string; readonly trigger: Trigger },
+): Promise<AppOutcome[]> {
+  if (plans.length === 0) return [];
+  const queuedAt = deps.clock.now();
+  const messages = plans.map((plan) =>
+    queuedWriteMessage(plan, {
+      app: plan.app.name,
+      repository: context.key,
+      trigger: context.trigger,
+      queuedAt,
+    }),
+  );
+  try {
+    await deps.writeQueue!.send(messages);
+  } catch (error) {
+    return plans.map((plan) => outcomeOfError(plan.app.name, error));
+  }
+  return Promise.all(
+    plans.map(async (plan, i): Promise<AppOutcome> => {
+      const { targets } = await plan.choose(1);
+      return {
+        app: plan.app.name,
+        kind: 'queued',
+        group: messages[i]!.group,
+        chosen: targets.map((t) => ({ image: t.image.alias ?? t.image.imageName, tag: t.tag })),
+      };
+    }),
+  );
 }
 
 function log(logger: Logger, outcome: AppOutcome, summary: string, repository: string, trigger: Trigger) {
@@ -126,81 +151,4 @@ function log(logger: Logger, outcome: AppOutcome, summary: string, repository: s
   if (outcome.kind === 'failed')
     logger.error(summary, { ...fields, reason: outcome.reason, retryable: outcome.retryable });
   else logger.info(summary, fields);
-}
-
-// The ports with transient failures retried: GitHub and Argo CD calls. The AWS calls among them (ECR
-// reads, the Secrets Manager reads of connect) fail already retried by the SDK and go straight up.
-function resilient(deps: UpdateDependencies) {
-  const context = { ...deps.transientRetries, clock: deps.clock, random: deps.random };
-  return {
-    images: withTransientRetries(deps.images, context),
-    github: {
-      connect: async (...target: Parameters<GitHubConnector['connect']>) =>
-        withTransientRetries(await retryTransient(context, () => deps.github.connect(...target)), context),
-    } satisfies GitHubConnector,
-    argocd: {
-      connect: async (connection: Parameters<ArgoCdConnector['connect']>[0]) =>
-        withTransientRetries(await retryTransient(context, () => deps.argocd.connect(connection)), context),
-    } satisfies ArgoCdConnector,
-  };
-}
-
-async function evaluateApp(
-  deps: UpdateDependencies,
-  ports: ReturnType<typeof resilient>,
-  stored: StoredApp,
-  key: string,
-  tags: TagSource,
-  explained: Map<string, Map<string, VerdictSummary>>,
-): Promise<Evaluated> {
-  try {
-    // Stored before connections: its own endpoint or credential is never used, nor is anything called.
-    const refused = connectionOnlyFields(stored.document);
-    if (refused.length > 0)
-      throw new WriteRefusedError(
-        'not-allowed',
-        `${refused.join(', ')}: endpoints and credentials belong to the platform's connections now; register the app again with writeBack connection`,
-      );
-    const app = parseRegistration(stored.document);
-    if (stored.paused)
-      return {
-        outcome: {
-          app: app.name,
-          kind: 'skipped',
-          code: 'paused',
-          reason: 'paused; apps resume follows the repository again',
-        },
-      };
-    const images = app.images.filter((image) => watchKey(image.registry, image.repository) === key);
-    const choose = remembering(targetChooser(images, tags), app.name, explained);
-    const first = await choose(1);
-    if (first.targets.length === 0)
-      return { outcome: { app: app.name, kind: 'unchanged', images: first.none } };
-    const writeBack = app.writeBack;
-    if (writeBack.method === 'git') {
-      const connection = gitHubConnectionFor(deps.connections, writeBack.connection, writeBack.repo);
-      return {
-        git: { app, git: writeBack, connection, editor: targetEditor(app.name, writeBack), choose },
-      };
-    }
-    const connection = argoCdConnectionFor(deps.connections, writeBack.connection, writeBack);
-    const api = await ports.argocd.connect(connection);
-    const context = { clock: deps.clock, random: deps.random, maxAttempts: deps.maxWriteAttempts ?? 5 };
-    return { outcome: await writeArgoCdApplication(app, writeBack, choose, api, { ...context, connection }) };
-  } catch (error) {
-    return { outcome: outcomeOfError(stored.name, error) };
-  }
-}
-
-// Keeps the explanation of the latest attempt: the one whose answer was written (or not).
-function remembering(
-  choose: TargetChooser,
-  app: string,
-  explained: Map<string, Map<string, VerdictSummary>>,
-): TargetChooser {
-  return async (attempt) => {
-    const choice = await choose(attempt);
-    explained.set(app, new Map(choice.explained));
-    return choice;
-  };
 }

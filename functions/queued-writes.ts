@@ -1,0 +1,81 @@
+/**
+ * The Lambda behind the write queue's event source mapping: a batch of queued git writes (SQS FIFO,
+ * at most 10), one commit per branch. Thin: wire once per cold start, hand the records to the use case,
+ * and answer the messages to retry as `batchItemFailures` (the mapping's ReportBatchItemFailures), so
+ * the others are deleted and those come back, then end in the dead-letter queue.
+ */
+import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
+import { ENVIRONMENT } from '../lib/adapters/environment.ts';
+import { type InvocationContext, PowertoolsLogger } from '../lib/adapters/powertools-logger.ts';
+import { PowertoolsMetrics } from '../lib/adapters/powertools-metrics.ts';
+import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
+import { appMetrics, METRIC, METRICS_NAMESPACE, type MetricPoint } from '../lib/app/outcome-metrics.ts';
+import type { UpdateDependencies } from '../lib/app/update-dependencies.ts';
+import { type QueuedRecord, writeQueuedApps } from '../lib/app/write-queued-apps.ts';
+import type { MetricsPublisher } from './image-push.ts';
+
+/** The part of Lambda's SQS event the writer reads. */
+export interface SqsBatchEvent {
+  readonly Records: ReadonlyArray<{
+    readonly messageId: string;
+    readonly body: string;
+    readonly attributes?: { readonly MessageGroupId?: string };
+  }>;
+}
+
+export interface SqsBatchResponse {
+  readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>;
+}
+
+export function createQueuedWritesHandler(
+  deps: UpdateDependencies,
+  metrics?: MetricsPublisher,
+): (event: SqsBatchEvent) => Promise<SqsBatchResponse> {
+  return async (event) => {
+    const records: QueuedRecord[] = (event.Records ?? []).map((record) => ({
+      messageId: record.messageId,
+      group: record.attributes?.MessageGroupId ?? '',
+      body: record.body,
+    }));
+    const outcome = await writeQueuedApps(deps, records);
+    const now = deps.clock.now();
+    metrics?.publish(
+      [
+        ...outcome.decisions.flatMap((decision, i) =>
+          appMetrics(outcome.apps[i]!, decision.timings.pushToWriteBackMs ?? 0),
+        ),
+        ...writerMetrics(outcome.apps.length, outcome.failed.length + outcome.unreadable.length),
+      ],
+      now,
+    );
+    return {
+      batchItemFailures: [...outcome.failed, ...outcome.unreadable].map((id) => ({ itemIdentifier: id })),
+    };
+  };
+}
+
+function writerMetrics(apps: number, handedBack: number): MetricPoint[] {
+  return [
+    { name: METRIC.written, unit: 'Count', value: apps },
+    ...(handedBack > 0 ? [{ name: METRIC.writesRetried, unit: 'Count' as const, value: handedBack }] : []),
+  ];
+}
+
+let wired: ((event: SqsBatchEvent) => Promise<SqsBatchResponse>) | undefined;
+const service = process.env[ENVIRONMENT.service] || 'ecr-image-updater';
+const logger = new PowertoolsLogger({ service });
+
+/** The Lambda entry point of the writer (`index.writeHandler` in the bundle). */
+export async function writeHandler(
+  event: SqsBatchEvent,
+  context?: InvocationContext,
+): Promise<SqsBatchResponse> {
+  logger.startInvocation(context);
+  // The writer writes: it never queues (the write queue variable is the push function's).
+  const { writeQueueUrl: _, ...config } = readRuntimeConfig(process.env);
+  wired ??= createQueuedWritesHandler(
+    createImagePushDependencies(config, logger),
+    new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, service }),
+  );
+  return wired(event);
+}

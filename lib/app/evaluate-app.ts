@@ -1,0 +1,98 @@
+/**
+ * One app, evaluated against the tags of the repositories a trigger concerns: refused, paused,
+ * unchanged, written to Argo CD at once, or a git plan to write with others (now, or through the write
+ * queue). The tags of each repository are shared by every app that follows it.
+ */
+import { argoCdConnectionFor, gitHubConnectionFor } from '../domain/connections/connections.ts';
+import { WriteRefusedError } from '../domain/errors.ts';
+import { parseRegistration, watchKey } from '../domain/registration/registration.ts';
+import { connectionOnlyFields } from '../domain/registration/registration-write-back.ts';
+import type { VerdictSummary } from '../domain/tags/verdict-summary.ts';
+import { targetEditor } from '../domain/targets/git-target-editor.ts';
+import { type Choice, type TagSource, type TargetChooser, targetChooser } from './choose-targets.ts';
+import type { GitPlan } from './git-plan.ts';
+import { type AppOutcome, outcomeOfError } from './outcomes.ts';
+import type { StoredApp } from './ports.ts';
+import type { ResilientPorts, UpdateDependencies } from './update-dependencies.ts';
+import { writeArgoCdApplication } from './write-argocd-application.ts';
+
+/** What evaluating an app gives: its outcome already, or a git write to make with others. */
+export type Evaluated = { readonly outcome: AppOutcome } | { readonly git: GitPlan };
+
+/** Per app, per image: the tags considered in the latest attempt, the one chosen, why not the others. */
+export type Explanations = Map<string, Map<string, VerdictSummary>>;
+
+/**
+ * Evaluates `stored` for its images that follow one of `sources` (repository key -> its tags). Never
+ * throws: a failure is the app's outcome.
+ */
+export async function evaluateApp(
+  deps: UpdateDependencies,
+  ports: ResilientPorts,
+  stored: StoredApp,
+  sources: ReadonlyMap<string, TagSource>,
+  explained: Explanations,
+): Promise<Evaluated> {
+  try {
+    // Stored before connections: its own endpoint or credential is never used, nor is anything called.
+    const refused = connectionOnlyFields(stored.document);
+    if (refused.length > 0)
+      throw new WriteRefusedError(
+        'not-allowed',
+        `${refused.join(', ')}: endpoints and credentials belong to the platform's connections now; register the app again with writeBack connection`,
+      );
+    const app = parseRegistration(stored.document);
+    if (stored.paused)
+      return {
+        outcome: {
+          app: app.name,
+          kind: 'skipped',
+          code: 'paused',
+          reason: 'paused; apps resume follows the repository again',
+        },
+      };
+    const choosers = [...sources].flatMap(([key, tags]) => {
+      const images = app.images.filter((image) => watchKey(image.registry, image.repository) === key);
+      return images.length === 0 ? [] : [targetChooser(images, tags)];
+    });
+    const choose = remembering(combined(choosers), app.name, explained);
+    const first = await choose(1);
+    if (first.targets.length === 0)
+      return { outcome: { app: app.name, kind: 'unchanged', images: first.none } };
+    const writeBack = app.writeBack;
+    if (writeBack.method === 'git') {
+      const connection = gitHubConnectionFor(deps.connections, writeBack.connection, writeBack.repo);
+      return {
+        git: { app, git: writeBack, connection, editor: targetEditor(app.name, writeBack), choose },
+      };
+    }
+    const connection = argoCdConnectionFor(deps.connections, writeBack.connection, writeBack);
+    const api = await ports.argocd.connect(connection);
+    const context = { clock: deps.clock, random: deps.random, maxAttempts: deps.maxWriteAttempts ?? 5 };
+    return { outcome: await writeArgoCdApplication(app, writeBack, choose, api, { ...context, connection }) };
+  } catch (error) {
+    return { outcome: outcomeOfError(stored.name, error) };
+  }
+}
+
+// The choices of an app's images in several repositories, as one.
+function combined(choosers: readonly TargetChooser[]): TargetChooser {
+  if (choosers.length === 1) return choosers[0]!;
+  return async (attempt) => {
+    const choices = await Promise.all(choosers.map((choose) => choose(attempt)));
+    return {
+      targets: choices.flatMap((c) => c.targets),
+      none: choices.flatMap((c) => c.none),
+      explained: new Map(choices.flatMap((c) => [...c.explained])),
+    } satisfies Choice;
+  };
+}
+
+// Keeps the explanation of the latest attempt: the one whose answer was written (or not).
+function remembering(choose: TargetChooser, app: string, explained: Explanations): TargetChooser {
+  return async (attempt) => {
+    const choice = await choose(attempt);
+    explained.set(app, new Map(choice.explained));
+    return choice;
+  };
+}
