@@ -12,6 +12,9 @@ const KINDS = ['unit', 'integration', 'contract', 'e2e'] as const;
 const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/domain/tags/tag-candidate.ts': 'types only',
   'lib/app/ports.ts': 'types only',
+  'lib/app/update-dependencies.ts': 'types, and the retry wrapper every use case test goes through',
+  'lib/app/evaluate-app.ts':
+    'every app of every push, reconcile and queued write: test/integration/app/handle-image-push.test.ts, write-queued-apps.test.ts',
   'lib/domain/registration/registration-images.ts':
     'part of the registration parser; its fixture table covers every field',
   'lib/domain/registration/registration-write-back.ts':
