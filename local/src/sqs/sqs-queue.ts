@@ -175,7 +175,9 @@ export class SqsQueue {
       visibilityTimeoutSeconds: this.config.visibilityTimeoutSeconds,
       attributes: this.config.attributes,
       messages: this.messages.map(({ receiptHandle: _handle, ...message }) => message),
-      deduplication: [...this.deduplication.values()],
+      deduplication: [...this.deduplication.values()].filter(
+        (seen) => this.now() - seen.at < DEDUPLICATION_INTERVAL_MS,
+      ),
       sequence: String(this.sequence),
     };
   }

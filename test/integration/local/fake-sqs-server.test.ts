@@ -109,6 +109,36 @@ describe('FakeSqsServer, through the real SDK client', () => {
     expect(Object.keys(asked.Messages?.[0]?.Attributes ?? {})).toEqual(['SentTimestamp']);
   });
 
+  it('restores a snapshot written before FIFO queues, which kept only the visibility timeout', async () => {
+    const restored = await FakeSqsServer.start({ now: () => now });
+    try {
+      restored.restore({
+        queues: [
+          {
+            name: 'from-an-old-data-dir',
+            visibilityTimeoutSeconds: 30,
+            messages: [
+              {
+                id: 'm-1',
+                body: '{"failed":1}',
+                attributes: {},
+                sentAt: now,
+                receiveCount: 0,
+                visibleAt: now,
+              },
+            ],
+          },
+        ],
+      });
+      const { Messages = [] } = await sqsClient(restored.url).send(
+        new ReceiveMessageCommand({ QueueUrl: `${restored.url}/123456789012/from-an-old-data-dir` }),
+      );
+      expect(Messages.map((m) => [m.MessageId, m.Body])).toEqual([['m-1', '{"failed":1}']]);
+    } finally {
+      await restored.close();
+    }
+  });
+
   it('answers QueueDoesNotExist for a queue it does not have', async () => {
     await expect(
       sqsClient(sqs.url).send(new ReceiveMessageCommand({ QueueUrl: `${sqs.url}/123456789012/nope` })),
