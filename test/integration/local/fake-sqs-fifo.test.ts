@@ -137,9 +137,10 @@ describe('FakeSqsServer FIFO queues: creating them', () => {
           Attributes: { FifoQueue: 'true', RedrivePolicy: policy(arn) },
         }),
       );
-    await expect(create(await arnOf(standard))).rejects.toMatchObject({
+    const standardArn = await arnOf(standard);
+    await expect(create(standardArn)).rejects.toMatchObject({
       name: 'InvalidParameterValue',
-      message: `Value ${policy(await arnOf(standard))} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..`,
+      message: `Value ${policy(standardArn)} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..`,
     });
     await expect(create('arn:aws:sqs:us-east-1:123456789012:gone.fifo')).rejects.toMatchObject({
       message: expect.stringContaining('Reason: Dead letter target does not exist.'),
