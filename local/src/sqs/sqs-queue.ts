@@ -122,10 +122,12 @@ export class SqsQueue {
     for (const group of this.config.fifo ? this.groups() : [this.messages.slice()]) {
       for (const message of group) {
         if (taken.length >= max) break;
-        // FIFO: a message that is in flight (or delayed) holds back the rest of its group: "you can't
-        // receive additional messages from the same message group ID unless the currently received
-        // messages are deleted or become visible again" (Developer Guide, "FIFO queue delivery logic").
-        // A standard queue just skips it.
+        // FIFO: a message that is in flight (or delayed) holds back the rest of its group; later requests
+        // get no more of the group until the received messages are deleted or visible again (Developer
+        // Guide, "FIFO queue delivery logic in Amazon SQS"). Held back means up to it, not all the group:
+        // AWS returns the group's visible head when a later message's timeout was extended (LocalStack's
+        // AWS-validated test_fifo_group_visibility_extends_with_change_message_visibility). A standard
+        // queue just skips it.
         if (message.visibleAt > now) {
           if (this.config.fifo) break;
           continue;
@@ -202,7 +204,12 @@ export class SqsQueue {
     });
   }
 
-  /** FIFO groups in the order of their oldest message, each in send order. */
+  /**
+   * FIFO groups in the order of their oldest message, each in send order. SQS orders messages within a
+   * group ("For each MessageGroupId, the messages are sorted by time sent": API reference, SendMessage)
+   * but documents no order across groups, and the orders AWS answered in LocalStack's AWS-validated tests
+   * (test_fifo_message_group_visibility_after_*) follow no one simple rule: a caller must not rely on it.
+   */
   private groups(): StoredMessage[][] {
     const groups = new Map<string, StoredMessage[]>();
     for (const message of this.messages) {
