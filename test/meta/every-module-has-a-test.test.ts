@@ -22,6 +22,8 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/domain/tags/regexp/':
     'internal to the regexp engine; tested through compile-re2 and its differential test',
   'local/src/ecr/': 'internal to the fake ECR; tested through test/integration/local/ecr with the real SDK',
+  'local/src/sqs/':
+    'internal to the fake SQS and the event source stand-in; tested through test/integration/local/fake-sqs-server, fake-sqs-fifo and sqs-event-source with the real SDK',
   'local/src/github/':
     'internal to the fake GitHub; tested through test/integration/local/github and test/contract/local/github',
   'local/src/argocd/':
