@@ -223,7 +223,8 @@ export class FakeSqsServer extends AwsJsonPeer {
     return `${this.url}/${this.accountId}/${name}`;
   }
 
-  private queueArn(name: string): string {
+  /** A queue's ARN, as SQS names it. */
+  queueArn(name: string): string {
     return `arn:aws:sqs:${this.region}:${this.accountId}:${name}`;
   }
 

@@ -25,8 +25,10 @@ export class LocalScenario {
    * The consent of targets' owners is off unless asked for: most scenarios are about something else,
    * and register apps the tutorial repository's consent file does not name.
    */
-  static async start(options: { requireConsent?: boolean } = {}): Promise<LocalScenario> {
-    const stack = await LocalStack.start({ requireConsent: options.requireConsent ?? false });
+  static async start(
+    options: { requireConsent?: boolean; writeQueue?: boolean; writeVisibilitySeconds?: number } = {},
+  ): Promise<LocalScenario> {
+    const stack = await LocalStack.start({ ...options, requireConsent: options.requireConsent ?? false });
     await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
       files: tutorialRepositoryFiles(stack.registryHost),
       defaultBranch: TUTORIAL_REPO.branch,
