@@ -5,6 +5,8 @@
  * alone, a lost race and a rate limit are retried within the batch, and a writer that dies after its
  * commit, before the messages are deleted, makes no second commit when they come back.
  */
+
+import { drainQueue } from '@ecr-image-updater/local/sqs-event-source';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueuedWritesHandler } from '../../functions/queued-writes.ts';
 import { handleImagePush } from '../../lib/app/handle-image-push.ts';
@@ -12,7 +14,6 @@ import { PUSH } from '../fixtures/hostile/events.ts';
 import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
 import { pushEvent, sourceParameter } from '../support/hostile-checks.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
-import { drainQueue } from '@ecr-image-updater/local/sqs-event-source';
 
 const APPS = 20;
 const names = Array.from({ length: APPS }, (_, i) => `burst-${String(i).padStart(2, '0')}`);
@@ -37,9 +38,7 @@ async function burst() {
   const tag = `1.0.${round}`;
   for (const name of names) scenario.stack.ecr.pushImage({ repository: name, tag });
   const deps = scenario.deps();
-  const outcomes = await Promise.all(
-    names.map((name) => handleImagePush(deps, pushEvent(name, tag, PUSH))),
-  );
+  const outcomes = await Promise.all(names.map((name) => handleImagePush(deps, pushEvent(name, tag, PUSH))));
   return { tag, outcomes };
 }
 const tagOf = async (name: string) => {
@@ -47,6 +46,8 @@ const tagOf = async (name: string) => {
   return text === undefined ? undefined : sourceParameter(text, 'image.tag');
 };
 const commits = async () => (await scenario.log()).length;
+const commitBySomeoneElse = (files: Record<string, string>, message: string) =>
+  scenario.stack.github.commitFiles('devopscube', 'argocd-image-updater', { branch: 'main', files, message });
 
 describe('git writes through the write queue', () => {
   it('queues a burst of pushes and lands every app in one commit per batch of ten', async () => {
@@ -69,50 +70,41 @@ describe('git writes through the write queue', () => {
   it('fails one bad app alone: the others of its batch land, and its message is not retried for ever', async () => {
     const bad = names[3]!;
     // The target is not YAML a person meant: the app fails, not retryably.
-    await scenario.stack.github.commitFiles(
-      'devopscube',
-      'argocd-image-updater',
-      'main',
+    await commitBySomeoneElse(
       { [`apps/${bad}/.argocd-source-${bad}.yaml`]: 'helm: [not, a, mapping' },
-      'break one app',
+      'break',
     );
     const { tag } = await burst();
     const drained = await scenario.stack.drainWrites(scenario.logger);
     expect(drained!.failures).toEqual([]);
     for (const name of names.filter((n) => n !== bad)) expect(await tagOf(name)).toBe(tag);
     const history = await scenario.stack.audit().history(bad, { limit: 1 });
-    expect(history[0]).toMatchObject({ outcome: 'failed', error: { reason: 'invalid-target', retryable: false } });
-    await scenario.stack.github.commitFiles(
-      'devopscube',
-      'argocd-image-updater',
-      'main',
+    expect(history[0]).toMatchObject({
+      outcome: 'failed',
+      error: { reason: 'invalid-target', retryable: false },
+    });
+    await commitBySomeoneElse(
       { [`apps/${bad}/.argocd-source-${bad}.yaml`]: 'helm:\n  parameters: []\n' },
-      'fix it',
+      'fix',
     );
   });
 
   it('retries a lost race on the head and a secondary rate limit within the batch', async () => {
     const { tag } = await burst();
     let raced = false;
-    scenario.stack.github.beforeWrite(async () => {
+    scenario.stack.github.beforeWrite = async () => {
       if (raced) return;
       raced = true;
       // Someone else commits to the branch while the writer's commit is in flight.
-      await scenario.stack.github.commitFiles(
-        'devopscube',
-        'argocd-image-updater',
-        'main',
-        { 'README.md': 'someone else\n' },
-        'a commit of someone else',
-      );
-    });
+      await commitBySomeoneElse({ 'README.md': 'someone else\n' }, 'a commit of someone else');
+    };
     scenario.stack.github.injectFault({ kind: 'status', status: 403, retryAfterSeconds: 1, times: 1 });
     try {
       const drained = await scenario.stack.drainWrites(scenario.logger);
       expect(drained!.failures).toEqual([]);
     } finally {
       scenario.stack.github.clearFaults();
-      scenario.stack.github.beforeWrite(undefined);
+      scenario.stack.github.beforeWrite = undefined;
     }
     for (const name of names) expect(await tagOf(name)).toBe(tag);
   });
