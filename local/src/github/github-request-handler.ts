@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServedCall } from '../http/call-journal.ts';
 import { type BeforeWriteHook, OperationRoutes, type PendingWrite } from '../http/operation-routes.ts';
 import type { PathMatch } from '../http/path-router.ts';
 import type { ErrorAnswer, Exchange, ServedExchange, SpecProtocol } from '../http/spec-dispatcher.ts';
 import { appRoutes } from './app-routes.ts';
+import { type BranchHead, readHeadOnArrival } from './branch-head.ts';
 import { contentsRoutes } from './contents-routes.ts';
 import { type FaultSpec, faultMessage, type GitHubStatusFault } from './fault-injector.ts';
 import { gitDataRoutes } from './git-data-routes.ts';
@@ -11,10 +13,13 @@ import { GitHubApiError } from './github-api-error.ts';
 import { covers } from './github-apps.ts';
 import { errorBody, parseJson, readBody, writeResponse } from './github-http.ts';
 import type { GitHubUrls } from './github-urls.ts';
+import { stableId } from './hosted-repository.ts';
 import { issuesRoutes } from './issues-routes.ts';
 import type { OpenApiOperation, OpenApiSpec } from './openapi-spec.ts';
 import type { OpenApiValidator } from './openapi-validator.ts';
 import { pullsRoutes } from './pulls-routes.ts';
+import type { Admitted, RateLimiter, RateLimitSubject, Refused } from './rate-limiter.ts';
+import { createsContent, secondaryPoints } from './rate-limits.ts';
 import { reposRoutes } from './repos-routes.ts';
 import type { RepositoryRegistry } from './repository-registry.ts';
 import type { RouteContext, RouteResult } from './route-context.ts';
@@ -33,21 +38,38 @@ export interface GitHubRequestHandlerDeps {
   readonly tokens: TokenRegistry;
   readonly urls: GitHubUrls;
   readonly now: () => Date;
+  readonly limiter: RateLimiter;
+  /** Whether a write works against the head it arrived at, as on GitHub (see branch-head.ts). */
+  readonly branchRaces: boolean;
   readonly settings: { readonly beforeWrite: BeforeWriteHook | undefined };
+}
+
+/** What was decided as a request arrived, before its time in flight. */
+export interface GitHubArrival {
+  readonly operation: OpenApiOperation;
+  readonly params: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  readonly caller: Caller;
+  readonly subject: RateLimitSubject;
+  readonly admission: Admitted;
+  readonly headOnArrival: BranchHead | undefined;
 }
 
 const ROUTES = new OperationRoutes<OpenApiOperation, RouteContext, RouteResult>(
   { ...reposRoutes, ...contentsRoutes, ...gitDataRoutes, ...pullsRoutes, ...issuesRoutes, ...appRoutes },
   (operationId) => new GitHubApiError(501, `The fake GitHub does not implement ${operationId}`),
 );
-const RATE_LIMIT = 5000;
 
 /**
- * GitHub's part of serving a request, run by the kit's SpecDispatcher: authenticate, parse, validate
- * against the OpenAPI description, route, and answer with GitHub's error bodies and rate-limit headers.
+ * GitHub's part of serving a request, run by the kit's SpecDispatcher. On arrival: authenticate, count
+ * against the rate limits, parse, validate, and read the head a write works against; after its time in
+ * flight: route, and answer with GitHub's error bodies and the caller's rate-limit headers.
  */
-export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, string, GitHubStatusFault> {
-  #used = 0;
+export class GitHubRequestHandler
+  implements SpecProtocol<OpenApiOperation, string, GitHubStatusFault, GitHubArrival | undefined>
+{
+  // Whose budget each answer reports; an answer to no known caller reports its address's.
+  readonly #subjects = new WeakMap<ServerResponse, RateLimitSubject>();
 
   constructor(readonly deps: GitHubRequestHandlerDeps) {}
 
@@ -79,27 +101,62 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
     return result.status;
   }
 
-  async serve(exchange: ServedExchange<OpenApiOperation, string>): Promise<number> {
+  async arrive(exchange: ServedExchange<OpenApiOperation, string>): Promise<GitHubArrival | undefined> {
     const { request, response, match, url } = exchange;
-    let result: RouteResult;
-    if (match?.kind !== 'operation') {
-      result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
-    } else {
-      const { operation, params } = match;
-      // GitHub checks credentials before it looks at what a request asks for.
-      const caller = this.#authenticate(operation, request.headers.authorization);
+    if (match?.kind !== 'operation') return undefined;
+    const { operation, params } = match;
+    const { deps } = this;
+    // GitHub checks credentials before it looks at what a request asks for.
+    const caller = this.#authenticate(operation, request.headers.authorization);
+    const subject = subjectOf(caller, response);
+    this.#subjects.set(response, subject);
+    const mutates = operation.method !== 'get';
+    const admission = deps.limiter.admit({
+      subject,
+      resource: 'core',
+      endpoint: `${operation.method.toUpperCase()} ${operation.route}`,
+      points: secondaryPoints(mutates),
+      createsContent: createsContent(operation.method, operation.operationId),
+      // RATE_LIMITS_DOC#checking-the-status-of-your-rate-limit: GET /rate_limit "does not count against
+      // your primary rate limit, but it can count against your secondary rate limit".
+      cost: operation.operationId === 'rate-limit/get' ? 0 : 1,
+    });
+    if (admission.kind === 'refused') throw this.#refusal(admission);
+    try {
       const body = parseJson(exchange.body);
-      exchange.problems = this.deps.validator.validateRequest(operation, {
+      exchange.problems = deps.validator.validateRequest(operation, {
         params,
         query: url.searchParams,
         body,
       });
       if (exchange.problems.length > 0) throw GitHubApiError.invalidRequest(...exchange.problems);
-      const accept = request.headers.accept ?? 'application/vnd.github+json';
-      result = await this.#serve(operation, caller, accept, params, url.searchParams, body);
+      const request = { operationId: operation.operationId, params, body };
+      const headOnArrival = deps.branchRaces ? await readHeadOnArrival(deps.registry, request) : undefined;
+      return { operation, params, body, caller, subject, admission, headOnArrival };
+    } catch (error) {
+      admission.release();
+      throw error;
     }
-    this.#send(response, result);
-    return result.status;
+  }
+
+  async serve(
+    exchange: ServedExchange<OpenApiOperation, string>,
+    arrival: GitHubArrival | undefined,
+  ): Promise<number> {
+    const { request, response, url } = exchange;
+    if (!arrival) {
+      const result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
+      this.#send(response, result);
+      return result.status;
+    }
+    try {
+      const accept = request.headers.accept ?? 'application/vnd.github+json';
+      const result = await this.#serve(arrival, accept, url.searchParams);
+      this.#send(response, result);
+      return result.status;
+    } finally {
+      arrival.admission.release();
+    }
   }
 
   /** GitHub's error body for every failure; a failure of the fake itself says only `Server Error`. */
@@ -108,9 +165,10 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
     const status = known ? error.status : 500;
     const body = {
       ...errorBody(operation, status, known ? error.message : 'Server Error'),
+      ...(known && error.answer.documentationUrl ? { documentation_url: error.answer.documentationUrl } : {}),
       ...(known && error.errors ? { errors: error.errors } : {}),
     };
-    this.#send(response, { status, body });
+    this.#send(response, { status, body, ...(known ? { headers: error.answer.headers } : {}) });
     return { status, expected: known };
   }
 
@@ -131,19 +189,25 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
       throw new GitHubApiError(401, 'A JSON web token could not be decoded');
     }
     if (!forApps && caller.kind === 'app') throw new GitHubApiError(401, 'Bad credentials');
-    this.#used += 1;
     return caller;
   }
 
-  async #serve(
-    operation: OpenApiOperation,
-    caller: Caller,
-    accept: string,
-    params: Readonly<Record<string, string>>,
-    query: URLSearchParams,
-    body: unknown,
-  ): Promise<RouteResult> {
+  /** A rate limit's refusal, worded as GitHub words it, with the request id GitHub asks to be quoted. */
+  #refusal(refused: Refused): GitHubApiError {
+    const id = randomUUID();
+    const at = `${this.deps.now().toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+    const message = `${refused.message} If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${at}.`;
+    const headers: Record<string, string> = { 'x-github-request-id': id };
+    if (refused.retryAfterSeconds !== undefined) headers['retry-after'] = String(refused.retryAfterSeconds);
+    return new GitHubApiError(this.deps.limiter.limits.refusalStatus, message, undefined, {
+      headers,
+      documentationUrl: refused.documentationUrl,
+    });
+  }
+
+  async #serve(arrival: GitHubArrival, accept: string, query: URLSearchParams): Promise<RouteResult> {
     const { deps } = this;
+    const { operation, params, body, caller, subject, headOnArrival } = arrival;
     return ROUTES.run({ operation, params, query, body }, deps.settings.beforeWrite, (request) => ({
       ...request,
       accept,
@@ -154,7 +218,8 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
       registry: deps.registry,
       tokens: deps.tokens,
       now: deps.now,
-      rateLimit: { limit: RATE_LIMIT, used: this.#used, reset: this.#reset() },
+      rateLimit: (resource) => deps.limiter.primary(subject, resource),
+      headOnArrival,
       repository: async () => {
         const found = await deps.registry.find(params.owner ?? '', params.repo ?? '');
         if (!found) throw GitHubApiError.notFound();
@@ -166,21 +231,40 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
     }));
   }
 
+  /** Sends an answer with the rate-limit headers GitHub puts on every one (RATE_LIMITS_DOC). */
   #send(response: ServerResponse, result: RouteResult): void {
+    const subject = this.#subjects.get(response) ?? addressOf(response);
+    const budget = this.deps.limiter.primary(subject, 'core');
     writeResponse(response, result, {
-      'x-ratelimit-limit': String(RATE_LIMIT),
-      'x-ratelimit-remaining': String(Math.max(RATE_LIMIT - this.#used, 0)),
-      'x-ratelimit-used': String(this.#used),
-      'x-ratelimit-reset': String(this.#reset()),
-      'x-ratelimit-resource': 'core',
+      'x-ratelimit-limit': String(budget.limit),
+      'x-ratelimit-remaining': String(budget.remaining),
+      'x-ratelimit-used': String(budget.used),
+      'x-ratelimit-reset': String(budget.reset),
+      'x-ratelimit-resource': budget.resource,
     });
   }
+}
 
-  /** The end of the current rate-limit hour, in epoch seconds. */
-  #reset(): number {
-    const seconds = Math.floor(this.deps.now().getTime() / 1000);
-    return seconds - (seconds % 3600) + 3600;
+/** Whose budget a request counts against: its installation, its user, its app. */
+function subjectOf(caller: Caller, response: ServerResponse): RateLimitSubject {
+  if (caller.kind === 'token' && caller.installation) {
+    const { id } = caller.installation;
+    return { key: `installation:${id}`, name: `installation ID ${id}`, anonymous: false };
   }
+  if (caller.kind === 'token') {
+    const id = stableId(`user:${caller.login}`);
+    return { key: `user:${caller.login}`, name: `user ID ${id}`, anonymous: false };
+  }
+  if (caller.kind === 'app') {
+    return { key: `app:${caller.app.appId}`, name: `app ID ${caller.app.appId}`, anonymous: false };
+  }
+  return addressOf(response);
+}
+
+/** Requests without credentials count against their address (RATE_LIMITS_DOC#primary-rate-limit-for-unauthenticated-users). */
+function addressOf(response: ServerResponse): RateLimitSubject {
+  const address = response.req?.socket.remoteAddress ?? '127.0.0.1';
+  return { key: `address:${address}`, name: address, anonymous: true };
 }
 
 /** Headers GitHub sends with a rate-limit refusal. */
