@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServedCall } from '../http/call-journal.ts';
 import { type BeforeWriteHook, OperationRoutes, type PendingWrite } from '../http/operation-routes.ts';
@@ -13,15 +12,20 @@ import { GitHubApiError } from './github-api-error.ts';
 import { covers } from './github-apps.ts';
 import { errorBody, parseJson, readBody, writeResponse } from './github-http.ts';
 import type { GitHubUrls } from './github-urls.ts';
-import { stableId } from './hosted-repository.ts';
 import { issuesRoutes } from './issues-routes.ts';
 import type { OpenApiOperation, OpenApiSpec } from './openapi-spec.ts';
 import type { OpenApiValidator } from './openapi-validator.ts';
 import { pullsRoutes } from './pulls-routes.ts';
-import type { Admitted, RateLimiter, RateLimitSubject, Refused } from './rate-limiter.ts';
-import { createsContent, secondaryPoints } from './rate-limits.ts';
+import type { Admitted, RateLimiter, RateLimitSubject } from './rate-limiter.ts';
 import { reposRoutes } from './repos-routes.ts';
 import type { RepositoryRegistry } from './repository-registry.ts';
+import {
+  addressSubject,
+  rateLimitHeaders,
+  rateLimitSubject,
+  refusalError,
+  restLimitedRequest,
+} from './rest-rate-limits.ts';
 import type { RouteContext, RouteResult } from './route-context.ts';
 import type { Caller, TokenRegistry } from './token-registry.ts';
 
@@ -108,20 +112,12 @@ export class GitHubRequestHandler
     const { deps } = this;
     // GitHub checks credentials before it looks at what a request asks for.
     const caller = this.#authenticate(operation, request.headers.authorization);
-    const subject = subjectOf(caller, response);
+    const subject = rateLimitSubject(caller, response);
     this.#subjects.set(response, subject);
-    const mutates = operation.method !== 'get';
-    const admission = deps.limiter.admit({
-      subject,
-      resource: 'core',
-      endpoint: `${operation.method.toUpperCase()} ${operation.route}`,
-      points: secondaryPoints(mutates),
-      createsContent: createsContent(operation.method, operation.operationId),
-      // RATE_LIMITS_DOC#checking-the-status-of-your-rate-limit: GET /rate_limit "does not count against
-      // your primary rate limit, but it can count against your secondary rate limit".
-      cost: operation.operationId === 'rate-limit/get' ? 0 : 1,
-    });
-    if (admission.kind === 'refused') throw this.#refusal(admission);
+    const admission = deps.limiter.admit(restLimitedRequest(operation, subject));
+    if (admission.kind === 'refused') {
+      throw refusalError(admission, deps.limiter.limits.refusalStatus, deps.now());
+    }
     try {
       const body = parseJson(exchange.body);
       exchange.problems = deps.validator.validateRequest(operation, {
@@ -192,19 +188,6 @@ export class GitHubRequestHandler
     return caller;
   }
 
-  /** A rate limit's refusal, worded as GitHub words it, with the request id GitHub asks to be quoted. */
-  #refusal(refused: Refused): GitHubApiError {
-    const id = randomUUID();
-    const at = `${this.deps.now().toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-    const message = `${refused.message} If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${at}.`;
-    const headers: Record<string, string> = { 'x-github-request-id': id };
-    if (refused.retryAfterSeconds !== undefined) headers['retry-after'] = String(refused.retryAfterSeconds);
-    return new GitHubApiError(this.deps.limiter.limits.refusalStatus, message, undefined, {
-      headers,
-      documentationUrl: refused.documentationUrl,
-    });
-  }
-
   async #serve(arrival: GitHubArrival, accept: string, query: URLSearchParams): Promise<RouteResult> {
     const { deps } = this;
     const { operation, params, body, caller, subject, headOnArrival } = arrival;
@@ -231,40 +214,11 @@ export class GitHubRequestHandler
     }));
   }
 
-  /** Sends an answer with the rate-limit headers GitHub puts on every one (RATE_LIMITS_DOC). */
+  /** Sends an answer with the caller's rate-limit headers, which GitHub puts on every one. */
   #send(response: ServerResponse, result: RouteResult): void {
-    const subject = this.#subjects.get(response) ?? addressOf(response);
-    const budget = this.deps.limiter.primary(subject, 'core');
-    writeResponse(response, result, {
-      'x-ratelimit-limit': String(budget.limit),
-      'x-ratelimit-remaining': String(budget.remaining),
-      'x-ratelimit-used': String(budget.used),
-      'x-ratelimit-reset': String(budget.reset),
-      'x-ratelimit-resource': budget.resource,
-    });
+    const subject = this.#subjects.get(response) ?? addressSubject(response);
+    writeResponse(response, result, rateLimitHeaders(this.deps.limiter.primary(subject, 'core')));
   }
-}
-
-/** Whose budget a request counts against: its installation, its user, its app. */
-function subjectOf(caller: Caller, response: ServerResponse): RateLimitSubject {
-  if (caller.kind === 'token' && caller.installation) {
-    const { id } = caller.installation;
-    return { key: `installation:${id}`, name: `installation ID ${id}`, anonymous: false };
-  }
-  if (caller.kind === 'token') {
-    const id = stableId(`user:${caller.login}`);
-    return { key: `user:${caller.login}`, name: `user ID ${id}`, anonymous: false };
-  }
-  if (caller.kind === 'app') {
-    return { key: `app:${caller.app.appId}`, name: `app ID ${caller.app.appId}`, anonymous: false };
-  }
-  return addressOf(response);
-}
-
-/** Requests without credentials count against their address (RATE_LIMITS_DOC#primary-rate-limit-for-unauthenticated-users). */
-function addressOf(response: ServerResponse): RateLimitSubject {
-  const address = response.req?.socket.remoteAddress ?? '127.0.0.1';
-  return { key: `address:${address}`, name: address, anonymous: true };
 }
 
 /** Headers GitHub sends with a rate-limit refusal. */

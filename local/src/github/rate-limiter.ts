@@ -1,12 +1,12 @@
 /**
  * GitHub's rate limits (rate-limits.ts has the numbers and their sources), kept per caller: the primary
- * budget of each resource (an hour from the first request counted, to the `x-ratelimit-reset` it reports)
- * and the secondary limits (requests in
- * flight, points a minute per endpoint, content created a minute and an hour, as sliding windows). Any
- * route can use it: the REST routes do, and a
- * GraphQL endpoint shares the same caller's budget for concurrency and content creation.
+ * budget of each resource (an hour from the first request counted, to the `x-ratelimit-reset` it
+ * reports) and the secondary limits (requests in flight, points a minute per endpoint, content created a
+ * minute and an hour, as sliding windows). Any route can use it: the REST routes do, and a GraphQL
+ * endpoint shares the caller's requests in flight and content creation with them.
  */
 import { type GitHubRateLimits, GRAPHQL_LIMITS_DOC } from './rate-limits.ts';
+import { SlidingWindow } from './sliding-window.ts';
 
 /** Who a limit counts against: a user, an installation, an app, or an address without credentials. */
 export interface RateLimitSubject {
@@ -82,38 +82,6 @@ const CONTENT =
 const ANONYMOUS_HINT =
   "(But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)";
 const LIMITS_PAGE = 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api';
-
-/** Requests (with their weight) inside a sliding window. */
-class SlidingWindow {
-  readonly #entries: Array<{ readonly at: number; readonly weight: number }> = [];
-  #total = 0;
-
-  constructor(readonly spanMs: number) {}
-
-  /** The weight counted in the window that ends at `now`. */
-  total(now: number): number {
-    while (this.#entries.length > 0 && this.#entries[0]!.at <= now - this.spanMs) {
-      this.#total -= this.#entries.shift()!.weight;
-    }
-    return this.#total;
-  }
-
-  add(now: number, weight: number): void {
-    this.#entries.push({ at: now, weight });
-    this.#total += weight;
-  }
-
-  /** Seconds until `weight` more fits under `limit`, at least 1. */
-  secondsUntilRoom(now: number, weight: number, limit: number): number {
-    let total = this.total(now);
-    for (const entry of this.#entries) {
-      if (total + weight <= limit) break;
-      total -= entry.weight;
-      if (total + weight <= limit) return Math.max(1, Math.ceil((entry.at + this.spanMs - now) / 1000));
-    }
-    return Math.max(1, Math.ceil(this.spanMs / 1000));
-  }
-}
 
 /** What the limits hold for one caller. */
 class CallerState {
