@@ -19,7 +19,7 @@ import { type CommitSummary, type PullSummary, RepositoryInspector } from './ins
 import { OpenApiSpec } from './openapi-spec.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { GITHUB_RATE_LIMITS, type GitHubRateLimits } from './rate-limits.ts';
+import { type GitHubRateLimits, resolveRateLimits } from './rate-limits.ts';
 import {
   type CreateRepositoryOptions,
   FAKE_GITHUB_IDENTITY,
@@ -118,6 +118,7 @@ export class FakeGitHubServer {
   /** Starts a server on a loopback port. Schemas compile lazily, so this takes a few tens of ms. */
   static async start(options: FakeGitHubServerOptions = {}): Promise<FakeGitHubServer> {
     const now = options.now ?? (() => new Date());
+    const limits = resolveRateLimits(options.rateLimits || {});
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'fake-github-')));
     const registry = new RepositoryRegistry(dataDir, now);
     const spec = OpenApiSpec.load();
@@ -132,7 +133,6 @@ export class FakeGitHubServer {
     const removeOnClose = options.dataDir === undefined && options.keepData !== true;
     const tokens = new TokenRegistry(options.tokens ?? ['local-token'], now, new GitHubApps(options.apps));
     const fake = new FakeGitHubServer(dataDir, http, registry, removeOnClose, tokens, options);
-    const limits = { ...GITHUB_RATE_LIMITS, ...(options.rateLimits || {}) };
     const handler = new GitHubRequestHandler({
       spec,
       validator,

@@ -62,6 +62,23 @@ export const GITHUB_RATE_LIMITS: GitHubRateLimits = {
 };
 
 /**
+ * GitHub's numbers with some changed; throws for a number that is not a whole number of 0 or more, or a
+ * refusal status other than 403 or 429, naming the setting.
+ */
+export function resolveRateLimits(changes: Partial<GitHubRateLimits> = {}): GitHubRateLimits {
+  const limits = { ...GITHUB_RATE_LIMITS, ...changes };
+  for (const [name, value] of Object.entries(limits)) {
+    if (name === 'refusalStatus' ? value === 403 || value === 429 : Number.isInteger(value) && value >= 0)
+      continue;
+    const wanted = name === 'refusalStatus' ? '403 or 429' : 'a whole number of 0 or more';
+    throw new Error(
+      `rateLimits.${name} is ${String(value)}: give ${wanted}, or leave it out for GitHub's own`,
+    );
+  }
+  return limits;
+}
+
+/**
  * The secondary-limit points of a request (RATE_LIMITS_DOC#calculating-points-for-the-secondary-rate-limit):
  * "Most REST API GET, HEAD, and OPTIONS requests" 1, "Most REST API POST, PATCH, PUT, or DELETE requests" 5;
  * GraphQL requests without mutations 1, with mutations 5.

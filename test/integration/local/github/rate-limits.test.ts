@@ -153,4 +153,13 @@ describe('the secondary rate limits', () => {
     const { headers } = await readme(octokit);
     expect(headers).toMatchObject({ 'x-ratelimit-limit': '5000', 'x-ratelimit-used': '86' });
   });
+
+  it('refuses a limit that is no whole number, naming the setting and what to give', async () => {
+    await expect(FakeGitHubServer.start({ rateLimits: { requestsPerHour: -1 } })).rejects.toThrow(
+      "rateLimits.requestsPerHour is -1: give a whole number of 0 or more, or leave it out for GitHub's own",
+    );
+    await expect(FakeGitHubServer.start({ rateLimits: { refusalStatus: 500 as 403 } })).rejects.toThrow(
+      'rateLimits.refusalStatus is 500: give 403 or 429',
+    );
+  });
 });
