@@ -36,7 +36,7 @@ import { FakeEcrServer } from './ecr/fake-ecr-server.ts';
 import { FakeSecretsManagerServer } from './fake-secrets-manager-server.ts';
 import { FakeSqsServer } from './fake-sqs-server.ts';
 import { FakeStsServer } from './fake-sts-server.ts';
-import { FakeGitHubServer } from './github/fake-github-server.ts';
+import { FakeGitHubServer, type FakeGitHubServerOptions } from './github/fake-github-server.ts';
 import { LocalDataDir } from './local-data-dir.ts';
 import { type DrainResult, drainQueue } from './sqs-event-source.ts';
 
@@ -66,6 +66,11 @@ export interface LocalStackOptions {
   readonly writeQueue?: boolean;
   /** How long a failed write stays hidden before it comes back (SQS's visibility timeout). Default 30 s. */
   readonly writeVisibilitySeconds?: number;
+  /**
+   * The fake GitHub's rate limits and branch races: GitHub's by default, as in local mode. A test about
+   * something else may relax them, and says why.
+   */
+  readonly github?: Pick<FakeGitHubServerOptions, 'rateLimits' | 'branchRaces'>;
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -168,6 +173,7 @@ export class LocalStack {
         FakeEcrServer.start({ accountId, region }),
         FakeSecretsManagerServer.start({ accountId, region }),
         FakeGitHubServer.start({
+          ...options.github,
           tokens: [LOCAL_GITHUB_TOKEN],
           ...(dataDir ? { dataDir: dataDir.githubPath } : {}),
           ...(options.keepData ? { keepData: true } : {}),
