@@ -11,7 +11,11 @@ import { PowertoolsMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
 import { appMetrics, METRIC, METRICS_NAMESPACE, type MetricPoint } from '../lib/app/outcome-metrics.ts';
 import type { UpdateDependencies } from '../lib/app/update-dependencies.ts';
-import { type QueuedRecord, writeQueuedApps } from '../lib/app/write-queued-apps.ts';
+import {
+  type QueuedRecord,
+  type QueuedWritesOutcome,
+  writeQueuedApps,
+} from '../lib/app/write-queued-apps.ts';
 import type { MetricsPublisher } from './image-push.ts';
 
 /** The part of Lambda's SQS event the writer reads. */
@@ -27,9 +31,13 @@ export interface SqsBatchResponse {
   readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>;
 }
 
+/**
+ * The writer. `onOutcome` sees what each batch did (local mode prints it); metrics go to `metrics`.
+ */
 export function createQueuedWritesHandler(
   deps: UpdateDependencies,
   metrics?: MetricsPublisher,
+  onOutcome?: (outcome: QueuedWritesOutcome) => void,
 ): (event: SqsBatchEvent) => Promise<SqsBatchResponse> {
   return async (event) => {
     const records: QueuedRecord[] = (event.Records ?? []).map((record) => ({
@@ -38,6 +46,7 @@ export function createQueuedWritesHandler(
       body: record.body,
     }));
     const outcome = await writeQueuedApps(deps, records);
+    onOutcome?.(outcome);
     const now = deps.clock.now();
     metrics?.publish(
       [

@@ -1,19 +1,22 @@
 /**
  * `local push`: images pushed to the local ECR, their events delivered to the handler the Lambda runs
- * (deliver-push), an event left with a failure a retry could fix sent to the dead-letter queue, and
- * what each app did printed, failures last.
+ * (deliver-push), an event left with a failure a retry could fix sent to the dead-letter queue, git
+ * writes queued by those invocations written by the write queue's writer, and what each app did
+ * printed, failures last.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { awsClients, sqsClient } from 'ecr-image-updater/cli/aws-context';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
+import { createQueuedWritesHandler } from 'ecr-image-updater/functions/queued-writes';
 import { createImagePushDependencies } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
 import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
-import { readRuntimeConfig } from 'ecr-image-updater/lib/adapters/runtime-config';
+import { type RuntimeConfig, readRuntimeConfig } from 'ecr-image-updater/lib/adapters/runtime-config';
 import { handleImagePush } from 'ecr-image-updater/lib/app/handle-image-push';
 import {
   type AppOutcome,
   type FailedOutcome,
+  failuresLast,
   RetryableFailureError,
   retryableFailures,
   summarizeApp,
@@ -21,6 +24,7 @@ import {
 import { type DeliveredPush, deliverPushes } from '../deliver-push.ts';
 import type { EcrEventBridgeEvent } from '../ecr-push-events.ts';
 import { lambdaFailureRecord } from '../lambda-failure-record.ts';
+import { drainQueue } from '../sqs-event-source.ts';
 import { describeDelivery } from '../tutorial/describe-delivery.ts';
 import { noLocalPeersError } from './no-local-peers.ts';
 import type { PushTargets } from './push-targets.ts';
@@ -51,14 +55,25 @@ export async function localPush(io: CliIo, targets: PushTargets, json: boolean):
     })),
     { concurrency: targets.concurrency },
   );
-  const seconds = (performance.now() - started) / 1000;
   const deadLettered = await sendToDeadLetterQueue(io, delivered);
+  const written = await drainWriteQueue(io, config, logger);
+  const seconds = (performance.now() - started) / 1000;
   const outcomes = delivered.flatMap(({ deliveries }) => deliveries.map(({ outcome }) => outcome));
-  const apps = outcomes.flatMap((outcome) => (outcome.kind === 'handled' ? outcome.apps : []));
-  if (json) io.stdout(`${JSON.stringify(targets.several ? delivered : delivered[0])}\n`);
-  else {
+  const pushed = outcomes.flatMap((outcome) => (outcome.kind === 'handled' ? outcome.apps : []));
+  // An app queued for the writer is counted by what the writer did with it.
+  const apps = [...pushed.filter((app) => app.kind !== 'queued'), ...(written?.apps ?? [])];
+  if (json) {
+    // What the writer did comes along as `written`: beside one push's fields, or beside the list of several.
+    const answer = targets.several
+      ? written
+        ? { pushes: delivered, written: written.apps }
+        : delivered
+      : { ...delivered[0], ...(written ? { written: written.apps } : {}) };
+    io.stdout(`${JSON.stringify(answer)}\n`);
+  } else {
     const lines = describeDeliveries(delivered);
     if (deadLettered > 0) lines.push(deadLetterNote(io, deadLettered));
+    if (written) lines.push(...describeWrites(written));
     if (targets.several) {
       const events = outcomes.length;
       const ignored = outcomes.filter((outcome) => outcome.kind === 'ignored').length;
@@ -69,6 +84,36 @@ export async function localPush(io: CliIo, targets: PushTargets, json: boolean):
     io.stdout(`${lines.join('\n')}\n`);
   }
   return apps.some((app) => app.kind === 'failed') ? EXIT.failure : EXIT.ok;
+}
+
+/**
+ * The writer of the write queue, run as Lambda's event source mapping runs it: batches until the queue
+ * is empty. Undefined when git writes are not queued here.
+ */
+async function drainWriteQueue(io: CliIo, config: RuntimeConfig, logger: MemoryLogger) {
+  if (!config.writeQueueUrl) return undefined;
+  const { writeQueueUrl, ...writerConfig } = config;
+  const apps: AppOutcome[] = [];
+  const writer = createQueuedWritesHandler(
+    createImagePushDependencies(writerConfig, logger, awsClients(io)),
+    undefined,
+    (outcome) => apps.push(...outcome.apps),
+  );
+  const drained = await drainQueue(sqsClient(io), writeQueueUrl, writer, {
+    reportBatchItemFailures: true,
+    concurrency: 10,
+  });
+  return { apps, drained };
+}
+
+function describeWrites(written: NonNullable<Awaited<ReturnType<typeof drainWriteQueue>>>): string[] {
+  const { apps, drained } = written;
+  if (drained.records === 0) return [];
+  const batches = drained.batches.length;
+  return [
+    `the write queue's writer: ${drained.records} queued write${drained.records === 1 ? '' : 's'} in ${batches} batch${batches === 1 ? '' : 'es'}${drained.failures.length > 0 ? `, ${drained.failures.length} handed back for a retry` : ''}`,
+    ...failuresLast(apps).map((app) => `  ${summarizeApp(app)}`),
+  ];
 }
 
 /** One block per event, in the order pushed; the blocks of events with a failed app last. */

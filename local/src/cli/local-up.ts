@@ -26,7 +26,7 @@ export async function localUp(io: CliIo, options: LocalUpOptions): Promise<numbe
   const keepState = options.dataDir !== undefined || keep;
   let stack: LocalStack;
   try {
-    stack = await LocalStack.start({ dataDir });
+    stack = await LocalStack.start({ dataDir, writeQueue: true });
   } catch (error) {
     if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     throw error;
