@@ -16,7 +16,9 @@ import { EXIT } from '../io.ts';
 const HELP = `Usage: ecr-image-updater redrive [--apply] [--queue-url <url>] [--max <n>] [options]
 
 Replays the events the dead-letter queue holds (what failed after every retry: Lambda's failure
-records and EventBridge's undelivered events) through the same use case as a push.
+records and EventBridge's undelivered events) through the same use case as a push. Given the write
+queue's dead-letter queue (the stack's WriteDeadLetterQueueUrl output), it writes its queued git
+writes again, as the writer would.
 
 Without --apply it only reads: each message's event, where it came from and why it failed; the
 messages stay. With --apply it replays them: a message is deleted once its event is handled (or
@@ -26,15 +28,17 @@ was handled already), and kept when an app still fails in a way a retry could fi
 Options:
   --apply             replay for real (default: read and explain only)
   --queue-url <url>   the dead-letter queue (default: $${ENVIRONMENT.deadLetterQueueUrl}; the stack's
-                      DeadLetterQueueUrl output)
+                      DeadLetterQueueUrl output, or its WriteDeadLetterQueueUrl)
   --max <n>           the most messages to look at (default 100)
 ${AWS_HELP}  -h, --help          this help
 
-It needs what the function needs (the table, ECR reads, the GitHub and Argo CD secrets) and
+It needs what the function needs (the table, ECR reads, the connections' secrets) and
 sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility on the queue.
 
 Exit codes: 0 done (nothing kept); 1 messages kept or unreadable; 2 invalid input.
 `;
+
+const FROM = { lambda: 'the function', eventbridge: 'EventBridge', 'write queue': 'the write queue' } as const;
 
 const FLAGS = {
   ...AWS_FLAGS,
@@ -89,7 +93,7 @@ function format(results: readonly RedrivenMessage[], applied: boolean): string {
   const lines = results.flatMap((result) => [
     `${result.verdict}: ${result.event ?? `message ${result.messageId}`}`,
     ...(result.from
-      ? [`  from ${result.from === 'lambda' ? 'the function' : 'EventBridge'}: ${result.cause}`]
+      ? [`  from ${FROM[result.from]}: ${result.cause}`]
       : []),
     ...result.detail.map((line) => `  ${line}`),
   ]);

@@ -1,7 +1,9 @@
 /**
  * GitHub's answers become domain errors: 409, and the 422s of a missing sha, a non-fast-forward and a
- * ref or pull request that already exists, are lost races (ConflictError); throttling, secondary rate limits, 5xx and network failures can be retried,
- * honouring Retry-After; bad credentials and missing repositories cannot. Tokens never reach a message.
+ * ref or pull request that already exists, are lost races (ConflictError); throttling, secondary rate
+ * limits, 5xx and network failures can be retried, no sooner than GitHub says (Retry-After, the reset of
+ * a spent budget, or a minute when it says nothing); bad credentials and missing repositories cannot.
+ * Tokens never reach a message.
  */
 import { ConflictError, UpstreamError } from '../domain/errors.ts';
 
@@ -45,10 +47,12 @@ export function toGitHubError(what: string, error: unknown): Error {
   const race = /\bsha\b|not a fast forward|reference already exists|pull request already exists/i;
   if (status === 409 || (status === 422 && race.test(full)))
     return new ConflictError(`GitHub: ${what}: ${message}`, { cause: error });
-  const retryAfterMs = readRetryAfter(headers);
   const rateLimited =
     status === 429 ||
     (status === 403 && (/rate limit/i.test(message) || headers['x-ratelimit-remaining'] === '0'));
+  // "Otherwise, wait for at least one minute before retrying": GitHub's rule for a rate limit whose answer
+  // names no time (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit).
+  const retryAfterMs = readRetryAfter(headers) ?? (rateLimited ? UNNAMED_RATE_LIMIT_WAIT_MS : undefined);
   if (status === undefined || status >= 500 || rateLimited) {
     return new UpstreamError(
       'GitHub',
@@ -73,6 +77,8 @@ export function toGitHubError(what: string, error: unknown): Error {
     cause: error,
   });
 }
+
+const UNNAMED_RATE_LIMIT_WAIT_MS = 60_000;
 
 function readRetryAfter(headers: Record<string, string | number | undefined>): number | undefined {
   const retryAfter = Number(headers['retry-after']);

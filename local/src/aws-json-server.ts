@@ -19,13 +19,17 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
  */
 const BODY_LIMIT = { maxBytes: 32 * 1024 * 1024, drain: true } as const;
 
-/** What a handler throws to answer as AWS does: HTTP `status` with `{"__type", "message", ...fields}`. */
+/**
+ * What a handler throws to answer as AWS does: HTTP `status` with `{"__type", "message", ...fields}`, and
+ * `headers` (SQS's JSON protocol adds `x-amzn-query-error`, the error's code in its older Query protocol).
+ */
 export class AwsJsonError extends Error {
   constructor(
     readonly type: string,
     message: string,
     readonly status = 400,
     readonly fields: Readonly<Record<string, unknown>> = {},
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'AwsJsonError';
@@ -222,7 +226,12 @@ export class AwsJsonServer {
     if (response.headersSent) {
       response.destroy();
     } else if (error instanceof AwsJsonError) {
-      this.send(response, error.status, { ...error.fields, ...errorBody(error.type, error.message) });
+      this.send(
+        response,
+        error.status,
+        { ...error.fields, ...errorBody(error.type, error.message) },
+        { ...error.headers },
+      );
     } else {
       // A bug in a handler: answer as AWS does for its own failures, with the cause for whoever debugs it.
       const message = error instanceof Error ? error.message : String(error);

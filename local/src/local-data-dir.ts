@@ -3,7 +3,8 @@
  *
  *   dynamodb/       the registry table (registrations, history): dynalite's LevelDB store, written as it changes
  *   github/         the GitOps repositories (bare git) with their pull requests, written as they change
- *   peers.json      the ECR's images, Argo CD's Applications and the SQS queues' messages, written on close
+ *   peers.json      the ECR's images, Argo CD's Applications and the SQS queues (their messages, and a FIFO
+ *                   queue's deduplication IDs still inside the 5-minute interval), written on close
  *   local-up.lock   the process using the folder, while it does: two at once would corrupt the store
  *
  * Secrets Manager is not kept: local mode seeds its two tokens on every start.

@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createQueuedWritesHandler } from 'ecr-image-updater/functions/queued-writes';
 import { type AwsClientClass, createAwsClient } from 'ecr-image-updater/lib/adapters/create-aws-client';
 import {
   type AwsClients,
@@ -35,8 +36,9 @@ import { FakeEcrServer } from './ecr/fake-ecr-server.ts';
 import { FakeSecretsManagerServer } from './fake-secrets-manager-server.ts';
 import { FakeSqsServer } from './fake-sqs-server.ts';
 import { FakeStsServer } from './fake-sts-server.ts';
-import { FakeGitHubServer } from './github/fake-github-server.ts';
+import { FakeGitHubServer, type FakeGitHubServerOptions } from './github/fake-github-server.ts';
 import { LocalDataDir } from './local-data-dir.ts';
+import { type DrainResult, drainQueue } from './sqs-event-source.ts';
 
 export interface LocalStackOptions {
   readonly accountId?: string;
@@ -56,6 +58,19 @@ export interface LocalStackOptions {
    * Tests about something else turn it off.
    */
   readonly requireConsent?: boolean;
+  /**
+   * Git writes go through the write queue (a FIFO queue per GitOps branch, and its writer), as a
+   * deployed stack's do by default; then `drainWrites` plays Lambda's event source mapping. Default
+   * false: a push commits at once (tests about something else); `npm start` and `local up` turn it on.
+   */
+  readonly writeQueue?: boolean;
+  /** How long a failed write stays hidden before it comes back (SQS's visibility timeout). Default 30 s. */
+  readonly writeVisibilitySeconds?: number;
+  /**
+   * The fake GitHub's rate limits and branch races: GitHub's by default, as in local mode. A test about
+   * something else may relax them, and says why.
+   */
+  readonly github?: Pick<FakeGitHubServerOptions, 'rateLimits' | 'branchRaces'>;
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -66,6 +81,13 @@ export const LOCAL_ARGOCD_TOKEN =
   'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY3ItaW1hZ2UtdXBkYXRlciIsImlzcyI6ImFyZ29jZCJ9.bG9jYWw';
 export const LOCAL_ARGOCD_SECRET = 'ecr-image-updater/argocd';
 export const LOCAL_DEAD_LETTER_QUEUE = 'ecr-image-updater-dlq';
+/** The write queue and its dead-letter queue (FIFO, as the stack's). */
+export const LOCAL_WRITE_QUEUE = 'ecr-image-updater-writes.fifo';
+export const LOCAL_WRITE_DEAD_LETTER_QUEUE = 'ecr-image-updater-writes-dlq.fifo';
+// A failed write comes back after this long (the stack's is 6 x the writer's timeout; local mode is impatient).
+const LOCAL_WRITE_VISIBILITY_SECONDS = 30;
+// Receives of a write before it is dead-lettered, as the stack's.
+const LOCAL_WRITE_MAX_RECEIVES = 5;
 /** The name of local mode's GitHub and Argo CD connections (each the default of its kind). */
 export const LOCAL_CONNECTION = 'local';
 
@@ -86,6 +108,8 @@ export class LocalStack {
     /** The folder that keeps the state, when the stack was started with one. */
     readonly dataDir: LocalDataDir | undefined,
     connections: Connections,
+    /** The write queue, when git writes go through it (see LocalStackOptions.writeQueue). */
+    readonly writeQueueUrl: string | undefined,
   ) {
     this.#connections = connections;
   }
@@ -149,6 +173,7 @@ export class LocalStack {
         FakeEcrServer.start({ accountId, region }),
         FakeSecretsManagerServer.start({ accountId, region }),
         FakeGitHubServer.start({
+          ...options.github,
           tokens: [LOCAL_GITHUB_TOKEN],
           ...(dataDir ? { dataDir: dataDir.githubPath } : {}),
           ...(options.keepData ? { keepData: true } : {}),
@@ -174,6 +199,20 @@ export class LocalStack {
       sqs.restore(saved.sqs);
     }
     sqs.createQueue({ QueueName: LOCAL_DEAD_LETTER_QUEUE });
+    if (options.writeQueue) {
+      sqs.createQueue({ QueueName: LOCAL_WRITE_DEAD_LETTER_QUEUE, Attributes: { FifoQueue: 'true' } });
+      sqs.createQueue({
+        QueueName: LOCAL_WRITE_QUEUE,
+        Attributes: {
+          FifoQueue: 'true',
+          VisibilityTimeout: String(options.writeVisibilitySeconds ?? LOCAL_WRITE_VISIBILITY_SECONDS),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: sqs.queueArn(LOCAL_WRITE_DEAD_LETTER_QUEUE),
+            maxReceiveCount: LOCAL_WRITE_MAX_RECEIVES,
+          }),
+        },
+      });
+    }
     const stack = new LocalStack(
       accountId,
       region,
@@ -187,6 +226,7 @@ export class LocalStack {
       sts,
       dataDir,
       localConnections(github.url, argocd.url, options.requireConsent ?? true),
+      options.writeQueue ? `${sqs.url}/${accountId}/${LOCAL_WRITE_QUEUE}` : undefined,
     );
     await createRegistryTable(stack.clients().dynamodb, tableName);
     secrets.putSecret(LOCAL_GITHUB_SECRET, JSON.stringify({ token: LOCAL_GITHUB_TOKEN }));
@@ -216,6 +256,7 @@ export class LocalStack {
       secretsManager: this.client(SecretsManagerClient, this.secrets.url),
       ecrFor: ecr,
       ecr: ecr(this.region),
+      sqs: this.sqsClient(),
     };
   }
 
@@ -234,10 +275,42 @@ export class LocalStack {
   /** The use case's dependencies, wired exactly as the Lambda wires them, but to the peers. */
   dependencies(logger: Logger): ImagePushDependencies {
     return createImagePushDependencies(
+      {
+        tableName: this.tableName,
+        connections: this.connections,
+        concurrency: 8,
+        ...(this.writeQueueUrl ? { writeQueueUrl: this.writeQueueUrl } : {}),
+      },
+      logger,
+      this.clients(),
+    );
+  }
+
+  /** The write queue's writer's dependencies: as the function's, but it writes, never queues. */
+  writerDependencies(logger: Logger): ImagePushDependencies {
+    return createImagePushDependencies(
       { tableName: this.tableName, connections: this.connections, concurrency: 8 },
       logger,
       this.clients(),
     );
+  }
+
+  /**
+   * Plays Lambda's event source mapping on the write queue: the writer takes batches until the queue
+   * is empty (failed writes come back after the visibility timeout, as in AWS). Nothing when git
+   * writes are not queued.
+   */
+  async drainWrites(
+    logger: Logger,
+    options: { concurrency?: number } = {},
+  ): Promise<DrainResult | undefined> {
+    if (!this.writeQueueUrl) return undefined;
+    const writer = createQueuedWritesHandler(this.writerDependencies(logger));
+    return drainQueue(this.sqsClient(), this.writeQueueUrl, writer, {
+      reportBatchItemFailures: true,
+      // Lambda runs a FIFO mapping's batches up to one per active message group.
+      concurrency: options.concurrency ?? 10,
+    });
   }
 
   /** Adds `ms` of latency before every request each peer serves (0 to remove it), for benchmarks. */
@@ -260,6 +333,7 @@ export class LocalStack {
       [ENVIRONMENT.deadLetterQueueUrl]: this.deadLetterQueueUrl,
       [ENVIRONMENT.table]: this.tableName,
       [ENVIRONMENT.connections]: JSON.stringify(connectionsDocument(this.connections)),
+      ...(this.writeQueueUrl ? { [ENVIRONMENT.writeQueueUrl]: this.writeQueueUrl } : {}),
       [ENVIRONMENT.localAccount]: this.accountId,
       [ENVIRONMENT.localGithubApiUrl]: this.github.url,
       [ENVIRONMENT.localArgocdServer]: this.argocd.url,

@@ -34,6 +34,14 @@ describe('the options of every command', () => {
       ['local', 'up', '--digest', 'sha256:00'],
       "unknown option '--digest' for local up; it is an option of local push",
     ],
+    [
+      ['local', 'push', '--generate', '5', '--concurency', '10'],
+      "unknown option '--concurency' for local push; did you mean --concurrency?",
+    ],
+    [
+      ['local', 'show', '--generate', '5'],
+      "unknown option '--generate' for local show; it is an option of local push",
+    ],
     [['demo', '--fast'], "unknown option '--fast' for demo; demo takes -h/--help"],
   ])('refuses %j with exit 2, naming the option and where it belongs', async (args, message) => {
     const result = await runCli(args, '', {});
@@ -69,11 +77,11 @@ describe('the options of every command', () => {
     [['select', 'extra', '--image', 'app', '--candidates', '-']],
     [['demo', 'now']],
     [['local', 'up', 'now']],
-    [['local', 'push', 'flask-app:1.0.0', 'flask-app:1.0.1']],
+    [['local', 'show', 'now']],
   ])('refuses %j: an argument the command does not take', async (args) => {
     const result = await runCli(args, '', {});
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/usage: unexpected '(extra|now|flask-app:1\.0\.1)'/);
+    expect(result.stderr).toMatch(/usage: unexpected '(extra|now)'/);
   });
 });
 

@@ -12,6 +12,9 @@ const KINDS = ['unit', 'integration', 'contract', 'e2e'] as const;
 const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/domain/tags/tag-candidate.ts': 'types only',
   'lib/app/ports.ts': 'types only',
+  'lib/app/update-dependencies.ts': 'types, and the retry wrapper every use case test goes through',
+  'lib/app/evaluate-app.ts':
+    'every app of every push, reconcile and queued write: test/integration/app/handle-image-push.test.ts, write-queued-apps.test.ts',
   'lib/domain/registration/registration-images.ts':
     'part of the registration parser; its fixture table covers every field',
   'lib/domain/registration/registration-write-back.ts':
@@ -19,6 +22,8 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'lib/domain/tags/regexp/':
     'internal to the regexp engine; tested through compile-re2 and its differential test',
   'local/src/ecr/': 'internal to the fake ECR; tested through test/integration/local/ecr with the real SDK',
+  'local/src/sqs/':
+    'internal to the fake SQS and the event source stand-in; tested through test/integration/local/fake-sqs-server, fake-sqs-fifo and sqs-event-source with the real SDK',
   'local/src/github/':
     'internal to the fake GitHub; tested through test/integration/local/github and test/contract/local/github',
   'local/src/argocd/':

@@ -4,7 +4,7 @@
  */
 
 import { deliverPush, type PushRequest } from '@ecr-image-updater/local/deliver-push';
-import { LocalStack } from '@ecr-image-updater/local/local-stack';
+import { LocalStack, type LocalStackOptions } from '@ecr-image-updater/local/local-stack';
 import { deploymentImages, renderArgoCdApp } from '@ecr-image-updater/local/render/render-argocd-app';
 import {
   flaskAppChart,
@@ -23,10 +23,16 @@ export class LocalScenario {
 
   /**
    * The consent of targets' owners is off unless asked for: most scenarios are about something else,
-   * and register apps the tutorial repository's consent file does not name.
+   * and register apps the tutorial repository's consent file does not name. The fake GitHub is as strict
+   * as GitHub unless `github` relaxes it.
    */
-  static async start(options: { requireConsent?: boolean } = {}): Promise<LocalScenario> {
-    const stack = await LocalStack.start({ requireConsent: options.requireConsent ?? false });
+  static async start(
+    options: Pick<
+      LocalStackOptions,
+      'requireConsent' | 'github' | 'writeQueue' | 'writeVisibilitySeconds'
+    > = {},
+  ): Promise<LocalScenario> {
+    const stack = await LocalStack.start({ ...options, requireConsent: options.requireConsent ?? false });
     await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
       files: tutorialRepositoryFiles(stack.registryHost),
       defaultBranch: TUTORIAL_REPO.branch,

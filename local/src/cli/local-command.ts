@@ -1,21 +1,11 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { awsClients, sqsClient } from 'ecr-image-updater/cli/aws-context';
 import { type Command, findAction, parseActionFlags } from 'ecr-image-updater/cli/command';
-import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
-import { createImagePushDependencies } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
+import { EXIT } from 'ecr-image-updater/cli/io';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
-import { MemoryLogger } from 'ecr-image-updater/lib/adapters/memory-logger';
-import { readRuntimeConfig } from 'ecr-image-updater/lib/adapters/runtime-config';
-import { handleImagePush } from 'ecr-image-updater/lib/app/handle-image-push';
-import { RetryableFailureError, retryableFailures, summarizeApp } from 'ecr-image-updater/lib/app/outcomes';
 import { InvalidInputError, quoteInput } from 'ecr-image-updater/lib/domain/errors';
-import { parsePlatforms } from 'ecr-image-updater/lib/domain/tags/tag-filters';
-import { deliverPush } from '../deliver-push.ts';
-import { lambdaFailureRecord } from '../lambda-failure-record.ts';
-import { describeDelivery } from '../tutorial/describe-delivery.ts';
+import { localPush } from './local-push.ts';
 import { localShow } from './local-show.ts';
 import { localUp } from './local-up.ts';
-import { noLocalPeersError } from './no-local-peers.ts';
+import { readPushTargets } from './push-targets.ts';
 
 const HELP = `Usage: ecr-image-updater local <up|push|show> [options]
 
@@ -39,12 +29,22 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
       --keep            after Ctrl-C keeps the env file, and without --data-dir the temporary state
                         folder (resume it with --data-dir); by default both are removed
 
-  local push <repository>:<tag> [--platforms linux/amd64,linux/arm64] [--digest sha256:...] [--json]
-      Pushes an image to the local ECR over its API (several platforms push an image index; --digest
+  local push <repository>:<tag>... [--platforms linux/amd64,linux/arm64] [--digest sha256:...] [--json]
+      Pushes images to the local ECR over its API (several platforms push an image index; --digest
       tags an image ECR already holds) and delivers the events ECR emits through the same handler the
-      Lambda runs, printing what each app did. An event that still fails in a way a retry could fix
-      goes to the dead-letter queue, as the deployed function's does after Lambda's retries:
-      ecr-image-updater redrive shows and replays it. Needs the environment of local up.
+      Lambda runs, printing what each app did. Several images land as a CI job's pushes do: every
+      image is pushed first, then each event is delivered as its own invocation, concurrently, as
+      EventBridge and Lambda deliver them; the output ends with a line of totals, and --json prints a
+      list (one entry per image). An event that still fails in a way a retry could fix goes to the
+      dead-letter queue, as the deployed function's does after Lambda's retries: ecr-image-updater
+      redrive shows and replays it. Exits 1 when an app failed. Needs the environment of local up.
+      --generate <n>      pushes n made-up images, <prefix>1 to <prefix>n, instead of named ones
+      --repository-prefix <prefix>
+                          starts the generated images' repositories (default repo-), e.g. burst/
+      --tag <tag>         the generated images' tag, e.g. 1.0.1
+      --concurrency <n>   execution environments at once, each with clients of its own, handling
+                          one event at a time (default: every event at once, up to 1000, an
+                          account's default Lambda concurrency)
 
   local show [--json]
       Prints what the local Argo CD and GitHub hold, read over their APIs with the tokens local up
@@ -60,6 +60,7 @@ Example, in two shells:
   $ source .local.env
   $ ecr-image-updater apps register -f examples/flask-app.yaml
   $ ecr-image-updater local push flask-app:1.0.2
+  $ ecr-image-updater local push --generate 50 --repository-prefix burst/ --tag 1.0.1
   $ git -C "$${ENVIRONMENT.gitopsDir}/devopscube/argocd-image-updater.git" log --oneline
   $ ecr-image-updater local show
 `;
@@ -74,6 +75,10 @@ const ACTIONS = {
   push: {
     platforms: { type: 'string' },
     digest: { type: 'string' },
+    generate: { type: 'string' },
+    'repository-prefix': { type: 'string' },
+    tag: { type: 'string' },
+    concurrency: { type: 'string' },
     json: { type: 'boolean' },
   },
   show: {
@@ -108,10 +113,10 @@ export const localCommand: Command = {
       const { values, positionals } = parseActionFlags(
         'local',
         args,
-        { name: action, flags: ACTIONS.push, arguments: 1 },
+        { name: action, flags: ACTIONS.push, arguments: Number.POSITIVE_INFINITY },
         ACTIONS,
       );
-      return push(io, positionals[1], values.platforms, values.digest, values.json ?? false);
+      return localPush(io, readPushTargets(positionals.slice(1), values), values.json ?? false);
     }
     if (action === 'show') {
       const { values } = parseActionFlags(
@@ -129,96 +134,3 @@ export const localCommand: Command = {
     );
   },
 };
-
-async function push(
-  io: CliIo,
-  target: string | undefined,
-  platforms: string | undefined,
-  digest: string | undefined,
-  json: boolean,
-): Promise<number> {
-  const match = /^([a-z0-9][a-z0-9._/-]*):([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(target ?? '');
-  if (!match)
-    throw new InvalidInputError(
-      'usage',
-      `${quoteInput(target ?? '')} is not <repository>:<tag>`,
-      'e.g. ecr-image-updater local push flask-app:1.0.2',
-    );
-  if (digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(digest))
-    throw new InvalidInputError('--digest', `${quoteInput(digest)} is not a sha256 digest`);
-  const platformList = platforms === undefined ? undefined : parsePlatformList(platforms);
-  const accountId = io.env[ENVIRONMENT.localAccount];
-  if (!io.env.AWS_ENDPOINT_URL_ECR || !accountId) {
-    throw noLocalPeersError();
-  }
-  const logger = new MemoryLogger();
-  const clients = awsClients(io);
-  const deps = createImagePushDependencies(readRuntimeConfig(io.env), logger, clients);
-  const delivered = await deliverPush(clients.ecr, (event) => handleImagePush(deps, event), {
-    accountId,
-    region: io.env.AWS_REGION ?? 'us-west-2',
-    repository: match[1]!,
-    tag: match[2]!,
-    ...(platformList ? { platforms: platformList } : {}),
-    ...(digest ? { digest } : {}),
-  });
-  // Local mode does not retry an invocation as Lambda does (twice, with backoff): an event that still
-  // has a failure a retry could fix goes straight to the dead-letter queue, for redrive.
-  const deadLettered = delivered.deliveries.flatMap(({ event, outcome }) => {
-    const retry = outcome.kind === 'handled' ? retryableFailures(outcome.apps) : [];
-    return retry.length > 0 ? [{ event, retry }] : [];
-  });
-  const queueUrl = io.env[ENVIRONMENT.deadLetterQueueUrl];
-  if (queueUrl)
-    for (const { event, retry } of deadLettered) {
-      const error = new RetryableFailureError(retry);
-      await sqsClient(io).send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: lambdaFailureRecord(
-            event,
-            { errorType: error.name, errorMessage: error.message },
-            {
-              functionArn: `arn:aws:lambda:${event.region}:${event.account}:function:ecr-image-updater`,
-              at: new Date(),
-            },
-          ),
-        }),
-      );
-    }
-  const lines = describeDelivery(delivered, summarizeApp);
-  if (deadLettered.length > 0)
-    lines.push(
-      queueUrl
-        ? '  local mode does not retry as Lambda does: the event is in the local dead-letter queue; ecr-image-updater redrive --apply replays it once the cause is fixed'
-        : `  local mode does not retry as Lambda does, and no dead-letter queue is set ($${ENVIRONMENT.deadLetterQueueUrl}): push again once the cause is fixed`,
-    );
-  io.stdout(json ? `${JSON.stringify(delivered)}\n` : `${lines.join('\n')}\n`);
-  const failed = delivered.deliveries.some(
-    (d) => d.outcome.kind === 'handled' && d.outcome.apps.some((a) => a.kind === 'failed'),
-  );
-  return failed ? EXIT.failure : EXIT.ok;
-}
-
-// --platforms as `local push` takes it: os/arch[/variant], comma-separated, each once.
-function parsePlatformList(text: string): string[] {
-  const list = text
-    .split(',')
-    .map((platform) => platform.trim())
-    .filter(Boolean);
-  if (list.length === 0)
-    throw new InvalidInputError(
-      '--platforms',
-      'names no platform',
-      'e.g. --platforms linux/amd64,linux/arm64',
-    );
-  parsePlatforms(list, '--platforms');
-  const twice = list.findIndex((platform, index) => list.indexOf(platform) !== index);
-  if (twice !== -1)
-    throw new InvalidInputError(
-      `--platforms[${twice}]`,
-      `${quoteInput(list[twice]!)} is given twice`,
-      'name each platform once',
-    );
-  return list;
-}

@@ -2,6 +2,7 @@ import { isoSeconds } from './commit-shapes.ts';
 import { GitHubApiError } from './github-api-error.ts';
 import type { AppInstallation, RegisteredApp } from './github-apps.ts';
 import { stableId } from './hosted-repository.ts';
+import type { RateLimitResource } from './rate-limiter.ts';
 import { renderUser } from './repository-shapes.ts';
 import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
 
@@ -76,13 +77,18 @@ function selection(installation: AppInstallation): 'all' | 'selected' {
 }
 
 async function getRateLimit(context: RouteContext): Promise<RouteResult> {
-  const { limit, used, reset } = context.rateLimit;
-  const core = { limit, used, remaining: Math.max(limit - used, 0), reset };
-  const idle = (size: number) => ({ limit: size, used: 0, remaining: size, reset });
+  const budget = (resource: RateLimitResource) => {
+    const { limit, used, remaining, reset } = context.rateLimit(resource);
+    return { limit, used, remaining, reset };
+  };
+  const core = budget('core');
+  // The fake serves no search and no app manifests: their budgets stand untouched, at GitHub's sizes
+  // (RATE_LIMITS_DOC; the `rate-limit-overview` example of the OpenAPI description).
+  const idle = (size: number) => ({ limit: size, used: 0, remaining: size, reset: core.reset });
   return {
     status: 200,
     body: {
-      resources: { core, search: idle(30), graphql: idle(5000), integration_manifest: idle(5000) },
+      resources: { core, search: idle(30), graphql: budget('graphql'), integration_manifest: idle(5000) },
       rate: core,
     },
   };

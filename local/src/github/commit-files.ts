@@ -1,10 +1,13 @@
 import { applyTreeChanges, type TreeChange } from './apply-tree-changes.ts';
+import { advanceBranch } from './branch-head.ts';
 import type { GitIdentity } from './git-store.ts';
 import type { HostedRepository } from './hosted-repository.ts';
 
 /** A commit of whole files onto a branch, as the contents API and test set-up make them. */
 export interface FileCommit {
   readonly branch: string;
+  /** The commit to build on, where the branch must still be when it moves (else BranchMovedError). Default: the tip now. */
+  readonly parent?: string;
   /** New file contents by path; `null` deletes the file. Text is stored as UTF-8. */
   readonly files: Readonly<Record<string, string | Uint8Array | null>>;
   readonly message: string;
@@ -20,17 +23,16 @@ export interface FileCommitResult {
 }
 
 /**
- * Writes `files` onto the tip of `branch` as one new commit and moves the branch to it. A missing
- * branch starts from no parent (the first commit of a repository). Existing files keep their mode.
- * The caller holds the repository's exclusive section, so the tip cannot move underneath.
+ * Writes `files` onto `parent` (default: the tip of `branch`) as one new commit and moves the branch to
+ * it, if the branch is still at `parent`. A missing branch starts from no parent (the first commit of a
+ * repository). Existing files keep their mode. The caller holds the repository's exclusive section.
  */
 export async function commitFiles(
   repository: HostedRepository,
   input: FileCommit,
 ): Promise<FileCommitResult> {
   const store = repository.git;
-  const ref = `refs/heads/${input.branch}`;
-  const parent = await store.readRef(ref);
+  const parent = input.parent ?? (await store.readRef(`refs/heads/${input.branch}`));
   const base = parent === undefined ? undefined : (await store.readCommit(parent))?.tree;
   const changes: TreeChange[] = [];
   for (const [path, content] of Object.entries(input.files)) {
@@ -52,7 +54,7 @@ export async function commitFiles(
     author: input.author,
     committer: input.committer,
   });
-  await store.writeRef(ref, sha);
+  await advanceBranch(store, input.branch, parent, sha);
   await repository.markPushed(input.committer.date);
   return { sha, tree, parents };
 }

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { isValidTreePath } from './apply-tree-changes.ts';
+import { BranchMovedError, workingHead } from './branch-head.ts';
 import { commitFiles } from './commit-files.ts';
 import { identityFrom, userIdentity } from './commit-identity.ts';
 import { renderGitCommit } from './commit-shapes.ts';
@@ -56,14 +57,15 @@ async function putContent(context: RouteContext): Promise<RouteResult> {
   const path = writablePath(context);
   return repository.git.exclusive(async () => {
     const branch = await targetBranch(repository, body.branch);
-    const current = await currentEntry(repository, branch, path);
+    const head = (await workingHead(repository, branch, context.headOnArrival))!;
+    const current = await entryIn(repository, head, path);
     if (current?.type === 'tree') throw GitHubApiError.invalidRequest(`"${path}" is a directory.`);
-    await refuseFileInTheWay(repository, branch, path);
+    await refuseFileInTheWay(repository, head, path);
     if (current && body.sha === undefined) throw GitHubApiError.invalidRequest(`"sha" wasn't supplied.`);
     if (current && body.sha !== current.sha) {
       throw new GitHubApiError(409, `${path} does not match ${body.sha}`);
     }
-    const written = await commitOne(context, repository, branch, { [path]: bytes });
+    const written = await commitOne(context, repository, { branch, head }, { [path]: bytes });
     const entry = (await repository.git.entryAt(written.tree, path))!;
     return {
       status: current ? 200 : 201,
@@ -81,10 +83,11 @@ async function deleteContent(context: RouteContext): Promise<RouteResult> {
   const path = writablePath(context);
   return repository.git.exclusive(async () => {
     const branch = await targetBranch(repository, body.branch);
-    const current = await currentEntry(repository, branch, path);
+    const head = (await workingHead(repository, branch, context.headOnArrival))!;
+    const current = await entryIn(repository, head, path);
     if (current?.type !== 'blob') throw GitHubApiError.notFound();
     if (body.sha !== current.sha) throw new GitHubApiError(409, `${path} does not match ${body.sha}`);
-    const written = await commitOne(context, repository, branch, { [path]: null });
+    const written = await commitOne(context, repository, { branch, head }, { [path]: null });
     return {
       status: 200,
       body: { content: null, commit: renderGitCommit(repository, written.commit, context.urls) },
@@ -93,11 +96,11 @@ async function deleteContent(context: RouteContext): Promise<RouteResult> {
 }
 
 /** A write below an existing file (`README.md/x`) would silently turn the file into a directory. */
-async function refuseFileInTheWay(repository: HostedRepository, branch: string, path: string): Promise<void> {
+async function refuseFileInTheWay(repository: HostedRepository, head: string, path: string): Promise<void> {
   const parts = path.split('/');
   for (let depth = 1; depth < parts.length; depth++) {
     const prefix = parts.slice(0, depth).join('/');
-    if ((await currentEntry(repository, branch, prefix))?.type === 'blob') {
+    if ((await entryIn(repository, head, prefix))?.type === 'blob') {
       throw GitHubApiError.invalidRequest(`"${prefix}" is a file, so "${path}" cannot be created.`);
     }
   }
@@ -112,22 +115,38 @@ async function targetBranch(repository: HostedRepository, requested: string | un
   return branch;
 }
 
-async function currentEntry(repository: HostedRepository, branch: string, path: string) {
-  const tip = (await repository.git.readRef(`refs/heads/${branch}`))!;
-  const commit = (await repository.git.readCommit(tip))!;
+async function entryIn(repository: HostedRepository, commitSha: string, path: string) {
+  const commit = (await repository.git.readCommit(commitSha))!;
   return repository.git.entryAt(commit.tree, path);
 }
 
+/**
+ * Commits onto the head the write works against; GitHub's 409 when the branch moved while the write
+ * was in flight (see branch-head.ts).
+ */
 async function commitOne(
   context: RouteContext,
   repository: HostedRepository,
-  branch: string,
+  at: { readonly branch: string; readonly head: string },
   files: Record<string, Uint8Array | null>,
 ) {
   const body = context.body as { message: string; author?: unknown; committer?: unknown };
   const committer = identityFrom(body.committer, userIdentity(context.login, context.now()));
   const author = identityFrom(body.author, committer);
-  const written = await commitFiles(repository, { branch, files, message: body.message, author, committer });
+  let written: Awaited<ReturnType<typeof commitFiles>>;
+  try {
+    written = await commitFiles(repository, {
+      branch: at.branch,
+      parent: at.head,
+      files,
+      message: body.message,
+      author,
+      committer,
+    });
+  } catch (error) {
+    if (error instanceof BranchMovedError) throw new GitHubApiError(409, error.message);
+    throw error;
+  }
   const commit = (await repository.git.readCommit(written.sha))!;
   return { tree: written.tree, commit };
 }

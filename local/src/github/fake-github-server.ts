@@ -18,6 +18,8 @@ import { GitHubUrls } from './github-urls.ts';
 import { type CommitSummary, type PullSummary, RepositoryInspector } from './inspect-repository.ts';
 import { OpenApiSpec } from './openapi-spec.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { type GitHubRateLimits, resolveRateLimits } from './rate-limits.ts';
 import {
   type CreateRepositoryOptions,
   FAKE_GITHUB_IDENTITY,
@@ -33,6 +35,7 @@ export type {
   FakeGitHubCall,
   FakeGitHubInstallation,
   FaultSpec,
+  GitHubRateLimits,
   PendingWrite,
   PullSummary,
 };
@@ -50,11 +53,26 @@ export interface FakeGitHubServerOptions {
    * installation routes, and the installation tokens they mint reach the installations' repositories.
    */
   readonly apps?: readonly FakeGitHubApp[];
-  /** Extra time every request takes, for benchmarks. Default 0. */
+  /**
+   * Extra time every request takes, for benchmarks: the time it is in flight, after the fake admitted it
+   * and a write read the head it works against. Default 0.
+   */
   readonly latencyMs?: number;
+  /**
+   * GitHub's rate limits, enforced by default at GitHub's numbers (see rate-limits.ts); give some to
+   * change them, or `false` to refuse nothing (the `x-ratelimit-*` headers still count). A test that
+   * turns them off is about something else and says why.
+   */
+  readonly rateLimits?: Partial<GitHubRateLimits> | false;
+  /**
+   * Whether a write works against the head its branch had when it arrived and fails with GitHub's 409
+   * when the branch moved while it was in flight (see branch-head.ts). Default true; `false` is the
+   * kinder fake that serializes writes, for tests about something else, which say why.
+   */
+  readonly branchRaces?: boolean;
   /** Runs before each write request does its work; see {@link FakeGitHubServer.beforeWrite}. */
   readonly beforeWrite?: BeforeWriteHook;
-  /** The clock for commit dates and timestamps. Default: the system clock. */
+  /** The clock for commit dates, timestamps and the rate-limit windows (a test may run it fast). Default: the system clock. */
   readonly now?: () => Date;
   /** Interface to listen on. Default `127.0.0.1`. */
   readonly host?: string;
@@ -100,6 +118,7 @@ export class FakeGitHubServer {
   /** Starts a server on a loopback port. Schemas compile lazily, so this takes a few tens of ms. */
   static async start(options: FakeGitHubServerOptions = {}): Promise<FakeGitHubServer> {
     const now = options.now ?? (() => new Date());
+    const limits = resolveRateLimits(options.rateLimits || {});
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'fake-github-')));
     const registry = new RepositoryRegistry(dataDir, now);
     const spec = OpenApiSpec.load();
@@ -121,6 +140,8 @@ export class FakeGitHubServer {
       tokens,
       urls: new GitHubUrls(http.url),
       now,
+      limiter: new RateLimiter(limits, options.rateLimits !== false, () => now().getTime()),
+      branchRaces: options.branchRaces ?? true,
       settings: fake,
     });
     const dispatcher = new SpecDispatcher(handler, {

@@ -61,6 +61,8 @@ async function updateRef(context: RouteContext): Promise<RouteResult> {
     if ((await repository.git.objectType(sha)) === undefined) {
       throw new GitHubApiError(422, 'Object does not exist');
     }
+    // Checked when the update lands, against the head then: a branch that moved since the client read
+    // it is no fast forward (422 "Update is not a fast forward", webspace-sdk/webspace-engine#104).
     if (force !== true && !(await repository.git.isAncestor(current, sha))) {
       throw new GitHubApiError(422, 'Update is not a fast forward');
     }

@@ -15,6 +15,11 @@ export class GitHubApiError extends Error {
     readonly status: number,
     message: string,
     readonly errors?: readonly GitHubValidationDetail[],
+    /** Headers the answer carries (a rate limit's `retry-after`), and the page it links instead of the operation's. */
+    readonly answer: {
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly documentationUrl?: string;
+    } = {},
   ) {
     super(message);
     this.name = 'GitHubApiError';

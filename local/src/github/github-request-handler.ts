@@ -4,6 +4,7 @@ import { type BeforeWriteHook, OperationRoutes, type PendingWrite } from '../htt
 import type { PathMatch } from '../http/path-router.ts';
 import type { ErrorAnswer, Exchange, ServedExchange, SpecProtocol } from '../http/spec-dispatcher.ts';
 import { appRoutes } from './app-routes.ts';
+import { type BranchHead, readHeadOnArrival } from './branch-head.ts';
 import { contentsRoutes } from './contents-routes.ts';
 import { type FaultSpec, faultMessage, type GitHubStatusFault } from './fault-injector.ts';
 import { gitDataRoutes } from './git-data-routes.ts';
@@ -15,8 +16,16 @@ import { issuesRoutes } from './issues-routes.ts';
 import type { OpenApiOperation, OpenApiSpec } from './openapi-spec.ts';
 import type { OpenApiValidator } from './openapi-validator.ts';
 import { pullsRoutes } from './pulls-routes.ts';
+import type { Admitted, RateLimiter, RateLimitSubject } from './rate-limiter.ts';
 import { reposRoutes } from './repos-routes.ts';
 import type { RepositoryRegistry } from './repository-registry.ts';
+import {
+  addressSubject,
+  rateLimitHeaders,
+  rateLimitSubject,
+  refusalError,
+  restLimitedRequest,
+} from './rest-rate-limits.ts';
 import type { RouteContext, RouteResult } from './route-context.ts';
 import type { Caller, TokenRegistry } from './token-registry.ts';
 
@@ -33,21 +42,38 @@ export interface GitHubRequestHandlerDeps {
   readonly tokens: TokenRegistry;
   readonly urls: GitHubUrls;
   readonly now: () => Date;
+  readonly limiter: RateLimiter;
+  /** Whether a write works against the head it arrived at, as on GitHub (see branch-head.ts). */
+  readonly branchRaces: boolean;
   readonly settings: { readonly beforeWrite: BeforeWriteHook | undefined };
+}
+
+/** What was decided as a request arrived, before its time in flight. */
+export interface GitHubArrival {
+  readonly operation: OpenApiOperation;
+  readonly params: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  readonly caller: Caller;
+  readonly subject: RateLimitSubject;
+  readonly admission: Admitted;
+  readonly headOnArrival: BranchHead | undefined;
 }
 
 const ROUTES = new OperationRoutes<OpenApiOperation, RouteContext, RouteResult>(
   { ...reposRoutes, ...contentsRoutes, ...gitDataRoutes, ...pullsRoutes, ...issuesRoutes, ...appRoutes },
   (operationId) => new GitHubApiError(501, `The fake GitHub does not implement ${operationId}`),
 );
-const RATE_LIMIT = 5000;
 
 /**
- * GitHub's part of serving a request, run by the kit's SpecDispatcher: authenticate, parse, validate
- * against the OpenAPI description, route, and answer with GitHub's error bodies and rate-limit headers.
+ * GitHub's part of serving a request, run by the kit's SpecDispatcher. On arrival: authenticate, count
+ * against the rate limits, parse, validate, and read the head a write works against; after its time in
+ * flight: route, and answer with GitHub's error bodies and the caller's rate-limit headers.
  */
-export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, string, GitHubStatusFault> {
-  #used = 0;
+export class GitHubRequestHandler
+  implements SpecProtocol<OpenApiOperation, string, GitHubStatusFault, GitHubArrival | undefined>
+{
+  // Whose budget each answer reports; an answer to no known caller reports its address's.
+  readonly #subjects = new WeakMap<ServerResponse, RateLimitSubject>();
 
   constructor(readonly deps: GitHubRequestHandlerDeps) {}
 
@@ -79,27 +105,54 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
     return result.status;
   }
 
-  async serve(exchange: ServedExchange<OpenApiOperation, string>): Promise<number> {
+  async arrive(exchange: ServedExchange<OpenApiOperation, string>): Promise<GitHubArrival | undefined> {
     const { request, response, match, url } = exchange;
-    let result: RouteResult;
-    if (match?.kind !== 'operation') {
-      result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
-    } else {
-      const { operation, params } = match;
-      // GitHub checks credentials before it looks at what a request asks for.
-      const caller = this.#authenticate(operation, request.headers.authorization);
+    if (match?.kind !== 'operation') return undefined;
+    const { operation, params } = match;
+    const { deps } = this;
+    // GitHub checks credentials before it looks at what a request asks for.
+    const caller = this.#authenticate(operation, request.headers.authorization);
+    const subject = rateLimitSubject(caller, response);
+    this.#subjects.set(response, subject);
+    const admission = deps.limiter.admit(restLimitedRequest(operation, subject));
+    if (admission.kind === 'refused') {
+      throw refusalError(admission, deps.limiter.limits.refusalStatus, deps.now());
+    }
+    try {
       const body = parseJson(exchange.body);
-      exchange.problems = this.deps.validator.validateRequest(operation, {
+      exchange.problems = deps.validator.validateRequest(operation, {
         params,
         query: url.searchParams,
         body,
       });
       if (exchange.problems.length > 0) throw GitHubApiError.invalidRequest(...exchange.problems);
-      const accept = request.headers.accept ?? 'application/vnd.github+json';
-      result = await this.#serve(operation, caller, accept, params, url.searchParams, body);
+      const request = { operationId: operation.operationId, params, body };
+      const headOnArrival = deps.branchRaces ? await readHeadOnArrival(deps.registry, request) : undefined;
+      return { operation, params, body, caller, subject, admission, headOnArrival };
+    } catch (error) {
+      admission.release();
+      throw error;
     }
-    this.#send(response, result);
-    return result.status;
+  }
+
+  async serve(
+    exchange: ServedExchange<OpenApiOperation, string>,
+    arrival: GitHubArrival | undefined,
+  ): Promise<number> {
+    const { request, response, url } = exchange;
+    if (!arrival) {
+      const result = { status: 404, body: errorBody(undefined, 404, 'Not Found') };
+      this.#send(response, result);
+      return result.status;
+    }
+    try {
+      const accept = request.headers.accept ?? 'application/vnd.github+json';
+      const result = await this.#serve(arrival, accept, url.searchParams);
+      this.#send(response, result);
+      return result.status;
+    } finally {
+      arrival.admission.release();
+    }
   }
 
   /** GitHub's error body for every failure; a failure of the fake itself says only `Server Error`. */
@@ -108,9 +161,10 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
     const status = known ? error.status : 500;
     const body = {
       ...errorBody(operation, status, known ? error.message : 'Server Error'),
+      ...(known && error.answer.documentationUrl ? { documentation_url: error.answer.documentationUrl } : {}),
       ...(known && error.errors ? { errors: error.errors } : {}),
     };
-    this.#send(response, { status, body });
+    this.#send(response, { status, body, ...(known ? { headers: error.answer.headers } : {}) });
     return { status, expected: known };
   }
 
@@ -131,19 +185,12 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
       throw new GitHubApiError(401, 'A JSON web token could not be decoded');
     }
     if (!forApps && caller.kind === 'app') throw new GitHubApiError(401, 'Bad credentials');
-    this.#used += 1;
     return caller;
   }
 
-  async #serve(
-    operation: OpenApiOperation,
-    caller: Caller,
-    accept: string,
-    params: Readonly<Record<string, string>>,
-    query: URLSearchParams,
-    body: unknown,
-  ): Promise<RouteResult> {
+  async #serve(arrival: GitHubArrival, accept: string, query: URLSearchParams): Promise<RouteResult> {
     const { deps } = this;
+    const { operation, params, body, caller, subject, headOnArrival } = arrival;
     return ROUTES.run({ operation, params, query, body }, deps.settings.beforeWrite, (request) => ({
       ...request,
       accept,
@@ -154,7 +201,8 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
       registry: deps.registry,
       tokens: deps.tokens,
       now: deps.now,
-      rateLimit: { limit: RATE_LIMIT, used: this.#used, reset: this.#reset() },
+      rateLimit: (resource) => deps.limiter.primary(subject, resource),
+      headOnArrival,
       repository: async () => {
         const found = await deps.registry.find(params.owner ?? '', params.repo ?? '');
         if (!found) throw GitHubApiError.notFound();
@@ -166,20 +214,10 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
     }));
   }
 
+  /** Sends an answer with the caller's rate-limit headers, which GitHub puts on every one. */
   #send(response: ServerResponse, result: RouteResult): void {
-    writeResponse(response, result, {
-      'x-ratelimit-limit': String(RATE_LIMIT),
-      'x-ratelimit-remaining': String(Math.max(RATE_LIMIT - this.#used, 0)),
-      'x-ratelimit-used': String(this.#used),
-      'x-ratelimit-reset': String(this.#reset()),
-      'x-ratelimit-resource': 'core',
-    });
-  }
-
-  /** The end of the current rate-limit hour, in epoch seconds. */
-  #reset(): number {
-    const seconds = Math.floor(this.deps.now().getTime() / 1000);
-    return seconds - (seconds % 3600) + 3600;
+    const subject = this.#subjects.get(response) ?? addressSubject(response);
+    writeResponse(response, result, rateLimitHeaders(this.deps.limiter.primary(subject, 'core')));
   }
 }
 

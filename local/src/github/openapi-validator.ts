@@ -86,6 +86,22 @@ export class OpenApiValidator {
     return (check.errors ?? []).map(describeSchemaError);
   }
 
+  /**
+   * Every way a response header's text breaks the named header component (`x-rate-limit-limit`); empty
+   * when valid, and a problem when the description has no such header.
+   */
+  validateHeader(name: string, raw: string): string[] {
+    const headers = ((this.spec.document.components as SchemaObject | undefined)?.headers ?? {}) as Record<
+      string,
+      { schema?: SchemaObject }
+    >;
+    const schema = headers[name]?.schema;
+    if (!schema) return [`the description has no header ${name}`];
+    const check = this.#validator(`header ${name}`, schema);
+    if (check(coerceParameter(raw, schema))) return [];
+    return (check.errors ?? []).map(describeSchemaError);
+  }
+
   #validator(key: string, schema: SchemaObject): ValidateFunction {
     return this.#schemas.validator(key, () => toJsonSchema(schema) as SchemaObject);
   }
@@ -121,7 +137,7 @@ function toJsonSchema(value: unknown): unknown {
   return { anyOf: [result, { type: 'null' }] };
 }
 
-/** Query and path parameters arrive as text; the description types some as integers or booleans. */
+/** Parameters and headers arrive as text; the description types some as integers or booleans. */
 function coerceParameter(raw: string, schema: SchemaObject): unknown {
   if (schema.type === 'integer' && /^-?\d+$/.test(raw)) return Number(raw);
   if (schema.type === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';

@@ -1,8 +1,10 @@
 import type { RouteRequest } from '../http/operation-routes.ts';
+import type { BranchHead } from './branch-head.ts';
 import type { GitHubApps, RegisteredApp } from './github-apps.ts';
 import type { GitHubUrls } from './github-urls.ts';
 import type { HostedRepository } from './hosted-repository.ts';
 import type { OpenApiOperation } from './openapi-spec.ts';
+import type { PrimaryLimitState, RateLimitResource } from './rate-limiter.ts';
 import type { RepositoryRegistry } from './repository-registry.ts';
 import type { TokenRegistry } from './token-registry.ts';
 
@@ -20,8 +22,10 @@ export interface RouteContext extends RouteRequest<OpenApiOperation> {
   readonly registry: RepositoryRegistry;
   readonly tokens: TokenRegistry;
   readonly now: () => Date;
-  /** The rate limit the fake reports: calls counted so far against GitHub's 5000 an hour. */
-  readonly rateLimit: { readonly limit: number; readonly used: number; readonly reset: number };
+  /** The caller's primary rate-limit budget of a resource, as `GET /rate_limit` reports it. */
+  rateLimit(resource: RateLimitResource): PrimaryLimitState;
+  /** For a write that works against the head it arrived at (see branch-head.ts): that head. */
+  readonly headOnArrival: BranchHead | undefined;
   /** The repository named by `{owner}/{repo}`; rejects with GitHub's 404 when there is none. */
   repository(): Promise<HostedRepository>;
 }

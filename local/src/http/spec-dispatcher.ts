@@ -66,15 +66,21 @@ export interface ErrorAnswer {
 }
 
 /** The fake's own part of serving a request, which the dispatcher runs in order. */
-export interface SpecProtocol<Operation extends RoutedOperation, Body, StatusFault> {
+export interface SpecProtocol<Operation extends RoutedOperation, Body, StatusFault, Arrival = void> {
   /** The operation a request addresses by the fake's description; `rawPath` is still percent-encoded. */
   match(method: string, rawPath: string): PathMatch<Operation> | undefined;
   /** Reads the body, first of all; throws to refuse a body outright. */
   readBody(request: IncomingMessage): Promise<Body>;
   /** Answers an injected status fault; returns the status sent. */
   answerFault(fault: StatusFault, exchange: Exchange<Operation>): number;
+  /**
+   * What the service decides as a request arrives, before the simulated latency (the time a request
+   * spends in flight): admission, the state a write works against. What it returns goes to `serve`; what
+   * it throws is answered once the latency has passed. Without it, everything happens after the latency.
+   */
+  arrive?(exchange: ServedExchange<Operation, Body>): Promise<Arrival>;
   /** Checks, routes and answers a request no fault answered; returns the status sent. */
-  serve(exchange: ServedExchange<Operation, Body>): Promise<number>;
+  serve(exchange: ServedExchange<Operation, Body>, arrival: Arrival): Promise<number>;
   /** Answers an error thrown by any step; undefined when the request is dropped and not recorded. */
   answerError(error: unknown, exchange: Exchange<Operation>): ErrorAnswer | undefined;
 }
@@ -97,9 +103,10 @@ export class SpecDispatcher<
   Operation extends RoutedOperation,
   Body,
   StatusFault extends { readonly kind: 'status' },
+  Arrival = void,
 > {
   constructor(
-    private readonly protocol: SpecProtocol<Operation, Body, StatusFault>,
+    private readonly protocol: SpecProtocol<Operation, Body, StatusFault, Arrival>,
     private readonly options: SpecDispatcherOptions<StatusFault>,
   ) {}
 
@@ -132,6 +139,11 @@ export class SpecDispatcher<
       const injected = options.faults.take(operation?.operationId);
       fault = injected?.kind;
       if (injected?.kind === 'delay') await sleep(injected.ms, undefined, { signal: options.closing });
+      served = { ...exchange, body, problems: [] };
+      // An injected answer stands in for the service: it neither arrives nor is admitted.
+      const arriving =
+        injected?.kind === 'status' || injected?.kind === 'reset' ? undefined : protocol.arrive;
+      const arrived = await settle(arriving?.call(protocol, served));
       const latency = options.settings.latencyMs;
       if (latency > 0) await sleep(latency, undefined, { signal: options.closing });
       if (injected?.kind === 'reset') {
@@ -139,9 +151,11 @@ export class SpecDispatcher<
         options.record({ ...call, status: 0, problems: [], fault });
         return;
       }
-      served = { ...exchange, body, problems: [] };
+      if (arrived.kind === 'refused') throw arrived.error;
       const status =
-        injected?.kind === 'status' ? protocol.answerFault(injected, exchange) : await protocol.serve(served);
+        injected?.kind === 'status'
+          ? protocol.answerFault(injected, exchange)
+          : await protocol.serve(served, arrived.value as Arrival);
       options.record({ ...call, status, problems: served.problems, fault });
     } catch (error) {
       const answer = protocol.answerError(error, exchange);
@@ -150,5 +164,16 @@ export class SpecDispatcher<
       const internal = answer.expected ? {} : { error: String(error) };
       options.record({ ...call, status: answer.status, problems, fault, ...internal });
     }
+  }
+}
+
+/** What `arrive` gave, or what it threw, kept until the request has been in flight. */
+async function settle<T>(
+  arrival: Promise<T> | undefined,
+): Promise<{ kind: 'arrived'; value: T | undefined } | { kind: 'refused'; error: unknown }> {
+  try {
+    return { kind: 'arrived', value: await arrival };
+  } catch (error) {
+    return { kind: 'refused', error };
   }
 }

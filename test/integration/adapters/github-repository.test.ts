@@ -1,4 +1,4 @@
-import { FakeGitHubServer } from '@ecr-image-updater/local/github/fake-github-server';
+import { FakeGitHubServer, type GitHubRateLimits } from '@ecr-image-updater/local/github/fake-github-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OctokitGitRepository } from '../../../lib/adapters/github-repository.ts';
 import { ConflictError, InvalidTargetError, UpstreamError } from '../../../lib/domain/errors.ts';
@@ -127,5 +127,74 @@ describe('OctokitGitRepository', () => {
     expect((await repo.readFile(at(), 'app/values.yaml').catch((e) => e)).message).toMatch(
       /^GitHub: reading .*: HTTP 502 <html>/,
     );
+  });
+});
+
+describe('OctokitGitRepository at the limits GitHub sets', () => {
+  /** A fake GitHub of its own, strict as GitHub, with the given limits lowered so a test reaches them. */
+  async function strictGitHub(limits: Partial<GitHubRateLimits>, latencyMs = 0) {
+    const server = await FakeGitHubServer.start({ tokens: ['t'], rateLimits: limits, latencyMs });
+    await server.createRepository('acme', 'gitops', { files: { 'app/values.yaml': 'image: {}\n' } });
+    return { server, repo: new OctokitGitRepository(octokitFor(server, 't')) };
+  }
+  const main = { owner: 'acme', name: 'gitops', branch: 'main' };
+
+  it('reports a write that lost the branch to another one in flight as a conflict, and lands the other', async () => {
+    const { server, repo } = await strictGitHub({}, 40);
+    try {
+      const settled = await Promise.allSettled(
+        ['a', 'b'].map((file) =>
+          repo.writeFile(main, `app/${file}.yaml`, { text: `${file}\n`, message: file }),
+        ),
+      );
+      const lost = settled.filter((result) => result.status === 'rejected').map((result) => result.reason);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]).toBeInstanceOf(ConflictError);
+      expect(lost[0].message).toMatch(/HTTP 409|is at [0-9a-f]{40} but expected [0-9a-f]{40}/);
+      expect(await server.log('acme', 'gitops', 'main')).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('waits at least a minute after a secondary rate limit that names no time, as GitHub asks', async () => {
+    const { server, repo } = await strictGitHub({ concurrentRequests: 1 }, 40);
+    try {
+      const settled = await Promise.allSettled([1, 2].map(() => repo.readFile(main, 'app/values.yaml')));
+      const refused = settled.find((result) => result.status === 'rejected');
+      expect(refused?.status === 'rejected' && refused.reason).toMatchObject({
+        retryable: true,
+        status: 403,
+        retryAfterMs: 60_000,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('honours the retry-after of the content-creation limit', async () => {
+    const { server, repo } = await strictGitHub({ contentCreatingPerMinute: 1 });
+    try {
+      await repo.writeFile(main, 'app/a.yaml', { text: 'a\n', message: 'a' });
+      const refused = await repo.writeFile(main, 'app/b.yaml', { text: 'b\n', message: 'b' }).catch((e) => e);
+      expect(refused).toBeInstanceOf(UpstreamError);
+      expect(refused).toMatchObject({ retryable: true, status: 403 });
+      expect(refused.retryAfterMs).toBeGreaterThan(55_000);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(60_000);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('waits for the reset once the primary budget is spent', async () => {
+    const { server, repo } = await strictGitHub({ requestsPerHour: 1 });
+    try {
+      await repo.readFile(main, 'app/values.yaml');
+      const refused = await repo.readFile(main, 'app/values.yaml').catch((e) => e);
+      expect(refused).toMatchObject({ retryable: true, status: 403 });
+      expect(refused.retryAfterMs).toBeGreaterThan(3_500_000);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -93,6 +93,23 @@ describe('commitToBranch', () => {
     expect(await sourceOf('b')).toBe('1.0.2');
   });
 
+  it('lands two writers of different apps on one branch at once: the one that lost the branch in flight writes again', async () => {
+    // Long enough that both writes are in flight together whatever the load on the machine.
+    github.latencyMs = 100;
+    const outcomes = await Promise.all(
+      ['a', 'b'].map((app) => commitToBranch([plan(app)], target(), context)),
+    );
+    github.latencyMs = 0;
+    expect(
+      outcomes
+        .flat()
+        .map((o) => o.kind === 'updated' && o.attempts)
+        .sort(),
+    ).toEqual([1, 2]);
+    expect(github.calls.filter((c) => c.status === 409)).toHaveLength(1);
+    expect([await sourceOf('a'), await sourceOf('b')]).toEqual(['1.0.2', '1.0.2']);
+  });
+
   it('chooses again with fresh tags after a lost race', async () => {
     let raced = false;
     github.beforeWrite = async () => {

@@ -34,6 +34,19 @@ describe('toGitHubError', () => {
     ).toMatchObject({ retryable: true });
   });
 
+  it('waits at least a minute after a rate limit that names no time to wait, and never less than it names', () => {
+    const secondary = requestError(403, 'You have exceeded a secondary rate limit.', {
+      'x-ratelimit-remaining': '4000',
+    });
+    expect(toGitHubError('x', secondary)).toMatchObject({ retryable: true, retryAfterMs: 60_000 });
+    expect(toGitHubError('x', requestError(429, 'Too Many Requests'))).toMatchObject({
+      retryAfterMs: 60_000,
+    });
+    const named = requestError(403, 'You have exceeded a secondary rate limit.', { 'retry-after': '5' });
+    expect(toGitHubError('x', named)).toMatchObject({ retryAfterMs: 5_000 });
+    expect(toGitHubError('x', requestError(502, 'Bad Gateway'))).toMatchObject({ retryAfterMs: undefined });
+  });
+
   it('does not retry bad credentials or a missing repository, and says what to check', () => {
     const unauthorized = toGitHubError('reading a/b@main:x', requestError(401, 'Bad credentials'));
     expect(unauthorized).toMatchObject({ retryable: false, status: 401 });

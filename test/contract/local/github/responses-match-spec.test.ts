@@ -14,6 +14,7 @@ interface Captured {
   readonly accept: string;
   readonly status: number;
   readonly data: unknown;
+  readonly headers: Readonly<Record<string, string | number | undefined>>;
 }
 
 const QUIET = { debug() {}, info() {}, warn() {}, error() {} };
@@ -21,28 +22,29 @@ const spec = OpenApiSpec.load();
 const validator = new OpenApiValidator(spec);
 const captured: Captured[] = [];
 let server: FakeGitHubServer;
+// GitHub's limits, lowered so that the session reaches each of them.
+let limited: FakeGitHubServer;
+let spent: FakeGitHubServer;
 
 /** Octokit clients that keep every response, successful or not, for the checks below. */
-function recordingOctokit(auth: string): Octokit {
-  const octokit = new Octokit({ auth, baseUrl: server.url, log: QUIET });
+function recordingOctokit(auth: string, target: FakeGitHubServer = server): Octokit {
+  const octokit = new Octokit({ auth, baseUrl: target.url, log: QUIET });
   octokit.hook.wrap('request', async (request, options) => {
     // Octokit turns `mediaType.format` into the accept header after this hook; read both.
     const accept = `${String(options.headers.accept ?? '')} ${options.mediaType?.format ?? ''}`;
     try {
       const response = await request(options);
-      captured.push({
-        method: options.method,
-        url: response.url,
-        accept,
-        status: response.status,
-        data: response.data,
-      });
+      const { url, status, data, headers } = response;
+      captured.push({ method: options.method, url, accept, status, data, headers });
       return response;
     } catch (error) {
-      const failed = error as { status?: number; response?: { url: string; data: unknown } };
+      const failed = error as {
+        status?: number;
+        response?: { url: string; data: unknown; headers: Captured['headers'] };
+      };
       if (failed.response) {
-        const { url, data } = failed.response;
-        captured.push({ method: options.method, url, accept, status: failed.status ?? 0, data });
+        const { url, data, headers } = failed.response;
+        captured.push({ method: options.method, url, accept, status: failed.status ?? 0, data, headers });
       }
       throw error;
     }
@@ -78,6 +80,14 @@ async function runScriptedSession(): Promise<void> {
     sha,
   });
   await ignore(octokit.repos.createOrUpdateFileContents({ ...repo, path, message: 'stale', content, sha }));
+  // Another writer moves the branch while this write is in flight: 409 `is at <now> but expected <read>`.
+  server.beforeWrite = async () => {
+    server.beforeWrite = undefined;
+    await server.commitFiles('acme', 'gitops', { files: { 'other.txt': 'a teammate\n' } });
+  };
+  await ignore(
+    octokit.repos.createOrUpdateFileContents({ ...repo, path: 'raced.txt', message: 'r', content }),
+  );
   await ignore(octokit.repos.createOrUpdateFileContents({ ...repo, path, message: 'no sha', content }));
   // Octokit's types refuse this request; the fake must refuse it too, as GitHub does.
   const untyped = octokit.request as (route: string, params: Record<string, unknown>) => Promise<unknown>;
@@ -112,6 +122,8 @@ async function runScriptedSession(): Promise<void> {
   });
   await ignore(octokit.git.updateRef({ ...repo, ref: 'heads/feature', sha: commit.data.sha }));
   await octokit.git.updateRef({ ...repo, ref: 'heads/feature', sha: commit.data.sha, force: true });
+  // Back to an ancestor: not a fast forward.
+  await ignore(octokit.git.updateRef({ ...repo, ref: 'heads/feature', sha: initial }));
   await octokit.repos.getCommit({ ...repo, ref: commit.data.sha });
   await ignore(octokit.repos.getCommit({ ...repo, ref: 'nope' }));
   await octokit.repos.compareCommitsWithBasehead({ ...repo, basehead: 'main...feature' });
@@ -147,15 +159,41 @@ async function runScriptedSession(): Promise<void> {
   await app.apps.createInstallationAccessToken({ installation_id: installation.data.id });
   await ignore(app.apps.createInstallationAccessToken({ installation_id: installation.data.id + 1 }));
   await ignore(recordingOctokit(`${jwt.slice(0, -8)}AAAAAAAA`).apps.getRepoInstallation(repo));
+  await runLimitedSession();
+}
+
+/** Requests that reach each of GitHub's rate limits, refused with 403 and with 429. */
+async function runLimitedSession(): Promise<void> {
+  const repo = { owner: 'acme', repo: 'gitops' };
+  const ignore = (promise: Promise<unknown>) => promise.catch(() => undefined);
+  const octokit = recordingOctokit('local-token', limited);
+  await limited.createRepository('acme', 'gitops', { files: { 'README.md': '# GitOps\n' } });
+  // Secondary, an endpoint's points a minute: the sixth read of the minute.
+  for (let n = 0; n < 6; n++) await ignore(octokit.repos.getContent({ ...repo, path: 'README.md' }));
+  // Secondary, content creation: the second write of the minute.
+  const content = Buffer.from('x\n').toString('base64');
+  await octokit.repos.createOrUpdateFileContents({ ...repo, path: 'a.txt', message: 'a', content });
+  await ignore(octokit.git.createBlob({ ...repo, content: 'b\n' }));
+  await octokit.rateLimit.get();
+  // Primary, the budget spent, answered 429.
+  const spentOctokit = recordingOctokit('local-token', spent);
+  await spent.createRepository('acme', 'gitops', { files: { 'README.md': '# GitOps\n' } });
+  await spentOctokit.repos.get(repo);
+  await ignore(spentOctokit.repos.get(repo));
+  await spentOctokit.rateLimit.get();
 }
 
 beforeAll(async () => {
   server = await FakeGitHubServer.start();
+  limited = await FakeGitHubServer.start({
+    rateLimits: { restPointsPerMinute: 5, contentCreatingPerMinute: 1 },
+  });
+  spent = await FakeGitHubServer.start({ rateLimits: { requestsPerHour: 1, refusalStatus: 429 } });
   await runScriptedSession();
 });
 
 afterAll(async () => {
-  await server.close();
+  await Promise.all([server.close(), limited.close(), spent.close()]);
 });
 
 describe('responses of the fake GitHub against the OpenAPI description', () => {
@@ -197,10 +235,48 @@ describe('responses of the fake GitHub against the OpenAPI description', () => {
     for (const call of errors) {
       expect(call.data).toMatchObject({
         message: expect.any(String),
-        documentation_url: expect.stringMatching(/^https:\/\/docs\.github\.com\/rest/),
+        // The rate limits link GitHub's page as it does (ossf/criticality_score#813).
+        documentation_url: expect.stringMatching(
+          /^https:\/\/docs\.github\.com\/(free-pro-team@latest\/)?rest/,
+        ),
         status: String(call.status),
       });
     }
+  });
+
+  it('puts rate-limit headers the description types on every answer', () => {
+    const failures: string[] = [];
+    for (const call of captured) {
+      for (const name of ['x-rate-limit-limit', 'x-rate-limit-remaining', 'x-rate-limit-reset']) {
+        const raw = call.headers[name.replace('x-rate-limit', 'x-ratelimit')];
+        const problems = raw === undefined ? ['missing'] : validator.validateHeader(name, String(raw));
+        for (const problem of problems) failures.push(`${call.method} ${call.url} ${name}: ${problem}`);
+      }
+      if (!/^(core|graphql)$/.test(String(call.headers['x-ratelimit-resource']))) {
+        failures.push(
+          `${call.method} ${call.url}: x-ratelimit-resource ${call.headers['x-ratelimit-resource']}`,
+        );
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("gives each of GitHub's answers under load: a moved branch, a fast-forward refused, every limit", () => {
+    const answers = captured
+      .filter((call) => [403, 409, 422, 429].includes(call.status))
+      .map(
+        (call) =>
+          `${call.status} ${(call.data as { message?: string }).message?.replace(/ If you reach out.*$/, '')}`,
+      );
+    expect(answers).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^409 is at [0-9a-f]{40} but expected [0-9a-f]{40}$/),
+        '422 Update is not a fast forward',
+        '403 You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        '403 You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.',
+        expect.stringMatching(/^429 API rate limit exceeded for user ID \d+\.$/),
+      ]),
+    );
   });
 
   it('saw only one request that broke the description, the one sent on purpose', () => {

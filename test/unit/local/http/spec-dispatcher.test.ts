@@ -39,8 +39,13 @@ function send(response: ServerResponse, status: number, text: string): number {
   return status;
 }
 
-/** A toy service: bodies over 10 bytes refused at once, `bad` breaks its description, `boom` breaks it. */
-const toy: SpecProtocol<RoutedOperation, string, ToyStatusFault> = {
+let arrivals = 0;
+
+/**
+ * A toy service: bodies over 10 bytes refused at once, `bad` breaks its description, `boom` breaks it;
+ * on arrival it notes the time, and refuses `full` (as a rate limit would).
+ */
+const toy: SpecProtocol<RoutedOperation, string, ToyStatusFault, number> = {
   match: (method, rawPath) => router.match(method, rawPath),
   async readBody(request: IncomingMessage) {
     const text = await readBody(request, { maxBytes: 10, drain: true });
@@ -48,9 +53,15 @@ const toy: SpecProtocol<RoutedOperation, string, ToyStatusFault> = {
     return text;
   },
   answerFault: (fault, { response }) => send(response, fault.status, 'injected'),
-  async serve(exchange: ServedExchange<RoutedOperation, string>) {
+  async arrive({ body }: ServedExchange<RoutedOperation, string>) {
+    arrivals += 1;
+    if (body === 'full') throw new ToyError(429, 'full');
+    return performance.now();
+  },
+  async serve(exchange: ServedExchange<RoutedOperation, string>, arrivedAt: number) {
     const { match, response, body } = exchange;
     if (match?.kind !== 'operation') return send(response, 404, 'no such thing');
+    if (body === 'when') return send(response, 200, String(performance.now() - arrivedAt));
     if (body === 'bad') {
       exchange.problems = ['body is bad'];
       throw new ToyError(400, 'invalid');
@@ -81,6 +92,7 @@ beforeEach(async () => {
   calls = [];
   faults = new FaultQueue<SpecFault<ToyStatusFault>>(byOperationId);
   settings.latencyMs = 0;
+  arrivals = 0;
   const dispatcher = new SpecDispatcher(toy, {
     faults,
     settings,
@@ -144,6 +156,28 @@ describe('SpecDispatcher', () => {
     expect((await call('GET', '/items/1')).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(75);
     expect(calls).toMatchObject([{ status: 200, fault: 'delay' }]);
+  });
+
+  it('lets the protocol decide as a request arrives, and serves it once the latency has passed', async () => {
+    settings.latencyMs = 30;
+    const { text } = await call('PUT', '/items/1', 'when');
+    expect(Number(text)).toBeGreaterThanOrEqual(25);
+  });
+
+  it('answers a refusal on arrival after the latency, as the service would have', async () => {
+    settings.latencyMs = 30;
+    const started = performance.now();
+    expect(await call('PUT', '/items/1', 'full')).toEqual({ status: 429, text: 'Error: full' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    expect(calls).toMatchObject([{ status: 429 }]);
+  });
+
+  it('lets an injected status or reset stand in for the service: the request never arrives', async () => {
+    faults.inject({ kind: 'status', status: 503 });
+    faults.inject({ kind: 'reset' });
+    expect((await call('GET', '/items/1')).status).toBe(503);
+    await expect(call('GET', '/items/1')).rejects.toThrow();
+    expect(arrivals).toBe(0);
   });
 
   it('keeps the problems the protocol found when it refuses a request', async () => {
