@@ -131,7 +131,7 @@ export class ImageUpdaterAlarms extends Construct {
             period: Duration.minutes(1),
             statistic: 'Maximum',
           }),
-          "A queued git write failed every retry and waits in the write dead-letter queue: read the writer's logs for its app, fix the cause, then run reconcile for that app, or move the message back to the write queue (see docs/deploy.md).",
+          "A queued git write failed every retry and waits in the write dead-letter queue: read the writer's logs for its app, fix the cause, then replay it with redrive --queue-url <WriteDeadLetterQueueUrl> (see docs/operations.md, redrive), or run reconcile for that app.",
         ),
         errors: atLeastOne(
           'WriterErrors',
