@@ -45,6 +45,8 @@ export interface UpdaterConfig {
   };
   readonly logRetentionDays?: number;
   readonly alarmTopicArn?: string;
+  /** How git write-backs reach GitHub: through the write queue (the default) or from the push function. */
+  readonly gitWrites?: 'queued' | 'direct';
   readonly reservedConcurrency?: number;
   readonly appConcurrency?: number;
   readonly memorySize?: number;
@@ -66,6 +68,7 @@ const TOP_LEVEL = [
   'table',
   'logRetentionDays',
   'alarmTopicArn',
+  'gitWrites',
   'reservedConcurrency',
   'appConcurrency',
   'memorySize',
@@ -117,6 +120,14 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
       wholeNumber(root, 'logRetentionDays', (n) => RETENTION_DAYS.includes(n), RETENTION_DAYS.join(', ')),
     ),
     ...read(() => optionalArn(root, 'alarmTopicArn', 'sns')),
+    ...read(() =>
+      optionalText(
+        root,
+        'gitWrites',
+        /^(?:queued|direct)$/,
+        'give "queued" (one commit per GitOps branch through the write queue, the default) or "direct" (the push function commits itself)',
+      ),
+    ),
     ...read(() => wholeNumber(root, 'reservedConcurrency', (n) => n >= 1 && n <= 1000, 'from 1 to 1000')),
     ...read(() => wholeNumber(root, 'appConcurrency', (n) => n >= 1 && n <= 64, 'from 1 to 64')),
     ...read(() => wholeNumber(root, 'memorySize', (n) => n >= 128 && n <= 10240, 'from 128 to 10240 (MB)')),

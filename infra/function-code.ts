@@ -12,8 +12,17 @@ import { fileURLToPath } from 'node:url';
 /** The folder a compiled construct finds its prebuilt function in (the sources have none beside them). */
 const PREBUILT_DIR = fileURLToPath(new URL('../function/', import.meta.url));
 
-/** The file Lambda loads; its `handler` export is the function's handler. */
-export const PREBUILT_HANDLER = 'index.handler';
+/**
+ * The bundle's entry points: `handler` is the push function's (the EventBridge rule's target),
+ * `writeHandler` the write queue's writer (functions/image-push.ts re-exports it): one bundle, two
+ * functions.
+ */
+export type FunctionEntryPoint = 'handler' | 'writeHandler';
+
+/** What Lambda calls for `entryPoint`: the export of the file it loads, `index.mjs`. */
+export function prebuiltHandler(entryPoint: FunctionEntryPoint): string {
+  return `index.${entryPoint}`;
+}
 
 /** The prebuilt function's folder, or undefined when the construct runs from source. */
 export function prebuiltFunctionDir(dir: string = PREBUILT_DIR): string | undefined {

@@ -1,7 +1,8 @@
 /**
  * The alarms that say something needs a person: an event waits in the dead-letter queue, the function
  * fails or is throttled, EventBridge cannot deliver, Lambda cannot hand a failed event to the queue,
- * or apps fail in ways no retry fixes (a revoked token, a deleted repository).
+ * or apps fail in ways no retry fixes (a revoked token, a deleted repository). With the write queue:
+ * writes wait too long, a write waits in the write dead-letter queue, or the writer fails.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,12 +13,27 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE } from '../lib/app/outcome-metrics.ts';
+import type { ImageUpdaterWrites } from './image-updater-writes.ts';
+
+/** The write queue's parts that alarms and the dashboard watch. */
+export type WatchedWrites = Pick<ImageUpdaterWrites, 'function' | 'queue' | 'deadLetterQueue'>;
+
+/**
+ * How old the oldest queued write may be before it alarms. A write normally waits seconds (for the
+ * commit in flight on its branch; the goal is 30 s from push to commit at p99), so 5 minutes is ten
+ * times that and says writes are held up: a branch waits on retries of a write (each a visibility
+ * timeout away, 12 minutes by default), or the writer is not consuming (failing, throttled, its event
+ * source mapping disabled).
+ */
+export const WRITE_AGE_ALARM = Duration.minutes(5);
 
 export interface ImageUpdaterAlarmsProps {
   readonly function: lambda.IFunction;
   readonly deadLetterQueue: sqs.IQueue;
   readonly rule: events.IRule;
   readonly serviceName: string;
+  /** The write queue and its writer, when git writes are queued. */
+  readonly writes?: WatchedWrites;
   readonly topic?: ITopic;
 }
 
@@ -28,6 +44,12 @@ export class ImageUpdaterAlarms extends Construct {
   readonly failedDeliveries: cloudwatch.Alarm;
   readonly lostFailures: cloudwatch.Alarm;
   readonly appFailures: cloudwatch.Alarm;
+  /** With the write queue: its oldest write, its dead letters, the writer's errors. */
+  readonly writes?: {
+    readonly age: cloudwatch.Alarm;
+    readonly deadLetters: cloudwatch.Alarm;
+    readonly errors: cloudwatch.Alarm;
+  };
 
   constructor(scope: Construct, id: string, props: ImageUpdaterAlarmsProps) {
     super(scope, id);
@@ -88,6 +110,37 @@ export class ImageUpdaterAlarms extends Construct {
       'An app could not be updated. Failures a retry cannot fix (a bad token, a deleted repository, a registration or a file that no longer validates) do not fail the invocation: the dashboard shows the reason and the logs the app.',
     );
 
+    if (props.writes) {
+      const { queue, deadLetterQueue, function: writer } = props.writes;
+      this.writes = {
+        age: new cloudwatch.Alarm(this, 'WriteQueueAge', {
+          metric: queue.metricApproximateAgeOfOldestMessage({
+            period: Duration.minutes(1),
+            statistic: 'Maximum',
+          }),
+          threshold: WRITE_AGE_ALARM.toSeconds(),
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          alarmDescription:
+            'A git write has waited in the write queue for 5 minutes or more: its branch waits on retries (the writer logs why), or the writer is not consuming the queue (its errors, throttles, or the event source mapping disabled). Later writes to that branch wait behind it.',
+        }),
+        deadLetters: atLeastOne(
+          'WriteDeadLetters',
+          deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(1),
+            statistic: 'Maximum',
+          }),
+          "A queued git write failed every retry and waits in the write dead-letter queue: read the writer's logs for its app, fix the cause, then replay it with redrive --queue-url <WriteDeadLetterQueueUrl> (see docs/operations.md, redrive), or run reconcile for that app.",
+        ),
+        errors: atLeastOne(
+          'WriterErrors',
+          writer.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+          'The writer failed an invocation (a crash or a timeout): its whole batch comes back after the visibility timeout. Writes it handed back for a retry are not errors (the dashboard counts them).',
+        ),
+      };
+    }
+
     if (props.topic) {
       const action = new SnsAction(props.topic);
       for (const alarm of this.all) {
@@ -105,6 +158,7 @@ export class ImageUpdaterAlarms extends Construct {
       this.failedDeliveries,
       this.lostFailures,
       this.appFailures,
+      ...(this.writes ? [this.writes.age, this.writes.deadLetters, this.writes.errors] : []),
     ];
   }
 }

@@ -1,7 +1,9 @@
 /**
  * One CloudWatch dashboard for the updater: what pushes did to apps (updated, unchanged, skipped,
  * failed, each by reason), how long a push took to reach its write-back, and the health of the pipe
- * (invocations, errors, throttles, dead letters, EventBridge deliveries), with the alarms on top.
+ * (invocations, errors, throttles, dead letters, EventBridge deliveries), with the alarms on top. With
+ * the write queue, a row for it: writes queued, evaluated and handed back, the age of the oldest write
+ * and the write dead letters, and the writer's health.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,12 +12,15 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE } from '../lib/app/outcome-metrics.ts';
+import type { WatchedWrites } from './image-updater-alarms.ts';
 
 export interface ImageUpdaterDashboardProps {
   readonly function: lambda.IFunction;
   readonly deadLetterQueue: sqs.IQueue;
   readonly rule: events.IRule;
   readonly serviceName: string;
+  /** The write queue and its writer, when git writes are queued. */
+  readonly writes?: WatchedWrites;
   readonly alarms: readonly cloudwatch.IAlarm[];
 }
 
@@ -96,18 +101,7 @@ export class ImageUpdaterDashboard extends Construct {
           }),
         ],
         [
-          new cloudwatch.GraphWidget({
-            title: 'Function',
-            left: [
-              props.function.metricInvocations({ period: PERIOD, statistic: 'Sum', label: 'invocations' }),
-              props.function.metricErrors({ period: PERIOD, statistic: 'Sum', label: 'errors' }),
-              props.function.metricThrottles({ period: PERIOD, statistic: 'Sum', label: 'throttles' }),
-            ],
-            right: [
-              props.function.metricDuration({ period: PERIOD, statistic: 'p90', label: 'duration p90' }),
-            ],
-            width: 12,
-          }),
+          functionHealth('Function', props.function, 12),
           new cloudwatch.GraphWidget({
             title: 'Delivery',
             left: [
@@ -136,7 +130,64 @@ export class ImageUpdaterDashboard extends Construct {
             width: 12,
           }),
         ],
+        ...(props.writes ? [writeQueueRow(props.writes, ours)] : []),
       ],
     });
   }
+}
+
+// A function's invocations, errors and throttles, and its duration at p90 on the right.
+function functionHealth(title: string, fn: lambda.IFunction, width: number): cloudwatch.IWidget {
+  return new cloudwatch.GraphWidget({
+    title,
+    left: [
+      fn.metricInvocations({ period: PERIOD, statistic: 'Sum', label: 'invocations' }),
+      fn.metricErrors({ period: PERIOD, statistic: 'Sum', label: 'errors' }),
+      fn.metricThrottles({ period: PERIOD, statistic: 'Sum', label: 'throttles' }),
+    ],
+    right: [fn.metricDuration({ period: PERIOD, statistic: 'p90', label: 'duration p90' })],
+    width,
+  });
+}
+
+type OurMetric = (metricName: string, statistic: string, label: string) => cloudwatch.IMetric;
+
+// The write queue's row: how many writes, how long they wait, and the writer's health.
+function writeQueueRow(writes: WatchedWrites, ours: OurMetric): cloudwatch.IWidget[] {
+  const { queue, deadLetterQueue, function: writer } = writes;
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Queued writes',
+      left: [
+        ours(METRIC.queued, 'Sum', 'queued'),
+        ours(METRIC.written, 'Sum', 'evaluated by the writer'),
+        ours(METRIC.writesRetried, 'Sum', 'handed back for a retry'),
+      ],
+      width: 8,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Write queue',
+      left: [
+        queue.metricApproximateAgeOfOldestMessage({
+          period: PERIOD,
+          statistic: 'Maximum',
+          label: 'oldest write (s)',
+        }),
+      ],
+      right: [
+        queue.metricApproximateNumberOfMessagesVisible({
+          period: PERIOD,
+          statistic: 'Maximum',
+          label: 'writes waiting',
+        }),
+        deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: PERIOD,
+          statistic: 'Maximum',
+          label: 'write dead letters',
+        }),
+      ],
+      width: 8,
+    }),
+    functionHealth('Writer', writer, 8),
+  ];
 }

@@ -84,6 +84,7 @@ export class ImageUpdaterStack extends Stack {
       ...(config.alarmTopicArn
         ? { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }
         : {}),
+      ...(config.gitWrites ? { gitWrites: config.gitWrites } : {}),
       ...(config.reservedConcurrency ? { reservedConcurrency: config.reservedConcurrency } : {}),
       ...(config.appConcurrency ? { appConcurrency: config.appConcurrency } : {}),
       ...(config.memorySize ? { memorySize: config.memorySize } : {}),
@@ -101,6 +102,16 @@ export class ImageUpdaterStack extends Stack {
     new CfnOutput(this, 'FunctionName', { value: updater.function.functionName });
     new CfnOutput(this, 'LogGroup', { value: updater.function.logGroup.logGroupName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: updater.deadLetterQueue.queueUrl });
+    if (updater.writes) {
+      new CfnOutput(this, 'WriteQueueUrl', {
+        value: updater.writes.queue.queueUrl,
+        description: 'The FIFO queue of git writes, one message group per GitOps branch',
+      });
+      new CfnOutput(this, 'WriteDeadLetterQueueUrl', {
+        value: updater.writes.deadLetterQueue.queueUrl,
+        description: 'Queued git writes that failed every retry',
+      });
+    }
     new CfnOutput(this, 'Dashboard', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${updater.dashboard.dashboard.dashboardName}`,
     });

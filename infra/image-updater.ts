@@ -1,33 +1,32 @@
 /**
- * The whole updater as one construct: the EventBridge rule on ECR pushes, the function, the app
- * registry table, the dead-letter queue, the alarms and the dashboard, with least-privilege IAM.
+ * The whole updater as one construct: the EventBridge rule on ECR pushes, the push function, the app
+ * registry table, the dead-letter queue, the write queue and its writer (./image-updater-writes.ts), the
+ * alarms and the dashboard, with least-privilege IAM (./function-grants.ts).
  * `ImageUpdaterStack` deploys it alone; a platform team can put it inside its own stacks.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENVIRONMENT } from '../lib/adapters/environment.ts';
-import { REGISTRY_KEY_PREFIXES, REGISTRY_KEYS } from '../lib/adapters/registry-keys.ts';
-import { FUNCTION_ENTRY, functionBundling } from './function-bundling.ts';
-import { PREBUILT_HANDLER, prebuiltFunctionDir } from './function-code.ts';
+import { REGISTRY_KEYS } from '../lib/adapters/registry-keys.ts';
+import { createDeadLetterQueue } from './dead-letter-queue.ts';
+import { type FunctionAccess, grantPushFunction } from './function-grants.ts';
 import { ImageUpdaterAlarms } from './image-updater-alarms.ts';
 import { type ImageUpdaterConnections, prepareConnections } from './image-updater-connections.ts';
 import { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
+import { ImageUpdaterWrites } from './image-updater-writes.ts';
 import { grantRead, grantRegister } from './registry-grants.ts';
+import { createUpdaterFunction, type FunctionSettings } from './updater-function.ts';
 import type { WatchedRepositories } from './watched-repositories.ts';
 
 export interface ImageUpdaterProps {
@@ -65,7 +64,15 @@ export interface ImageUpdaterProps {
   readonly logRetention?: logs.RetentionDays;
   /** Where alarms notify (and notify again when they recover). Default: alarms without actions. */
   readonly alarmTopic?: ITopic;
-  /** Caps the function's concurrent executions. Default: unreserved. */
+  /**
+   * How git write-backs reach GitHub. `queued`: the push function queues each app's write in a FIFO
+   * queue, one message group per GitOps branch, and a writer function makes one commit per branch of
+   * every app waiting (re-evaluated against the tags as they are then); the better path when many apps
+   * share a repository and branch, as in a monorepo. `direct`: the push function commits itself, and no
+   * queue or writer is created. Argo CD write-backs are direct either way. Default: `queued`.
+   */
+  readonly gitWrites?: 'queued' | 'direct';
+  /** Caps the push function's concurrent executions (not the writer's: see ImageUpdaterWrites). Default: unreserved. */
   readonly reservedConcurrency?: number;
   /** Apps (or groups of apps sharing a commit) handled at once within one event. Default: 8. */
   readonly appConcurrency?: number;
@@ -79,12 +86,11 @@ export interface ImageUpdaterProps {
   readonly historyRetention?: Duration;
 }
 
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
-
 export class ImageUpdater extends Construct {
-  /** The function: prebuilt in the published package, bundled from source in this repository. */
+  /** The push function: prebuilt in the published package, bundled from source in this repository. */
   readonly function: lambda.Function;
+  /** The write queue, its dead-letter queue and its writer; undefined with `gitWrites: 'direct'`. */
+  readonly writes?: ImageUpdaterWrites;
   readonly table: dynamodb.Table;
   readonly deadLetterQueue: sqs.Queue;
   readonly rule: events.Rule;
@@ -112,39 +118,15 @@ export class ImageUpdater extends Construct {
       removalPolicy: props.table?.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
+    this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', {
       reason:
         'This queue is the dead-letter queue: of the EventBridge target and of the function on failure. A dead-letter queue of its own would only move the problem; its depth alarms.',
     });
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description:
-        "ecr-image-updater: reads the watched ECR repositories, the registry and the connections' secrets",
-    });
-    logGroup.grantWrite(role);
-
-    const functionProps = {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+    const timeout = props.timeout ?? Duration.minutes(2);
+    const settings = {
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.minutes(2),
-      role,
-      logGroup,
-      description: `ecr-image-updater: moves apps to the tags their strategies allow on ECR pushes (${props.repositories.describe()})`,
-      ...(props.reservedConcurrency === undefined
-        ? {}
-        : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      timeout,
       ...(props.vpc
         ? {
             vpc: props.vpc.vpc,
@@ -162,29 +144,37 @@ export class ImageUpdater extends Construct {
         [ENVIRONMENT.service]: serviceName,
         NODE_OPTIONS: '--enable-source-maps',
       },
-    } satisfies Partial<lambda.FunctionProps>;
-    const prebuilt = prebuiltFunctionDir();
-    // With our lock file (a checkout of this repository) esbuild runs at its root; else where CDK finds one.
-    const ownLockFile = existsSync(LOCK_FILE);
-    this.function = prebuilt
-      ? new lambda.Function(this, 'Function', {
-          ...functionProps,
-          code: lambda.Code.fromAsset(prebuilt),
-          handler: PREBUILT_HANDLER,
-        })
-      : new NodejsFunction(this, 'Function', {
-          ...functionProps,
-          entry: FUNCTION_ENTRY,
-          handler: 'handler',
-          ...(ownLockFile ? { projectRoot: PROJECT_ROOT, depsLockFilePath: LOCK_FILE } : {}),
-          bundling: functionBundling(ownLockFile ? PROJECT_ROOT : undefined),
-        });
-    grantReads(role, this, props, connections.secrets);
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-L1',
-      reason:
-        'nodejs22.x on purpose: the runtime this release targets (esbuild target node22); moving to a newer runtime waits until the test suite runs on it.',
+    } satisfies FunctionSettings;
+    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const access: FunctionAccess = {
+      repositories: props.repositories,
+      table: { tableArn: this.table.tableArn, encryptionKey: props.table?.encryptionKey },
+      secrets: connections.secrets,
+      secretKeys: props.secretKeys ?? [],
+      vpc: props.vpc !== undefined,
+    };
+    const pushFunction = createUpdaterFunction(this, {
+      entryPoint: 'handler',
+      description: `ecr-image-updater: moves apps to the tags their strategies allow on ECR pushes (${props.repositories.describe()})`,
+      roleDescription:
+        "ecr-image-updater: reads the watched ECR repositories, the registry and the connections' secrets",
+      logRetention,
+      settings,
+      reservedConcurrency: props.reservedConcurrency,
     });
+    this.function = pushFunction.function;
+    grantPushFunction(pushFunction.role, this, access);
+
+    const gitWrites = props.gitWrites ?? 'queued';
+    if (gitWrites !== 'queued' && gitWrites !== 'direct')
+      throw new Error(`gitWrites: '${gitWrites}' is not 'queued' or 'direct'`);
+    if (gitWrites === 'queued') {
+      // The writer runs with the push function's settings and environment, less the write queue's URL:
+      // it writes what is queued and never queues.
+      this.writes = new ImageUpdaterWrites(this, 'Writes', { settings, logRetention, access });
+      this.function.addEnvironment(ENVIRONMENT.writeQueueUrl, this.writes.queue.queueUrl);
+      this.writes.grantSend(pushFunction.role);
+    }
 
     this.function.configureAsyncInvoke({
       retryAttempts: 2,
@@ -219,6 +209,7 @@ export class ImageUpdater extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       rule: this.rule,
       serviceName,
+      ...(this.writes ? { writes: this.writes } : {}),
       ...(props.alarmTopic ? { topic: props.alarmTopic } : {}),
     });
     this.dashboard = new ImageUpdaterDashboard(this, 'Dashboard', {
@@ -226,6 +217,7 @@ export class ImageUpdater extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       rule: this.rule,
       serviceName,
+      ...(this.writes ? { writes: this.writes } : {}),
       alarms: this.alarms.all,
     });
   }
@@ -242,98 +234,4 @@ export class ImageUpdater extends Construct {
   grantRead(grantee: iam.IGrantable): iam.Grant {
     return grantRead(this.table, grantee);
   }
-}
-
-// A secret imported by name or partial ARN has a random six-character suffix IAM must allow for.
-function secretPolicyArn(secret: secretsmanager.ISecret): string {
-  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
-}
-
-/** The function's reads, and nothing more: the watched repositories, the registry, the connections' secrets. */
-function grantReads(
-  role: iam.Role,
-  updater: ImageUpdater,
-  props: ImageUpdaterProps,
-  secrets: readonly secretsmanager.ISecret[],
-): void {
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'ReadWatchedRepositories',
-      // DescribeImages lists tags; BatchGetImage and GetDownloadUrlForLayer read manifests and image
-      // configs for the platforms filter and sortBy: created.
-      actions: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-      resources: props.repositories.repositoryArns(updater),
-    }),
-  );
-  for (const prefix of props.repositories.prefixes)
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArn(updater, `repository/${prefix}*`)}]`,
-      reason: `The operator watches every repository whose name starts with '${prefix}': the wildcard is that prefix, and reads only.`,
-    });
-  if (props.repositories.everything)
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArn(updater, 'repository/*')}]`,
-      reason: 'The operator chose to watch every repository of the account and region: reads only.',
-    });
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'QueryRegistry',
-      actions: ['dynamodb:Query'],
-      resources: [updater.table.tableArn],
-    }),
-  );
-  // The audit log: handled events and decisions. Registrations stay out of the function's reach.
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'RecordDecisions',
-      actions: ['dynamodb:GetItem', 'dynamodb:BatchWriteItem'],
-      resources: [updater.table.tableArn],
-      conditions: {
-        'ForAllValues:StringLike': {
-          'dynamodb:LeadingKeys': [`${REGISTRY_KEY_PREFIXES.event}*`, `${REGISTRY_KEY_PREFIXES.history}*`],
-        },
-      },
-    }),
-  );
-  props.table?.encryptionKey?.grantDecrypt(role);
-  if (secrets.length > 0)
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadConnectionSecrets',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [...new Set(secrets.map(secretPolicyArn))],
-      }),
-    );
-  for (const secret of secrets) secret.encryptionKey?.grantDecrypt(role);
-  for (const key of props.secretKeys ?? []) key.grantDecrypt(role);
-  if (props.vpc)
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'VpcNetworkInterfaces',
-        // What Lambda needs to attach the function to the VPC; EC2 does not scope these by resource.
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
-  if (props.vpc)
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Lambda creates and removes the network interfaces of a function in a VPC with the execution role; EC2 does not scope these actions by resource (the same actions as AWSLambdaVPCAccessExecutionRole).',
-    });
-}
-
-// An ECR ARN of this stack as cdk-nag prints it: pseudo parameters as <AWS::Name>.
-function nagArn(scope: Construct, resource: string): string {
-  const stack = Stack.of(scope);
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  return `arn:<AWS::Partition>:ecr:${region}:${account}:${resource}`;
 }

@@ -13,4 +13,5 @@ export type {
 } from './image-updater-connections.ts';
 export { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
 export { ImageUpdaterStack, type ImageUpdaterStackProps } from './image-updater-stack.ts';
+export type { ImageUpdaterWrites } from './image-updater-writes.ts';
 export { WatchedRepositories } from './watched-repositories.ts';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -228,6 +229,137 @@ console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVEN
       value: `${ECR_HOST}/flask-app`,
       forcestring: true,
     });
+  });
+});
+
+/** A queue of git writes that keeps what SendMessageBatch sends, answering as SQS does (AWS JSON 1.0). */
+async function writeQueueCatcher() {
+  const sent: Array<{ MessageBody: string; MessageGroupId: string; MessageDeduplicationId: string }> = [];
+  const server = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk) => {
+      text += chunk;
+    });
+    request.on('end', () => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      response.writeHead(target === 'AmazonSQS.SendMessageBatch' ? 200 : 400, {
+        'content-type': 'application/x-amz-json-1.0',
+      });
+      if (target !== 'AmazonSQS.SendMessageBatch') {
+        response.end(JSON.stringify({ __type: 'com.amazonaws.sqs#UnsupportedOperation', message: target }));
+        return;
+      }
+      const { Entries: entries } = JSON.parse(text) as {
+        Entries: Array<(typeof sent)[number] & { Id: string }>;
+      };
+      sent.push(...entries);
+      // The SDK checks each body's MD5 against SQS's answer.
+      const md5 = (body: string) => createHash('md5').update(body).digest('hex');
+      response.end(
+        JSON.stringify({
+          Successful: entries.map((e, i) => ({
+            Id: e.Id,
+            MessageId: `m-${sent.length + i}`,
+            MD5OfMessageBody: md5(e.MessageBody),
+          })),
+          Failed: [],
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    sent,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+describe("the bundled writer, run as Lambda would run it on the write queue's batch", () => {
+  let scenario: LocalScenario;
+  beforeAll(async () => {
+    scenario = await LocalScenario.start();
+  });
+  afterAll(() => scenario.close());
+
+  it('commits the write the bundled push function queued', async () => {
+    const [asset] = readdirSync(out).filter((name) => name.startsWith('asset.'));
+    const bundle = join(out, asset!, 'index.mjs');
+    await scenario.register(structuredClone(flaskApp));
+    const image = await scenario.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.3' });
+    const event = JSON.parse(
+      readFileSync(new URL('../fixtures/ecr-events/push-tagged.json', import.meta.url), 'utf8'),
+    );
+    Object.assign(event, { account: scenario.stack.accountId, region: scenario.stack.region });
+    event.detail = { ...event.detail, 'image-tag': '1.0.3', 'image-digest': image.digest };
+    const queue = await writeQueueCatcher();
+    const invoke = (entryPoint: string, input: unknown) =>
+      run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const { ${entryPoint} } = await import(${JSON.stringify(bundle)});
+console.log('RESULT ' + JSON.stringify(await ${entryPoint}(JSON.parse(process.env.INPUT), { awsRequestId: 'r-2' })));`,
+        ],
+        {
+          ...offline,
+          ...scenario.stack.env(),
+          AWS_ENDPOINT_URL_SQS: queue.endpoint,
+          // As the stack sets them: the push function's environment has the queue, the writer's not.
+          ...(entryPoint === 'handler'
+            ? { [ENVIRONMENT.writeQueueUrl]: `${queue.endpoint}/${scenario.stack.accountId}/writes.fifo` }
+            : {}),
+          INPUT: JSON.stringify(input),
+        },
+      );
+    const before = await scenario.file('flask-app/.argocd-source-flask-app.yaml');
+    let pushed: Run;
+    try {
+      pushed = await invoke('handler', event);
+    } finally {
+      await queue.close();
+    }
+    expect(pushed.stderr).toBe('');
+    expect(pushed.stdout.trim().split('\n').at(-1)).toBe(
+      `RESULT ${JSON.stringify({ status: 'handled', apps: [{ app: 'flask-app', outcome: 'queued' }] })}`,
+    );
+    expect(await scenario.file('flask-app/.argocd-source-flask-app.yaml')).toBe(before);
+    expect(queue.sent).toHaveLength(1);
+    const [message] = queue.sent;
+
+    // The record as Lambda's SQS event source hands a FIFO message over.
+    const batch = {
+      Records: [
+        {
+          messageId: 'm-1',
+          receiptHandle: 'r-1',
+          body: message!.MessageBody,
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(Date.now()),
+            SequenceNumber: '18849496460467696128',
+            MessageGroupId: message!.MessageGroupId,
+            MessageDeduplicationId: message!.MessageDeduplicationId,
+            SenderId: 'AROAEXAMPLE:push',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+          },
+          messageAttributes: {},
+          md5OfBody: createHash('md5').update(message!.MessageBody).digest('hex'),
+          eventSource: 'aws:sqs',
+          eventSourceARN: `arn:aws:sqs:${scenario.stack.region}:${scenario.stack.accountId}:writes.fifo`,
+          awsRegion: scenario.stack.region,
+        },
+      ],
+    };
+    const written = await invoke('writeHandler', batch);
+    expect(written.stderr).toBe('');
+    const lines = written.stdout.trim().split('\n');
+    expect(lines.at(-1)).toBe(`RESULT ${JSON.stringify({ batchItemFailures: [] })}`);
+    const logged = lines.slice(0, -1).map((line) => JSON.parse(line));
+    expect(logged).toContainEqual(expect.objectContaining({ QueuedAppsEvaluated: 1, AppsUpdated: 1 }));
+    const source = parse((await scenario.file('flask-app/.argocd-source-flask-app.yaml'))!);
+    expect(source.helm.parameters).toContainEqual({ name: 'image.tag', value: '1.0.3', forcestring: true });
   });
 });
 

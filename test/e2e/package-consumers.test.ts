@@ -74,6 +74,11 @@ function expectPrebuiltFunction(app: string, template: Template): void {
   expect(readFileSync(join(asset, 'index.mjs'))).toEqual(
     readFileSync(join(app, 'node_modules', 'ecr-image-updater', 'dist', 'function', 'index.mjs')),
   );
+  // The write queue's writer runs the same prebuilt bundle at its other export.
+  const [writer] = resources(template, 'AWS::Lambda::Function').filter(
+    (r) => r.Properties.Handler === 'index.writeHandler',
+  );
+  expect(writer?.Properties.Code).toEqual(fn?.Properties.Code);
 }
 
 function expectUpdaterResources(template: Template): void {

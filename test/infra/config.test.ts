@@ -55,6 +55,7 @@ describe('parseUpdaterConfig', () => {
       table: { tableName: 'image-updater', removalPolicy: 'destroy' },
       logRetentionDays: 30,
       alarmTopicArn: 'arn:aws:sns:eu-central-1:123456789012:ops',
+      gitWrites: 'direct',
       reservedConcurrency: 5,
       appConcurrency: 16,
       memorySize: 1024,
@@ -177,6 +178,11 @@ describe('parseUpdaterConfig', () => {
       'config.logRetentionDays: 100 is not allowed; give a whole number: 1, 3, 5',
     ],
     [{ ...minimal, alarmTopicArn: 'ops' }, "config.alarmTopicArn: 'ops' is not an SNS ARN"],
+    [
+      { ...minimal, gitWrites: 'batched' },
+      `config.gitWrites: 'batched' is not allowed; give "queued" (one commit per GitOps branch through the write queue, the default) or "direct"`,
+    ],
+    [{ ...minimal, gitWrites: true }, 'config.gitWrites: expected text, got true'],
     [
       { ...minimal, reservedConcurrency: 0 },
       'config.reservedConcurrency: 0 is not allowed; give a whole number: from 1 to 1000',

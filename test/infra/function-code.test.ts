@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PREBUILT_HANDLER, prebuiltFunctionDir } from '../../infra/function-code.ts';
+import { prebuiltFunctionDir, prebuiltHandler } from '../../infra/function-code.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'prebuilt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,6 +16,7 @@ describe('prebuiltFunctionDir', () => {
     expect(prebuiltFunctionDir(dir)).toBeUndefined();
     writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => ({});\n');
     expect(prebuiltFunctionDir(dir)).toBe(dir);
-    expect(PREBUILT_HANDLER).toBe('index.handler');
+    expect(prebuiltHandler('handler')).toBe('index.handler');
+    expect(prebuiltHandler('writeHandler')).toBe('index.writeHandler');
   });
 });

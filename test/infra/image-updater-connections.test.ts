@@ -7,6 +7,7 @@ import type { ImageUpdaterConnections } from '../../infra/image-updater-connecti
 import { WatchedRepositories } from '../../infra/watched-repositories.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
 import { synthesize } from '../support/synth.ts';
+import { environmentOf, roleStatements, type UpdaterFunctionKind } from '../support/updater-template.ts';
 
 const ENV = { account: '123456789012', region: 'us-west-2' };
 const ARGOCD_TOKEN_ARN = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:argocd-token-AbCdEf';
@@ -53,8 +54,7 @@ const teams = withConnections((stack) => {
 });
 
 function functionEnvironment(template: Template): Record<string, unknown> {
-  const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
-  return fn!.Properties.Environment.Variables;
+  return environmentOf(template, 'push');
 }
 
 /** A template value as CloudFormation would resolve it, each `Ref` to what `refs` says. */
@@ -70,12 +70,13 @@ function logicalIdOf(template: Template, type: string): string {
   return id!;
 }
 
-function secretStatements(template: Template): Array<Record<string, unknown>> {
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
-    .filter((statement) =>
-      [statement.Action].flat().some((action) => String(action).startsWith('secretsmanager:')),
-    );
+function secretStatements(
+  template: Template,
+  kind: UpdaterFunctionKind = 'push',
+): Array<Record<string, unknown>> {
+  return roleStatements(template, kind).filter((statement) =>
+    [statement.Action].flat().some((action) => String(action).startsWith('secretsmanager:')),
+  );
 }
 
 describe("the ImageUpdater construct's connections", () => {
@@ -145,6 +146,8 @@ describe("the ImageUpdater construct's connections", () => {
       ARGOCD_TOKEN_ARN,
       ARGOCD_CA_ARN,
     ]);
+    // The writer may write Argo CD too (an app registered again since it was queued): the same secrets.
+    expect(secretStatements(teams.template, 'writer')).toEqual(statements);
   });
 
   it('passes cdk-nag with connections', () => {
@@ -160,6 +163,10 @@ describe("the ImageUpdater construct's connections", () => {
       argocd: {},
     });
     expect(secretStatements(none.template)).toEqual([]);
+    expect(secretStatements(none.template, 'writer')).toEqual([]);
+    expect(environmentOf(none.template, 'writer').ECR_IMAGE_UPDATER_CONNECTIONS).toBe(
+      functionEnvironment(none.template).ECR_IMAGE_UPDATER_CONNECTIONS,
+    );
   });
 
   it("refuses, at synth, connections that would not fit in Lambda's 4 KB of environment", () => {

@@ -4,6 +4,7 @@ import { parseUpdaterConfig } from '../../infra/config.ts';
 import { ImageUpdaterStack } from '../../infra/image-updater-stack.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
 import { synthesize } from '../support/synth.ts';
+import { environmentOf, roleStatements, updaterFunction } from '../support/updater-template.ts';
 
 const deploy = (config: unknown) =>
   synthesize(
@@ -14,10 +15,9 @@ const deploy = (config: unknown) =>
       }),
   );
 
-/** The connections the function reads from the environment the template gives it. */
+/** The connections the push function reads from the environment the template gives it. */
 function connectionsOf(template: Template) {
-  const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
-  return readRuntimeConfig(fn!.Properties.Environment.Variables).connections;
+  return readRuntimeConfig(environmentOf(template, 'push') as Record<string, string>).connections;
 }
 
 describe('ImageUpdaterStack', () => {
@@ -25,18 +25,31 @@ describe('ImageUpdaterStack', () => {
     const { context } = (await import('../../cdk.json', { with: { type: 'json' } })).default;
     const sample = deploy(context['ecr-image-updater']);
     expect(sample.findings).toEqual([]);
-    sample.template.resourceCountIs('AWS::Lambda::Function', 1);
+    // The push function and the write queue's writer; the dead-letter queue, the write queue and its own.
+    sample.template.resourceCountIs('AWS::Lambda::Function', 2);
+    sample.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     sample.template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    sample.template.resourceCountIs('AWS::SQS::Queue', 1);
+    sample.template.resourceCountIs('AWS::SQS::Queue', 3);
     sample.template.resourceCountIs('AWS::Events::Rule', 1);
     sample.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    expect(Object.keys(sample.template.findOutputs('*')).sort()).toEqual([
+    const outputs = sample.template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual([
       'Dashboard',
       'DeadLetterQueueUrl',
       'FunctionName',
       'LogGroup',
       'RegistryTable',
+      'WriteDeadLetterQueueUrl',
+      'WriteQueueUrl',
     ]);
+    // The URL the push function queues to is the one the stack prints, and the writer consumes.
+    expect(outputs.WriteQueueUrl!.Value).toEqual({ Ref: expect.stringMatching(/^UpdaterWritesQueue/) });
+    expect(environmentOf(sample.template, 'push').ECR_IMAGE_UPDATER_WRITE_QUEUE_URL).toEqual(
+      outputs.WriteQueueUrl!.Value,
+    );
+    expect(outputs.WriteDeadLetterQueueUrl!.Value).toEqual({
+      Ref: expect.stringMatching(/^UpdaterWritesDeadLetterQueue/),
+    });
     // The function reads back the connections the sample declares, defaults filled in.
     expect(connectionsOf(sample.template)).toMatchObject({
       github: [{ name: 'gitops', secret: 'ecr-image-updater/github', apiUrl: 'https://api.github.com' }],
@@ -104,8 +117,12 @@ describe('ImageUpdaterStack', () => {
       }),
     ]);
     deployed.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    // One reference per secret, though two connections share one: one import, one IAM resource.
-    const policies = JSON.stringify(deployed.template.findResources('AWS::IAM::Policy'));
+    // One reference per secret, though two connections share one: one import, one IAM resource (in
+    // each function's role: the writer reads the same secrets).
+    expect(JSON.stringify(roleStatements(deployed.template, 'writer'))).toContain(
+      'secret:ecr-image-updater/github-??????',
+    );
+    const policies = JSON.stringify(roleStatements(deployed.template, 'push'));
     expect(policies.match(/secret:ecr-image-updater\/github-\?{6}/g)).toHaveLength(1);
     expect(policies).toContain('secret:team-a/github-??????');
     expect(policies).toContain('secret:ecr-image-updater/argocd-ca-??????');
@@ -113,5 +130,17 @@ describe('ImageUpdaterStack', () => {
     deployed.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: ['arn:aws:sns:us-west-2:123456789012:ops'],
     });
+  });
+
+  it('commits from the push function with gitWrites: direct, and creates no write queue', () => {
+    const direct = deploy({ repositories: { names: ['flask-app'] }, gitWrites: 'direct' });
+    expect(direct.findings).toEqual([]);
+    expect(updaterFunction(direct.template, 'writer')).toBeUndefined();
+    direct.template.resourceCountIs('AWS::Lambda::Function', 1);
+    direct.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    direct.template.resourceCountIs('AWS::SQS::Queue', 1);
+    expect(environmentOf(direct.template, 'push')).not.toHaveProperty('ECR_IMAGE_UPDATER_WRITE_QUEUE_URL');
+    expect(Object.keys(direct.template.findOutputs('*'))).not.toContain('WriteQueueUrl');
+    expect(Object.keys(direct.template.findOutputs('*'))).not.toContain('WriteDeadLetterQueueUrl');
   });
 });

@@ -7,33 +7,20 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { ImageUpdater, type ImageUpdaterProps } from '../../infra/image-updater.ts';
 import { WatchedRepositories } from '../../infra/watched-repositories.ts';
 import { matchesEventPattern } from '../support/event-pattern.ts';
+import { gitopsConnection, platformStack } from '../support/platform-stack.ts';
 import { synthesize } from '../support/synth.ts';
+import { roleStatements } from '../support/updater-template.ts';
 
 const ENV = { account: '123456789012', region: 'us-west-2' };
 const SAMPLES = new URL('../fixtures/ecr-events/', import.meta.url);
 const sample = (name: string) => JSON.parse(readFileSync(new URL(name, SAMPLES), 'utf8'));
 
-/** A platform team's own stack with the updater inside, as the README shows. */
-function platformStack(props: (stack: Stack) => ImageUpdaterProps) {
-  return synthesize((app) => {
-    const stack = new Stack(app, 'Platform', { env: ENV });
-    new ImageUpdater(stack, 'Updater', props(stack));
-    return stack;
-  });
-}
-
 const basic = platformStack((stack) => ({
   repositories: WatchedRepositories.of({ names: ['flask-app'], prefixes: ['platform/'] }),
   connections: {
-    github: {
-      gitops: {
-        secret: secretsmanager.Secret.fromSecretNameV2(stack, 'GitHub', 'ecr-image-updater/github'),
-        repositories: ['acme/gitops'],
-      },
-    },
+    github: gitopsConnection(stack),
     argocd: {
       prod: {
         server: 'https://argocd.internal.example.com',
@@ -112,8 +99,12 @@ describe('the ImageUpdater construct', () => {
         }),
       ],
     });
-    basic.template.resourceCountIs('AWS::SQS::Queue', 1);
-    basic.template.hasResourceProperties('AWS::SQS::Queue', {
+    // One standard queue; the others are the write queue's, FIFO (test/infra/image-updater-writes).
+    const standard = Object.entries(basic.template.findResources('AWS::SQS::Queue')).filter(
+      ([, queue]) => !queue.Properties?.FifoQueue,
+    );
+    expect(standard.map(([id]) => id)).toEqual([expect.stringMatching(/^UpdaterDeadLetterQueue/)]);
+    expect(standard[0]![1].Properties).toEqual({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
     });
@@ -185,7 +176,7 @@ describe('the ImageUpdater construct', () => {
   });
 
   it("grants reads of the watched repositories, a query of the registry and the connections' secrets, nothing more", () => {
-    const statements = policyStatements(basic.template);
+    const statements = roleStatements(basic.template, 'push');
     const resourcesOf = (sid: string) => statements.find((s) => s.Sid === sid)?.Resource;
     expect(statements.find((s) => s.Sid === 'ReadWatchedRepositories')?.Action).toEqual([
       'ecr:DescribeImages',
@@ -219,10 +210,11 @@ describe('the ImageUpdater construct', () => {
   });
 
   it('alarms on dead letters, errors, throttles, failed deliveries, lost failures and failed apps', () => {
-    const alarms = Object.values(basic.template.findResources('AWS::CloudWatch::Alarm')).map(
-      (a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`,
-    );
-    expect(alarms.sort()).toEqual([
+    const alarms = Object.entries(basic.template.findResources('AWS::CloudWatch::Alarm'));
+    const named = (id: RegExp) => alarms.filter(([logicalId]) => id.test(logicalId)).map(([, a]) => a);
+    // The write queue's alarms are asserted in test/infra/image-updater-writes.
+    const pipe = named(/^UpdaterAlarms(?!Write)/);
+    expect(pipe.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`).sort()).toEqual([
       'AWS/Events/FailedInvocations',
       'AWS/Lambda/DestinationDeliveryFailures',
       'AWS/Lambda/Errors',
@@ -230,11 +222,12 @@ describe('the ImageUpdater construct', () => {
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
       'EcrImageUpdater/AppsFailed',
     ]);
-    basic.template.allResourcesProperties('AWS::CloudWatch::Alarm', {
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
+    for (const alarm of pipe)
+      expect(alarm.Properties).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
   });
 
   it('draws a dashboard of outcomes by reason, latency and the health of the pipe', () => {
