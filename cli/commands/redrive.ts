@@ -38,7 +38,11 @@ sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility on the que
 Exit codes: 0 done (nothing kept); 1 messages kept or unreadable; 2 invalid input.
 `;
 
-const FROM = { lambda: 'the function', eventbridge: 'EventBridge', 'write queue': 'the write queue' } as const;
+const FROM = {
+  lambda: 'the function',
+  eventbridge: 'EventBridge',
+  'write queue': 'the write queue',
+} as const;
 
 const FLAGS = {
   ...AWS_FLAGS,
@@ -92,9 +96,7 @@ function format(results: readonly RedrivenMessage[], applied: boolean): string {
   if (results.length === 0) return 'the dead-letter queue is empty\n';
   const lines = results.flatMap((result) => [
     `${result.verdict}: ${result.event ?? `message ${result.messageId}`}`,
-    ...(result.from
-      ? [`  from ${FROM[result.from]}: ${result.cause}`]
-      : []),
+    ...(result.from ? [`  from ${FROM[result.from]}: ${result.cause}`] : []),
     ...result.detail.map((line) => `  ${line}`),
   ]);
   if (!applied)
