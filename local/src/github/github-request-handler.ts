@@ -11,6 +11,7 @@ import { GitHubApiError } from './github-api-error.ts';
 import { covers } from './github-apps.ts';
 import { errorBody, parseJson, readBody, writeResponse } from './github-http.ts';
 import type { GitHubUrls } from './github-urls.ts';
+import { GRAPHQL_OPERATION, type GraphqlEndpoint, matchGraphql } from './graphql-routes.ts';
 import { issuesRoutes } from './issues-routes.ts';
 import type { OpenApiOperation, OpenApiSpec } from './openapi-spec.ts';
 import type { OpenApiValidator } from './openapi-validator.ts';
@@ -34,6 +35,7 @@ export interface GitHubRequestHandlerDeps {
   readonly urls: GitHubUrls;
   readonly now: () => Date;
   readonly settings: { readonly beforeWrite: BeforeWriteHook | undefined };
+  readonly graphql: GraphqlEndpoint;
 }
 
 const ROUTES = new OperationRoutes<OpenApiOperation, RouteContext, RouteResult>(
@@ -57,7 +59,7 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
   }
 
   match(method: string, rawPath: string): PathMatch<OpenApiOperation> | undefined {
-    return this.deps.spec.match(method, rawPath);
+    return matchGraphql(method, rawPath) ?? this.deps.spec.match(method, rawPath);
   }
 
   /** The body; GitHub refuses one past its size limit (413) before it does anything else. */
@@ -88,6 +90,11 @@ export class GitHubRequestHandler implements SpecProtocol<OpenApiOperation, stri
       const { operation, params } = match;
       // GitHub checks credentials before it looks at what a request asks for.
       const caller = this.#authenticate(operation, request.headers.authorization);
+      if (operation === GRAPHQL_OPERATION) {
+        const answer = await this.deps.graphql.serve(exchange, caller);
+        this.#send(response, answer);
+        return answer.status;
+      }
       const body = parseJson(exchange.body);
       exchange.problems = this.deps.validator.validateRequest(operation, {
         params,
