@@ -14,6 +14,8 @@ const NEVER_AT_RUN_TIME = [
   'isomorphic-git',
   'ajv',
   'fflate',
+  'graphql',
+  '@octokit/graphql-schema',
   'tsx',
   '@aws-cdk/lambda-layer-kubectl-v33',
 ];

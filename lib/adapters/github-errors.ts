@@ -1,9 +1,9 @@
 /**
  * GitHub's answers become domain errors: 409, and the 422s of a missing sha, a non-fast-forward and a
- * ref or pull request that already exists, are lost races (ConflictError); throttling, secondary rate
- * limits, 5xx and network failures can be retried, no sooner than GitHub says (Retry-After, the reset of
- * a spent budget, or a minute when it says nothing); bad credentials and missing repositories cannot.
- * Tokens never reach a message.
+ * ref or pull request that already exists, are lost races (ConflictError), as is a GraphQL mutation's
+ * STALE_DATA (a branch that moved); throttling, secondary rate limits, 5xx and network failures can be
+ * retried, no sooner than GitHub says (Retry-After, the reset of a spent budget, or a minute when it
+ * says nothing); bad credentials and missing repositories cannot. Tokens never reach a message.
  */
 import { ConflictError, UpstreamError } from '../domain/errors.ts';
 
@@ -37,6 +37,8 @@ export function toGitHubError(what: string, error: unknown): Error {
       status: refused.status,
       cause: error,
     });
+  const graphql = graphqlErrors(error);
+  if (graphql) return fromGraphqlErrors(what, error, graphql);
   const e = (error ?? {}) as RequestErrorShape;
   const status = typeof e.status === 'number' ? e.status : undefined;
   const full = e.message ?? String(error);
@@ -79,6 +81,49 @@ export function toGitHubError(what: string, error: unknown): Error {
 }
 
 const UNNAMED_RATE_LIMIT_WAIT_MS = 60_000;
+
+interface GraphqlErrorShape {
+  readonly type?: string;
+  readonly message?: string;
+}
+
+/** The `errors` of a GraphQL answer (HTTP 200) Octokit rejected with, as GraphqlResponseError holds them. */
+function graphqlErrors(error: unknown): readonly GraphqlErrorShape[] | undefined {
+  const e = error as { name?: string; errors?: unknown } | undefined;
+  return e?.name === 'GraphqlResponseError' && Array.isArray(e.errors) ? e.errors : undefined;
+}
+
+/**
+ * GitHub's GraphQL API answers HTTP 200 with `errors`, each with a `type`: STALE_DATA when
+ * `createCommitOnBranch` finds the branch moved from `expectedHeadOid` ("Expected branch to point to
+ * ... but it did not. Pull and try again."), NOT_FOUND and FORBIDDEN for what the credentials cannot
+ * reach, RATE_LIMITED past the GraphQL primary limit (docs.github.com/graphql/overview/
+ * rate-limits-and-query-limits-for-the-graphql-api). An error with no type that says something went
+ * wrong (GitHub's timeouts) is worth another try; the rest is the request's fault.
+ */
+function fromGraphqlErrors(what: string, error: unknown, errors: readonly GraphqlErrorShape[]): Error {
+  const message = errors
+    .map((e) => e.message ?? e.type ?? 'error')
+    .join('; ')
+    .replace(/\s+/g, ' ')
+    .slice(0, 300);
+  const types = new Set(errors.map((e) => e.type));
+  const headers = (error as { headers?: Record<string, string | number | undefined> }).headers ?? {};
+  if (types.has('STALE_DATA')) return new ConflictError(`GitHub: ${what}: ${message}`, { cause: error });
+  if (types.has('RATE_LIMITED') || (types.has(undefined) && /something went wrong|timeout/i.test(message)))
+    return new UpstreamError('GitHub', `${what}: ${message}`, {
+      retryable: true,
+      retryAfterMs: readRetryAfter(headers),
+      cause: error,
+    });
+  const status = types.has('NOT_FOUND') ? 404 : types.has('FORBIDDEN') ? 403 : 422;
+  const hint = status === 404 ? ' (is the repository right, and can the token see it?)' : '';
+  return new UpstreamError('GitHub', `${what}: ${message}${hint}`, {
+    retryable: false,
+    status,
+    cause: error,
+  });
+}
 
 function readRetryAfter(headers: Record<string, string | number | undefined>): number | undefined {
   const retryAfter = Number(headers['retry-after']);

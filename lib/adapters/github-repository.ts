@@ -1,20 +1,25 @@
 /**
- * One GitHub repository through Octokit's request API: the Contents API for one-file commits guarded by
- * the blob sha, the Git Data API (tree, commit, ref) for commits of many files and for branches, and
- * pull requests.
+ * One GitHub repository through Octokit: commits onto a branch through the GraphQL API (the files and the
+ * head in one query, the commit in one mutation: github-graphql.ts); the Contents API to read a file
+ * at a commit, the Git Data API (tree, commit, ref) for the branches of our own that write branches and
+ * pull requests commit onto; pull requests.
  */
 import type { Octokit } from '@octokit/rest';
-import type { GitFile, GitLocation, GitRepository, PullRequest } from '../app/ports.ts';
+import type { BranchSnapshot, GitFile, GitLocation, GitRepository, PullRequest } from '../app/ports.ts';
 import { InvalidTargetError, UpstreamError } from '../domain/errors.ts';
 import { toGitHubError } from './github-errors.ts';
+import { commitOnBranch, readFilesAtHead } from './github-graphql.ts';
 
-/** The part of Octokit this adapter uses: `request`, which @octokit/core and @octokit/rest share. */
+/** The part of Octokit a GitHub App's authentication uses: `request`, which @octokit/core and @octokit/rest share. */
 export type OctokitRequest = Pick<Octokit, 'request'>;
+
+/** The part of Octokit this adapter uses: `request` and `graphql`, which @octokit/core and @octokit/rest share. */
+export type OctokitClient = Pick<Octokit, 'request' | 'graphql'>;
 
 export class OctokitGitRepository implements GitRepository {
   private readonly defaultBranches = new Map<string, Promise<string>>();
 
-  constructor(private readonly octokit: OctokitRequest) {}
+  constructor(private readonly octokit: OctokitClient) {}
 
   defaultBranch(owner: string, name: string): Promise<string> {
     const key = `${owner}/${name}`;
@@ -60,46 +65,36 @@ export class OctokitGitRepository implements GitRepository {
     if (file.encoding === 'base64' && file.content !== undefined)
       return { sha: file.sha, text: Buffer.from(file.content, 'base64').toString('utf8') };
     // Files over 1 MB come without content; their blob still can be read.
+    return { sha: file.sha, text: await this.readBlob(location, file.sha, where) };
+  }
+
+  readFilesAtHead(location: GitLocation, paths: readonly string[]): Promise<BranchSnapshot> {
+    return readFilesAtHead(this.octokit, location, paths, (sha, where) =>
+      this.readBlob(location, sha, where),
+    );
+  }
+
+  commitOnBranch(
+    location: GitLocation,
+    expectedHead: string,
+    files: ReadonlyMap<string, string>,
+    message: string,
+  ): Promise<string> {
+    return commitOnBranch(this.octokit, location, expectedHead, files, message);
+  }
+
+  /** A blob's text, through the Git Data API (up to 100 MB). */
+  private async readBlob(location: GitLocation, sha: string, where: string): Promise<string> {
     try {
       const blob = await this.octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
         owner: location.owner,
         repo: location.name,
-        file_sha: file.sha,
+        file_sha: sha,
       });
-      return { sha: file.sha, text: Buffer.from(blob.data.content, 'base64').toString('utf8') };
+      return Buffer.from(blob.data.content, 'base64').toString('utf8');
     } catch (error) {
       throw toGitHubError(`reading the blob of ${where}`, error);
     }
-  }
-
-  async writeFile(
-    location: GitLocation,
-    path: string,
-    change: { text: string; sha?: string; message: string },
-  ): Promise<{ commitSha: string; url?: string }> {
-    const where = `${location.owner}/${location.name}@${location.branch}:${path}`;
-    let data: unknown;
-    try {
-      ({ data } = await this.octokit.request('PUT /repos/{owner}/{repo}/contents/{path}', {
-        owner: location.owner,
-        repo: location.name,
-        path,
-        branch: location.branch,
-        message: change.message,
-        content: Buffer.from(change.text, 'utf8').toString('base64'),
-        ...(change.sha ? { sha: change.sha } : {}),
-      }));
-    } catch (error) {
-      throw toGitHubError(`writing ${where}`, error);
-    }
-    const { commit } = expectJson(data, `writing ${where}`) as {
-      commit?: { sha?: string; html_url?: string };
-    };
-    if (!commit?.sha)
-      throw new UpstreamError('GitHub', `writing ${where}: the answer has no commit sha`, {
-        retryable: true,
-      });
-    return { commitSha: commit.sha, ...(commit.html_url ? { url: commit.html_url } : {}) };
   }
 
   async branchHead(owner: string, name: string, branch: string): Promise<string | undefined> {

@@ -13,7 +13,6 @@ import { decideUpdate, imageChange } from '../domain/updates/decide-update.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
 import type { TargetChooser } from './choose-targets.ts';
 import { requireConsent, startReadingConsent } from './git-consent.ts';
-import { mapWithConcurrency } from './map-with-concurrency.ts';
 import type { ImageDecisionRecord } from './outcomes.ts';
 import type { GitFile } from './ports.ts';
 
@@ -62,11 +61,6 @@ export class WorkingTree {
 
   async current(path: string): Promise<string | undefined> {
     return this.texts.get(path) ?? (await this.original(path))?.text;
-  }
-
-  /** Reads these paths ahead, `concurrency` at a time, so that plans applied one by one do not wait on each. */
-  async prefetch(paths: readonly string[], concurrency: number): Promise<void> {
-    await mapWithConcurrency([...new Set(paths)], concurrency, (path) => this.original(path));
   }
 
   set(path: string, text: string): void {

@@ -24,13 +24,11 @@ export interface GitTarget {
   readonly base: string;
 }
 
-// Files of one commit read at once: well under GitHub's limit of concurrent requests.
-const READ_CONCURRENCY = 16;
-
 /**
- * Writes plans that share a repository and branch as one commit. One app alone reads and writes its file
- * through the Contents API, guarded by the blob sha (two calls); several apps are read at one commit and
- * written as one tree and commit, moved onto the branch only as a fast-forward.
+ * Writes plans that share a repository and branch as one commit, in two requests whatever the number of
+ * apps: one reads the branch's head and every file the plans may need there (each target file under
+ * each of its names, and the consent files that speak for them), one commits what changed, only if the
+ * branch is still at that head. A branch that moved meanwhile is a lost race: read again, choose again.
  */
 export function commitToBranch(
   plans: readonly GitPlan[],
@@ -38,32 +36,28 @@ export function commitToBranch(
   context: RetryContext,
 ): Promise<AppOutcome[]> {
   const { repository, owner, name, base } = target;
+  const location = { owner, name, branch: base };
+  const paths = plans.flatMap((plan) =>
+    plan.editor.paths.flatMap((path) => [
+      path,
+      ...(plan.connection.requireConsent ? consentPaths(plan.git.path, path) : []),
+    ]),
+  );
   return retryOnConflict(`${owner}/${name}@${base}`, context, async (attempt) => {
-    const head = plans.length === 1 ? base : await headOf(target, base);
-    const tree = treeAt(target, head);
-    // Each app's usual file and the consent files that speak for it, read together; a plan that needs
-    // another name reads it when it gets there.
-    const reading = tree.prefetch(
-      plans.flatMap((plan) => {
-        const path = plan.editor.paths[0]!;
-        return [path, ...(plan.connection.requireConsent ? consentPaths(plan.git.path, path) : [])];
-      }),
-      READ_CONCURRENCY,
-    );
-    // Handled below (awaited); without this, a read that fails while plans wait would be reported unhandled.
-    reading.catch(() => undefined);
+    const snapshot = repository.readFilesAtHead(location, paths);
+    // Awaited below; without this, a read that fails while plans choose would be reported unhandled.
+    snapshot.catch(() => undefined);
+    // Plans choose their tags while the files are on their way.
+    const tree = new WorkingTree(async (path) => (await snapshot).read(path));
     const decisions: PlanDecision[] = [];
     // A file that cannot be edited fails its own app; the others still land in the commit.
     const refused: AppOutcome[] = [];
-    // Plans are applied as their files arrive, while the later files are still on their way: the
-    // editing is done by the time the last file is in, instead of after it.
     for (const plan of plans) {
       try {
         decisions.push(await applyPlan(plan, tree, attempt));
       } catch (error) {
-        // A read that failed fails the attempt as a whole, with the first read's failure, as it did
-        // when every file was read before any plan was applied.
-        await reading;
+        // A read that failed fails the attempt as a whole, even when a plan failed on its own first.
+        await snapshot;
         if (
           !(
             error instanceof InvalidTargetError ||
@@ -75,28 +69,16 @@ export function commitToBranch(
         refused.push(outcomeOfError(plan.app.name, error));
       }
     }
-    await reading;
+    const { head } = await snapshot;
     const files = await tree.changed();
     if (files.length === 0) return [...decisions.map(unchanged), ...refused];
     const message = renderGroupCommitMessage(decisions.filter((d) => d.changes.length > 0).map(appChanges));
-    let sha: string;
-    const [single] = files;
-    if (plans.length === 1 && files.length === 1 && single) {
-      sha = (
-        await repository.writeFile({ owner, name, branch: base }, single.path, {
-          text: single.text,
-          ...(single.sha ? { sha: single.sha } : {}),
-          message,
-        })
-      ).commitSha;
-    } else {
-      sha = await repository.commitFiles(owner, name, {
-        parent: head,
-        files: new Map(files.map((f) => [f.path, f.text])),
-        message,
-      });
-      await repository.moveBranch(owner, name, base, sha, 'fast-forward');
-    }
+    const sha = await repository.commitOnBranch(
+      location,
+      head,
+      new Map(files.map((f) => [f.path, f.text])),
+      message,
+    );
     return [
       ...decisions.map((d) =>
         d.changes.length > 0 ? updated(d, { kind: 'commit', sha, branch: base }, attempt) : unchanged(d),

@@ -105,17 +105,34 @@ export interface PullRequest {
   readonly body: string;
 }
 
+/** Files of a branch as they are at one commit, read together: what a commit onto the branch starts from. */
+export interface BranchSnapshot {
+  /** The commit the branch pointed at: the head a commit made from these files expects. */
+  readonly head: string;
+  /**
+   * A file at `head` with its blob sha; undefined when it is not there; InvalidTargetError when a
+   * folder or a link stands there. The paths the snapshot was read for cost nothing more.
+   */
+  read(path: string): Promise<GitFile | undefined>;
+}
+
 /** One GitHub repository, reached with one app's credentials. */
 export interface GitRepository {
   defaultBranch(owner: string, name: string): Promise<string>;
   /** A file at a branch or commit sha, with its blob sha; undefined when it is not there. */
   readFile(location: GitLocation, path: string): Promise<GitFile | undefined>;
-  /** Writes one file in one commit (Contents API); ConflictError when `sha` is no longer the file's blob. */
-  writeFile(
+  /** The branch's head and `paths` at that commit, in one request; UpstreamError (404) without the branch. */
+  readFilesAtHead(location: GitLocation, paths: readonly string[]): Promise<BranchSnapshot>;
+  /**
+   * Commits `files` (path -> text) onto the branch as one commit, only if the branch still points at
+   * `expectedHead`, in one request; answers the commit's sha. ConflictError when the branch moved.
+   */
+  commitOnBranch(
     location: GitLocation,
-    path: string,
-    change: { text: string; sha?: string; message: string },
-  ): Promise<{ commitSha: string; url?: string }>;
+    expectedHead: string,
+    files: ReadonlyMap<string, string>,
+    message: string,
+  ): Promise<string>;
   /** The commit a branch points at, or undefined when there is no such branch. */
   branchHead(owner: string, name: string, branch: string): Promise<string | undefined>;
   /** Makes a commit on top of `parent` that changes `files` (path -> text), without moving any branch. */

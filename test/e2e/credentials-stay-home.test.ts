@@ -115,7 +115,7 @@ describe('a connection’s server redirecting to another host', () => {
     it.each([
       ['finding the installation', 'apps/get-repo-installation'],
       ['minting the installation token', 'apps/create-installation-access-token'],
-      ['reading the file', 'repos/get-content'],
+      ['reading the files (GraphQL)', 'graphql'],
     ])(
       'keeps a GitHub App’s JWT and token home when %s, and the write-back fails',
       async (_, operationId) => {

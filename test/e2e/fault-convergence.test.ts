@@ -83,10 +83,8 @@ function inject(stack: LocalStack, peer: Peer, kind: Kind): void {
       });
       return;
     case 'GitHub':
-      stack.github.injectFault({
-        operationId: 'repos/create-or-update-file-contents',
-        ...common(502, { status: 429 }),
-      });
+      // GraphQL carries both the read and the commit: each fault hits whichever comes.
+      stack.github.injectFault({ operationId: 'graphql', ...common(502, { status: 429 }) });
       return;
     case 'Argo CD':
       stack.argocd.injectFault({

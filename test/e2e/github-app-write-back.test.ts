@@ -71,7 +71,9 @@ describe('git write-back as a GitHub App, end to end on the local peers', () => 
     const [latest, previous] = await scenario.log();
     expect(latest?.message.split('\n')[0]).toBe('build(flask-app): update flask-app to 1.0.2');
     expect(previous?.message.split('\n')[0]).toBe('build(flask-app): update flask-app to 1.0.1');
-    expect(latest?.committer.name).toBe('ecr-image-updater[bot]');
+    // GraphQL commits are authored by the credential's owner and committed as GitHub's web commits are.
+    expect(latest?.author.name).toBe('ecr-image-updater[bot]');
+    expect(latest?.committer.name).toBe('GitHub');
 
     const github = scenario.stack.github;
     expect(github.callCount(LOOKUP)).toBe(1);

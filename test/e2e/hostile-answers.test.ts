@@ -64,26 +64,27 @@ describe('GitHub answering HTML or cut-off JSON', () => {
     ...(contentType ? { contentType } : {}),
   });
   it.each([
-    ['a 502 HTML page on reading the file', html(502, 'repos/get-content')],
+    ['a 502 HTML page on reading the file', html(502, 'graphql'), false],
     [
       'a 503 HTML page with Retry-After on reading the file',
-      { ...html(503, 'repos/get-content'), retryAfterSeconds: 1 },
+      { ...html(503, 'graphql'), retryAfterSeconds: 1 },
+      false,
     ],
-    ['a 200 HTML page on reading the file', html(200, 'repos/get-content')],
+    ['a 200 HTML page on reading the file', html(200, 'graphql'), false],
     [
       'a 200 of cut-off JSON on reading the file',
-      {
-        ...html(200, 'repos/get-content', 'application/json; charset=utf-8'),
-        body: '{"type":"file","sha":"ab',
-      },
+      { ...html(200, 'graphql', 'application/json; charset=utf-8'), body: '{"data":{"repository":{"ref' },
+      false,
     ],
-    ['a 502 HTML page on writing the file', html(502, 'repos/create-or-update-file-contents')],
-    ['a 200 HTML page on writing the file', html(200, 'repos/create-or-update-file-contents')],
-  ] as ReadonlyArray<readonly [string, GitHubStatusFault]>)(
+    ['a 502 HTML page on writing the file', html(502, 'graphql'), true],
+    ['a 200 HTML page on writing the file', html(200, 'graphql'), true],
+  ] as ReadonlyArray<readonly [string, GitHubStatusFault, boolean]>)(
     'gives %s a clear, retryable error, and the retry lands the update',
-    async (_what, fault) => {
+    async (_what, fault, afterTheRead) => {
       const { tag, event } = nextPush('hostile-answers/git');
       const before = await scenario.file(GIT_FILE);
+      // The read and the commit are both GraphQL requests: a fault for the commit lets the read through.
+      if (afterTheRead) scenario.stack.github.injectFault({ operationId: 'graphql', kind: 'delay', ms: 0 });
       // Every attempt within the invocation meets it; the error surfaces, and Lambda's retry finds it gone.
       scenario.stack.github.injectFault({ ...fault, times: 20 });
       const first = await settle(handler, event);

@@ -90,8 +90,10 @@ async function pushFor(key: string) {
   argocd.clearCalls();
   const outcome = await handleImagePush(scenario.deps(), pushEvent(repository, tag, PUSH));
   const apps = outcome.kind === 'handled' ? outcome.apps : [];
+  // A GraphQL query is a POST that writes nothing; its mutations are the writes.
   const writes = [
-    ...github.calls.filter((call) => call.method !== 'GET'),
+    ...github.calls.filter((call) => call.method !== 'GET' && call.operationId !== 'graphql'),
+    ...github.graphqlCalls.filter((call) => call.operation !== 'query'),
     ...argocd.calls.filter((call) => call.operationId !== 'ApplicationService_Get'),
   ];
   return { apps, writes, githubCalls: github.callCount(), argocdCalls: argocd.calls.length };

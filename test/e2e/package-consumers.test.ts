@@ -20,6 +20,8 @@ const NOT_AT_RUN_TIME = [
   'ajv',
   'ajv-formats',
   'fflate',
+  'graphql',
+  '@octokit/graphql-schema',
   'tsx',
   '@aws-cdk/lambda-layer-kubectl-v33',
   '@ecr-image-updater/local',

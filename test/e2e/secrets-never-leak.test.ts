@@ -102,7 +102,7 @@ describe('secrets, across successes and failures', () => {
     const warm = lambda();
     await pushEverywhere(warm);
     const rounds: ReadonlyArray<() => void> = [
-      () => github.injectFault({ kind: 'status', status: 401, operationId: 'repos/get-content', times: 50 }),
+      () => github.injectFault({ kind: 'status', status: 401, operationId: 'graphql', times: 50 }),
       () => github.injectFault({ kind: 'status', status: 500, times: 50 }),
       () => github.injectFault({ kind: 'reset', times: 50 }),
       () => {

@@ -30,6 +30,8 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
     'internal to the fake Argo CD; tested through test/integration/local/argocd, test/contract/local/argocd and test/unit/local/argocd',
   'lib/app/update-apps.ts':
     'the pipeline of handle-image-push and reconcile-apps; tested through test/integration/app for both',
+  'lib/adapters/github-graphql.ts':
+    "OctokitGitRepository's commits; tested through test/integration/adapters/github-repository against the fake GitHub",
   'lib/adapters/sqs-dead-letter-queue.ts':
     'the queue of test/integration/app/redrive-dead-letters, on the fake SQS',
   'local/src/lambda-failure-record.ts':

@@ -15,6 +15,7 @@ import {
   type PendingWrite,
 } from './github-request-handler.ts';
 import { GitHubUrls } from './github-urls.ts';
+import { type GraphqlCall, GraphqlEndpoint } from './graphql-routes.ts';
 import { type CommitSummary, type PullSummary, RepositoryInspector } from './inspect-repository.ts';
 import { OpenApiSpec } from './openapi-spec.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
@@ -36,6 +37,7 @@ export type {
   FakeGitHubInstallation,
   FaultSpec,
   GitHubRateLimits,
+  GraphqlCall,
   PendingWrite,
   PullSummary,
 };
@@ -99,6 +101,7 @@ export class FakeGitHubServer {
   readonly #journal = new CallJournal<FakeGitHubCall>();
   readonly #faults = new FaultQueue<FaultSpec>(byOperationId);
   readonly #inspector: RepositoryInspector;
+  readonly #graphql: GraphqlEndpoint;
   #closed: Promise<void> | undefined;
 
   private constructor(
@@ -113,6 +116,7 @@ export class FakeGitHubServer {
     this.latencyMs = options.latencyMs ?? 0;
     this.beforeWrite = options.beforeWrite;
     this.#inspector = new RepositoryInspector(registry);
+    this.#graphql = new GraphqlEndpoint({ registry, now: registry.now, settings: this });
   }
 
   /** Starts a server on a loopback port. Schemas compile lazily, so this takes a few tens of ms. */
@@ -143,6 +147,7 @@ export class FakeGitHubServer {
       limiter: new RateLimiter(limits, options.rateLimits !== false, () => now().getTime()),
       branchRaces: options.branchRaces ?? true,
       settings: fake,
+      graphql: fake.#graphql,
     });
     const dispatcher = new SpecDispatcher(handler, {
       faults: fake.#faults,
@@ -170,9 +175,15 @@ export class FakeGitHubServer {
     return this.#journal.invalid();
   }
 
+  /** The GraphQL requests (`POST /graphql`) received so far, as sent, oldest first. */
+  get graphqlCalls(): readonly GraphqlCall[] {
+    return this.#graphql.calls;
+  }
+
   /** Forgets the calls recorded so far. */
   clearCalls(): void {
     this.#journal.clear();
+    this.#graphql.clearCalls();
   }
 
   /** Makes a GitHub App known to the fake, as the `apps` option does; throws when its id is taken. */

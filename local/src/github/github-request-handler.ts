@@ -12,6 +12,7 @@ import { GitHubApiError } from './github-api-error.ts';
 import { covers } from './github-apps.ts';
 import { errorBody, parseJson, readBody, writeResponse } from './github-http.ts';
 import type { GitHubUrls } from './github-urls.ts';
+import { GRAPHQL_OPERATION, type GraphqlEndpoint, matchGraphql } from './graphql-routes.ts';
 import { issuesRoutes } from './issues-routes.ts';
 import type { OpenApiOperation, OpenApiSpec } from './openapi-spec.ts';
 import type { OpenApiValidator } from './openapi-validator.ts';
@@ -21,6 +22,7 @@ import { reposRoutes } from './repos-routes.ts';
 import type { RepositoryRegistry } from './repository-registry.ts';
 import {
   addressSubject,
+  graphqlLimitedRequest,
   rateLimitHeaders,
   rateLimitSubject,
   refusalError,
@@ -46,6 +48,7 @@ export interface GitHubRequestHandlerDeps {
   /** Whether a write works against the head it arrived at, as on GitHub (see branch-head.ts). */
   readonly branchRaces: boolean;
   readonly settings: { readonly beforeWrite: BeforeWriteHook | undefined };
+  readonly graphql: GraphqlEndpoint;
 }
 
 /** What was decided as a request arrived, before its time in flight. */
@@ -83,7 +86,7 @@ export class GitHubRequestHandler
   }
 
   match(method: string, rawPath: string): PathMatch<OpenApiOperation> | undefined {
-    return this.deps.spec.match(method, rawPath);
+    return matchGraphql(method, rawPath) ?? this.deps.spec.match(method, rawPath);
   }
 
   /** The body; GitHub refuses one past its size limit (413) before it does anything else. */
@@ -114,11 +117,18 @@ export class GitHubRequestHandler
     const caller = this.#authenticate(operation, request.headers.authorization);
     const subject = rateLimitSubject(caller, response);
     this.#subjects.set(response, subject);
-    const admission = deps.limiter.admit(restLimitedRequest(operation, subject));
+    const admission = deps.limiter.admit(
+      operation === GRAPHQL_OPERATION
+        ? graphqlLimitedRequest(exchange.body, subject)
+        : restLimitedRequest(operation, subject),
+    );
     if (admission.kind === 'refused') {
       throw refusalError(admission, deps.limiter.limits.refusalStatus, deps.now());
     }
     try {
+      // GraphQL is validated against GitHub's schema when it is served (graphql-routes.ts).
+      if (operation === GRAPHQL_OPERATION)
+        return { operation, params, body: undefined, caller, subject, admission, headOnArrival: undefined };
       const body = parseJson(exchange.body);
       exchange.problems = deps.validator.validateRequest(operation, {
         params,
@@ -146,6 +156,11 @@ export class GitHubRequestHandler
       return result.status;
     }
     try {
+      if (arrival.operation === GRAPHQL_OPERATION) {
+        const answer = await this.deps.graphql.serve(exchange, arrival.caller);
+        this.#send(response, answer);
+        return answer.status;
+      }
       const accept = request.headers.accept ?? 'application/vnd.github+json';
       const result = await this.#serve(arrival, accept, url.searchParams);
       this.#send(response, result);

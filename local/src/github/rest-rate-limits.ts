@@ -48,6 +48,31 @@ export function restLimitedRequest(operation: OpenApiOperation, subject: RateLim
 }
 
 /**
+ * A GraphQL request as the limits see it: one endpoint, `POST /graphql`; a mutation costs write points
+ * and creates content, a query reads (GraphQL's secondary limits are the REST API's: docs.github.com/
+ * en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api#secondary-rate-limits). Its
+ * primary cost is 1 point here: the queries we send ask for far fewer than 100 nodes, which GitHub
+ * rounds up to 1 point (same page, "Calculating points for the primary rate limit").
+ */
+export function graphqlLimitedRequest(body: string, subject: RateLimitSubject): LimitedRequest {
+  let query = '';
+  try {
+    query = String((JSON.parse(body) as { query?: unknown }).query ?? '');
+  } catch {
+    // An unreadable body is answered by the GraphQL route; it counts as a query here.
+  }
+  const mutation = /^\s*mutation\b/.test(query);
+  return {
+    subject,
+    resource: 'graphql',
+    endpoint: 'POST /graphql',
+    points: secondaryPoints(mutation),
+    createsContent: mutation,
+    cost: 1,
+  };
+}
+
+/**
  * A refusal as GitHub answers it, with the request id and time it asks to be quoted ("If you reach out
  * to GitHub Support for help, please include the request ID ... and timestamp ...", as in
  * zerocracy/judges-action#589) and `retry-after` when the limit names a time.

@@ -119,10 +119,14 @@ describe('OctokitGitHubConnector with GitHub App credentials', () => {
     });
     const repository = await connector.connect(via('app'), gitops);
     const where = { owner: 'acme', name: 'gitops', branch: 'main' };
-    const file = await repository.readFile(where, 'README.md');
-    await repository.writeFile(where, 'README.md', { text: 'y', sha: file!.sha, message: 'as the app' });
+    const snapshot = await repository.readFilesAtHead(where, ['README.md']);
+    await repository.commitOnBranch(where, snapshot.head, new Map([['README.md', 'y']]), 'as the app');
     expect(await github.readFile('acme', 'gitops', 'main', 'README.md')).toBe('y');
-    expect((await github.log('acme', 'gitops', 'main'))[0]).toMatchObject({ message: 'as the app' });
+    // GitHub's GraphQL commits are authored by the credential's owner: the installation's bot.
+    expect((await github.log('acme', 'gitops', 'main'))[0]).toMatchObject({
+      message: 'as the app',
+      author: { name: expect.stringMatching(/\[bot\]$/) },
+    });
     expect(await connector.connect(via('app'), { owner: 'acme', name: 'infra' })).toBe(repository);
     expect(github.callCount('apps/get-repo-installation')).toBe(2);
     expect(github.callCount('apps/create-installation-access-token')).toBe(1);

@@ -45,14 +45,15 @@ beforeEach(async () => {
 });
 
 describe('commitToBranch', () => {
-  it('writes one app through the Contents API in two calls, and nothing when it is current', async () => {
+  it('writes one app in two GraphQL calls, and reads only once when it is current', async () => {
     const [outcome] = await commitToBranch([plan('flask-app')], target(), context);
     expect(outcome).toMatchObject({
       kind: 'updated',
       write: { kind: 'commit', branch: 'main' },
       attempts: 1,
     });
-    expect(github.callCount()).toBe(2);
+    expect(github.calls.map((c) => c.operationId)).toEqual(['graphql', 'graphql']);
+    expect(github.graphqlCalls.map((c) => c.operation)).toEqual(['query', 'mutation']);
     expect(await sourceOf('flask-app')).toBe('1.0.2');
     github.clearCalls();
     expect((await commitToBranch([plan('flask-app')], target(), context))[0]).toMatchObject({
@@ -62,27 +63,42 @@ describe('commitToBranch', () => {
     expect(github.callCount()).toBe(1);
   });
 
-  it('writes 10 apps that share a repository and branch as one commit', async () => {
-    const plans = Array.from({ length: 10 }, (_, i) => plan(`app-${i}`));
-    const outcomes = await commitToBranch(plans, target(), context);
-    const shas = new Set(
-      outcomes.map((o) => (o.kind === 'updated' && o.write.kind === 'commit' ? o.write.sha : '')),
+  // Before the GraphQL API: 2 calls for one app (Contents API), 15 for 10 apps and 105 for 100 (the
+  // branch head, each file, the parent commit, the tree, the commit and the fast-forward).
+  it.each([1, 10, 100])(
+    'writes %i apps that share a repository and branch as one commit in two calls',
+    async (count) => {
+      const plans = Array.from({ length: count }, (_, i) => plan(`app-${i}`));
+      const outcomes = await commitToBranch(plans, target(), context);
+      const shas = new Set(
+        outcomes.map((o) => (o.kind === 'updated' && o.write.kind === 'commit' ? o.write.sha : '')),
+      );
+      expect(shas.size).toBe(1);
+      const log = await github.log('acme', repo, 'main');
+      expect(log).toHaveLength(2);
+      expect(log[0]?.files).toHaveLength(count);
+      expect(await sourceOf(`app-${count - 1}`)).toBe('1.0.2');
+      expect(github.callCount()).toBe(2);
+      expect(github.callCount('graphql')).toBe(2);
+      expect(github.invalidCalls()).toEqual([]);
+    },
+  );
+
+  it('names the apps of a commit of 10 in its message', async () => {
+    await commitToBranch(
+      Array.from({ length: 10 }, (_, i) => plan(`app-${i}`)),
+      target(),
+      context,
     );
-    expect(shas.size).toBe(1);
-    const log = await github.log('acme', repo, 'main');
-    expect(log).toHaveLength(2);
-    expect(log[0]?.message.split('\n')[0]).toBe(
+    expect((await github.log('acme', repo, 'main'))[0]?.message.split('\n')[0]).toBe(
       'build: update 10 apps (app-0, app-1, app-2, app-3, app-4, app-5, app-6, app-7, app-8, app-9)',
     );
-    expect(await sourceOf('app-7')).toBe('1.0.2');
-    expect(github.callCount()).toBe(15);
-    expect(github.invalidCalls()).toEqual([]);
   });
 
-  it('reads again and retries when the branch moved before the fast-forward', async () => {
+  it('reads again and retries when the branch moved between the query and the mutation', async () => {
     let raced = false;
     github.beforeWrite = async (write) => {
-      if (raced || write.operationId !== 'git/update-ref') return;
+      if (raced || write.operationId !== 'graphql') return;
       raced = true;
       await github.commitFiles('acme', repo, { files: { 'apps/other.txt': 'someone else' } });
     };
@@ -91,6 +107,10 @@ describe('commitToBranch', () => {
     expect(outcomes.map((o) => o.kind === 'updated' && o.attempts)).toEqual([2, 2]);
     expect(await github.readFile('acme', repo, 'main', 'apps/other.txt')).toBe('someone else');
     expect(await sourceOf('b')).toBe('1.0.2');
+    // The first mutation lost (STALE_DATA), then one query and one mutation more.
+    expect(github.graphqlCalls.map((c) => c.operation)).toEqual(['query', 'mutation', 'query', 'mutation']);
+    const [, lost] = github.calls;
+    expect(lost).toMatchObject({ operationId: 'graphql', status: 200 });
   });
 
   it('lands two writers of different apps on one branch at once: the one that lost the branch in flight writes again', async () => {
@@ -141,48 +161,46 @@ describe('commitToBranch', () => {
   });
 });
 
-describe('commitToBranch, editing while files are read', () => {
-  /** A repository whose file reads answer when the test says, and that records what happens. */
+describe('commitToBranch, choosing while files are read', () => {
+  /** A repository whose one read answers when the test says, and that records what happens. */
   function slowRepository(texts: Record<string, string | Error>) {
     const events: string[] = [];
-    const pending = new Map<string, () => void>();
+    let answer = () => {};
     const stub = {
-      branchHead: async () => 'head',
-      readFile: (_location: unknown, path: string) => {
-        events.push(`read ${path}`);
-        return new Promise((resolve, reject) =>
-          pending.set(path, () => {
-            const text = texts[path];
-            if (text instanceof Error) reject(text);
-            else resolve(text === undefined ? undefined : { text, sha: `sha-of-${path}` });
-          }),
-        );
+      readFilesAtHead: (_location: unknown, paths: readonly string[]) => {
+        events.push(`read ${paths.join(' ')}`);
+        return new Promise((resolve) => {
+          answer = () =>
+            resolve({
+              head: 'head',
+              read: async (path: string) => {
+                const text = texts[path];
+                if (text instanceof Error) throw text;
+                return text === undefined ? undefined : { text, sha: `sha-of-${path}` };
+              },
+            });
+        });
       },
-      commitFiles: async () => {
-        events.push('commit');
+      commitOnBranch: async (_location: unknown, expected: string) => {
+        events.push(`commit on ${expected}`);
         return 'new';
       },
-      moveBranch: async () => {
-        events.push('move');
-      },
     } as unknown as OctokitGitRepository;
-    const answer = async (path: string) => {
-      await new Promise((resolve) => setImmediate(resolve));
-      pending.get(`apps/.argocd-source-${path}.yaml`)!();
-      await new Promise((resolve) => setImmediate(resolve));
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    const release = async () => {
+      await settle();
+      answer();
+      await settle();
     };
-    return { stub, events, answer };
+    return { stub, events, answer: release };
   }
   const watched = (name: string, events: string[]): GitPlan => {
     const p = plan(name);
     return {
       ...p,
-      editor: {
-        ...p.editor,
-        read: (text, image, path) => {
-          events.push(`edit ${name}`);
-          return p.editor.read(text, image, path);
-        },
+      choose: (attempt) => {
+        events.push(`choose ${name}`);
+        return p.choose(attempt);
       },
     };
   };
@@ -193,18 +211,18 @@ describe('commitToBranch, editing while files are read', () => {
     base: 'main',
   });
 
-  it('edits each app as soon as its file is in, while later files are still on their way', async () => {
+  it('reads every file of the commit in one request, and chooses while it is on its way', async () => {
     const { stub, events, answer } = slowRepository({});
     const written = commitToBranch([watched('a', events), watched('b', events)], slowTarget(stub), context);
-    await answer('a');
-    expect(events).toEqual(['read apps/.argocd-source-a.yaml', 'read apps/.argocd-source-b.yaml', 'edit a']);
-    await answer('b');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['read apps/.argocd-source-a.yaml apps/.argocd-source-b.yaml', 'choose a']);
+    await answer();
     expect((await written).map((o) => o.kind)).toEqual(['updated', 'updated']);
-    expect(events.slice(3)).toEqual(['edit b', 'commit', 'move']);
+    expect(events.slice(2)).toEqual(['choose b', 'commit on head']);
   });
 
   it("fails as a whole with a read's failure, even when an app before it was already edited or refused", async () => {
-    const down = new UpstreamError('GitHub', 'reading c: 500', { retryable: true, status: 500 });
+    const down = new UpstreamError('GitHub', 'reading the blob of c: 500', { retryable: true, status: 500 });
     const { stub, events, answer } = slowRepository({
       'apps/.argocd-source-b.yaml': 'helm: [not, a, mapping\n',
       'apps/.argocd-source-c.yaml': down,
@@ -215,11 +233,9 @@ describe('commitToBranch, editing while files are read', () => {
       context,
     );
     const failed = expect(written).rejects.toBe(down);
-    await answer('a');
-    await answer('b');
-    await answer('c');
+    await answer();
     await failed;
-    expect(events).not.toContain('commit');
+    expect(events.filter((e) => e.startsWith('commit'))).toEqual([]);
   });
 });
 

@@ -68,12 +68,10 @@ describe('handleImagePush', () => {
     expect(scenario.stack.ecr.callCount()).toBe(1);
     expect(scenario.stack.ecr.callCount('DescribeImages')).toBe(1);
     expect(secretsCalls).toEqual(['GetSecretValueCommand']);
-    // One repository and branch: read the branch head, each app's file, then one tree, commit and ref update.
-    expect(scenario.stack.github.callCount('git/get-ref')).toBe(1);
-    expect(scenario.stack.github.callCount('repos/get-content')).toBe(3);
-    expect(scenario.stack.github.callCount('git/create-commit')).toBe(1);
-    expect(scenario.stack.github.callCount('git/update-ref')).toBe(1);
-    expect(scenario.stack.github.callCount()).toBe(8);
+    // One repository and branch: one GraphQL query for the branch head and every app's file, one
+    // mutation for the commit (8 REST calls before: the head, 3 files, parent, tree, commit, ref).
+    expect(scenario.stack.github.graphqlCalls.map((call) => call.operation)).toEqual(['query', 'mutation']);
+    expect(scenario.stack.github.callCount()).toBe(2);
     expect(
       (await scenario.log()).filter((commit) => commit.message.startsWith('build: update 3 apps')),
     ).toHaveLength(1);
@@ -168,10 +166,9 @@ describe('a call that keeps failing', () => {
       attempts: (clients: AwsClients) => clients.secretsManager.config.maxAttempts(),
     },
     {
-      call: 'GitHub repos/get-content',
-      inject: () =>
-        scenario.stack.github.injectFault({ operationId: 'repos/get-content', ...ALWAYS, status: 502 }),
-      tries: () => scenario.stack.github.callCount('repos/get-content'),
+      call: 'GitHub graphql',
+      inject: () => scenario.stack.github.injectFault({ operationId: 'graphql', ...ALWAYS, status: 502 }),
+      tries: () => scenario.stack.github.callCount('graphql'),
       attempts: async () => OURS.maxAttempts,
     },
   ])('tries $call as often as one layer says, no more', async ({ inject, tries, attempts }) => {

@@ -62,7 +62,7 @@ describe('redriveDeadLetters', () => {
     const image = scenario.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.2' });
     const failing = pushEvent('event-failing', '1.0.2', image.digest);
     scenario.stack.github.injectFault({
-      operationId: 'repos/create-or-update-file-contents',
+      operationId: 'graphql',
       kind: 'status',
       status: 503,
       times: 50,

@@ -159,25 +159,3 @@ describe('applyPlan, with the consent of the repository owners required', () => 
     expect((await applying).changes).toHaveLength(1);
   });
 });
-
-describe('WorkingTree.prefetch', () => {
-  it('reads each path once, several at a time, and later reads wait on nothing', async () => {
-    let inFlight = 0;
-    let most = 0;
-    const reads: string[] = [];
-    const tree = new WorkingTree(async (path) => {
-      reads.push(path);
-      inFlight++;
-      most = Math.max(most, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inFlight--;
-      return { text: `text of ${path}`, sha: 'sha' };
-    });
-    const paths = Array.from({ length: 40 }, (_, i) => `app-${i % 20}.yaml`);
-    await tree.prefetch(paths, 8);
-    expect(reads).toHaveLength(20);
-    expect(most).toBe(8);
-    expect(await tree.current('app-3.yaml')).toBe('text of app-3.yaml');
-    expect(reads).toHaveLength(20);
-  });
-});
