@@ -6,10 +6,13 @@
  * commit, before the messages are deleted, makes no second commit when they come back.
  */
 
+import { LOCAL_WRITE_DEAD_LETTER_QUEUE } from '@ecr-image-updater/local/local-stack';
 import { drainQueue } from '@ecr-image-updater/local/sqs-event-source';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueuedWritesHandler } from '../../functions/queued-writes.ts';
+import { SqsDeadLetterQueue } from '../../lib/adapters/sqs-dead-letter-queue.ts';
 import { handleImagePush } from '../../lib/app/handle-image-push.ts';
+import { redriveDeadLetters } from '../../lib/app/redrive-dead-letters.ts';
 import { PUSH } from '../fixtures/hostile/events.ts';
 import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
 import { pushEvent, sourceParameter } from '../support/hostile-checks.ts';
@@ -137,4 +140,36 @@ describe('git writes through the write queue', () => {
     const again = await scenario.stack.audit().history(first[0]!, { limit: 1 });
     expect(again[0]).toMatchObject({ outcome: 'unchanged' });
   });
+
+  it('dead-letters a write that keeps failing, and redrive writes it once the cause is gone', async () => {
+    const { tag } = await burst();
+    const dlq = `${scenario.stack.sqs.url}/${scenario.stack.accountId}/${LOCAL_WRITE_DEAD_LETTER_QUEUE}`;
+    scenario.stack.github.injectFault({ kind: 'status', status: 503, times: 10_000 });
+    try {
+      // Five receives, each after the visibility timeout: then SQS moves the writes to the dead-letter queue.
+      for (let receive = 0; receive < 6; receive++) {
+        await scenario.stack.drainWrites(scenario.logger);
+        await new Promise((resolve) => setTimeout(resolve, VISIBILITY_SECONDS * 1000 + 100));
+      }
+    } finally {
+      scenario.stack.github.clearFaults();
+    }
+    // The group's first batch is dead-lettered; the writes behind it were held, and now go through.
+    const dead = scenario.stack.sqs.messages(LOCAL_WRITE_DEAD_LETTER_QUEUE).length;
+    expect(dead).toBe(10);
+    await new Promise((resolve) => setTimeout(resolve, VISIBILITY_SECONDS * 1000 + 100));
+    expect(await scenario.stack.drainWrites(scenario.logger)).toMatchObject({
+      records: APPS - dead,
+      failures: [],
+    });
+    const queue = new SqsDeadLetterQueue({ queueUrl: dlq, client: scenario.stack.sqsClient() });
+    const results = await redriveDeadLetters(
+      { ...scenario.stack.writerDependencies(scenario.logger), queue },
+      { apply: true, max: 100 },
+    );
+    expect(results.map((r) => r.verdict)).toEqual(Array.from({ length: dead }, () => 'replayed'));
+    expect(results[0]).toMatchObject({ from: 'write queue', event: expect.stringContaining('git write of') });
+    for (const name of names) expect(await tagOf(name)).toBe(tag);
+    expect(scenario.stack.sqs.messages(LOCAL_WRITE_DEAD_LETTER_QUEUE)).toHaveLength(0);
+  }, 60_000);
 });

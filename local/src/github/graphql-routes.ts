@@ -54,6 +54,8 @@ export interface GraphqlCall {
   readonly operation: OperationDefinitionNode['operation'] | undefined;
   /** Why it did not parse or validate; empty for a valid request. */
   readonly problems: readonly string[];
+  /** When it was served, epoch ms (the fake's clock). */
+  readonly at: number;
 }
 
 export interface GraphqlEndpointDeps {
@@ -101,7 +103,8 @@ export class GraphqlEndpoint {
     const operation = graphql.getOperationAST(document, request.operationName)?.operation;
     const invalid = graphql.validate(schema, document);
     if (invalid.length > 0) return this.#refuse(exchange, { ...call, operation }, invalid);
-    const recorded = this.#calls.push({ ...call, operation, problems: [] }) - 1;
+    const recorded =
+      this.#calls.push({ ...call, operation, problems: [], at: this.deps.now().getTime() }) - 1;
     if (operation === 'mutation') {
       await this.deps.settings.beforeWrite?.({
         operationId: GRAPHQL_OPERATION.operationId,
@@ -124,7 +127,7 @@ export class GraphqlEndpoint {
     // operation of that name), as a document that does not validate is.
     if (result.data === undefined && result.errors) {
       exchange.problems = result.errors.map((error) => error.message);
-      this.#calls[recorded] = { ...call, operation, problems: exchange.problems };
+      this.#calls[recorded] = { ...this.#calls[recorded]!, problems: exchange.problems };
       return { status: 200, body: { errors: result.errors.map(gitHubError) } };
     }
     // A failure of the fake itself while executing is a 500 of the fake, not an error GitHub would give.
@@ -148,11 +151,11 @@ export class GraphqlEndpoint {
 
   #refuse(
     exchange: { problems: readonly string[] },
-    call: Omit<GraphqlCall, 'problems'>,
+    call: Omit<GraphqlCall, 'problems' | 'at'>,
     errors: ReadonlyArray<Pick<GraphQLError, 'message'> & Partial<Pick<GraphQLError, 'locations'>>>,
   ): RouteResult {
     exchange.problems = errors.map((error) => error.message);
-    this.#calls.push({ ...call, problems: exchange.problems });
+    this.#calls.push({ ...call, problems: exchange.problems, at: this.deps.now().getTime() });
     return { status: 200, body: { errors: errors.map(gitHubError) } };
   }
 
