@@ -15,7 +15,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { drainQueue } from '@ecr-image-updater/local/sqs-event-source';
 import { createImagePushHandler } from '../functions/image-push.ts';
+import { createQueuedWritesHandler } from '../functions/queued-writes.ts';
 import { createAwsClient } from '../lib/adapters/create-aws-client.ts';
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
 import { DynamoDbAppRegistry } from '../lib/adapters/dynamodb-app-registry.ts';
@@ -41,6 +44,7 @@ interface Calls {
 
 interface Row {
   readonly apps: number;
+  readonly path: 'direct' | 'queued';
   readonly calls: Calls;
   readonly sequential: number;
   readonly ms: number;
@@ -52,7 +56,13 @@ function minimumRoundTrips(): number {
   return 1 + 1 + 2 + 1;
 }
 
-async function measure(apps: number): Promise<Row> {
+// The queued path of one app, push to commit: the push function (registry and repeated-delivery check
+// 1, ECR 1, SendMessageBatch 1, audit 1), then the writer as the event source mapping hands it the
+// batch (ReceiveMessage 1; the app's registration 1, ECR 1, the GraphQL query 1 and mutation 1, audit 1);
+// the local stand-in of the mapping asks the queue's ARN once more (1), which Lambda's does not.
+const QUEUED_MINIMUM = 4 + 1 + 5 + 1;
+
+async function measure(apps: number, path: 'direct' | 'queued' = 'direct'): Promise<Row> {
   // The peers run in a worker thread: their own work happens on another core, as a service's does.
   const peers = await startPeersInWorker();
   try {
@@ -84,9 +94,31 @@ async function measure(apps: number): Promise<Row> {
         writeBack: { method: 'git', git: { repo: 'acme/gitops', branch: 'main', path: 'apps' } },
       })),
     );
-    const handler = createImagePushHandler(
-      createImagePushDependencies(readRuntimeConfig(env), new MemoryLogger(), clients),
+    // The peers hold a write queue; the direct rows leave it out, as the construct's `gitWrites: direct`.
+    const { writeQueueUrl, ...direct } = readRuntimeConfig(env);
+    const sqs = createAwsClient(SQSClient, { ...where, endpoint: env.AWS_ENDPOINT_URL_SQS! });
+    const config = path === 'queued' ? { ...direct, writeQueueUrl: writeQueueUrl! } : direct;
+    const pushHandler = createImagePushHandler(
+      createImagePushDependencies(config, new MemoryLogger(), { ...clients, sqs }),
     );
+    let written: string[] = [];
+    let committedAt = 0;
+    const writer = createQueuedWritesHandler(
+      createImagePushDependencies(direct, new MemoryLogger(), { ...clients, sqs }),
+      undefined,
+      (outcome) => {
+        committedAt = performance.now();
+        written = outcome.apps.filter((app) => app.kind === 'updated').map((app) => app.app);
+      },
+    );
+    // The push, and in the queued path the writer's batch after it: what happens from push to commit.
+    const handler = async (event: unknown) => {
+      const result = await pushHandler(event);
+      if (path === 'direct') return result;
+      written = [];
+      await drainQueue(sqs, writeQueueUrl!, writer, { reportBatchItemFailures: true });
+      return { ...result, apps: written.map((app) => ({ app, outcome: 'updated' })) };
+    };
     let sequence = 0;
     const event = async (tag: string) => ({
       version: '0',
@@ -121,12 +153,14 @@ async function measure(apps: number): Promise<Row> {
       const before = performance.eventLoopUtilization();
       const result = await handler(next);
       busy.push(performance.eventLoopUtilization(before).active);
-      times.push(performance.now() - started);
+      // Queued: to the writer's commit and record, not to the stand-in's delete and last empty receive.
+      times.push((path === 'queued' ? committedAt : performance.now()) - started);
       const updated = result.apps?.filter((app) => app.outcome === 'updated').length;
       if (updated !== apps) throw new Error(`run ${run}: ${updated} of ${apps} apps updated`);
       calls = await peers.call<Calls>('counts');
     }
-    return { apps, calls, sequential: minimumRoundTrips(), ms: median(times), busyMs: median(busy) };
+    const sequential = path === 'queued' ? QUEUED_MINIMUM : minimumRoundTrips();
+    return { apps, path, calls, sequential, ms: median(times), busyMs: median(busy) };
   } finally {
     await peers.close();
   }
@@ -140,21 +174,23 @@ function median(values: number[]): number {
 const rows: Row[] = [];
 const SIZES = (process.env.BENCH_APPS ?? '1,10,100').split(',').map(Number);
 for (const apps of SIZES) rows.push(await measure(apps));
+rows.push(await measure(1, 'queued'));
 
 console.log(
   `Round trips per event and handler time, ${DELAY_MS} ms added to every call (median of ${RUNS})\n`,
 );
 console.log(
-  'apps  DynamoDB  ECR  Secrets  GitHub  min. sequential  time ms  handler busy ms  time / (seq. x delay)  goal',
+  'apps  path    DynamoDB  ECR  Secrets  GitHub  min. sequential  time ms  handler busy ms  time / (seq. x delay)  goal',
 );
 console.log(
-  '----  --------  ---  -------  ------  ---------------  -------  ---------------  ---------------------  ----',
+  '----  ------  --------  ---  -------  ------  ---------------  -------  ---------------  ---------------------  ----',
 );
 for (const row of rows) {
   const ratio = row.ms / (row.sequential * DELAY_MS);
   console.log(
     [
       String(row.apps).padStart(4),
+      row.path.padEnd(6),
       String(row.calls.dynamodb).padStart(8),
       String(row.calls.ecr).padStart(3),
       String(row.calls.secrets).padStart(7),

@@ -9,7 +9,8 @@ import { LocalStack } from '@ecr-image-updater/local/local-stack';
 // Pinned SDK versions; its notice about releases that will need Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const stack = await LocalStack.start();
+// With the write queue, for the round trips of the queued path; the direct rows leave it out.
+const stack = await LocalStack.start({ writeQueue: true });
 
 const operations = {
   createRepository: (owner: string, name: string, files: Record<string, string>) =>
@@ -17,7 +18,7 @@ const operations = {
   pushImage: (repository: string, tag: string) => stack.ecr.pushImage({ repository, tag }).digest,
   setLatency: (ms: number) => stack.setLatency(ms),
   clearCalls: () => {
-    for (const peer of [stack.dynamodb, stack.ecr, stack.secrets, stack.github]) peer.clearCalls();
+    for (const peer of [stack.dynamodb, stack.ecr, stack.secrets, stack.github, stack.sqs]) peer.clearCalls();
   },
   counts: () => ({
     dynamodb: stack.dynamodb.callCount(),
