@@ -19,6 +19,7 @@ import { handleImagePush } from '../lib/app/handle-image-push.ts';
 import { retryableFailures } from '../lib/app/outcomes.ts';
 import { registerApps } from '../lib/app/register-app.ts';
 import { percentile } from './support/cold-import.ts';
+import { pushEvent } from './support/push-event.ts';
 
 // Pinned SDK versions; its notice about releases that will need Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -129,23 +130,8 @@ async function measure(path: Row['path']): Promise<Row> {
 }
 
 function event(stack: LocalStack, repository: string, digest: string) {
-  return {
-    version: '0',
-    id: `burst-${repository}-${Math.random().toString(36).slice(2)}`,
-    'detail-type': 'ECR Image Action',
-    source: 'aws.ecr',
-    account: stack.accountId,
-    time: new Date().toISOString(),
-    region: stack.region,
-    resources: [],
-    detail: {
-      result: 'SUCCESS',
-      'repository-name': repository,
-      'image-digest': digest,
-      'action-type': 'PUSH',
-      'image-tag': TAG,
-    },
-  };
+  const id = `burst-${repository}-${Math.random().toString(36).slice(2)}`;
+  return pushEvent({ id, account: stack.accountId, region: stack.region, repository, digest, tag: TAG });
 }
 
 async function queued(stack: LocalStack): Promise<number> {

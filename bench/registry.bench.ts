@@ -9,6 +9,7 @@ import { LocalStack } from '@ecr-image-updater/local/local-stack';
 import { createImagePushHandler } from '../functions/image-push.ts';
 import { MemoryLogger } from '../lib/adapters/memory-logger.ts';
 import { registerApps } from '../lib/app/register-app.ts';
+import { pushEvent } from './support/push-event.ts';
 
 // Pinned SDK versions; its notice about releases that will need Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -38,23 +39,15 @@ async function measure(registered: number): Promise<Row> {
       await registerApps(stack.registry(), documents.slice(i, i + 100));
     const handler = createImagePushHandler(stack.dependencies(new MemoryLogger()));
     let sequence = 0;
-    const event = (tag: string) => ({
-      version: '0',
-      id: `registry-${registered}-${sequence++}`,
-      'detail-type': 'ECR Image Action',
-      source: 'aws.ecr',
-      account: stack.accountId,
-      time: new Date().toISOString(),
-      region: stack.region,
-      resources: [],
-      detail: {
-        result: 'SUCCESS',
-        'repository-name': 'web',
-        'image-digest': stack.ecr.pushImage({ repository: 'web', tag }).digest,
-        'action-type': 'PUSH',
-        'image-tag': tag,
-      },
-    });
+    const event = (tag: string) =>
+      pushEvent({
+        id: `registry-${registered}-${sequence++}`,
+        account: stack.accountId,
+        region: stack.region,
+        repository: 'web',
+        digest: stack.ecr.pushImage({ repository: 'web', tag }).digest,
+        tag,
+      });
     for (let warm = 0; warm < 3; warm++) await handler(event(`0.9.${warm}`));
     const times: number[] = [];
     let calls: Record<string, number> = {};
