@@ -35,7 +35,10 @@ export function readApplicationSource(
   warn: (text: string) => void,
 ): ApplicationSourceSummary {
   const statusType = readStatusType(status);
-  if (spec.source !== undefined && spec.source !== null) {
+  // Argo CD uses `sources` when it has any, whatever `source` says (ApplicationSpec.GetSources in
+  // pkg/apis/application/v1alpha1/types.go).
+  const hasSources = Array.isArray(spec.sources) && spec.sources.length > 0;
+  if (!hasSources && spec.source !== undefined && spec.source !== null) {
     const source = expectObject(spec.source, 'spec.source');
     return { ...describe(source, 'spec.source'), ...typeOf(source, 'spec.source', statusType) };
   }

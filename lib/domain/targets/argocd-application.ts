@@ -28,7 +28,12 @@ interface Source {
 }
 interface Application {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
-  spec?: { project?: string; source?: Source; sources?: Source[]; syncPolicy?: { automated?: unknown } };
+  spec?: {
+    project?: string;
+    source?: Source;
+    sources?: Source[];
+    syncPolicy?: { automated?: { enabled?: unknown } | null };
+  };
   status?: { sourceType?: string; sourceTypes?: string[]; summary?: { images?: unknown } };
 }
 
@@ -50,9 +55,14 @@ export function applicationScope(
   };
 }
 
-/** True when the Application syncs by itself (an automated sync policy). */
+/**
+ * True when the Application syncs by itself: an automated sync policy that is not `enabled: false`
+ * (SyncPolicy.IsAutomatedSyncEnabled in Argo CD's pkg/apis/application/v1alpha1/types.go: automated set,
+ * and enabled unset or true).
+ */
 export function hasAutomatedSync(application: unknown): boolean {
-  return Boolean((application as Application)?.spec?.syncPolicy?.automated);
+  const automated = (application as Application)?.spec?.syncPolicy?.automated;
+  return typeof automated === 'object' && automated !== null && automated.enabled !== false;
 }
 
 /**
@@ -177,8 +187,10 @@ function sourceFor(
 ): { source: Source | undefined; path: string } {
   const spec = app?.spec;
   if (!spec || typeof spec !== 'object') throw new InvalidTargetError(`Application ${name}`, 'has no spec');
-  if (spec.source) return { source: spec.source, path: '/spec/source' };
+  // Argo CD uses `sources` when it has any, whatever `source` says (ApplicationSpec.GetSources and
+  // HasMultipleSources in pkg/apis/application/v1alpha1/types.go).
   const sources = spec.sources ?? [];
+  if (sources.length === 0 && spec.source) return { source: spec.source, path: '/spec/source' };
   const kind = image.kustomize ? 'kustomize' : 'helm';
   const index = sources.findIndex((s) =>
     kind === 'helm' ? s.helm !== undefined || s.chart !== undefined : s.kustomize !== undefined,

@@ -44,6 +44,14 @@ describe('readApplicationSource', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('takes spec.sources when the Application has both it and spec.source, as Argo CD does', () => {
+    const { source } = read({
+      source: { repoURL: 'https://github.com/acme/old', path: 'old' },
+      sources: [{ repoURL: 'https://github.com/acme/gitops', path: 'web', targetRevision: 'main' }],
+    });
+    expect(source).toMatchObject({ field: 'spec.sources[0]', path: 'web' });
+  });
+
   it('warns when several sources have a path, preferring the one the anchor edits', () => {
     const { source, warnings } = read({ sources: [git, { ...git, path: 'apps/api', kustomize: {} }] });
     expect(source).toMatchObject({ field: 'spec.sources[1]', path: 'apps/api', type: 'kustomize' });

@@ -126,9 +126,23 @@ describe('planApplicationPatch', () => {
   });
 });
 
-it('knows an automated sync policy', () => {
+it('knows an automated sync policy, and one turned off with enabled: false', () => {
   expect(hasAutomatedSync(app({ syncPolicy: { automated: { prune: true } } }))).toBe(true);
+  expect(hasAutomatedSync(app({ syncPolicy: { automated: { enabled: true } } }))).toBe(true);
+  expect(hasAutomatedSync(app({ syncPolicy: { automated: { enabled: false, prune: true } } }))).toBe(false);
+  expect(hasAutomatedSync(app({ syncPolicy: { automated: null } }))).toBe(false);
   expect(hasAutomatedSync(app({}))).toBe(false);
+});
+
+it('reads and writes spec.sources when the Application has both it and spec.source, as Argo CD uses it', () => {
+  const helm = (tag: string) => ({ helm: { parameters: [{ name: 'image.tag', value: tag }] } });
+  const both = app({
+    source: helm('0.0.1'),
+    sources: [{ repoURL: 'https://charts.example.com', chart: 'web', ...helm('1.0.0') }],
+  });
+  expect(readApplicationVersion(both, flask!, 'flask-app')).toBe('1.0.0');
+  const patch = planApplicationPatch(both, [{ image: flask!, version: '1.0.2' }], 'flask-app');
+  expect(patch.every((op) => op.path.startsWith('/spec/sources/0/'))).toBe(true);
 });
 
 describe('isVersionLive', () => {
