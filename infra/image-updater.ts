@@ -155,7 +155,11 @@ export class ImageUpdater extends Construct {
     };
     const pushFunction = createUpdaterFunction(this, {
       entryPoint: 'handler',
-      description: `ecr-image-updater: moves apps to the tags their strategies allow on ECR pushes (${props.repositories.describe()})`,
+      description: describedWithin(
+        'ecr-image-updater: moves apps to the tags their strategies allow on ECR pushes',
+        props.repositories,
+        LAMBDA_DESCRIPTION_LIMIT,
+      ),
       roleDescription:
         "ecr-image-updater: reads the watched ECR repositories, the registry and the connections' secrets",
       logRetention,
@@ -184,7 +188,7 @@ export class ImageUpdater extends Construct {
 
     const repositoryFilter = props.repositories.eventFilter();
     this.rule = new events.Rule(this, 'EcrPushes', {
-      description: `ECR pushes of tagged images to ${props.repositories.describe()}`,
+      description: `ECR pushes of tagged images to ${props.repositories.describe(RULE_DESCRIPTION_LIMIT - 31)}`,
       eventPattern: {
         source: ['aws.ecr'],
         detailType: ['ECR Image Action'],
@@ -234,4 +238,13 @@ export class ImageUpdater extends Construct {
   grantRead(grantee: iam.IGrantable): iam.Grant {
     return grantRead(this.table, grantee);
   }
+}
+
+// Lambda's CreateFunction takes a description of at most 256 characters; EventBridge's PutRule, 512.
+const LAMBDA_DESCRIPTION_LIMIT = 256;
+const RULE_DESCRIPTION_LIMIT = 512;
+
+/** `text (repositories)` within `limit` characters, however many repositories are watched. */
+function describedWithin(text: string, repositories: WatchedRepositories, limit: number): string {
+  return `${text} (${repositories.describe(limit - text.length - 3)})`;
 }

@@ -74,8 +74,21 @@ export class WatchedRepositories {
   }
 
   /** For logs and docs: `flask-app, team-a/*`, or `every repository`. */
-  describe(): string {
+  /**
+   * The repositories in words, at most `limit` characters: as many as fit, then how many more. Lambda
+   * caps a function's description at 256 characters and EventBridge a rule's at 512 (the Lambda API's
+   * CreateFunction and EventBridge's PutRule references), so a description that listed every name would
+   * fail the deployment past a handful of names.
+   */
+  describe(limit = Number.POSITIVE_INFINITY): string {
     if (this.everything) return 'every repository';
-    return [...this.names, ...this.prefixes.map((prefix) => `${prefix}*`)].join(', ');
+    const all = [...this.names, ...this.prefixes.map((prefix) => `${prefix}*`)];
+    const whole = all.join(', ');
+    if (whole.length <= limit) return whole;
+    for (let shown = all.length - 1; shown >= 0; shown--) {
+      const text = `${all.slice(0, shown).join(', ')}${shown > 0 ? ' ' : ''}and ${all.length - shown} more`;
+      if (text.length <= limit) return text;
+    }
+    return `${all.length} repositories`;
   }
 }

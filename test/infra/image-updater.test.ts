@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
+import { ImageUpdater } from '../../infra/image-updater.ts';
 import { WatchedRepositories } from '../../infra/watched-repositories.ts';
 import { matchesEventPattern } from '../support/event-pattern.ts';
 import { gitopsConnection, platformStack } from '../support/platform-stack.ts';
@@ -337,5 +338,21 @@ describe('the ImageUpdater construct', () => {
     expect(() =>
       platformStack(() => ({ repositories: WatchedRepositories.named('flask-app'), appConcurrency: 0 })),
     ).toThrow('appConcurrency: 0 is not a whole number from 1 to 64');
+  });
+});
+
+describe('the descriptions of a stack that watches many repositories', () => {
+  it("stay within Lambda's 256 and EventBridge's 512 characters, however many names", () => {
+    const names = Array.from({ length: 60 }, (_, i) => `team-${i}/service-${i}`);
+    const { template } = synthesize((app) => {
+      const stack = new Stack(app, 'Many', { env: { account: '123456789012', region: 'us-west-2' } });
+      new ImageUpdater(stack, 'Updater', { repositories: WatchedRepositories.of({ names, prefixes: [] }) });
+      return stack;
+    });
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) expect((fn.Properties.Description as string).length).toBeLessThanOrEqual(256);
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule')))
+      expect((rule.Properties.Description as string).length).toBeLessThanOrEqual(512);
   });
 });

@@ -16,6 +16,15 @@ describe('WatchedRepositories', () => {
     expect(watched.describe()).toBe('flask-app, team-a/*');
   });
 
+  it('describes many repositories within a limit, saying how many more there are', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `team-${i}/service-${i}`);
+    const many = WatchedRepositories.of({ names, prefixes: [] });
+    const text = many.describe(160);
+    expect(text.length).toBeLessThanOrEqual(160);
+    expect(text).toMatch(/^team-0\/service-0, team-1\/service-1, .* and \d+ more$/);
+    expect(many.describe()).toBe(names.join(', '));
+  });
+
   it('watches the whole account only when asked, with no filter', () => {
     const all = WatchedRepositories.all();
     expect(all.eventFilter()).toBeUndefined();
