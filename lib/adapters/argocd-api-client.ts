@@ -9,6 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import type { ArgoCdApi, ArgoCdScope } from '../app/ports.ts';
 import { UpstreamError } from '../domain/errors.ts';
 import { toArgoCdError } from './argocd-errors.ts';
+import { stringifyGoJson } from './stringify-go-json.ts';
 
 // Certificate failures do not fix themselves: trust the CA (caBundleSecret) or, knowingly, go insecure.
 const TLS_FAILURES = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|ERR_TLS/;
@@ -52,7 +53,8 @@ export class ArgoCdApiClient implements ArgoCdApi {
       appNamespace: scope.appNamespace,
       project: scope.project,
       patchType: 'json',
-      patch: JSON.stringify(patch),
+      // Argo CD compares `test` values byte for byte with Go's encoding; see stringify-go-json.ts.
+      patch: stringifyGoJson(patch),
     };
     return this.json(
       'PATCH',

@@ -1,5 +1,6 @@
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue, jsonEqual } from './argocd-application.ts';
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from './argocd-application.ts';
 import { GoJsonSyntaxError, goJsonKind, parseGoJson } from './go-json.ts';
+import { equalsRawJson, parseRawJson, type RawJson } from './raw-json.ts';
 
 /** A JSON Patch that does not parse or does not apply, worded as the Go library Argo CD uses words it. */
 export class JsonPatchError extends Error {
@@ -15,6 +16,9 @@ export type JsonPatchOperation = Readonly<Record<string, unknown>>;
 type Container = JsonObject | JsonValue[];
 
 const MISSING = 'missing value';
+
+/** Each decoded operation's `value` as it was sent, which a `test` compares byte for byte. */
+const sentValues = new WeakMap<JsonPatchOperation, RawJson>();
 const INVALID_INDEX = 'invalid index referenced';
 
 /** Parses the `patch` text of a PATCH request as `jsonpatch.DecodePatch` does. */
@@ -30,13 +34,17 @@ export function decodeJsonPatch(text: string): JsonPatchOperation[] {
       `json: cannot unmarshal ${goJsonKind(parsed)} into Go value of type jsonpatch.Patch`,
     );
   }
-  return parsed.map((operation) => {
+  const raw = parseRawJson(text);
+  return parsed.map((operation, index) => {
     if (operation === null) return {};
     if (!isJsonObject(operation)) {
       throw new JsonPatchError(
         `json: cannot unmarshal ${goJsonKind(operation)} into Go value of type jsonpatch.Operation`,
       );
     }
+    const value = raw.kind === 'array' ? raw.items[index] : undefined;
+    const sent = value?.kind === 'object' ? value.members.get('value') : undefined;
+    if (sent !== undefined) sentValues.set(operation, sent);
     return operation;
   });
 }
@@ -145,10 +153,13 @@ function test(root: JsonObject, operation: JsonPatchOperation): void {
   const { container, key } = locate(root, path, `test operation does not apply: is missing path: ${path}`);
   const actual = wrap(`error in test for path: '${path}'`, () => read(container, key));
   const expected = operation.value;
+  // As patch.go's `test`: a null or absent member passes against a null or absent value; otherwise
+  // the value is compared as sent (an operation built in code, not decoded, as JSON.stringify sends it).
   const passes =
-    actual === undefined
+    actual === undefined || actual === null
       ? expected === undefined || expected === null
-      : expected !== undefined && jsonEqual(actual, expected);
+      : expected !== undefined &&
+        equalsRawJson(actual, sentValues.get(operation) ?? parseRawJson(JSON.stringify(expected)));
   if (!passes) throw new JsonPatchError(`testing value ${path} failed: test failed`);
 }
 

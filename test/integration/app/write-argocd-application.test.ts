@@ -90,6 +90,36 @@ describe('writeArgoCdApplication', () => {
     expect(argocd.invalidCalls()).toEqual([]);
   });
 
+  // Argo CD compares a `test` value with the bytes Go's json.Marshal wrote, where & < > are \u0026
+  // \u003c \u003e: sent as JSON.stringify writes them, the patch failed on every retry.
+  it('updates an app whose other parameters hold a URL with & and a value with >, in one patch', async () => {
+    const app = helmApp('escaped');
+    const others = [
+      { name: 'chart.index', value: 'https://charts.example.com/index.yaml?a=1&b=2' },
+      { name: 'config', value: 'greeting: >-\n  <hello>' },
+    ];
+    app.spec.source!.helm!.parameters!.push(...others);
+    argocd.putApplication(app);
+    argocd.clearCalls();
+    const { app: registered, argocd: writeBack } = registration('escaped');
+    const outcome = await writeArgoCdApplication(
+      registered,
+      writeBack,
+      choosing('1.0.2', registered),
+      api,
+      OPEN,
+    );
+    expect(outcome).toMatchObject({ kind: 'updated', changes: [{ from: '1.0.0', to: '1.0.2' }] });
+    expect(argocd.application('escaped')?.spec.source?.helm?.parameters).toEqual([
+      { name: 'image.repository', value: `${HOST}/flask-app`, forceString: true },
+      { name: 'image.tag', value: '1.0.2', forceString: true },
+      ...others,
+    ]);
+    expect(
+      argocd.calls.filter((c) => c.operationId === 'ApplicationService_Patch').map((c) => c.status),
+    ).toEqual([200]);
+  });
+
   it('changes nothing and sends no patch when the spec holds the choice', async () => {
     argocd.putApplication(helmApp('current', '1.0.2'));
     argocd.clearCalls();

@@ -139,3 +139,41 @@ describe('decodeJsonPatch', () => {
     expect(() => decodeJsonPatch(text)).toThrow(new JsonPatchError(message));
   });
 });
+
+// evanphx/json-patch's lazyNode.equal compares strings and numbers as compacted raw bytes, against the
+// Application that Argo CD marshalled with Go's encoding/json (which escapes & < > U+2028 U+2029).
+describe('a test operation, compared as Argo CD compares it', () => {
+  const APP: JsonObject = {
+    spec: {
+      parameters: [
+        { name: 'chart.url', value: 'https://charts.example.com/index.yaml?a=1&b=2' },
+        { name: 'note', value: 'key: >-\n  folded\u2028line' },
+      ],
+    },
+  };
+  const apply = (text: string) => applyJsonPatch(APP, decodeJsonPatch(text));
+
+  it('fails when a string is sent unescaped where Go escapes it', () => {
+    const unescaped = JSON.stringify([{ op: 'test', path: '/spec', value: APP.spec }]);
+    expect(() => apply(unescaped)).toThrow(new JsonPatchError('testing value /spec failed: test failed'));
+    expect(() =>
+      apply(
+        '[{"op":"test","path":"/spec/parameters/0/value","value":"https://charts.example.com/index.yaml?a=1&b=2"}]',
+      ),
+    ).toThrow(new JsonPatchError('testing value /spec/parameters/0/value failed: test failed'));
+  });
+
+  it('passes when strings are escaped as Go writes them, whatever the key order and spacing', () => {
+    const text = `[{ "op": "test", "path": "/spec", "value": { "parameters": [
+      { "value": "https://charts.example.com/index.yaml?a=1\\u0026b=2", "name": "chart.url" },
+      { "name": "note", "value": "key: \\u003e-\\n  folded\\u2028line" } ] } },
+      { "op": "replace", "path": "/spec/parameters/1/value", "value": "x" }]`;
+    expect(apply(text)).toMatchObject({ spec: { parameters: [{}, { name: 'note', value: 'x' }] } });
+  });
+
+  it('fails a value that decodes the same but is escaped differently from Go', () => {
+    expect(() => apply('[{"op":"test","path":"/spec/parameters/1/name","value":"\\u006eote"}]')).toThrow(
+      JsonPatchError,
+    );
+  });
+});
