@@ -330,7 +330,10 @@ describe('the ImageUpdater construct', () => {
       Dimensions: [{ Name: 'Service', Value: 'updater-prod' }],
     });
     expect(policyStatements(tuned.template)).toContainEqual(
-      expect.objectContaining({ Action: 'kms:Decrypt', Resource: expect.stringContaining(':key/1234abcd') }),
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+        Resource: expect.stringContaining(':key/1234abcd'),
+      }),
     );
   });
 
