@@ -11,6 +11,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { REGISTRY_KEY_PREFIXES } from '../lib/adapters/registry-keys.ts';
+import { grantTableKey } from './registry-grants.ts';
 import type { WatchedRepositories } from './watched-repositories.ts';
 
 /** What both roles' reads are scoped by. */
@@ -102,9 +103,10 @@ function grantRepositoryReads(role: iam.Role, scope: Construct, repositories: Wa
     });
 }
 
-// The connections' secrets and the keys they and the table are encrypted with; the VPC's interfaces.
+// The table's key (both functions read and write items), the connections' secrets and their keys; the
+// VPC's interfaces.
 function grantCommon(role: iam.Role, access: FunctionAccess): void {
-  access.table.encryptionKey?.grantDecrypt(role);
+  grantTableKey(access.table, role, 'read-write');
   if (access.secrets.length > 0)
     role.addToPolicy(
       new iam.PolicyStatement({

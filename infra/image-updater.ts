@@ -4,7 +4,7 @@
  * alarms and the dashboard, with least-privilege IAM (./function-grants.ts).
  * `ImageUpdaterStack` deploys it alone; a platform team can put it inside its own stacks.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -80,7 +80,12 @@ export interface ImageUpdaterProps {
   readonly memorySize?: number;
   /** Default: 2 minutes (room for write retries with backoff). */
   readonly timeout?: Duration;
-  /** The `Service` dimension of the metrics and the logs' service name. Default: `ecr-image-updater`. */
+  /**
+   * The `Service` dimension of the metrics and the logs' service name: 1 to 64 letters, digits, `.`, `_`
+   * or `-`; two updaters in one account and region need two. Default: this construct's own, its path
+   * and a hash of it (`EcrImageUpdater323DC6A9` in the stack `EcrImageUpdater`), so two updaters'
+   * alarms and dashboards never count each other's metrics.
+   */
   readonly serviceName?: string;
   /** How long the audit history of decisions is kept (whole days). Default: 90 days. */
   readonly historyRetention?: Duration;
@@ -99,7 +104,7 @@ export class ImageUpdater extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageUpdaterProps) {
     super(scope, id);
-    const serviceName = props.serviceName ?? 'ecr-image-updater';
+    const serviceName = props.serviceName ?? defaultServiceName(this);
     if (props.appConcurrency !== undefined && !(props.appConcurrency >= 1 && props.appConcurrency <= 64))
       throw new Error(`appConcurrency: ${props.appConcurrency} is not a whole number from 1 to 64`);
     const connections = prepareConnections(this, props.connections);
@@ -247,4 +252,13 @@ const RULE_DESCRIPTION_LIMIT = 512;
 /** `text (repositories)` within `limit` characters, however many repositories are watched. */
 function describedWithin(text: string, repositories: WatchedRepositories, limit: number): string {
   return `${text} (${repositories.describe(limit - text.length - 3)})`;
+}
+
+/**
+ * A `Service` dimension no other updater has: the metrics are the account's and region's, so a value
+ * shared by two stacks would add their counts together. The construct's path (stage, stack, id) is
+ * unique within an app; the hash of it keeps two long paths cut to 64 characters apart.
+ */
+function defaultServiceName(scope: Construct): string {
+  return Names.uniqueResourceName(scope, { maxLength: 64, allowedSpecialCharacters: '-_.' });
 }

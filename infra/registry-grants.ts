@@ -39,17 +39,7 @@ export function grantRegister(table: RegistryTable, grantee: iam.IGrantable): ia
     resourceArns: [table.tableArn],
     conditions: leadingKeys(REGISTRY_KEY_PREFIXES.app, REGISTRY_KEY_PREFIXES.watch),
   });
-  if (table.encryptionKey) {
-    // What DynamoDB's own grantReadWriteData gives on a table's customer key.
-    table.encryptionKey.grantEncryptDecrypt(grantee);
-    const principal = grantee.grantPrincipal;
-    if (Construct.isConstruct(principal))
-      for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*'])
-        Validations.of(principal).acknowledge({
-          id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
-          reason: `${action} on the registry table's own key only, as DynamoDB's grantReadWriteData gives it, for writes to the encrypted table.`,
-        });
-  }
+  grantTableKey(table, grantee, 'read-write');
   return grant;
 }
 
@@ -75,6 +65,36 @@ export function grantRead(table: RegistryTable, grantee: iam.IGrantable): iam.Gr
     .combine(
       iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [table.tableArn] }),
     );
-  table.encryptionKey?.grantDecrypt(grantee);
+  grantTableKey(table, grantee, 'read');
   return grant;
+}
+
+// What aws-cdk-lib's Table.grantReadData gives on a table's customer key, and what grantReadWriteData
+// adds for writes: KEY_READ_ACTIONS and KEY_WRITE_ACTIONS of aws-cdk-lib's aws-dynamodb/lib/perms.ts.
+// DynamoDB reads and writes an encrypted table with the caller's permission on its key.
+const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+
+/**
+ * Lets `grantee` use the table's customer key, when it has one, for what it does with the table:
+ * `read`, or `read-write` for a grantee that writes items too (registrants, the functions).
+ */
+export function grantTableKey(
+  table: RegistryTable,
+  grantee: iam.IGrantable,
+  use: 'read' | 'read-write',
+): void {
+  if (!table.encryptionKey) return;
+  if (use === 'read') {
+    table.encryptionKey.grant(grantee, ...KEY_READ_ACTIONS);
+    return;
+  }
+  table.encryptionKey.grant(grantee, ...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS);
+  const principal = grantee.grantPrincipal;
+  if (Construct.isConstruct(principal))
+    for (const action of KEY_WRITE_ACTIONS.filter((action) => action.endsWith('*')))
+      Validations.of(principal).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} on the registry table's own key only, as DynamoDB's grantReadWriteData gives it, for writes to the encrypted table.`,
+      });
 }

@@ -98,15 +98,26 @@ describe("the functions' roles", () => {
   });
 
   it.each<UpdaterFunctionKind>(['push', 'writer'])(
-    'let the %s function decrypt with the keys of the table and the secrets',
+    "let the %s function read and write the table with its key, and decrypt with the secrets' key",
     (kind) => {
       const keyed = updaterStack((stack) => ({
         table: { encryptionKey: kms.Key.fromKeyArn(stack, 'TableKey', TABLE_KEY) },
         secretKeys: [kms.Key.fromKeyArn(stack, 'SecretKey', SECRET_KEY)],
       }));
       expect(keyed.findings).toEqual([]);
-      const decrypts = roleStatements(keyed.template, kind).filter((s) => s.Action === 'kms:Decrypt');
-      expect(decrypts.map((s) => s.Resource)).toEqual([TABLE_KEY, SECRET_KEY]);
+      const keyStatements = roleStatements(keyed.template, kind).filter((s) =>
+        [s.Action].flat().some((action) => String(action).startsWith('kms:')),
+      );
+      // Both functions write items (decisions, handled events): what Table.grantReadWriteData gives on
+      // the key, not Decrypt alone.
+      expect(keyStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+          Resource: TABLE_KEY,
+        },
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: SECRET_KEY },
+      ]);
     },
   );
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -150,7 +150,8 @@ describe('the ImageUpdater construct', () => {
               },
             },
           }),
-          ECR_IMAGE_UPDATER_SERVICE: 'ecr-image-updater',
+          // The default Service: the construct's path and its hash, its own in the account.
+          ECR_IMAGE_UPDATER_SERVICE: 'PlatformUpdater98EA6BEB',
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
@@ -330,7 +331,10 @@ describe('the ImageUpdater construct', () => {
       Dimensions: [{ Name: 'Service', Value: 'updater-prod' }],
     });
     expect(policyStatements(tuned.template)).toContainEqual(
-      expect.objectContaining({ Action: 'kms:Decrypt', Resource: expect.stringContaining(':key/1234abcd') }),
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+        Resource: expect.stringContaining(':key/1234abcd'),
+      }),
     );
   });
 
@@ -354,5 +358,46 @@ describe('the descriptions of a stack that watches many repositories', () => {
     for (const fn of functions) expect((fn.Properties.Description as string).length).toBeLessThanOrEqual(256);
     for (const rule of Object.values(template.findResources('AWS::Events::Rule')))
       expect((rule.Properties.Description as string).length).toBeLessThanOrEqual(512);
+  });
+});
+
+describe('two updaters in one account and region', () => {
+  it("count only their own metrics in their alarms and dashboards, by default and whatever the stacks' names", () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    // A stack name of 120 characters: the default must still keep to serviceName's 64.
+    const stacks = ['Platform', 'TeamA'.repeat(24)].map((name) => {
+      const stack = new Stack(app, name, { env: ENV });
+      new ImageUpdater(stack, 'Updater', { repositories: WatchedRepositories.named('flask-app') });
+      return stack;
+    });
+    const seen = stacks.map((stack) => {
+      const template = Template.fromStack(stack);
+      const dimensions = Object.values(template.findResources('AWS::CloudWatch::Alarm')).flatMap((alarm) =>
+        ((alarm.Properties.Dimensions ?? []) as Array<{ Name: string; Value: string }>)
+          .filter((dimension) => dimension.Name === 'Service')
+          .map((dimension) => dimension.Value),
+      );
+      const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      return {
+        alarms: [...new Set(dimensions)],
+        // What the functions emit their metrics and logs under.
+        emitted: [
+          ...new Set(functions.map((f) => f.Properties.Environment.Variables.ECR_IMAGE_UPDATER_SERVICE)),
+        ],
+        dashboard: JSON.stringify(dashboard!.Properties.DashboardBody),
+      };
+    });
+    const [platform, team] = seen.map(({ alarms, emitted }) => {
+      expect(alarms).toHaveLength(1);
+      expect(emitted).toEqual(alarms);
+      expect(alarms[0]).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+      return alarms[0]!;
+    });
+    expect(platform).not.toEqual(team);
+    expect(seen[0]!.dashboard).toContain(platform);
+    expect(seen[0]!.dashboard).not.toContain(team);
+    expect(seen[1]!.dashboard).toContain(team);
+    expect(seen[1]!.dashboard).not.toContain(platform);
   });
 });
