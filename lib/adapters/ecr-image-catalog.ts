@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { DetailNeeds, ImageCatalog, RepositoryRef } from '../app/ports.ts';
 import { UpstreamError } from '../domain/errors.ts';
+import { artifactReason } from '../domain/tags/artifact-reason.ts';
 import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
 import { toUpstreamError } from './aws-errors.ts';
 import { createAwsClient } from './create-aws-client.ts';
@@ -64,11 +65,16 @@ export class EcrImageCatalog implements ImageCatalog {
       );
       for (const detail of page.imageDetails ?? []) {
         const pushedAt = detail.imagePushedAt?.getTime();
+        // ImageDetail's artifactMediaType and subjectManifestDigest (ECR API reference, DescribeImages;
+        // @aws-sdk/client-ecr's ImageDetail) tell artifacts (Helm charts, referrers) from images.
+        const { artifactMediaType, subjectManifestDigest } = detail;
         for (const tag of detail.imageTags ?? []) {
           candidates.push({
             tag,
             ...(detail.imageDigest ? { digest: detail.imageDigest } : {}),
             ...(pushedAt === undefined ? {} : { pushedAt }),
+            ...(artifactMediaType ? { artifactMediaType } : {}),
+            ...(subjectManifestDigest ? { subjectDigest: subjectManifestDigest } : {}),
           });
         }
       }
@@ -82,7 +88,10 @@ export class EcrImageCatalog implements ImageCatalog {
     candidates: readonly TagCandidate[],
     needs: DetailNeeds,
   ): Promise<TagCandidate[]> {
-    const digests = [...new Set(candidates.flatMap((c) => (c.digest ? [c.digest] : [])))];
+    // An artifact is never a candidate, so its manifest and config are not worth a read.
+    const digests = [
+      ...new Set(candidates.flatMap((c) => (c.digest && artifactReason(c) === undefined ? [c.digest] : []))),
+    ];
     const missing = digests.filter((digest) => !this.details.has(this.cacheKey(repository, digest)));
     await this.loadManifests(repository, missing);
     const resolved = new Map<string, ImageDetails>();

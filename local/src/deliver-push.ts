@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { PushOutcome } from 'ecr-image-updater/lib/app/outcomes';
-import { pushImageOverWire } from './ecr/push-image-over-wire.ts';
+import { type ArtifactSpec, artifactTag } from './ecr/artifact-builder.ts';
+import { pushArtifactOverWire, pushImageOverWire } from './ecr/push-image-over-wire.ts';
 import type { PushedImage } from './ecr/pushed-image.ts';
 import { retagOverWire } from './ecr/retag-over-wire.ts';
 import { type EcrEventBridgeEvent, ecrPushEvents } from './ecr-push-events.ts';
@@ -27,6 +28,8 @@ export interface PushRequest {
   readonly created?: number;
   /** Tag an image ECR already holds instead of building one. */
   readonly digest?: string;
+  /** Push this artifact (a cosign signature, a Helm chart) instead of an image, under the tag its tool uses. */
+  readonly artifact?: ArtifactSpec;
   readonly now?: () => Date;
 }
 
@@ -79,7 +82,8 @@ export async function deliverPushes(
   const pushes = await settleAll(requests, PUSHES_AT_ONCE, async (request) => {
     const pushed = await pushOne(ecr, request);
     const time = request.now?.() ?? new Date();
-    return { pushed, events: ecrPushEvents(pushed, { ...request, time, newId: randomUUID }) };
+    const tag = request.artifact ? artifactTag(request.artifact) : request.tag;
+    return { pushed, events: ecrPushEvents(pushed, { ...request, tag, time, newId: randomUUID }) };
   });
   const outcomes = await settleAll(
     pushes.flatMap(({ events }) => events),
@@ -95,6 +99,13 @@ export async function deliverPushes(
 }
 
 function pushOne(ecr: ECRClient, request: PushRequest): Promise<PushedImage> {
+  if (request.artifact) {
+    return pushArtifactOverWire(ecr, {
+      repository: request.repository,
+      registryId: request.accountId,
+      artifact: request.artifact,
+    });
+  }
   return request.digest
     ? retagOverWire(ecr, {
         repository: request.repository,

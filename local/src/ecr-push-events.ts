@@ -1,7 +1,10 @@
 /**
  * The EventBridge events ECR emits for a push, in the order it may emit them: one per manifest, the
  * per-platform children of an index untagged, the tagged manifest (or index) last. Local mode delivers
- * them to the handler exactly as EventBridge would.
+ * them to the handler exactly as EventBridge would. An artifact's push (a cosign signature, a Helm chart)
+ * is a PutImage like any other and announced the same way, its `artifact-media-type` the manifest's
+ * artifact type ("Amazon ECR events and EventBridge", ECR user guide: an event "when each image push is
+ * completed"; the field as in the sample test/fixtures/ecr-events/push-tagged.json).
  */
 import type { PushedImage } from './ecr/pushed-image.ts';
 

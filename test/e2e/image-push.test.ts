@@ -7,6 +7,7 @@ import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
 import { keepingLines } from '../support/capture-output.ts';
 import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const SOURCE = 'flask-app/.argocd-source-flask-app.yaml';
 const sample = (name: string) =>
@@ -78,6 +79,50 @@ describe('an ECR push, end to end on the local peers', () => {
   ])('ignores %s through the Lambda handler, with the reason', async (file, reason) => {
     const handler = createImagePushHandler(scenario.deps());
     expect(await handler(sample(file))).toEqual({ status: 'ignored', reason });
+  });
+
+  it('keeps a newest-build app on its image when a signature and a chart are pushed after it', async () => {
+    await scenario.register({
+      ...structuredClone(flaskApp),
+      name: 'signed-app',
+      images: [{ image: `${ECR_HOST}/signed-app`, strategy: 'newest-build' }],
+    });
+    const image = await scenario.push('signed-app', 'build-1');
+    const signed = await scenario.push('signed-app', 'unused', {
+      artifact: { kind: 'cosign-signature', signs: image.pushed.digest },
+    });
+    const signatureTag = `${image.pushed.digest.replace(':', '-')}.sig`;
+    expect(signed.deliveries.map((d) => d.event.detail)).toEqual([
+      {
+        result: 'SUCCESS',
+        'repository-name': 'signed-app',
+        'image-digest': signed.pushed.digest,
+        'action-type': 'PUSH',
+        // cosign's manifest has an OCI image config: only the tag tells it from an image.
+        'artifact-media-type': 'application/vnd.oci.image.config.v1+json',
+        'manifest-media-type': 'application/vnd.oci.image.manifest.v1+json',
+        'image-tag': signatureTag,
+      },
+    ]);
+    const chart = await scenario.push('signed-app', 'unused', {
+      artifact: { kind: 'helm-chart', name: 'signed-app', version: '9.9.9' },
+    });
+    expect(chart.deliveries[0]!.event.detail['artifact-media-type']).toBe(
+      'application/vnd.cncf.helm.config.v1+json',
+    );
+    for (const { deliveries } of [signed, chart]) {
+      const outcome = deliveries[0]!.outcome;
+      expect(outcome.kind === 'handled' && outcome.apps[0]).toEqual({
+        app: 'signed-app',
+        kind: 'unchanged',
+        images: [{ image: `${ECR_HOST}/signed-app`, kind: 'current', version: 'build-1' }],
+      });
+    }
+    const file = parse((await scenario.file('flask-app/.argocd-source-signed-app.yaml'))!);
+    expect(file.helm.parameters[1]).toEqual({ name: 'image.tag', value: 'build-1', forcestring: true });
+    const history = await runCli(['history', 'signed-app', '--limit', '1'], '', scenario.stack.env());
+    expect(history.stdout).toContain('an artifact, not an image: a Helm chart');
+    expect(history.stdout).toContain('an artifact, not an image: a cosign signature tag');
   });
 
   it('answers a push no app follows without touching ECR or GitHub', async () => {

@@ -1,12 +1,21 @@
 /**
  * Reads tag candidates from JSON: our own array form
- * `[{"tag", "digest"?, "pushedAt"?, "createdAt"?, "platforms"?}]`, or the output of
+ * `[{"tag", "digest"?, "pushedAt"?, "createdAt"?, "platforms"?, "artifactMediaType"?, "subjectDigest"?}]`,
+ * or the output of
  * `aws ecr describe-images` (`{"imageDetails": [...]}`), so its output can be piped in as it is.
  */
 import { InvalidInputError, quoteInput } from '../errors.ts';
 import type { TagCandidate } from './tag-candidate.ts';
 
-const FIELDS = new Set(['tag', 'digest', 'pushedAt', 'createdAt', 'platforms']);
+const FIELDS = new Set([
+  'tag',
+  'digest',
+  'pushedAt',
+  'createdAt',
+  'platforms',
+  'artifactMediaType',
+  'subjectDigest',
+]);
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const FIX =
   'give a JSON array of {"tag", "digest"?, "pushedAt"?, "platforms"?} or the output of aws ecr describe-images';
@@ -40,13 +49,9 @@ function readCandidate(item: unknown, at: string): TagCandidate {
   if (!isRecord(item)) throw new InvalidInputError(at, 'expected an object', FIX);
   for (const key of Object.keys(item)) {
     if (!FIELDS.has(key))
-      throw new InvalidInputError(
-        at,
-        `unknown field ${quoteInput(key)}`,
-        'use tag, digest, pushedAt, createdAt, platforms',
-      );
+      throw new InvalidInputError(at, `unknown field ${quoteInput(key)}`, `use ${[...FIELDS].join(', ')}`);
   }
-  const { tag, digest, pushedAt, createdAt, platforms } = item;
+  const { tag, digest, pushedAt, createdAt, platforms, artifactMediaType, subjectDigest } = item;
   if (typeof tag !== 'string' || tag === '')
     throw new InvalidInputError(`${at}.tag`, 'expected a non-empty string', FIX);
   return {
@@ -55,6 +60,32 @@ function readCandidate(item: unknown, at: string): TagCandidate {
     ...(pushedAt === undefined ? {} : { pushedAt: readTime(pushedAt, `${at}.pushedAt`) }),
     ...(createdAt === undefined ? {} : { createdAt: readTime(createdAt, `${at}.createdAt`) }),
     ...(platforms === undefined ? {} : { platforms: readPlatforms(platforms, `${at}.platforms`) }),
+    ...readArtifactFields(artifactMediaType, subjectDigest, at, 'subjectDigest'),
+  };
+}
+
+// What tells an artifact from an image (artifact-reason.ts); the subject is named as the input names it.
+function readArtifactFields(
+  artifactMediaType: unknown,
+  subjectDigest: unknown,
+  at: string,
+  subjectField: string,
+): Pick<TagCandidate, 'artifactMediaType' | 'subjectDigest'> {
+  if (
+    artifactMediaType !== undefined &&
+    (typeof artifactMediaType !== 'string' || artifactMediaType === '')
+  ) {
+    throw new InvalidInputError(
+      `${at}.artifactMediaType`,
+      `expected a media type, got ${JSON.stringify(artifactMediaType)}`,
+      'write e.g. application/vnd.oci.image.config.v1+json, or leave it out',
+    );
+  }
+  return {
+    ...(artifactMediaType === undefined ? {} : { artifactMediaType }),
+    ...(subjectDigest === undefined
+      ? {}
+      : { subjectDigest: readDigest(subjectDigest, `${at}.${subjectField}`) }),
   };
 }
 
@@ -70,10 +101,17 @@ function fromDescribeImages(details: unknown[], field: string): TagCandidate[] {
       detail.imageDigest === undefined ? undefined : readDigest(detail.imageDigest, `${at}.imageDigest`);
     const pushedAt =
       detail.imagePushedAt === undefined ? undefined : readTime(detail.imagePushedAt, `${at}.imagePushedAt`);
+    const artifact = readArtifactFields(
+      detail.artifactMediaType,
+      detail.subjectManifestDigest,
+      at,
+      'subjectManifestDigest',
+    );
     return tags.map((tag: string) => ({
       tag,
       ...(digest === undefined ? {} : { digest }),
       ...(pushedAt === undefined ? {} : { pushedAt }),
+      ...artifact,
     }));
   });
 }

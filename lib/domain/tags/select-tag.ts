@@ -4,6 +4,7 @@
  * tie-break and the answers every strategy shares are here; the policy's strategy object judges, ranks
  * and words the rest (strategy.ts describes its shape).
  */
+import { artifactReason } from './artifact-reason.ts';
 import { compareByteOrder } from './byte-order.ts';
 import type { TagStrategy } from './strategy.ts';
 import type { TagCandidate } from './tag-candidate.ts';
@@ -39,7 +40,14 @@ function selectWith<Key>(
   const verdicts: Verdict[] = new Array(candidates.length);
   const kept: Kept<Key>[] = [];
   let passedFilters = 0;
+  let artifacts = 0;
   candidates.forEach((candidate, index) => {
+    const artifact = artifactReason(candidate);
+    if (artifact !== undefined) {
+      artifacts++;
+      verdicts[index] = { tag: candidate.tag, kept: false, reason: artifact };
+      return;
+    }
     const dropped = firstRejection(policy, candidate);
     if (dropped !== undefined) {
       verdicts[index] = { tag: candidate.tag, kept: false, reason: dropped };
@@ -56,7 +64,8 @@ function selectWith<Key>(
     undefined,
   );
   if (best === undefined) {
-    return { kind: 'none', reason: noneReason(strategy, policy, candidates.length, passedFilters), verdicts };
+    const reason = noneReason(strategy, policy, { total: candidates.length, artifacts, passedFilters });
+    return { kind: 'none', reason, verdicts };
   }
   const { explain } = strategy;
   const winner = best.candidate.tag;
@@ -92,13 +101,16 @@ function rank<Key>(strategy: TagStrategy<Key>, a: Kept<Key>, b: Kept<Key>): numb
 function noneReason<Key>(
   strategy: TagStrategy<Key>,
   policy: TagPolicy,
-  total: number,
-  passedFilters: number,
+  counts: { readonly total: number; readonly artifacts: number; readonly passedFilters: number },
 ): string {
+  const { total, artifacts, passedFilters } = counts;
   if (total === 0) return 'the repository has no tags';
+  if (artifacts === total) {
+    return `the repository's ${total} tag${total === 1 ? ' is an artifact' : 's are artifacts'} (signatures, charts, ...), not images`;
+  }
   if (policy.paused && passedFilters === 0) return "paused: ignore-tags '*' holds the image where it is";
   if (passedFilters === 0) {
-    return `none of the ${total} tags passes ${policy.filters.map((f) => f.description).join(' and ')}`;
+    return `none of the ${total - artifacts} tags passes ${policy.filters.map((f) => f.description).join(' and ')}`;
   }
   return strategy.explain.none(`${passedFilters} tag${passedFilters === 1 ? '' : 's'}`);
 }

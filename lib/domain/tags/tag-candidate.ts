@@ -9,4 +9,11 @@ export interface TagCandidate {
   readonly createdAt?: number;
   /** The platforms the image offers, `os/arch[/variant]`; undefined when unknown. */
   readonly platforms?: readonly string[];
+  /**
+   * What ECR's DescribeImages reports as `artifactMediaType`: the manifest's `artifactType`, else its
+   * config's media type, or an index's own media type. Tells images from artifacts (Helm charts, ...).
+   */
+  readonly artifactMediaType?: string;
+  /** ECR's `subjectManifestDigest`: the manifest an OCI 1.1 referrer (a signature, an SBOM) refers to. */
+  readonly subjectDigest?: string;
 }

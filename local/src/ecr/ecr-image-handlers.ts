@@ -163,6 +163,8 @@ function imageDetail(repo: EcrRepository, image: EcrImage) {
     imagePushedAt: image.pushedAt / 1000,
     imageManifestMediaType: image.manifestMediaType,
     artifactMediaType: image.artifactMediaType,
+    // ECR reports the subject of a referrer (API reference, ImageDetail.subjectManifestDigest).
+    ...(image.subjectDigest === undefined ? {} : { subjectManifestDigest: image.subjectDigest }),
   };
 }
 

@@ -34,6 +34,8 @@ export interface EcrImage {
   readonly seq: number;
   /** The manifests an index lists. */
   readonly children: readonly string[];
+  /** The manifest an OCI 1.1 referrer (a signature, an SBOM) names as its `subject`. */
+  readonly subjectDigest?: string;
   tags: string[];
 }
 
@@ -221,6 +223,7 @@ export class EcrRegistryState {
       pushedAt: this.now(),
       seq: ++this.pushes,
       children: parsed.children,
+      ...(parsed.subject === undefined ? {} : { subjectDigest: parsed.subject }),
       tags: [],
     };
     repo.images.set(digest, image);

@@ -6,12 +6,13 @@
  * wire operations run.
  */
 import { AwsJsonPeer, AwsJsonServer } from '../aws-json-server.ts';
+import { type ArtifactSpec, buildArtifact } from './artifact-builder.ts';
 import { ecrImageHandlers } from './ecr-image-handlers.ts';
 import { ecrLayerHandlers, serveEcrBlob } from './ecr-layer-handlers.ts';
 import { EcrRegistryState, type EcrRepository, type ImagePushEvent } from './ecr-registry-state.ts';
 import { ecrRepositoryHandlers } from './ecr-repository-handlers.ts';
 import { type EcrSnapshot, repositoriesFromSnapshot, snapshotRepositories } from './ecr-snapshot.ts';
-import { type BuiltManifest, buildImage } from './image-builder.ts';
+import { type BuiltImage, type BuiltManifest, buildImage } from './image-builder.ts';
 import { uploadBlob } from './layer-uploads.ts';
 import { type PushedImage, type PushImageOptions, pushedImageOf } from './pushed-image.ts';
 
@@ -39,6 +40,7 @@ export interface StoredImage {
   readonly manifest: string;
   readonly manifestMediaType: string;
   readonly artifactMediaType: string;
+  readonly subjectDigest?: string;
   readonly sizeInBytes: number;
   readonly pushedAt: number;
 }
@@ -88,13 +90,22 @@ export class FakeEcrServer extends AwsJsonPeer {
       created: options.created ?? this.state.now(),
       ...(options.platforms === undefined ? {} : { platforms: options.platforms }),
     });
-    const registryId = options.registryId ?? this.accountId;
-    const repo =
-      this.state.get(registryId, options.repository) ??
-      this.state.createRepository(registryId, options.repository, 'MUTABLE', false);
-    for (const blob of image.blobs) uploadBlob(repo, blob.bytes);
-    for (const manifest of image.manifests) this.putIfNew(repo, manifest);
+    this.store(options.repository, options.registryId, image);
     return pushedImageOf(image);
+  }
+
+  /**
+   * Pushes an artifact as its tool does: a cosign signature under `sha256-<hex>.sig`, a Helm chart under
+   * its version. ECR stores it, reports its `artifactMediaType` and announces its push, as for an image.
+   */
+  pushArtifact(options: {
+    readonly repository: string;
+    readonly artifact: ArtifactSpec;
+    readonly registryId?: string;
+  }): PushedImage {
+    const artifact = buildArtifact(options.artifact);
+    this.store(options.repository, options.registryId, artifact);
+    return artifact.pushed;
   }
 
   /** The repository names of a registry (default: the account's), in creation order. */
@@ -132,6 +143,14 @@ export class FakeEcrServer extends AwsJsonPeer {
    */
   onPush(listener: (event: ImagePushEvent) => void): () => void {
     return this.state.onPush(listener);
+  }
+
+  private store(repository: string, registryId = this.accountId, image: BuiltImage): void {
+    const repo =
+      this.state.get(registryId, repository) ??
+      this.state.createRepository(registryId, repository, 'MUTABLE', false);
+    for (const blob of image.blobs) uploadBlob(repo, blob.bytes);
+    for (const manifest of image.manifests) this.putIfNew(repo, manifest);
   }
 
   /** PutImage, except that an identical re-push is a no-op rather than ImageAlreadyExistsException. */

@@ -109,21 +109,21 @@ function buildPlatformImage(platform: string, created: string): PlatformImage {
   };
 }
 
-function blobOf(bytes: Uint8Array, mediaType: string): BuiltBlob {
+export function blobOf(bytes: Uint8Array, mediaType: string): BuiltBlob {
   return { digest: sha256Digest(bytes), bytes, mediaType };
 }
 
-function descriptorOf(blob: BuiltBlob): { mediaType: string; digest: string; size: number } {
+export function descriptorOf(blob: BuiltBlob): { mediaType: string; digest: string; size: number } {
   return { mediaType: blob.mediaType, digest: blob.digest, size: blob.bytes.length };
 }
 
 /** Registries write manifests indented; the digest covers these exact bytes. */
-function pretty(value: unknown): string {
+export function pretty(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
 /** A ustar archive holding one regular file: the smallest real layer. */
-function tarOf(name: string, content: Buffer): Buffer {
+export function tarOf(name: string, content: Buffer): Buffer {
   const header = Buffer.alloc(512);
   header.write(name, 0, 100, 'utf8');
   header.write('0000644\0', 100);

@@ -20,6 +20,8 @@ export interface ParsedManifest {
   readonly layers: readonly string[];
   /** The manifests an index lists. */
   readonly children: readonly string[];
+  /** An OCI 1.1 referrer's `subject` digest, which DescribeImages reports as `subjectManifestDigest`. */
+  readonly subject?: string;
 }
 
 /**
@@ -44,12 +46,15 @@ export function parseManifest(text: string, declaredType: string | undefined): P
   const mediaType = ownType ?? declaredType;
   if (mediaType === undefined) throw invalidParameter('imageManifestMediaType', 'Member must not be null');
   const artifactType = typeof manifest.artifactType === 'string' ? manifest.artifactType : undefined;
+  const subject = digestOf(manifest.subject);
+  const referrer = subject === undefined ? {} : { subject };
   if (INDEX_TYPES.has(mediaType)) {
     const children = Array.isArray(manifest.manifests) ? manifest.manifests.map(digestOf) : [];
     if (children.length === 0 || !children.every((child) => child !== undefined)) {
       throw invalidParameter('imageManifest', 'An index needs manifests, each with a digest');
     }
-    return { mediaType, artifactMediaType: artifactType ?? mediaType, blobs: [], layers: [], children };
+    const artifactMediaType = artifactType ?? mediaType;
+    return { mediaType, artifactMediaType, blobs: [], layers: [], children, ...referrer };
   }
   if (!MANIFEST_TYPES.has(mediaType))
     throw invalidParameter('imageManifestMediaType', `Unsupported media type ${mediaType}`);
@@ -60,7 +65,7 @@ export function parseManifest(text: string, declaredType: string | undefined): P
   }
   const configType = isObject(manifest.config) ? manifest.config.mediaType : undefined;
   const artifactMediaType = artifactType ?? (typeof configType === 'string' ? configType : mediaType);
-  return { mediaType, artifactMediaType, blobs: [config, ...layers], layers, children: [] };
+  return { mediaType, artifactMediaType, blobs: [config, ...layers], layers, children: [], ...referrer };
 }
 
 /** Whether `value` has the shape ECR accepts for an image digest (`algorithm:hex`). */

@@ -15,7 +15,8 @@ import {
   RepositoryNotFoundException,
   UploadLayerPartCommand,
 } from '@aws-sdk/client-ecr';
-import { type BuiltBlob, type BuiltManifest, buildImage } from './image-builder.ts';
+import { type ArtifactSpec, buildArtifact } from './artifact-builder.ts';
+import { type BuiltBlob, type BuiltImage, type BuiltManifest, buildImage } from './image-builder.ts';
 import { type PushedImage, type PushImageOptions, pushedImageOf } from './pushed-image.ts';
 
 /** The repository every call of one push names. */
@@ -37,6 +38,25 @@ export async function pushImageOverWire(client: ECRClient, options: PushImageOpt
     created: options.created ?? Date.now(),
     ...(options.platforms === undefined ? {} : { platforms: options.platforms }),
   });
+  await sendOverWire(client, options, image);
+  return pushedImageOf(image);
+}
+
+/** Pushes an artifact (a cosign signature, a Helm chart) as its tool would, under the tag it would use. */
+export async function pushArtifactOverWire(
+  client: ECRClient,
+  options: { readonly repository: string; readonly artifact: ArtifactSpec; readonly registryId?: string },
+): Promise<PushedImage> {
+  const artifact = buildArtifact(options.artifact);
+  await sendOverWire(client, options, artifact);
+  return artifact.pushed;
+}
+
+async function sendOverWire(
+  client: ECRClient,
+  options: { readonly repository: string; readonly registryId?: string },
+  image: BuiltImage,
+): Promise<void> {
   const target: Target = {
     repositoryName: options.repository,
     ...(options.registryId === undefined ? {} : { registryId: options.registryId }),
@@ -44,7 +64,6 @@ export async function pushImageOverWire(client: ECRClient, options: PushImageOpt
   await ensureRepository(client, target);
   for (const blob of image.blobs) await uploadBlob(client, target, blob);
   for (const manifest of image.manifests) await putManifest(client, target, manifest);
-  return pushedImageOf(image);
 }
 
 async function ensureRepository(client: ECRClient, target: Target): Promise<void> {

@@ -590,3 +590,64 @@ describe('FakeEcrServer on the wire', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('FakeEcrServer artifacts', () => {
+  it('stores a cosign signature and a Helm chart, reports their artifact types and announces their pushes', async () => {
+    const events: ImagePushEvent[] = [];
+    const stop = ecr.onPush((event) => events.push(event));
+    const image = ecr.pushImage({ repository: repo, tag: '1.0.0' });
+    const signature = ecr.pushArtifact({
+      repository: repo,
+      artifact: { kind: 'cosign-signature', signs: image.digest },
+    });
+    const chart = ecr.pushArtifact({
+      repository: repo,
+      artifact: { kind: 'helm-chart', name: 'app', version: '0.1.0' },
+    });
+    await Promise.resolve();
+    stop();
+    const signatureTag = `${image.digest.replace(':', '-')}.sig`;
+    const { imageDetails = [] } = await client.send(new DescribeImagesCommand({ repositoryName: repo }));
+    expect(imageDetails.map((d) => [d.imageTags, d.imageManifestMediaType, d.artifactMediaType])).toEqual([
+      [['1.0.0'], OCI_MANIFEST, OCI_CONFIG],
+      [[signatureTag], OCI_MANIFEST, OCI_CONFIG],
+      [['0.1.0'], OCI_MANIFEST, 'application/vnd.cncf.helm.config.v1+json'],
+    ]);
+    expect(events.map((event) => [event.digest, event.tag, event.artifactMediaType])).toEqual([
+      [image.digest, '1.0.0', OCI_CONFIG],
+      [signature.digest, signatureTag, OCI_CONFIG],
+      [chart.digest, '0.1.0', 'application/vnd.cncf.helm.config.v1+json'],
+    ]);
+    const { images = [] } = await client.send(
+      new BatchGetImageCommand({ repositoryName: repo, imageIds: [{ imageTag: signatureTag }] }),
+    );
+    const layer = JSON.parse(images[0]?.imageManifest ?? '{}').layers[0];
+    expect(layer.mediaType).toBe('application/vnd.dev.cosign.simplesigning.v1+json');
+    const payload = JSON.parse((await download(repo, layer.digest)).toString());
+    expect(payload.critical.image['docker-manifest-digest']).toBe(image.digest);
+  });
+
+  it('reports an OCI 1.1 referrer with its subject and artifact type', async () => {
+    const image = ecr.pushImage({ repository: repo, tag: '1.0.0' });
+    const config = await uploadBlob(repo, Buffer.from('{}'));
+    const sbom = await uploadBlob(repo, Buffer.from('{"spdxVersion":"SPDX-2.3"}'));
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: 'application/spdx+json',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: config, size: 2 },
+      layers: [{ mediaType: 'application/spdx+json', digest: sbom, size: 26 }],
+      subject: { mediaType: OCI_MANIFEST, digest: image.digest, size: 1 },
+    });
+    await client.send(
+      new PutImageCommand({ repositoryName: repo, imageManifest: manifest, imageTag: 'sbom' }),
+    );
+    const { imageDetails = [] } = await client.send(
+      new DescribeImagesCommand({ repositoryName: repo, imageIds: [{ imageTag: 'sbom' }] }),
+    );
+    expect(imageDetails[0]).toMatchObject({
+      artifactMediaType: 'application/spdx+json',
+      subjectManifestDigest: image.digest,
+    });
+  });
+});

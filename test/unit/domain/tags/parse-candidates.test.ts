@@ -40,6 +40,34 @@ describe('parseCandidates', () => {
     ]);
   });
 
+  it('reads what tells an artifact from an image, in both forms', () => {
+    const helm = 'application/vnd.cncf.helm.config.v1+json';
+    const subject = DIGEST.replace('ab', 'ef');
+    expect(
+      parseCandidates({
+        imageDetails: [
+          { imageDigest: DIGEST, imageTags: ['0.1.0'], artifactMediaType: helm },
+          { imageTags: ['sig'], subjectManifestDigest: subject },
+        ],
+      }),
+    ).toEqual([
+      { tag: '0.1.0', digest: DIGEST, artifactMediaType: helm },
+      { tag: 'sig', subjectDigest: subject },
+    ]);
+    expect(parseCandidates([{ tag: '0.1.0', artifactMediaType: helm, subjectDigest: subject }])).toEqual([
+      { tag: '0.1.0', artifactMediaType: helm, subjectDigest: subject },
+    ]);
+  });
+
+  it('names the field of a bad artifact media type or subject', () => {
+    expect(() => parseCandidates([{ tag: 'a', artifactMediaType: 7 }])).toThrow(
+      'candidates[0].artifactMediaType: expected a media type, got 7',
+    );
+    expect(() =>
+      parseCandidates({ imageDetails: [{ imageTags: ['a'], subjectManifestDigest: 'x' }] }),
+    ).toThrow('candidates.imageDetails[0].subjectManifestDigest');
+  });
+
   it.each(invalidCandidateFiles)('rejects %s', (_name, content, message) => {
     const attempt = () =>
       parseCandidates(JSON.parse(content.startsWith('<') ? '"html"' : content), '--candidates');
