@@ -4,6 +4,9 @@
  * same way.
  */
 
+/** How long an AWS answer may take, in ms; what AWS serves outside the SDK (S3 pre-signed URLs) too. */
+export const AWS_REQUEST_TIMEOUT_MS = 10_000;
+
 /**
  * Every call gives up after a while: a connection in 3 s, an answer in 10 s (the SDK then retries it
  * as it does a throttle or a 5xx). Without this a hung peer would hold the function to its timeout,
@@ -11,7 +14,7 @@
  */
 const REQUEST_HANDLER = {
   connectionTimeout: 3_000,
-  requestTimeout: 10_000,
+  requestTimeout: AWS_REQUEST_TIMEOUT_MS,
   throwOnRequestTimeout: true,
 } as const;
 

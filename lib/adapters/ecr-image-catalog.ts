@@ -16,7 +16,8 @@ import { UpstreamError } from '../domain/errors.ts';
 import { artifactReason } from '../domain/tags/artifact-reason.ts';
 import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
 import { toUpstreamError } from './aws-errors.ts';
-import { createAwsClient } from './create-aws-client.ts';
+import { AWS_REQUEST_TIMEOUT_MS, createAwsClient } from './create-aws-client.ts';
+import { imageFailureError } from './ecr-image-failures.ts';
 import { type ImageDetails, readManifest } from './oci-manifest.ts';
 
 export interface EcrImageCatalogOptions {
@@ -24,6 +25,8 @@ export interface EcrImageCatalogOptions {
   readonly clientFor?: (region: string) => ECRClient;
   /** For image config blobs behind GetDownloadUrlForLayer's pre-signed URL. */
   readonly fetch?: typeof fetch;
+  /** How long a config blob's download may take, in ms: by default as long as any AWS answer (10 s). */
+  readonly blobTimeoutMs?: number;
   readonly cacheSize?: number;
 }
 
@@ -39,11 +42,13 @@ export class EcrImageCatalog implements ImageCatalog {
   private readonly details = new Map<string, Promise<ImageDetails>>();
   private readonly clientFor: (region: string) => ECRClient;
   private readonly fetch: typeof fetch;
+  private readonly blobTimeoutMs: number;
   private readonly cacheSize: number;
 
   constructor(options: EcrImageCatalogOptions = {}) {
     this.clientFor = options.clientFor ?? ((region) => createAwsClient(ECRClient, { region }));
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.blobTimeoutMs = options.blobTimeoutMs ?? AWS_REQUEST_TIMEOUT_MS;
     this.cacheSize = options.cacheSize ?? 5_000;
   }
 
@@ -111,7 +116,8 @@ export class EcrImageCatalog implements ImageCatalog {
     });
   }
 
-  // One BatchGetImage per 100 digests; each manifest's details become a cached promise.
+  // One BatchGetImage per 100 digests; each manifest's details become a cached promise, and so does the
+  // absence of an image that is not found. Any other failure fails the read, so the event is retried.
   private async loadManifests(repository: RepositoryRef, digests: readonly string[]): Promise<void> {
     const client = this.client(repository.region);
     for (let i = 0; i < digests.length; i += 100) {
@@ -134,6 +140,8 @@ export class EcrImageCatalog implements ImageCatalog {
           readManifest(image.imageManifest, (configDigest) => this.readConfig(repository, configDigest)),
         );
       }
+      const failures = (result.failures ?? []).filter((failure) => failure.failureCode !== 'ImageNotFound');
+      if (failures.length > 0) throw imageFailureError(this.nameOf(repository), failures);
       for (const digest of chunk) {
         if (!this.details.has(this.cacheKey(repository, digest)))
           this.details.set(this.cacheKey(repository, digest), Promise.resolve({}));
@@ -153,29 +161,48 @@ export class EcrImageCatalog implements ImageCatalog {
       ),
     );
     if (!downloadUrl) return undefined;
-    const response = await this.fetch(downloadUrl);
-    if (!response.ok)
-      throw new UpstreamError('ECR', `image config ${configDigest} answered HTTP ${response.status}`, {
-        retryable: response.status >= 500,
-        status: response.status,
+    // The timeout covers the body too; the URL is never quoted, as its query string is a signature.
+    const signal = AbortSignal.timeout(this.blobTimeoutMs);
+    const what = `image config ${configDigest} of ${this.nameOf(repository)}`;
+    let response: Response;
+    try {
+      response = await this.fetch(downloadUrl, { signal });
+      if (response.ok) return await response.json();
+    } catch (error) {
+      if (error instanceof SyntaxError)
+        throw new UpstreamError('ECR', `${what} is not JSON`, { retryable: false, cause: error });
+      const why = signal.aborted ? `no answer in ${this.blobTimeoutMs} ms` : String(error).slice(0, 300);
+      throw new UpstreamError('ECR', `${what} could not be downloaded (${why})`, {
+        retryable: true,
+        cause: error,
       });
-    return response.json();
+    }
+    await response.body?.cancel();
+    throw new UpstreamError('ECR', `${what} answered HTTP ${response.status}`, {
+      retryable: response.status >= 500,
+      status: response.status,
+    });
   }
 
   private remember(key: string, details: Promise<ImageDetails>): void {
     if (this.details.size >= this.cacheSize) this.details.delete(this.details.keys().next().value!);
-    // A failed read is not remembered: the next event tries again.
-    this.details.set(
-      key,
-      details.catch((error) => {
-        this.details.delete(key);
-        throw error;
-      }),
-    );
+    // A failed read is not remembered: the next event tries again. A read that fails after the event
+    // itself has failed (another image's failure ended it) has no one awaiting it, and is not an
+    // unhandled rejection: whoever awaits it later still sees the error.
+    const remembered = details.catch((error) => {
+      this.details.delete(key);
+      throw error;
+    });
+    remembered.catch(() => {});
+    this.details.set(key, remembered);
   }
 
   private cacheKey(repository: RepositoryRef, digest: string): string {
-    return `${repository.accountId}/${repository.region}/${repository.repository}@${digest}`;
+    return `${this.nameOf(repository)}@${digest}`;
+  }
+
+  private nameOf(repository: RepositoryRef): string {
+    return `${repository.accountId}/${repository.region}/${repository.repository}`;
   }
 
   private client(region: string): ECRClient {
@@ -191,7 +218,7 @@ export class EcrImageCatalog implements ImageCatalog {
     try {
       return await send();
     } catch (error) {
-      const name = `${repository.accountId}/${repository.region}/${repository.repository}`;
+      const name = this.nameOf(repository);
       if (error instanceof RepositoryNotFoundException) {
         // ECR answers RepositoryNotFoundException with HTTP 400, as every AWS JSON error; what it means is
         // a resource that is not there, so it is reported (and counted) as not-found, like GitHub's 404.

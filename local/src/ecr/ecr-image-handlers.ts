@@ -3,6 +3,7 @@
  * BatchDeleteImage, with the shapes, failure codes and paging ECR answers.
  */
 import { AwsJsonError, type AwsJsonHandler } from '../aws-json-server.ts';
+import type { EcrImageFaults } from './ecr-image-faults.ts';
 import type {
   EcrImage,
   EcrRegistryState,
@@ -23,12 +24,15 @@ import {
 } from './ecr-request.ts';
 import { imageIdOf, lookupImage, resolveImage } from './lookup-image.ts';
 
-/** The image operations over `state`, by operation name. */
-export function ecrImageHandlers(state: EcrRegistryState): Record<string, AwsJsonHandler> {
+/** The image operations over `state`, by operation name; BatchGetImage answers the `faults` injected. */
+export function ecrImageHandlers(
+  state: EcrRegistryState,
+  faults: EcrImageFaults,
+): Record<string, AwsJsonHandler> {
   return {
     DescribeImages: (input) => describeImages(state, input),
     ListImages: (input) => listImages(state, input),
-    BatchGetImage: (input) => batchGetImage(state, input),
+    BatchGetImage: (input) => batchGetImage(state, faults, input),
     PutImage: (input) => putImage(state, input),
     BatchDeleteImage: (input) => batchDeleteImage(state, input),
   };
@@ -69,7 +73,7 @@ function listImages(state: EcrRegistryState, input: EcrInput): unknown {
   return { imageIds: page.map((entry) => imageIdOf(entry.image, entry.tag)), ...next };
 }
 
-function batchGetImage(state: EcrRegistryState, input: EcrInput): unknown {
+function batchGetImage(state: EcrRegistryState, faults: EcrImageFaults, input: EcrInput): unknown {
   const repo = repositoryOf(state, input);
   const accepted = optionalStrings(input, 'acceptedMediaTypes');
   const images: unknown[] = [];
@@ -77,8 +81,14 @@ function batchGetImage(state: EcrRegistryState, input: EcrInput): unknown {
   const seen = new Set<string>();
   for (const id of imageIdsOf(input)) {
     const found = lookupImage(repo, id);
+    const injected =
+      'failure' in found
+        ? undefined
+        : faults.takeImageFailure(repo.registryId, repo.name, found.image.digest);
     if ('failure' in found) {
       failures.push(found.failure);
+    } else if (injected) {
+      failures.push({ imageId: id, ...injected });
     } else if (accepted && !accepted.includes(found.image.manifestMediaType)) {
       const reason = `Requested image not found in the accepted media types (it is ${found.image.manifestMediaType})`;
       failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: reason });

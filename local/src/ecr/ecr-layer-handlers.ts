@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AwsJsonHandler, HttpFallback } from '../aws-json-server.ts';
 import { AwsJsonError } from '../aws-json-server.ts';
+import type { EcrImageFaults } from './ecr-image-faults.ts';
 import type { EcrRegistryState } from './ecr-registry-state.ts';
 import {
   type EcrInput,
@@ -39,11 +40,15 @@ export function ecrLayerHandlers(
   };
 }
 
-/** `GET /v2/<registry>/<repository>/blobs/<digest>`: where GetDownloadUrlForLayer points (S3, for ECR). */
-export function serveEcrBlob(state: EcrRegistryState): HttpFallback {
+/**
+ * `GET /v2/<registry>/<repository>/blobs/<digest>`: where GetDownloadUrlForLayer points (S3, for ECR).
+ * A stall injected in `faults` holds the request without an answer until the server closes.
+ */
+export function serveEcrBlob(state: EcrRegistryState, faults: EcrImageFaults): HttpFallback {
   return (request: IncomingMessage, response: ServerResponse) => {
     const match = BLOB_PATH.exec(new URL(request.url ?? '/', 'http://localhost').pathname);
     if (request.method !== 'GET' || !match) return false;
+    if (faults.takeBlobStall()) return true;
     const [, registryId = '', name = '', digest = ''] = match;
     const blob = state.get(registryId, decodeURIComponent(name))?.blobs.get(decodeURIComponent(digest));
     if (!blob) {

@@ -7,6 +7,7 @@
  */
 import { AwsJsonPeer, AwsJsonServer } from '../aws-json-server.ts';
 import { type ArtifactSpec, buildArtifact } from './artifact-builder.ts';
+import { EcrImageFaults, type ImageFault } from './ecr-image-faults.ts';
 import { ecrImageHandlers } from './ecr-image-handlers.ts';
 import { ecrLayerHandlers, serveEcrBlob } from './ecr-layer-handlers.ts';
 import { EcrRegistryState, type EcrRepository, type ImagePushEvent } from './ecr-registry-state.ts';
@@ -16,7 +17,7 @@ import { type BuiltImage, type BuiltManifest, buildImage } from './image-builder
 import { uploadBlob } from './layer-uploads.ts';
 import { type PushedImage, type PushImageOptions, pushedImageOf } from './pushed-image.ts';
 
-export type { EcrSnapshot };
+export type { EcrSnapshot, ImageFault };
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
 
@@ -50,6 +51,7 @@ export class FakeEcrServer extends AwsJsonPeer {
   readonly accountId: string;
   readonly region: string;
   private readonly state: EcrRegistryState;
+  private readonly imageFaults = new EcrImageFaults();
 
   /** Starts an empty registry on 127.0.0.1. */
   static async start(options: FakeEcrServerOptions = {}): Promise<FakeEcrServer> {
@@ -71,10 +73,10 @@ export class FakeEcrServer extends AwsJsonPeer {
     this.wire.handle(
       {
         ...ecrRepositoryHandlers(this.state),
-        ...ecrImageHandlers(this.state),
+        ...ecrImageHandlers(this.state, this.imageFaults),
         ...ecrLayerHandlers(this.state, () => this.url),
       },
-      serveEcrBlob(this.state),
+      serveEcrBlob(this.state, this.imageFaults),
     );
   }
 
@@ -106,6 +108,26 @@ export class FakeEcrServer extends AwsJsonPeer {
     const artifact = buildArtifact(options.artifact);
     this.store(options.repository, options.registryId, artifact);
     return artifact.pushed;
+  }
+
+  /**
+   * The next `times` BatchGetImage reads of an image (default 1) list it under `failures` with
+   * `failureCode` (KmsError, UpstreamUnavailable, ...) instead of answering it, as ECR does when KMS or
+   * a pull-through cache's upstream fails for that image.
+   */
+  failImage(fault: ImageFault): void {
+    this.imageFaults.failImage(fault, this.accountId);
+  }
+
+  /** The next `times` blob downloads (default 1) get no answer at all until the server closes. */
+  stallBlobDownloads(times = 1): void {
+    this.imageFaults.stallBlobDownloads(times);
+  }
+
+  /** Drops every fault not consumed yet: the calls', the images' and the blob stalls. */
+  override clearFaults(): void {
+    super.clearFaults();
+    this.imageFaults.clear();
   }
 
   /** The repository names of a registry (default: the account's), in creation order. */

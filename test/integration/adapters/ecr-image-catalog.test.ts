@@ -91,4 +91,88 @@ describe('EcrImageCatalog', () => {
     ecr.clearFaults();
     expect(error).toMatchObject({ retryable: true });
   });
+
+  it('does not cache a KmsError: the read fails retryably and the next one asks again', async () => {
+    const pushed = ecr.pushImage({ repository: 'kms', tag: '1.0.0', platforms: ['linux/amd64'] });
+    const tags = await catalog.listTags(repo('kms'));
+    ecr.failImage({ repository: 'kms', digest: pushed.digest, failureCode: 'KmsError' });
+    const error = await catalog
+      .addDetails(repo('kms'), tags, { platforms: true, createdAt: false })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ retryable: true, message: expect.stringContaining('KmsError') });
+    const detailed = await catalog.addDetails(repo('kms'), tags, { platforms: true, createdAt: false });
+    expect(detailed[0]?.platforms).toEqual(['linux/amd64']);
+  });
+
+  it('fails for good on an UpstreamAccessDenied, which a person must fix', async () => {
+    const pushed = ecr.pushImage({ repository: 'denied', tag: '1.0.0', platforms: ['linux/amd64'] });
+    const tags = await catalog.listTags(repo('denied'));
+    ecr.failImage({ repository: 'denied', digest: pushed.digest, failureCode: 'UpstreamAccessDenied' });
+    const error = await catalog
+      .addDetails(repo('denied'), tags, { platforms: true, createdAt: false })
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('UpstreamAccessDenied'),
+    });
+  });
+
+  it('caches an image that is not found as one without details', async () => {
+    const pushed = ecr.pushImage({ repository: 'notfound', tag: '1.0.0', platforms: ['linux/amd64'] });
+    const tags = await catalog.listTags(repo('notfound'));
+    ecr.failImage({ repository: 'notfound', digest: pushed.digest, failureCode: 'ImageNotFound' });
+    ecr.clearCalls();
+    const needs = { platforms: true, createdAt: false };
+    expect((await catalog.addDetails(repo('notfound'), tags, needs))[0]?.platforms).toBeUndefined();
+    expect((await catalog.addDetails(repo('notfound'), tags, needs))[0]?.platforms).toBeUndefined();
+    expect(ecr.callCount('BatchGetImage')).toBe(1);
+  });
+
+  it('gives up on a stalled config download, retryably, and reads it on the next try', async () => {
+    ecr.pushImage({ repository: 'stall', tag: '1.0.0', platforms: ['linux/arm64'] });
+    const hasty = new EcrImageCatalog({
+      clientFor: (region) => ecrClient(ecr.url, region),
+      blobTimeoutMs: 200,
+    });
+    const tags = await hasty.listTags(repo('stall'));
+    ecr.stallBlobDownloads();
+    const started = Date.now();
+    const error = await hasty
+      .addDetails(repo('stall'), tags, { platforms: true, createdAt: true })
+      .catch((e) => e);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({
+      retryable: true,
+      message: expect.stringMatching(
+        /^ECR: image config sha256:[0-9a-f]{64} of 123456789012\/us-west-2\/stall could not be downloaded \(no answer in 200 ms\)$/,
+      ),
+    });
+    const detailed = await hasty.addDetails(repo('stall'), tags, { platforms: true, createdAt: true });
+    expect(detailed[0]?.platforms).toEqual(['linux/arm64']);
+  });
+
+  it('fails the read on one image while another config download is under way, and leaves none unhandled', async () => {
+    const slow = ecr.pushImage({ repository: 'mixed', tag: 'slow', platforms: ['linux/amd64'] });
+    const failing = ecr.pushImage({ repository: 'mixed', tag: 'failing', platforms: ['linux/arm64'] });
+    const hasty = new EcrImageCatalog({
+      clientFor: (region) => ecrClient(ecr.url, region),
+      blobTimeoutMs: 100,
+    });
+    const tags = await hasty.listTags(repo('mixed'));
+    ecr.stallBlobDownloads();
+    ecr.failImage({ repository: 'mixed', digest: failing.digest, failureCode: 'UpstreamUnavailable' });
+    const error = await hasty
+      .addDetails(repo('mixed'), tags, { platforms: true, createdAt: true })
+      .catch((e) => e);
+    expect(error).toMatchObject({ retryable: true, message: expect.stringContaining(failing.digest) });
+    // The stalled download of the other image times out after the read has failed; nothing awaits it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const detailed = await hasty.addDetails(repo('mixed'), tags, { platforms: true, createdAt: true });
+    expect(detailed.map((t) => [t.digest, t.platforms])).toEqual([
+      [slow.digest, ['linux/amd64']],
+      [failing.digest, ['linux/arm64']],
+    ]);
+  });
 });

@@ -503,6 +503,30 @@ describe('FakeEcrServer BatchGetImage and BatchDeleteImage', () => {
     expect(pushed.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
+  it('answers an injected failure code for one image, then the image again', async () => {
+    const pushed = ecr.pushImage({ repository: repo, tag: 'a', created: T0 });
+    const other = ecr.pushImage({ repository: repo, tag: 'b', created: T0 + 1_000 });
+    ecr.failImage({ repository: repo, digest: pushed.digest, failureCode: 'UpstreamUnavailable' });
+    const read = () =>
+      client.send(
+        new BatchGetImageCommand({
+          repositoryName: repo,
+          imageIds: [{ imageDigest: pushed.digest }, { imageDigest: other.digest }],
+          acceptedMediaTypes: ALL_MANIFEST_TYPES,
+        }),
+      );
+    const first = await read();
+    expect(first.images?.map((image) => image.imageId?.imageDigest)).toEqual([other.digest]);
+    expect(first.failures).toEqual([
+      {
+        imageId: { imageDigest: pushed.digest },
+        failureCode: 'UpstreamUnavailable',
+        failureReason: `Injected UpstreamUnavailable for ${pushed.digest}`,
+      },
+    ]);
+    expect((await read()).failures).toEqual([]);
+  });
+
   it('answers a digest once per tag, and only in the accepted media types', async () => {
     const pushed = ecr.pushImage({ repository: repo, tag: 'a' });
     ecr.pushImage({ repository: repo, tag: 'b', created: T0 });
