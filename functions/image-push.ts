@@ -5,13 +5,11 @@
  */
 
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
-import { ENVIRONMENT } from '../lib/adapters/environment.ts';
-import { type InvocationContext, PowertoolsLogger } from '../lib/adapters/powertools-logger.ts';
-import { PowertoolsMetrics } from '../lib/adapters/powertools-metrics.ts';
-import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
+import type { InvocationContext } from '../lib/adapters/powertools-logger.ts';
 import { handleImagePush, type ImagePushDependencies } from '../lib/app/handle-image-push.ts';
-import { METRICS_NAMESPACE, type MetricPoint, outcomeMetrics } from '../lib/app/outcome-metrics.ts';
+import { type MetricPoint, outcomeMetrics } from '../lib/app/outcome-metrics.ts';
 import { type PushOutcome, RetryableFailureError, retryableFailures } from '../lib/app/outcomes.ts';
+import { lambdaConfig, lambdaMetrics, logger } from './lambda-runtime.ts';
 
 // One bundle, two entry points: the writer of the write queue is `index.writeHandler`.
 export { writeHandler } from './queued-writes.ts';
@@ -49,15 +47,10 @@ export function toResult(outcome: PushOutcome): ImagePushResult {
 }
 
 let wired: ((event: unknown) => Promise<ImagePushResult>) | undefined;
-const service = process.env[ENVIRONMENT.service] || 'ecr-image-updater';
-const logger = new PowertoolsLogger({ service });
 
 /** The Lambda entry point. */
 export async function handler(event: unknown, context?: InvocationContext): Promise<ImagePushResult> {
   logger.startInvocation(context);
-  wired ??= createImagePushHandler(
-    createImagePushDependencies(readRuntimeConfig(process.env), logger),
-    new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, service }),
-  );
+  wired ??= createImagePushHandler(createImagePushDependencies(lambdaConfig(), logger), lambdaMetrics());
   return wired(event);
 }

@@ -5,11 +5,8 @@
  * the others are deleted and those come back, then end in the dead-letter queue.
  */
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
-import { ENVIRONMENT } from '../lib/adapters/environment.ts';
-import { type InvocationContext, PowertoolsLogger } from '../lib/adapters/powertools-logger.ts';
-import { PowertoolsMetrics } from '../lib/adapters/powertools-metrics.ts';
-import { readRuntimeConfig } from '../lib/adapters/runtime-config.ts';
-import { appMetrics, METRIC, METRICS_NAMESPACE, type MetricPoint } from '../lib/app/outcome-metrics.ts';
+import type { InvocationContext } from '../lib/adapters/powertools-logger.ts';
+import { appMetrics, METRIC, type MetricPoint } from '../lib/app/outcome-metrics.ts';
 import type { UpdateDependencies } from '../lib/app/update-dependencies.ts';
 import {
   type QueuedRecord,
@@ -17,6 +14,7 @@ import {
   writeQueuedApps,
 } from '../lib/app/write-queued-apps.ts';
 import type { MetricsPublisher } from './image-push.ts';
+import { lambdaConfig, lambdaMetrics, logger } from './lambda-runtime.ts';
 
 /** The part of Lambda's SQS event the writer reads. */
 export interface SqsBatchEvent {
@@ -71,8 +69,6 @@ function writerMetrics(apps: number, handedBack: number): MetricPoint[] {
 }
 
 let wired: ((event: SqsBatchEvent) => Promise<SqsBatchResponse>) | undefined;
-const service = process.env[ENVIRONMENT.service] || 'ecr-image-updater';
-const logger = new PowertoolsLogger({ service });
 
 /** The Lambda entry point of the writer (`index.writeHandler` in the bundle). */
 export async function writeHandler(
@@ -80,11 +76,10 @@ export async function writeHandler(
   context?: InvocationContext,
 ): Promise<SqsBatchResponse> {
   logger.startInvocation(context);
-  // The writer writes: it never queues (the write queue variable is the push function's).
-  const { writeQueueUrl: _, ...config } = readRuntimeConfig(process.env);
-  wired ??= createQueuedWritesHandler(
-    createImagePushDependencies(config, logger),
-    new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, service }),
-  );
+  wired ??= (() => {
+    // The writer writes: it never queues (the write queue variable is the push function's).
+    const { writeQueueUrl: _, ...config } = lambdaConfig();
+    return createQueuedWritesHandler(createImagePushDependencies(config, logger), lambdaMetrics());
+  })();
   return wired(event);
 }

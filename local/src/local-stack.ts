@@ -25,7 +25,6 @@ import {
   type ArgoCdConnection,
   type Connections,
   connectionsDocument,
-  DEFAULT_GITHUB_API,
   type GitHubConnection,
 } from 'ecr-image-updater/lib/domain/connections/connections';
 import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/images/image-spec';
@@ -382,7 +381,7 @@ function localConnections(githubUrl: string, argocdUrl: string, requireConsent: 
     github: [
       {
         name: LOCAL_CONNECTION,
-        apiUrl: githubUrl || DEFAULT_GITHUB_API,
+        apiUrl: githubUrl,
         secret: LOCAL_GITHUB_SECRET,
         repositories: ['*/*'],
         requireConsent,
