@@ -15,8 +15,14 @@ const DESTINATION_MISSING = 'Destination server missing from app spec';
  * only the spec, labels, annotations and finalizers of the result are stored; changes to status or
  * other metadata are dropped. A patch that does not parse or apply (a failed `test` included) is a
  * plain Go error: HTTP 500, code 2, nothing stored.
+ *
+ * Not a compare-and-swap: the patch applies to the Application as read, the spec is validated (which
+ * takes a while, see RouteContext.validating), and the result is written onto the Application as it is
+ * then, whatever changed meanwhile (`validateAndUpdateApp` and `updateApp`, which retries conflicts
+ * itself, in server/application/application.go). Two patches validating at once both pass their tests;
+ * the later write silently undoes the earlier.
  */
-export const patchApplication: RouteHandler = ({ params, body, store, validator }) => {
+export const patchApplication: RouteHandler = async ({ params, body, store, validator, validating }) => {
   const name = params.name ?? '';
   const project = stringField(body, 'project');
   const namespace = store.namespaceOrDefault(stringField(body, 'appNamespace'));
@@ -40,6 +46,8 @@ export const patchApplication: RouteHandler = ({ params, body, store, validator 
   }
   const spec = normalizeSpec(isJsonObject(patched.spec) ? patched.spec : {});
   checkDestination(name, spec);
+  await validating();
+  if (!store.get(namespace, name)) throw ArgoCdApiError.applicationNotFound(name);
   const updated = store.update(namespace, name, (current) => {
     const currentMetadata = current.metadata as JsonObject;
     const sourcesChanged = !jsonEqual(sourcesOf(current.spec), sourcesOf(spec));
