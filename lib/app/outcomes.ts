@@ -31,7 +31,11 @@ export type WriteRecord =
   | {
       readonly kind: 'argocd';
       readonly application: string;
-      readonly synced: 'started' | 'running' | 'not-needed' | 'off';
+      /**
+       * `pending`: another operation was running, which deploys the source it copied when it started;
+       * ours is asked again once it has ended.
+       */
+      readonly synced: 'started' | 'pending' | 'not-needed' | 'off';
     };
 
 export type AppOutcome =
@@ -48,7 +52,7 @@ export type AppOutcome =
       readonly kind: 'unchanged';
       readonly images: readonly ImageDecisionRecord[];
       /** A sync started for a spec that already held the versions but was not running them. */
-      readonly synced?: 'started' | 'running';
+      readonly synced?: 'started' | 'pending';
     }
   | {
       readonly app: string;
@@ -134,8 +138,8 @@ export function summarizeApp(outcome: AppOutcome): string {
       return `${outcome.app}: no change (${outcome.images.map(describeDecision).join('; ')})${
         outcome.synced === 'started'
           ? '; sync started: Argo CD was not running it yet'
-          : outcome.synced === 'running'
-            ? '; a sync was already running'
+          : outcome.synced === 'pending'
+            ? '; sync pending: a sync of an earlier spec is still running'
             : ''
       }`;
     case 'queued':
@@ -156,7 +160,7 @@ function describeWrite(write: WriteRecord): string {
     case 'pull-request':
       return `${write.reused ? 'pull request already open' : 'proposed in pull request'} #${write.number} from ${write.branch}`;
     case 'argocd':
-      return `patched Application ${write.application}${write.synced === 'started' ? ', sync started' : write.synced === 'running' ? ', a sync was already running' : ''}`;
+      return `patched Application ${write.application}${write.synced === 'started' ? ', sync started' : write.synced === 'pending' ? ', sync pending: a sync of the earlier spec was running' : ''}`;
   }
 }
 
