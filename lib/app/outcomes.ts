@@ -57,7 +57,7 @@ export type AppOutcome =
   | {
       readonly app: string;
       readonly kind: 'queued';
-      /** The write queue's group the app's git write waits in (its repository and branch, hashed). */
+      /** The write queue's group the app's write waits in (its repository and branch, or its Argo CD Application, hashed). */
       readonly group: string;
       /** What the push function chose; the writer chooses again from the tags as they are then. */
       readonly chosen: ReadonlyArray<{ readonly image: string; readonly tag: string }>;
@@ -143,7 +143,7 @@ export function summarizeApp(outcome: AppOutcome): string {
             : ''
       }`;
     case 'queued':
-      return `${outcome.app}: queued for its branch's writer (${outcome.chosen.map((c) => `${c.image} -> ${c.tag}`).join(', ')})`;
+      return `${outcome.app}: queued for the writer (${outcome.chosen.map((c) => `${c.image} -> ${c.tag}`).join(', ')})`;
     case 'skipped':
       return `${outcome.app}: skipped (${outcome.reason})`;
     case 'failed':

@@ -14,7 +14,7 @@ import { mapWithConcurrency } from './map-with-concurrency.ts';
 import { type AppOutcome, outcomeOfError, retryableFailures } from './outcomes.ts';
 import type { RepositoryRef, StoredApp } from './ports.ts';
 import { type QueuedWrite, readQueuedWrite } from './queued-write.ts';
-import { recordDecisions } from './update-apps.ts';
+import { recordDecisions, writeArgoCdPlans } from './update-apps.ts';
 import { resilient, type UpdateDependencies } from './update-dependencies.ts';
 import { writeGitPlans } from './write-git-plans.ts';
 
@@ -85,6 +85,7 @@ export async function writeQueuedApps(
   });
   const settled = evaluated.flatMap((e) => (e && 'outcome' in e ? [e.outcome] : []));
   const plans = evaluated.flatMap((e) => (e && 'git' in e ? [e.git] : []));
+  const argocd = evaluated.flatMap((e) => (e && 'argocd' in e ? [e.argocd] : []));
   const written = await writeGitPlans(plans, {
     github: ports.github,
     clock: deps.clock,
@@ -92,7 +93,7 @@ export async function writeQueuedApps(
     maxAttempts: deps.maxWriteAttempts ?? 5,
     concurrency,
   });
-  const apps = [...settled, ...written];
+  const apps = [...settled, ...written, ...(await writeArgoCdPlans(argocd, concurrency))];
   const decisions = apps.flatMap((outcome) => {
     const entry = newest.get(outcome.app)!;
     return recordDecisions(deps, [outcome], {
