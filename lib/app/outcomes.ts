@@ -124,6 +124,14 @@ export type PushOutcome =
       readonly tagsRead?: number;
     };
 
+/** Whether an Argo CD app's sync waits for another operation to end (see write-argocd-application.ts). */
+export function isSyncPending(outcome: AppOutcome): boolean {
+  return (
+    (outcome.kind === 'updated' && outcome.write.kind === 'argocd' && outcome.write.synced === 'pending') ||
+    (outcome.kind === 'unchanged' && outcome.synced === 'pending')
+  );
+}
+
 /** The outcomes in their order, failures moved last: what people read last is what needs them. */
 export function failuresLast<T extends AppOutcome>(apps: readonly T[]): T[] {
   return [...apps.filter((app) => app.kind !== 'failed'), ...apps.filter((app) => app.kind === 'failed')];
@@ -139,7 +147,7 @@ export function summarizeApp(outcome: AppOutcome): string {
         outcome.synced === 'started'
           ? '; sync started: Argo CD was not running it yet'
           : outcome.synced === 'pending'
-            ? '; sync pending: a sync of an earlier spec is still running'
+            ? `; ${PENDING}`
             : ''
       }`;
     case 'queued':
@@ -153,6 +161,9 @@ export function summarizeApp(outcome: AppOutcome): string {
   }
 }
 
+const PENDING =
+  'sync pending: a sync of the earlier spec was running; asked again when the queued write comes back, or on the next push or reconcile';
+
 function describeWrite(write: WriteRecord): string {
   switch (write.kind) {
     case 'commit':
@@ -160,7 +171,7 @@ function describeWrite(write: WriteRecord): string {
     case 'pull-request':
       return `${write.reused ? 'pull request already open' : 'proposed in pull request'} #${write.number} from ${write.branch}`;
     case 'argocd':
-      return `patched Application ${write.application}${write.synced === 'started' ? ', sync started' : write.synced === 'pending' ? ', sync pending: a sync of the earlier spec was running' : ''}`;
+      return `patched Application ${write.application}${write.synced === 'started' ? ', sync started' : write.synced === 'pending' ? `, ${PENDING}` : ''}`;
   }
 }
 
