@@ -2,7 +2,7 @@
  * A local Amazon ECR: the ECR API over AWS JSON 1.1 on loopback, with repositories, images, tags and
  * blobs in memory, for tests and local mode. Requests and answers have the shapes, error types and
  * messages ECR uses, so the real SDK client (pagination, exceptions, retries) runs unchanged against it.
- * `pushImage` stores what `docker push` (BuildKit, OCI media types) sends, through the same code the
+ * `pushImage` stores what `docker buildx build --push` (BuildKit, OCI media types) sends, through the same code the
  * wire operations run.
  */
 import { AwsJsonPeer, AwsJsonServer } from '../aws-json-server.ts';
@@ -81,9 +81,10 @@ export class FakeEcrServer extends AwsJsonPeer {
   }
 
   /**
-   * Pushes an image as `docker push` does (see {@link buildImage}): uploads each platform's config and
-   * layer, puts each platform's OCI manifest (untagged when there are several), then the OCI index with
-   * the tag. Creates the repository when needed; pushing content that is already there under that tag
+   * Pushes an image as `docker buildx build --push` does by default (see {@link buildImage}): uploads
+   * each platform's config and layer, puts each platform's OCI manifest and its provenance attestation
+   * untagged, then the OCI index with the tag. With `provenance: false` one platform is a plain tagged
+   * manifest. Creates the repository when needed; pushing content that is already there under that tag
    * changes nothing. `created` defaults to the fake's clock, so successive pushes differ as builds do.
    */
   pushImage(options: PushImageOptions): PushedImage {
@@ -91,6 +92,7 @@ export class FakeEcrServer extends AwsJsonPeer {
       tag: options.tag,
       created: options.created ?? this.state.now(),
       ...(options.platforms === undefined ? {} : { platforms: options.platforms }),
+      ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
     });
     this.store(options.repository, options.registryId, image);
     return pushedImageOf(image);
