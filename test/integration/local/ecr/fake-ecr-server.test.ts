@@ -235,6 +235,7 @@ describe('FakeEcrServer DescribeImages and ListImages', () => {
         imagePushedAt: new Date(T0 + 1_234),
         imageManifestMediaType: OCI_MANIFEST,
         artifactMediaType: OCI_CONFIG,
+        imageStatus: 'ACTIVE',
       },
     ]);
     expect(stored?.sizeInBytes).toBeGreaterThan(0);
@@ -699,5 +700,96 @@ describe('FakeEcrServer artifacts', () => {
       artifactMediaType: 'application/spdx+json',
       subjectManifestDigest: image.digest,
     });
+  });
+});
+
+describe('FakeEcrServer DescribeImages as documented', () => {
+  it('refuses an imageStatus outside the SDK enum, and lists only ACTIVE images unless asked', async () => {
+    const kept = pushPlain({ repository: repo, tag: 'kept', created: T0 });
+    const archived = pushPlain({ repository: repo, tag: 'archived', created: T0 + 1 });
+    ecr.setImageStatus(repo, archived.digest, 'ARCHIVED');
+    const list = async (imageStatus?: string) => {
+      const filter = imageStatus === undefined ? {} : { filter: { imageStatus: imageStatus as 'ANY' } };
+      const { imageDetails = [] } = await client.send(
+        new DescribeImagesCommand({ repositoryName: repo, ...filter }),
+      );
+      return imageDetails.map((detail) => [detail.imageTags?.[0], detail.imageStatus]);
+    };
+    expect(await list()).toEqual([['kept', 'ACTIVE']]);
+    expect(await list('ARCHIVED')).toEqual([['archived', 'ARCHIVED']]);
+    expect(await list('ANY')).toEqual([
+      ['kept', 'ACTIVE'],
+      ['archived', 'ARCHIVED'],
+    ]);
+    await expect(list('DELETED')).rejects.toBeInstanceOf(InvalidParameterException);
+    const { imageIds = [] } = await client.send(new ListImagesCommand({ repositoryName: repo }));
+    expect(imageIds).toEqual([{ imageDigest: kept.digest, imageTag: 'kept' }]);
+  });
+
+  it('reports the scan status and findings of images in a repository that scans on push', async () => {
+    await client.send(
+      new CreateRepositoryCommand({ repositoryName: repo, imageScanningConfiguration: { scanOnPush: true } }),
+    );
+    pushPlain({ repository: repo, tag: 'scanned', created: T0 });
+    pushPlain({ repository: `${repo}-plain`, tag: 'not-scanned', created: T0 });
+    const [scanned] =
+      (await client.send(new DescribeImagesCommand({ repositoryName: repo }))).imageDetails ?? [];
+    expect(scanned).toMatchObject({
+      imageScanStatus: { status: 'COMPLETE' },
+      imageScanFindingsSummary: { imageScanCompletedAt: new Date(T0), findingSeverityCounts: {} },
+    });
+    const [plain] =
+      (await client.send(new DescribeImagesCommand({ repositoryName: `${repo}-plain` }))).imageDetails ?? [];
+    expect(plain?.imageScanStatus).toBeUndefined();
+    expect(plain?.imageScanFindingsSummary).toBeUndefined();
+  });
+
+  it('pages in short pages of no particular order, when asked, each image exactly once', async () => {
+    for (let i = 0; i < 50; i++) pushPlain({ repository: repo, tag: `1.0.${i}`, created: T0 + i });
+    ecr.listing = { pageSize: 7, seed: 'test' };
+    try {
+      ecr.clearCalls();
+      const tags: string[] = [];
+      for await (const page of paginateDescribeImages(
+        { client },
+        { repositoryName: repo, maxResults: 1000 },
+      )) {
+        expect(page.imageDetails?.length).toBeLessThanOrEqual(7);
+        tags.push(...(page.imageDetails ?? []).flatMap((detail) => detail.imageTags ?? []));
+      }
+      expect(ecr.callCount('DescribeImages')).toBe(8);
+      expect([...tags].sort()).toEqual(Array.from({ length: 50 }, (_, i) => `1.0.${i}`).sort());
+      expect(tags).not.toEqual(Array.from({ length: 50 }, (_, i) => `1.0.${i}`));
+    } finally {
+      ecr.listing = undefined;
+    }
+  });
+
+  it('throttles with HTTP 400 ThrottlingException, which the SDK retries', async () => {
+    pushPlain({ repository: repo, tag: 'a' });
+    ecr.throttle('DescribeImages', 2);
+    ecr.clearCalls();
+    const { imageDetails = [] } = await client.send(new DescribeImagesCommand({ repositoryName: repo }));
+    expect(imageDetails).toHaveLength(1);
+    expect(ecr.callCount('DescribeImages')).toBe(3);
+  });
+
+  it('denies a call IAM does not allow, naming the action and the repository, before it looks for it', async () => {
+    const allow = ecr.denyAccess({ repository: repo, operations: ['DescribeImages'] });
+    const error = await client.send(new DescribeImagesCommand({ repositoryName: repo })).catch((e) => e);
+    expect(error).toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+      message: expect.stringContaining(
+        `is not authorized to perform: ecr:DescribeImages on resource: arn:aws:ecr:eu-west-1:123456789012:repository/${repo}`,
+      ),
+    });
+    await expect(client.send(new ListImagesCommand({ repositoryName: repo }))).rejects.toBeInstanceOf(
+      RepositoryNotFoundException,
+    );
+    allow();
+    await expect(client.send(new DescribeImagesCommand({ repositoryName: repo }))).rejects.toBeInstanceOf(
+      RepositoryNotFoundException,
+    );
   });
 });
