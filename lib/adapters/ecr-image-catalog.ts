@@ -11,15 +11,13 @@ import {
   DescribeImagesCommand,
   ECRClient,
   GetDownloadUrlForLayerCommand,
-  RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
 import type { DetailNeeds, ImageCatalog, RepositoryRef } from '../app/ports.ts';
 import { UpstreamError } from '../domain/errors.ts';
 import { artifactReason } from '../domain/tags/artifact-reason.ts';
 import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
-import { toUpstreamError } from './aws-errors.ts';
 import { AWS_REQUEST_TIMEOUT_MS, createAwsClient } from './create-aws-client.ts';
-import { imageFailureError } from './ecr-image-failures.ts';
+import { ecrCallError, imageFailureError } from './ecr-image-failures.ts';
 import { datingImage, type ImageDetails, readManifest } from './oci-manifest.ts';
 
 export interface EcrImageCatalogOptions {
@@ -243,17 +241,7 @@ export class EcrImageCatalog implements ImageCatalog {
     try {
       return await send();
     } catch (error) {
-      const name = this.nameOf(repository);
-      if (error instanceof RepositoryNotFoundException) {
-        // ECR answers RepositoryNotFoundException with HTTP 400, as every AWS JSON error; what it means is
-        // a resource that is not there, so it is reported (and counted) as not-found, like GitHub's 404.
-        throw new UpstreamError('ECR', `repository ${name} does not exist (or the role may not read it)`, {
-          retryable: false,
-          status: 404,
-          cause: error,
-        });
-      }
-      throw toUpstreamError('ECR', `${operation} on ${name}`, error);
+      throw ecrCallError(this.nameOf(repository), operation, error);
     }
   }
 }

@@ -248,6 +248,30 @@ describe('failures and races', () => {
     await local.stack.registry().remove('wrong-account');
   });
 
+  it('fails the apps of a repository the role may not read, for good, naming the permission', async () => {
+    const allow = local.stack.ecr.denyAccess({ repository: 'flask-app', operations: ['DescribeImages'] });
+    const handler = createImagePushHandler(local.deps());
+    const result = await handler({ ...sample('push-tagged.json'), id: 'event-denied' });
+    allow();
+    // Handled, not thrown: no retry of the event can grant the permission.
+    expect(result).toMatchObject({ status: 'handled', apps: [{ app: 'healthy', outcome: 'failed' }] });
+    const [decision] = await local.stack.audit().history('healthy', { limit: 1 });
+    expect(decision).toMatchObject({
+      outcome: 'failed',
+      summary: expect.stringContaining('the role may not call ecr:DescribeImages on'),
+    });
+    expect(
+      local.logger
+        .lines()
+        .some(
+          (line) =>
+            line.includes('"app":"healthy"') &&
+            line.includes('"reason":"denied"') &&
+            line.includes('"retryable":false'),
+        ),
+    ).toBe(true);
+  });
+
   it('fails the invocation when a retry can help, and the retry finishes the job', async () => {
     const handler = createImagePushHandler(local.deps());
     local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.8' });

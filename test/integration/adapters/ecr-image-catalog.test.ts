@@ -143,6 +143,57 @@ describe('EcrImageCatalog', () => {
     expect(ecr.callCount('GetDownloadUrlForLayer')).toBe(1);
   });
 
+  it('lists the same tags from short pages in no particular order', async () => {
+    for (let i = 0; i < 40; i++)
+      ecr.pushImage({ repository: 'shuffled', tag: `2.0.${i}`, provenance: false });
+    const inOrder = await catalog.listTags(repo('shuffled'));
+    ecr.listing = { pageSize: 6, seed: 'catalog' };
+    try {
+      ecr.clearCalls();
+      const shuffled = await catalog.listTags(repo('shuffled'));
+      expect(ecr.callCount('DescribeImages')).toBe(7);
+      const byTag = (a: { tag: string }, b: { tag: string }) => a.tag.localeCompare(b.tag);
+      expect([...shuffled].sort(byTag)).toEqual([...inOrder].sort(byTag));
+    } finally {
+      ecr.listing = undefined;
+    }
+  });
+
+  it('leaves out archived images, which cannot be pulled', async () => {
+    ecr.pushImage({ repository: 'archive', tag: '1.0.0' });
+    const old = ecr.pushImage({ repository: 'archive', tag: '0.9.0' });
+    ecr.setImageStatus('archive', old.digest, 'ARCHIVED');
+    expect((await catalog.listTags(repo('archive'))).map((t) => t.tag)).toEqual(['1.0.0']);
+  });
+
+  it('rides out throttling through the SDK retries, and marks a persistent one retryable', async () => {
+    ecr.pushImage({ repository: 'throttled', tag: '1.0.0' });
+    ecr.throttle('DescribeImages', 2);
+    expect(await catalog.listTags(repo('throttled'))).toHaveLength(1);
+    ecr.throttle('DescribeImages', 10);
+    const error = await catalog.listTags(repo('throttled')).catch((e) => e);
+    ecr.clearFaults();
+    expect(error).toMatchObject({ retryable: true, message: expect.stringContaining('ThrottlingException') });
+  });
+
+  it.each([403, 400] as const)(
+    'fails for good when the role may not read the repository (AccessDeniedException, HTTP %i), naming the permission',
+    async (status) => {
+      ecr.pushImage({ repository: 'denied-repo', tag: '1.0.0' });
+      const allow = ecr.denyAccess({ repository: 'denied-repo', operations: ['DescribeImages'], status });
+      const error = await catalog.listTags(repo('denied-repo')).catch((e) => e);
+      allow();
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toMatchObject({
+        retryable: false,
+        message: expect.stringMatching(
+          /^ECR: the role may not call ecr:DescribeImages on 123456789012\/us-west-2\/denied-repo; allow it in the role's policy or the repository policy \(AccessDeniedException: User: .* is not authorized/,
+        ),
+      });
+      expect(failureReason(error)).toBe('denied');
+    },
+  );
+
   it('says a missing repository cannot be read, without retrying, and counts it as not-found', async () => {
     const error = await catalog.listTags(repo('gone')).catch((e) => e);
     expect(error).toBeInstanceOf(UpstreamError);
