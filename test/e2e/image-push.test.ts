@@ -204,16 +204,7 @@ describe('failures and races', () => {
         { app: 'orphan', outcome: 'failed' },
       ],
     });
-    expect(
-      local.logger
-        .lines()
-        .some(
-          (line) =>
-            line.includes('"app":"orphan"') &&
-            line.includes('"reason":"not-found"') &&
-            line.includes('"retryable":false'),
-        ),
-    ).toBe(true);
+    expect(loggedFailure(local, 'orphan', 'not-found')).toBe(true);
     const [updated, failed] = lines.map((line) => JSON.parse(line));
     expect(updated).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: 'EcrImageUpdater', Dimensions: [['Service']] }] },
@@ -260,16 +251,7 @@ describe('failures and races', () => {
       outcome: 'failed',
       summary: expect.stringContaining('the role may not call ecr:DescribeImages on'),
     });
-    expect(
-      local.logger
-        .lines()
-        .some(
-          (line) =>
-            line.includes('"app":"healthy"') &&
-            line.includes('"reason":"denied"') &&
-            line.includes('"retryable":false'),
-        ),
-    ).toBe(true);
+    expect(loggedFailure(local, 'healthy', 'denied')).toBe(true);
   });
 
   it('fails the invocation when a retry can help, and the retry finishes the job', async () => {
@@ -325,3 +307,15 @@ describe('failures and races', () => {
     expect(local.logger.lines().join('\n')).not.toContain('local-github-token');
   });
 });
+
+/** Whether the logger has the line of `app`'s failure for `reason`, not retryable. */
+function loggedFailure(scenario: LocalScenario, app: string, reason: string): boolean {
+  return scenario.logger
+    .lines()
+    .some(
+      (line) =>
+        line.includes(`"app":"${app}"`) &&
+        line.includes(`"reason":"${reason}"`) &&
+        line.includes('"retryable":false'),
+    );
+}
