@@ -72,6 +72,12 @@ export interface RepositoryRef {
 export interface DetailNeeds {
   readonly platforms: boolean;
   readonly createdAt: boolean;
+  /**
+   * The platforms a policy wants, in its order. An image index (buildx pushes even one platform as one)
+   * has no build time of its own: it is read from its first image that offers one of these, else from
+   * its first image.
+   */
+  readonly wantedPlatforms?: readonly string[];
 }
 
 export interface ImageCatalog {
