@@ -9,6 +9,7 @@ import type { ArgoCdFault, ArgoCdStatusFault } from './argocd-fault-injector.ts'
 import { readBody, withoutNulls, writeJson, writeText } from './argocd-http.ts';
 import type { ArgoCdProjects } from './argocd-projects.ts';
 import { type ArgoCdTokens, type Caller, isAuthenticated } from './argocd-tokens.ts';
+import type { FakeClusterTrouble } from './cluster-trouble.ts';
 import { GoJsonSyntaxError, parseGoJson } from './go-json.ts';
 import type { FakeRepoServer } from './repo-server.ts';
 import type { RouteContext, RouteResult } from './route-context.ts';
@@ -28,6 +29,7 @@ export interface ArgoCdRequestHandlerDeps {
   readonly store: ApplicationStore;
   readonly projects: ArgoCdProjects;
   readonly repoServer: FakeRepoServer;
+  readonly cluster: FakeClusterTrouble;
   readonly tokens: ArgoCdTokens;
   readonly now: () => Date;
   readonly settings: { readonly beforeWrite: BeforeWriteHook | undefined };
@@ -96,6 +98,7 @@ export class ArgoCdRequestHandler
       store: deps.store,
       projects: deps.projects,
       repoServer: deps.repoServer,
+      cluster: deps.cluster,
       validator: deps.validator,
       now: deps.now,
     }));

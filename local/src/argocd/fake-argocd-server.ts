@@ -14,6 +14,7 @@ import {
   type PendingWrite,
 } from './argocd-request-handler.ts';
 import { ArgoCdTokens } from './argocd-tokens.ts';
+import { FakeClusterTrouble } from './cluster-trouble.ts';
 import { FakeRepoServer, type RepoServerTrouble } from './repo-server.ts';
 import { SwaggerSpec } from './swagger-spec.ts';
 import { SwaggerValidator } from './swagger-validator.ts';
@@ -84,6 +85,7 @@ export class FakeArgoCdServer {
   readonly #journal = new CallJournal<FakeArgoCdCall>();
   readonly #faults = new FaultQueue<ArgoCdFault>(byOperationId);
   readonly #repoServer = new FakeRepoServer();
+  readonly #cluster = new FakeClusterTrouble();
   #projects!: ArgoCdProjects;
 
   private constructor(
@@ -118,6 +120,7 @@ export class FakeArgoCdServer {
       store,
       projects: fake.#projects,
       repoServer: fake.#repoServer,
+      cluster: fake.#cluster,
       tokens: new ArgoCdTokens(options.tokens ?? ['local-argocd-token'], now()),
       now,
       settings: fake,
@@ -158,10 +161,21 @@ export class FakeArgoCdServer {
     this.#faults.inject(fault);
   }
 
-  /** Drops every queued fault and ends the repo server's trouble. */
+  /** Drops every queued fault and ends the repo server's and the cluster's trouble. */
   clearFaults(): void {
     this.#faults.clear();
     this.#repoServer.clear();
+    this.#cluster.clear();
+  }
+
+  /** The next `times` reads of an Application from the cluster fail: the API answers a bare 403. */
+  failClusterReads(times = 1): void {
+    this.#cluster.failReads(times);
+  }
+
+  /** The next `times` PATCHes conflict on every update attempt: 500 `Too many conflicts`. */
+  loseUpdates(times = 1): void {
+    this.#cluster.loseUpdates(times);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { JsonObject } from './argocd-application.ts';
 import type { ArgoCdProjects, FakeArgoCdProject } from './argocd-projects.ts';
 import { type ArgoCdAction, isAllowed, rbacName } from './argocd-rbac.ts';
 import type { Caller } from './argocd-tokens.ts';
+import type { FakeClusterTrouble } from './cluster-trouble.ts';
 
 /** Which Application a request names, with the optional project it claims the app is in. */
 export interface ApplicationQuery {
@@ -19,6 +20,7 @@ export interface ApplicationAccess {
   readonly store: ApplicationStore;
   readonly caller: Caller;
   readonly projects: ArgoCdProjects;
+  readonly cluster: FakeClusterTrouble;
 }
 
 /** An Application found, with its project. */
@@ -34,7 +36,7 @@ export interface FoundApplication {
  * - with a project, a caller who may not `action` `<project>/<name>` gets a bare 403 `permission
  *   denied`; without one the API will not say whether an app exists, so a missing app is 403 too;
  * - an app in a namespace the server does not serve (its own and `--application-namespaces`) cannot
- *   be read, which also answers 403 `permission denied`;
+ *   be read, which also answers 403 `permission denied`, as does a failed read (cluster-trouble.ts);
  * - with a project, a missing app, an app in another project and an app the caller may not see are all
  *   404 (Kubernetes' not-found text), so the answer leaks nothing about other projects;
  * - last, the app's project must exist and admit its namespace (getAppProject: a vague 400).
@@ -54,6 +56,7 @@ export function findApplication(
     throw ArgoCdApiError.permissionDenied();
   // security.NamespaceNotPermittedError is not a not-found error: getAppEnforceRBAC answers it 403.
   if (!projects.isNamespaceEnabled(namespace)) throw ArgoCdApiError.permissionDenied();
+  access.cluster.read();
   const app = store.get(namespace, query.name);
   if (!app) throw hidden();
   const spec = (app.spec ?? {}) as JsonObject;

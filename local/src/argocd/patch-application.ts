@@ -46,6 +46,7 @@ export const patchApplication: RouteHandler = (context) => {
   const spec = normalizeSpec(isJsonObject(patched.spec) ? patched.spec : {});
   checkDestination(name, spec);
   context.repoServer.validate(name, spec);
+  context.cluster.update();
   const updated = store.update(namespace, name, (current) => {
     const currentMetadata = current.metadata as JsonObject;
     const sourcesChanged = !jsonEqual(sourcesOf(current.spec), sourcesOf(spec));

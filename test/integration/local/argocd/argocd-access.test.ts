@@ -172,3 +172,22 @@ describe('a repo server in trouble', () => {
     server.clearFaults();
   });
 });
+
+describe('trouble with the cluster', () => {
+  it('answers a bare 403 when reading the app from the cluster fails', async () => {
+    server.failClusterReads(1);
+    const answer = await call(server, 'GET', '/api/v1/applications/flask-app?project=web');
+    expect(answer.status).toBe(403);
+    expect(answer.body.message).toBe('permission denied');
+    expect((await call(server, 'GET', '/api/v1/applications/flask-app?project=web')).status).toBe(200);
+  });
+
+  it('answers 500 "Too many conflicts" when every update attempt conflicts, and writes nothing', async () => {
+    server.loseUpdates(1);
+    const answer = await jsonPatch(server, 'flask-app', TAG('9.9.9'));
+    expect(answer.status).toBe(500);
+    const message = 'Failed to update application. Too many conflicts';
+    expect(answer.body).toEqual({ error: message, code: 13, message });
+    expect(server.application('flask-app')?.spec.source?.helm?.parameters?.[1]?.value).not.toBe('9.9.9');
+  });
+});
