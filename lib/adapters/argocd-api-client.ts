@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { ArgoCdApi, ArgoCdScope } from '../app/ports.ts';
+import type { ArgoCdApi, ArgoCdScope, SyncStart } from '../app/ports.ts';
 import { UpstreamError } from '../domain/errors.ts';
 import { toArgoCdError } from './argocd-errors.ts';
 import { stringifyGoJson } from './stringify-go-json.ts';
@@ -64,7 +64,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
     );
   }
 
-  async syncApplication(name: string, scope: ArgoCdScope): Promise<'started' | 'running'> {
+  async syncApplication(name: string, scope: ArgoCdScope): Promise<SyncStart> {
     const body = { name, appNamespace: scope.appNamespace, project: scope.project };
     try {
       await this.json(
@@ -75,8 +75,16 @@ export class ArgoCdApiClient implements ArgoCdApi {
       );
       return 'started';
     } catch (error) {
-      if (/another operation is already in progress/i.test(String((error as Error).message)))
-        return 'running';
+      const message = String((error as Error).message);
+      if (/another operation is already in progress/i.test(message)) return 'running';
+      // Server.Sync (server/application/application.go) answers 403 while a project's sync window
+      // blocks manual syncs: not a denial of the token, a sync for later.
+      if (
+        error instanceof UpstreamError &&
+        error.status === 403 &&
+        /cannot sync: blocked by sync window/i.test(message)
+      )
+        return 'deferred';
       throw error;
     }
   }

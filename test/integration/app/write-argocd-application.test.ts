@@ -147,6 +147,33 @@ describe('writeArgoCdApplication', () => {
     expect(argocd.callCount('ApplicationService_Sync')).toBe(1);
   });
 
+  // server/application/application.go Server.Sync: a project's sync window answers 403 `cannot sync:
+  // blocked by sync window`. The patch stands; the sync waits for the next push or reconcile.
+  it('keeps the patch and defers the sync while a sync window blocks it, then syncs on the next run', async () => {
+    argocd.setProject({ name: 'windowed', syncBlocked: true });
+    argocd.putApplication(helmApp('night-only', '1.0.0', 'windowed'));
+    const { app, argocd: writeBack } = registration('night-only', {}, { project: 'windowed' });
+    const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN);
+    expect(outcome).toMatchObject({
+      kind: 'updated',
+      write: { kind: 'argocd', application: 'night-only', synced: 'deferred' },
+    });
+    expect(argocd.application('night-only')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
+    expect(argocd.application('night-only')?.operation).toBeUndefined();
+    // Still closed: the next push finds the spec current and defers again, without a second patch.
+    argocd.clearCalls();
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN)).toMatchObject({
+      kind: 'unchanged',
+      synced: 'deferred',
+    });
+    argocd.setProject({ name: 'windowed' });
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN)).toMatchObject({
+      kind: 'unchanged',
+      synced: 'started',
+    });
+    expect(argocd.callCount('ApplicationService_Patch')).toBe(0);
+  });
+
   it('leaves alone an app whose spec and live image already agree, or that syncs by itself', async () => {
     argocd.putApplication(helmApp('settled', '1.0.2'));
     const { app, argocd: writeBack } = registration('settled');
