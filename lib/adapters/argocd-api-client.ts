@@ -38,7 +38,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
   }
 
   async getApplication(name: string, scope: ArgoCdScope): Promise<unknown> {
-    const query = new URLSearchParams({ appNamespace: scope.appNamespace, project: scope.project });
+    const query = new URLSearchParams({ ...namespaceOf(scope), project: scope.project });
     return this.json(
       'GET',
       `api/v1/applications/${encodeURIComponent(name)}?${query}`,
@@ -50,7 +50,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
   async patchApplication(name: string, scope: ArgoCdScope, patch: readonly unknown[]): Promise<unknown> {
     const body = {
       name,
-      appNamespace: scope.appNamespace,
+      ...namespaceOf(scope),
       project: scope.project,
       patchType: 'json',
       // Argo CD compares `test` values byte for byte with Go's encoding; see stringify-go-json.ts.
@@ -65,7 +65,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
   }
 
   async syncApplication(name: string, scope: ArgoCdScope): Promise<SyncStart> {
-    const body = { name, appNamespace: scope.appNamespace, project: scope.project };
+    const body = { name, ...namespaceOf(scope), project: scope.project };
     try {
       await this.json(
         'POST',
@@ -157,6 +157,14 @@ export class ArgoCdApiClient implements ArgoCdApi {
       outgoing.end(payload);
     });
   }
+}
+
+/**
+ * `appNamespace` only when the registration names one: left out, Argo CD uses its own namespace
+ * (Server.appNamespaceOrDefault, server/application/application.go), which need not be `argocd`.
+ */
+function namespaceOf(scope: ArgoCdScope): { appNamespace?: string } {
+  return scope.appNamespace ? { appNamespace: scope.appNamespace } : {};
 }
 
 /**

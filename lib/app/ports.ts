@@ -216,7 +216,8 @@ export interface ArgoCdApi {
 export type SyncStart = 'started' | 'running' | 'deferred';
 
 export interface ArgoCdScope {
-  readonly appNamespace: string;
+  /** Absent: Argo CD's own namespace, whatever it is (the API's default). */
+  readonly appNamespace?: string;
   readonly project: string;
 }
 

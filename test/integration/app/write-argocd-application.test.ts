@@ -174,6 +174,34 @@ describe('writeArgoCdApplication', () => {
     expect(argocd.callCount('ApplicationService_Patch')).toBe(0);
   });
 
+  // Argo CD reads a missing appNamespace as its own namespace (Server.appNamespaceOrDefault in
+  // server/application/application.go); any other one must be in --application-namespaces, or the
+  // answer is a bare 403. An install in its own namespace (not argocd) works without naming it.
+  it('names no namespace unless the registration does, so an Argo CD installed elsewhere finds its apps', async () => {
+    const elsewhere = await FakeArgoCdServer.start({ namespace: 'gitops' });
+    try {
+      elsewhere.putApplication(helmApp('web'));
+      const client = new ArgoCdApiClient({ server: elsewhere.url, token: TOKEN });
+      const { app, argocd: writeBack } = registration('web');
+      const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), client, OPEN);
+      expect(outcome).toMatchObject({ kind: 'updated', write: { synced: 'started' } });
+      expect(elsewhere.application('web')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
+      const named = registration('web', {}, { appNamespace: 'argocd' });
+      const refused = writeArgoCdApplication(
+        named.app,
+        named.argocd,
+        choosing('1.0.3', named.app),
+        client,
+        OPEN,
+      );
+      await expect(refused).rejects.toThrow(
+        /HTTP 403 permission denied \(Argo CD will not show the Application/,
+      );
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('leaves alone an app whose spec and live image already agree, or that syncs by itself', async () => {
     argocd.putApplication(helmApp('settled', '1.0.2'));
     const { app, argocd: writeBack } = registration('settled');
