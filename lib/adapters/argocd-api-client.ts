@@ -21,8 +21,22 @@ export interface ArgoCdApiClientOptions {
   readonly ca?: string;
   /** Skip TLS verification. Explicit, never a default. */
   readonly insecure?: boolean;
+  /** How long to wait for an answer. Default 10 s. */
   readonly timeoutMs?: number;
+  /** How long to wait for the answer to a PATCH. Default {@link PATCH_TIMEOUT_MS}. */
+  readonly patchTimeoutMs?: number;
 }
+
+/**
+ * How long a PATCH may take: Argo CD validates the patched spec by testing the repository and generating
+ * its manifests without the cache (validateAndNormalizeApp in server/application/application.go,
+ * ValidateRepo in util/argo/argo.go), each repo-server call bounded by the API server's
+ * `--repo-server-timeout-seconds`, 60 s by default (cmd/argocd-server/commands/argocd_server.go). A
+ * minute and a little: long enough to hear Argo CD's own answer (the patch, or a 400 DeadlineExceeded
+ * to retry) rather than abandon a patch that may yet land; short of the function's 2-minute default.
+ */
+export const PATCH_TIMEOUT_MS = 65_000;
+const TIMEOUT_MS = 10_000;
 
 interface Response {
   readonly status: number;
@@ -61,6 +75,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
       `api/v1/applications/${encodeURIComponent(name)}`,
       body,
       `patching Application ${name}`,
+      this.options.patchTimeoutMs ?? Math.max(PATCH_TIMEOUT_MS, this.options.timeoutMs ?? 0),
     );
   }
 
@@ -89,11 +104,17 @@ export class ArgoCdApiClient implements ArgoCdApi {
     }
   }
 
-  private async json(method: string, path: string, body: unknown, what: string): Promise<unknown> {
+  private async json(
+    method: string,
+    path: string,
+    body: unknown,
+    what: string,
+    timeoutMs = this.options.timeoutMs ?? TIMEOUT_MS,
+  ): Promise<unknown> {
     let response: Response;
     const url = new URL(path, this.base);
     try {
-      response = await this.send(method, url, body);
+      response = await this.send(method, url, body, timeoutMs);
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       if (TLS_FAILURES.test(code)) {
@@ -114,7 +135,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
     }
   }
 
-  private send(method: string, url: URL, body: unknown): Promise<Response> {
+  private send(method: string, url: URL, body: unknown, timeoutMs: number): Promise<Response> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -135,7 +156,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
                 rejectUnauthorized: !this.options.insecure,
               }
             : {}),
-          timeout: this.options.timeoutMs ?? 10_000,
+          timeout: timeoutMs,
         },
         (incoming) => {
           const chunks: Buffer[] = [];
@@ -151,7 +172,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
         },
       );
       outgoing.on('timeout', () =>
-        outgoing.destroy(new Error(`no answer from ${url.host} in ${this.options.timeoutMs ?? 10_000} ms`)),
+        outgoing.destroy(new Error(`no answer from ${url.host} in ${timeoutMs} ms`)),
       );
       outgoing.on('error', reject);
       outgoing.end(payload);

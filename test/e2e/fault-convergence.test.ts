@@ -123,7 +123,12 @@ class ImpatientArgoCdConnector implements ArgoCdConnector {
 
   async connect(): Promise<ArgoCdApi> {
     const token = readArgoCdToken(await this.secrets.get(LOCAL_ARGOCD_SECRET), LOCAL_ARGOCD_SECRET);
-    return new ArgoCdApiClient({ server: this.stack.argocd.url, token, timeoutMs: CLIENT_TIMEOUT_MS });
+    return new ArgoCdApiClient({
+      server: this.stack.argocd.url,
+      token,
+      timeoutMs: CLIENT_TIMEOUT_MS,
+      patchTimeoutMs: CLIENT_TIMEOUT_MS,
+    });
   }
 }
 
