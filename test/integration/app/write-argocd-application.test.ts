@@ -202,6 +202,16 @@ describe('writeArgoCdApplication', () => {
     }
   });
 
+  it("holds a registration that names no namespace to the connection's namespaces, on the one read back", async () => {
+    argocd.putApplication(helmApp('own-namespace'));
+    const { app, argocd: writeBack } = registration('own-namespace');
+    const teamA = { ...context, connection: { ...context.connection, appNamespaces: ['team-a'] } };
+    argocd.clearCalls();
+    const refused = writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, teamA);
+    await expect(refused).rejects.toThrow(/may not touch namespace 'argocd'/);
+    expect(argocd.callCount('ApplicationService_Patch')).toBe(0);
+  });
+
   it('leaves alone an app whose spec and live image already agree, or that syncs by itself', async () => {
     argocd.putApplication(helmApp('settled', '1.0.2'));
     const { app, argocd: writeBack } = registration('settled');
