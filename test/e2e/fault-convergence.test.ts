@@ -157,6 +157,12 @@ const CASES = (['DynamoDB', 'ECR', 'Secrets Manager', 'GitHub', 'Argo CD'] as co
 );
 const observed = new Map<string, Convergence>();
 
+/** How the first invocation (and Lambda's retries of it) ended. */
+function convergenceOf(first: Invocation<ImagePushResult>): Convergence {
+  if (first.kind === 'dead-lettered') return 'dead-lettered, then replayed';
+  return first.attempts === 1 ? 'converged within the invocation' : 'converged on a Lambda retry';
+}
+
 /**
  * What only Argo CD does: its Patch validates the spec against the repo server, so trouble there is a
  * 400 (util/argo/argo.go), and a project's sync window refuses a sync with a 403 (Server.Sync).
@@ -249,14 +255,7 @@ describe('faults on every peer, handled as Lambda handles an EventBridge event',
       expect(lambda.deadLetters).toEqual([]);
     }
     if (kind === '5xx for good') expect(first.kind).toBe('dead-lettered');
-    observed.set(
-      `${peer}: ${kind}`,
-      first.kind === 'dead-lettered'
-        ? 'dead-lettered, then replayed'
-        : first.attempts === 1
-          ? 'converged within the invocation'
-          : 'converged on a Lambda retry',
-    );
+    observed.set(`${peer}: ${kind}`, convergenceOf(first));
 
     expect(final.kind).toBe('succeeded');
     const { result } = final as Extract<typeof final, { kind: 'succeeded' }>;
@@ -283,14 +282,7 @@ describe('Argo CD validating a patch, and sync windows', () => {
     if (first.kind === 'dead-lettered') [final] = (await lambda.redrive()) as [Invocation<ImagePushResult>];
     // A 400 of validation is retried, not dropped as a bad request.
     expect(first.kind).toBe(trouble === 'repo server unavailable once' ? 'succeeded' : 'dead-lettered');
-    observed.set(
-      `Argo CD: ${trouble}`,
-      first.kind === 'dead-lettered'
-        ? 'dead-lettered, then replayed'
-        : first.attempts === 1
-          ? 'converged within the invocation'
-          : 'converged on a Lambda retry',
-    );
+    observed.set(`Argo CD: ${trouble}`, convergenceOf(first));
     expect(final.kind).toBe('succeeded');
     const after = argoState(name);
     expect(after.tag).toBe('1.0.1');

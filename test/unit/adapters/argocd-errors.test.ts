@@ -62,6 +62,13 @@ describe('toArgoCdError, for what validation and RBAC answer', () => {
     expect(error.message).toContain('Argo CD could not reach its repo server or the repository');
   });
 
+  // Server.updateApp gives up after ten Kubernetes conflicts: another writer, not our stale read.
+  it('retries "Too many conflicts" as a failure that passes, not as a lost race of ours', () => {
+    const error = toArgoCdError('x', 500, body('Failed to update application. Too many conflicts', 13));
+    expect(error).not.toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ retryable: true, status: 500 });
+  });
+
   it('does not retry manifests that fail to render', () => {
     const message =
       'application spec for flask-app is invalid: InvalidSpecError: Unable to generate manifests in charts/flask: rpc error: code = Unknown desc = helm template failed';
