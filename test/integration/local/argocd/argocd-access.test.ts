@@ -66,17 +66,26 @@ describe('RBAC by project and action', () => {
   });
 
   it('names the action, object, subject and issue time when the token may read but not update', async () => {
-    const answer = await jsonPatch(server, 'flask-app', TAG('1.0.1'), { project: 'web' }).then(() =>
-      call(server, 'PATCH', '/api/v1/applications/flask-app', {
-        token: 'reader',
-        body: { name: 'flask-app', project: 'web', patchType: 'json', patch: JSON.stringify(TAG('1.0.2')) },
-      }),
-    );
+    const patch = {
+      name: 'flask-app',
+      project: 'web',
+      patchType: 'json',
+      patch: JSON.stringify(TAG('1.0.2')),
+    };
+    const writer = await call(server, 'PATCH', '/api/v1/applications/flask-app', {
+      token: 'writer',
+      body: patch,
+    });
+    expect(writer.status).toBe(200);
+    const answer = await call(server, 'PATCH', '/api/v1/applications/flask-app', {
+      token: 'reader',
+      body: { ...patch, patch: JSON.stringify(TAG('1.0.3')) },
+    });
     expect(answer.status).toBe(403);
     const message =
       'permission denied: applications, update, web/flask-app, sub: proj:web:reader, iat: 2025-06-01T12:00:00Z';
     expect(answer.body).toEqual({ error: message, code: 7, message });
-    expect(server.application('flask-app')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.1');
+    expect(server.application('flask-app')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
   });
 
   it('refuses a sync without the sync action, naming it', async () => {
