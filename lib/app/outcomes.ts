@@ -11,6 +11,7 @@ import {
 } from '../domain/errors.ts';
 import type { EcrPush, IgnoreCode } from '../domain/events/ecr-event.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
+import type { SyncStart } from './ports.ts';
 
 /** What became of one image of an app. */
 export type ImageDecisionRecord =
@@ -31,7 +32,8 @@ export type WriteRecord =
   | {
       readonly kind: 'argocd';
       readonly application: string;
-      readonly synced: 'started' | 'running' | 'not-needed' | 'off';
+      /** `deferred`: a sync window blocks syncs now; the next push or reconcile starts it. */
+      readonly synced: SyncStart | 'not-needed' | 'off';
     };
 
 export type AppOutcome =
@@ -48,7 +50,7 @@ export type AppOutcome =
       readonly kind: 'unchanged';
       readonly images: readonly ImageDecisionRecord[];
       /** A sync started for a spec that already held the versions but was not running them. */
-      readonly synced?: 'started' | 'running';
+      readonly synced?: SyncStart;
     }
   | {
       readonly app: string;
@@ -136,7 +138,9 @@ export function summarizeApp(outcome: AppOutcome): string {
           ? '; sync started: Argo CD was not running it yet'
           : outcome.synced === 'running'
             ? '; a sync was already running'
-            : ''
+            : outcome.synced === 'deferred'
+              ? `; ${SYNC_DEFERRED}`
+              : ''
       }`;
     case 'queued':
       return `${outcome.app}: queued for its branch's writer (${outcome.chosen.map((c) => `${c.image} -> ${c.tag}`).join(', ')})`;
@@ -149,6 +153,8 @@ export function summarizeApp(outcome: AppOutcome): string {
   }
 }
 
+const SYNC_DEFERRED = 'sync deferred: a sync window blocks it, the next push or reconcile starts it';
+
 function describeWrite(write: WriteRecord): string {
   switch (write.kind) {
     case 'commit':
@@ -156,7 +162,15 @@ function describeWrite(write: WriteRecord): string {
     case 'pull-request':
       return `${write.reused ? 'pull request already open' : 'proposed in pull request'} #${write.number} from ${write.branch}`;
     case 'argocd':
-      return `patched Application ${write.application}${write.synced === 'started' ? ', sync started' : write.synced === 'running' ? ', a sync was already running' : ''}`;
+      return `patched Application ${write.application}${
+        write.synced === 'started'
+          ? ', sync started'
+          : write.synced === 'running'
+            ? ', a sync was already running'
+            : write.synced === 'deferred'
+              ? `, ${SYNC_DEFERRED}`
+              : ''
+      }`;
   }
 }
 

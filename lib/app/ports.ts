@@ -211,12 +211,19 @@ export interface ArgoCdApi {
   getApplication(name: string, scope: ArgoCdScope): Promise<unknown>;
   /** Applies a JSON patch; ConflictError when one of its tests fails (someone changed the app). */
   patchApplication(name: string, scope: ArgoCdScope, patch: readonly unknown[]): Promise<unknown>;
-  /** Starts a sync; 'running' when another operation is already in progress. */
-  syncApplication(name: string, scope: ArgoCdScope): Promise<'started' | 'running'>;
+  /**
+   * Starts a sync; 'running' when another operation is already in progress, 'deferred' when a sync
+   * window of the app's project blocks it now (the spec stands; a later run starts the sync).
+   */
+  syncApplication(name: string, scope: ArgoCdScope): Promise<SyncStart>;
 }
 
+/** What asking Argo CD for a sync did. */
+export type SyncStart = 'started' | 'running' | 'deferred';
+
 export interface ArgoCdScope {
-  readonly appNamespace: string;
+  /** Absent: Argo CD's own namespace, whatever it is (the API's default). */
+  readonly appNamespace?: string;
   readonly project: string;
 }
 

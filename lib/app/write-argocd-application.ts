@@ -24,7 +24,7 @@ import { decideUpdate, imageChange } from '../domain/updates/decide-update.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
 import type { TargetChooser } from './choose-targets.ts';
 import type { AppOutcome, ImageDecisionRecord } from './outcomes.ts';
-import type { ArgoCdApi } from './ports.ts';
+import type { ArgoCdApi, ArgoCdScope } from './ports.ts';
 import { type RetryContext, retryOnConflict } from './retry-on-conflict.ts';
 
 export function writeArgoCdApplication(
@@ -34,7 +34,10 @@ export function writeArgoCdApplication(
   api: ArgoCdApi,
   context: RetryContext & { readonly connection: ArgoCdConnection },
 ): Promise<AppOutcome> {
-  const scope = { appNamespace: argocd.appNamespace, project: argocd.project };
+  const scope: ArgoCdScope = {
+    ...(argocd.appNamespace ? { appNamespace: argocd.appNamespace } : {}),
+    project: argocd.project,
+  };
   return retryOnConflict(`Application ${app.name}`, context, async (attempt) => {
     const application = await api.getApplication(app.name, scope);
     // The project and namespace the Application really has, not what the registration says, must be the connection's.

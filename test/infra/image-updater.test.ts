@@ -239,7 +239,7 @@ describe('the ImageUpdater construct', () => {
       'Apps per outcome',
       'Push to write-back (ms)',
       'Failures by reason',
-      'Unchanged and skipped by reason',
+      'Unchanged, skipped and deferred by reason',
       'Events ignored by reason',
       'Function',
       'Delivery',
@@ -247,6 +247,7 @@ describe('the ImageUpdater construct', () => {
     ])
       expect(body).toContain(title);
     expect(body).toContain('MetricName=\\\\\\"AppsFailed\\\\\\"');
+    expect(body).toContain('MetricName=\\\\\\"ArgoCdSyncsDeferred\\\\\\"');
   });
 
   it('watches every repository only when told to, and says why the wildcard is there', () => {
