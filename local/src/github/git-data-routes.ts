@@ -44,6 +44,10 @@ async function createRef(context: RouteContext): Promise<RouteResult> {
     if ((await repository.git.readRef(ref)) !== undefined) {
       throw new GitHubApiError(422, 'Reference already exists');
     }
+    // Git keeps refs as paths: `refs/heads/a` and `refs/heads/a/b` cannot both exist. GitHub answers
+    // such a name 422 "Reference update failed" (github.com/actions/github-script/issues/455, a create-ref
+    // GitHub refused with it).
+    if (await clashesWithRef(repository, ref)) throw new GitHubApiError(422, 'Reference update failed');
     await repository.git.writeRef(ref, sha);
     await repository.markPushed(context.now());
     const body = await renderRef(context, repository, ref, sha);
@@ -149,4 +153,12 @@ async function createBlob(context: RouteContext): Promise<RouteResult> {
 async function renderRef(context: RouteContext, repository: HostedRepository, ref: string, sha: string) {
   const type = (await repository.git.objectType(sha)) ?? 'commit';
   return renderGitRef(repository, ref, sha, type, context.urls);
+}
+
+/** Whether `ref` is a folder of an existing ref's path, or an existing ref is a folder of its path. */
+async function clashesWithRef(repository: HostedRepository, ref: string): Promise<boolean> {
+  const parts = ref.split('/');
+  for (let i = 3; i < parts.length; i++)
+    if ((await repository.git.readRef(parts.slice(0, i).join('/'))) !== undefined) return true;
+  return (await repository.git.listRefs(`${ref}/`)).length > 0;
 }
