@@ -9,6 +9,8 @@ import { isValidRefName } from './is-valid-ref-name.ts';
 import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
 import { treeRoutes } from './tree-routes.ts';
 
+const BLOB_LIMIT_BYTES = 100 * 1024 * 1024;
+
 /** The Git Data API: refs, commits, trees and blobs, read and written as git objects. */
 export const gitDataRoutes: RouteTable = {
   'git/get-ref': getRef,
@@ -125,6 +127,14 @@ async function getBlob(context: RouteContext): Promise<RouteResult> {
   const sha = context.params.file_sha ?? '';
   const bytes = await repository.git.readBlob(sha);
   if (!bytes) throw GitHubApiError.notFound();
+  // "This endpoint supports blobs up to 100 megabytes in size" (docs.github.com/en/rest/git/blobs#get-a-blob).
+  // GitHub's answer past it is not documented; the fake refuses as the contents API does past its limit.
+  if (bytes.length > BLOB_LIMIT_BYTES)
+    throw new GitHubApiError(
+      403,
+      'This API returns blobs up to 100 MB in size. The requested blob is too large to fetch via the API.',
+      [{ resource: 'Blob', field: 'data', code: 'too_large' }],
+    );
   return {
     status: 200,
     body: {

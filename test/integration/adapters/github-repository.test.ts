@@ -34,6 +34,16 @@ describe('OctokitGitRepository, reading a file at a commit', () => {
     expect(github.callCount('repos/get')).toBe(1);
   });
 
+  // The blob API is the only way past GraphQL's 512,000 bytes of text, and it stops at 100 MB.
+  it('refuses a file over 100 MB, which GitHub cannot hand over, without asking for its blob', async () => {
+    await github.commitFiles('acme', name, { files: { 'app/huge.yaml': 'x'.repeat(100 * 1024 * 1024 + 1) } });
+    github.clearCalls();
+    const refused = await repo.readFile(at(), 'app/huge.yaml').catch((e) => e);
+    expect(refused).toBeInstanceOf(InvalidTargetError);
+    expect(refused.message).toMatch(/is 104857601 bytes; GitHub's API reads files up to 100 MB/);
+    expect(github.callCount('git/get-blob')).toBe(0);
+  }, 60_000);
+
   it('refuses to treat a directory as a file', async () => {
     await expect(repo.readFile(at(), 'app')).rejects.toBeInstanceOf(InvalidTargetError);
   });

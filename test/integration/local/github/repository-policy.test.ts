@@ -232,4 +232,24 @@ describe('the fake GitHub, file modes and sizes', () => {
     });
     expect((raw.data as unknown as string).length).toBe(text.length);
   });
+
+  it('answers a blob over 100 MB 403 too_large from the blob API, and GraphQL gives its size without its text', async () => {
+    await server.commitFiles('acme', repo, {
+      files: { 'apps/huge.yaml': 'x'.repeat(100 * 1024 * 1024 + 1) },
+    });
+    const entry = (
+      await octokit.rest.git.getTree({ ...at(), tree_sha: 'main', recursive: 'true' })
+    ).data.tree.find((e) => e.path === 'apps/huge.yaml');
+    expect(await refusal(octokit.rest.git.getBlob({ ...at(), file_sha: entry!.sha! }))).toMatchObject({
+      status: 403,
+      errors: [{ code: 'too_large' }],
+    });
+    const answer = await octokit.graphql<{
+      repository: { object: { byteSize: number; isTruncated: boolean } };
+    }>(
+      'query ($name: String!, $oid: GitObjectID!) { repository(owner: "acme", name: $name) { object(oid: $oid) { ... on Blob { byteSize isTruncated } } } }',
+      { name: repo, oid: entry!.sha },
+    );
+    expect(answer.repository.object).toEqual({ byteSize: 104857601, isTruncated: true });
+  }, 60_000);
 });
