@@ -118,7 +118,10 @@ function permanentRefusal(
     // GitHub names the permissions that would do, one set per `;` (x-accepted-github-permissions);
     // GraphQL's answers carry none, and a commit needs Contents: write.
     const accepted = String(headers['x-accepted-github-permissions'] ?? '').trim();
-    const needed = accepted === '' ? 'contents=write' : accepted.replace(/;\s*/g, ' or ');
+    const needed =
+      accepted === ''
+        ? 'contents=write (and pull_requests=write for pull requests)'
+        : accepted.replace(/;\s*/g, ' or ');
     return `the GitHub App or token lacks a permission: grant ${needed} on the repository`;
   }
   // A new branch whose name is a folder of an existing branch's, or the other way round ("a" and "a/b").
