@@ -101,6 +101,8 @@ export interface GitFile {
   readonly text: string;
   /** The blob sha, the compare-and-swap token for the next write. */
   readonly sha: string;
+  /** Mode 100755: a commit that rewrites it must keep the bit. */
+  readonly executable?: true;
 }
 
 /** An open pull request. */
@@ -141,11 +143,19 @@ export interface GitRepository {
   ): Promise<string>;
   /** The commit a branch points at, or undefined when there is no such branch. */
   branchHead(owner: string, name: string, branch: string): Promise<string | undefined>;
-  /** Makes a commit on top of `parent` that changes `files` (path -> text), without moving any branch. */
+  /**
+   * Makes a commit on top of `parent` that changes `files` (path -> text), without moving any branch;
+   * the paths in `executables` keep mode 100755, the others are 100644.
+   */
   commitFiles(
     owner: string,
     name: string,
-    change: { parent: string; files: ReadonlyMap<string, string>; message: string },
+    change: {
+      parent: string;
+      files: ReadonlyMap<string, string>;
+      message: string;
+      executables?: ReadonlySet<string>;
+    },
   ): Promise<string>;
   /**
    * Points a branch at a commit: creates it, or fast-forwards it (never by force). ConflictError when

@@ -275,6 +275,34 @@ describe('failures and races', () => {
     });
   });
 
+  it('does not retry a branch a ruleset keeps for pull requests, and its history says to open one', async () => {
+    await local.register({ ...structuredClone(flaskApp), name: 'ruled' });
+    await local.stack.github.setRepositoryPolicy('devopscube', 'argocd-image-updater', {
+      rulesetBranches: ['main'],
+    });
+    try {
+      await local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.9' });
+      local.stack.github.clearCalls();
+      const result = await createImagePushHandler(local.deps())({
+        ...sample('push-tagged.json'),
+        id: 'event-ruled',
+        detail: { ...sample('push-tagged.json').detail, 'image-tag': '1.0.9' },
+      });
+      // Handled, not thrown: no Lambda retry and no dead letter for what no retry can fix.
+      expect(result).toMatchObject({ status: 'handled' });
+      expect(result.status === 'handled' && result.apps).toContainEqual({ app: 'ruled', outcome: 'failed' });
+      expect(local.stack.github.graphqlCalls.filter((c) => c.operation === 'mutation')).toHaveLength(1);
+      const [decision] = await local.stack.audit().history('ruled', { limit: 1 });
+      expect(decision).toMatchObject({
+        outcome: 'failed',
+        summary: expect.stringContaining('set writeBack.git.pullRequest: true'),
+      });
+    } finally {
+      await local.stack.github.setRepositoryPolicy('devopscube', 'argocd-image-updater', {});
+      await local.stack.registry().remove('ruled');
+    }
+  });
+
   it('holds a paused app where it is until it is resumed', async () => {
     await local.stack.registry().setPaused('healthy', true);
     const paused = await local.push('flask-app', '1.0.9');
