@@ -22,6 +22,7 @@ import {
   text,
   wholeNumber,
 } from './config-fields.ts';
+import { WatchedRepositories } from './watched-repositories.ts';
 
 export { ConfigError };
 
@@ -162,7 +163,19 @@ function repositories(value: unknown): UpdaterConfig['repositories'] {
       'names no repository',
       'give names or prefixes, or "*" for every repository',
     );
+  // The construct's own checks (names, prefixes, the event pattern's size), as configuration errors.
+  asConfigError(() => WatchedRepositories.of({ names, prefixes }));
   return { names, prefixes };
+}
+
+/** Runs one of the construct's checks, its InvalidInputError becoming a ConfigError of `config.<field>`. */
+function asConfigError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new ConfigError(`config.${error.field}`, error.problem, error.fix, { cause: error });
+  }
 }
 
 // The fields that connections replaced (docs/connections.md): each refused with where it went.

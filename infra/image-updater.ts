@@ -191,19 +191,10 @@ export class ImageUpdater extends Construct {
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
 
-    const repositoryFilter = props.repositories.eventFilter();
+    const pattern = props.repositories.eventPattern();
     this.rule = new events.Rule(this, 'EcrPushes', {
       description: `ECR pushes of tagged images to ${props.repositories.describe(RULE_DESCRIPTION_LIMIT - 31)}`,
-      eventPattern: {
-        source: ['aws.ecr'],
-        detailType: ['ECR Image Action'],
-        detail: {
-          'action-type': ['PUSH'],
-          result: ['SUCCESS'],
-          'image-tag': [{ exists: true }],
-          ...(repositoryFilter ? { 'repository-name': repositoryFilter } : {}),
-        },
-      },
+      eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
     });
     this.rule.addTarget(
       new targets.LambdaFunction(this.function, {

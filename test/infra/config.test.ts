@@ -219,6 +219,28 @@ describe('parseUpdaterConfig', () => {
     expect(message.length).toBeLessThan(500);
   });
 
+  it.each([
+    [
+      { repositories: { names: ['Flask'] } },
+      "config.repositories.names: 'Flask' is not an ECR repository name",
+    ],
+    [
+      { repositories: { prefixes: ['*'] } },
+      "config.repositories.prefixes: '*' is not the start of an ECR repository name",
+    ],
+  ])('refuses %j as the construct would, as a configuration error', (config, message) => {
+    expect(() => parseUpdaterConfig(config)).toThrow(ConfigError);
+    expect(() => parseUpdaterConfig(config)).toThrow(message);
+  });
+
+  it("refuses names whose event pattern would pass EventBridge's 2,048 characters, pointing to prefixes", () => {
+    const names = Array.from({ length: 100 }, (_, i) => `team-${i}/service-${i}`);
+    expect(() => parseUpdaterConfig({ repositories: { names } })).toThrow(ConfigError);
+    expect(() => parseUpdaterConfig({ repositories: { names } })).toThrow(
+      /^config\.repositories: 100 names and prefixes make an event pattern of \d,\d{3} characters, more than the 2,048 EventBridge allows a rule; watch repositories by prefix instead \("prefixes": \["team-a\/"\]\)/,
+    );
+  });
+
   it('reports every problem of a configuration at once', () => {
     expect(() =>
       parseUpdaterConfig({
