@@ -22,6 +22,12 @@ import {
   text,
   wholeNumber,
 } from './config-fields.ts';
+import { alarmTopicRegionProblem } from './image-updater-alarms.ts';
+import {
+  MAX_RESERVED_CONCURRENCY,
+  RESERVED_CONCURRENCY_RULE,
+  RESERVED_CONCURRENCY_WHY,
+} from './updater-function.ts';
 import { WatchedRepositories } from './watched-repositories.ts';
 
 export { ConfigError };
@@ -120,7 +126,7 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
     ...read(() =>
       wholeNumber(root, 'logRetentionDays', (n) => RETENTION_DAYS.includes(n), RETENTION_DAYS.join(', ')),
     ),
-    ...read(() => optionalArn(root, 'alarmTopicArn', 'sns')),
+    ...read(() => alarmTopicArn(root, region)),
     ...read(() =>
       optionalText(
         root,
@@ -129,7 +135,14 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
         'give "queued" (one commit per GitOps branch through the write queue, the default) or "direct" (the push function commits itself)',
       ),
     ),
-    ...read(() => wholeNumber(root, 'reservedConcurrency', (n) => n >= 1 && n <= 1000, 'from 1 to 1000')),
+    ...read(() =>
+      wholeNumber(
+        root,
+        'reservedConcurrency',
+        (n) => n >= 1 && n <= MAX_RESERVED_CONCURRENCY,
+        `${RESERVED_CONCURRENCY_RULE} (${RESERVED_CONCURRENCY_WHY})`,
+      ),
+    ),
     ...read(() => wholeNumber(root, 'appConcurrency', (n) => n >= 1 && n <= 64, 'from 1 to 64')),
     ...read(() => wholeNumber(root, 'memorySize', (n) => n >= 128 && n <= 10240, 'from 128 to 10240 (MB)')),
     ...read(() => wholeNumber(root, 'timeoutSeconds', (n) => n >= 10 && n <= 900, 'from 10 to 900')),
@@ -197,13 +210,61 @@ function refuseMovedFields(root: Json): void {
 
 // The function's own reader, so that a configuration and the function agree on every rule.
 function connections(value: unknown): Connections {
+  let connections: Connections;
   try {
-    return parseConnections(value, 'config.connections');
+    connections = parseConnections(value, 'config.connections');
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     const [first, ...others] = error.problems;
     throw new ConfigError(first!.field, first!.problem, first!.fix, { cause: error, others });
   }
+  refusePartialSecretArns(connections);
+  return connections;
+}
+
+// A secret's ARN ends in `-` and 6 random characters that Secrets Manager adds to its name (`-AbCdEf`).
+// The stack imports an ARN as complete (CDK's Secret.fromSecretCompleteArn, which needs the suffix);
+// without it, IAM would need `-??????` after the name and only some APIs take a partial ARN
+// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html).
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:(.+)$/;
+const SECRET_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
+function refusePartialSecretArns(connections: Connections): void {
+  const problems = configProblems();
+  const check = (field: string, reference: string | undefined) => {
+    if (!reference?.startsWith('arn:')) return;
+    const name = SECRET_ARN.exec(reference)?.[1];
+    if (name === undefined)
+      problems.add(
+        new ConfigError(
+          field,
+          `${quoteInput(reference)} is not a Secrets Manager secret ARN`,
+          "give the secret's name, or its ARN as describe-secret shows it",
+        ),
+      );
+    else if (!SECRET_SUFFIX.test(name))
+      problems.add(
+        new ConfigError(
+          field,
+          `${quoteInput(reference)} is not a complete secret ARN (it lacks the 6 characters Secrets Manager adds after the name, as in secret:<name>-AbCdEf)`,
+          "give the ARN as the console or describe-secret shows it, or the secret's name",
+        ),
+      );
+  };
+  for (const c of connections.github) check(`config.connections.github.${c.name}.secret`, c.secret);
+  for (const c of connections.argocd) {
+    check(`config.connections.argocd.${c.name}.tokenSecret`, c.tokenSecret);
+    check(`config.connections.argocd.${c.name}.caBundleSecret`, c.caBundleSecret);
+  }
+  problems.throwIfAny();
+}
+
+function alarmTopicArn(root: Json, region: string | undefined): { alarmTopicArn?: string } {
+  const { alarmTopicArn } = optionalArn(root, 'alarmTopicArn', 'sns');
+  if (alarmTopicArn === undefined || region === undefined) return alarmTopicArn ? { alarmTopicArn } : {};
+  const wrongRegion = alarmTopicRegionProblem(alarmTopicArn, alarmTopicArn.split(':')[3]!, region);
+  if (wrongRegion) throw new ConfigError('config.alarmTopicArn', wrongRegion.problem, wrongRegion.fix);
+  return { alarmTopicArn };
 }
 
 function vpc(value: unknown, field: string): NonNullable<UpdaterConfig['vpc']> {
