@@ -19,6 +19,7 @@ import {
   object,
   optionalArn,
   optionalText,
+  secretReference,
   text,
   wholeNumber,
 } from './config-fields.ts';
@@ -222,35 +223,10 @@ function connections(value: unknown): Connections {
   return connections;
 }
 
-// A secret's ARN ends in `-` and 6 random characters that Secrets Manager adds to its name (`-AbCdEf`).
-// The stack imports an ARN as complete (CDK's Secret.fromSecretCompleteArn, which needs the suffix);
-// without it, IAM would need `-??????` after the name and only some APIs take a partial ARN
-// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html).
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:(.+)$/;
-const SECRET_SUFFIX = /-[A-Za-z0-9]{6}$/;
-
 function refusePartialSecretArns(connections: Connections): void {
   const problems = configProblems();
-  const check = (field: string, reference: string | undefined) => {
-    if (!reference?.startsWith('arn:')) return;
-    const name = SECRET_ARN.exec(reference)?.[1];
-    if (name === undefined)
-      problems.add(
-        new ConfigError(
-          field,
-          `${quoteInput(reference)} is not a Secrets Manager secret ARN`,
-          "give the secret's name, or its ARN as describe-secret shows it",
-        ),
-      );
-    else if (!SECRET_SUFFIX.test(name))
-      problems.add(
-        new ConfigError(
-          field,
-          `${quoteInput(reference)} is not a complete secret ARN (it lacks the 6 characters Secrets Manager adds after the name, as in secret:<name>-AbCdEf)`,
-          "give the ARN as the console or describe-secret shows it, or the secret's name",
-        ),
-      );
-  };
+  const check = (field: string, reference: string | undefined) =>
+    problems.check(() => reference && secretReference(reference, field));
   for (const c of connections.github) check(`config.connections.github.${c.name}.secret`, c.secret);
   for (const c of connections.argocd) {
     check(`config.connections.argocd.${c.name}.tokenSecret`, c.tokenSecret);
