@@ -102,6 +102,32 @@ export function arnOf(value: string, field: string, service: string): string {
   return value;
 }
 
+// A secret's ARN ends in `-` and 6 random characters that Secrets Manager adds to its name (`-AbCdEf`).
+// The stack imports an ARN as complete (CDK's Secret.fromSecretCompleteArn, which needs the suffix);
+// without it, IAM would need `-??????` after the name and only some APIs take a partial ARN
+// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html).
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:(.+)$/;
+const SECRET_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
+/** A secret as the configuration names it: its name, or its complete ARN. */
+export function secretReference(reference: string, field: string): string {
+  if (!reference.startsWith('arn:')) return reference;
+  const name = SECRET_ARN.exec(reference)?.[1];
+  if (name === undefined)
+    throw new ConfigError(
+      field,
+      `${quoteInput(reference)} is not a Secrets Manager secret ARN`,
+      "give the secret's name, or its ARN as describe-secret shows it",
+    );
+  if (!SECRET_SUFFIX.test(name))
+    throw new ConfigError(
+      field,
+      `${quoteInput(reference)} is not a complete secret ARN (it lacks the 6 characters Secrets Manager adds after the name, as in secret:<name>-AbCdEf)`,
+      "give the ARN as the console or describe-secret shows it, or the secret's name",
+    );
+  return reference;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';

@@ -19,9 +19,17 @@ import {
   object,
   optionalArn,
   optionalText,
+  secretReference,
   text,
   wholeNumber,
 } from './config-fields.ts';
+import { alarmTopicRegionProblem } from './image-updater-alarms.ts';
+import {
+  MAX_RESERVED_CONCURRENCY,
+  RESERVED_CONCURRENCY_RULE,
+  RESERVED_CONCURRENCY_WHY,
+} from './updater-function.ts';
+import { WatchedRepositories } from './watched-repositories.ts';
 
 export { ConfigError };
 
@@ -119,7 +127,7 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
     ...read(() =>
       wholeNumber(root, 'logRetentionDays', (n) => RETENTION_DAYS.includes(n), RETENTION_DAYS.join(', ')),
     ),
-    ...read(() => optionalArn(root, 'alarmTopicArn', 'sns')),
+    ...read(() => alarmTopicArn(root, region)),
     ...read(() =>
       optionalText(
         root,
@@ -128,7 +136,14 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
         'give "queued" (one commit per GitOps branch through the write queue, the default) or "direct" (the push function commits itself)',
       ),
     ),
-    ...read(() => wholeNumber(root, 'reservedConcurrency', (n) => n >= 1 && n <= 1000, 'from 1 to 1000')),
+    ...read(() =>
+      wholeNumber(
+        root,
+        'reservedConcurrency',
+        (n) => n >= 1 && n <= MAX_RESERVED_CONCURRENCY,
+        `${RESERVED_CONCURRENCY_RULE} (${RESERVED_CONCURRENCY_WHY})`,
+      ),
+    ),
     ...read(() => wholeNumber(root, 'appConcurrency', (n) => n >= 1 && n <= 64, 'from 1 to 64')),
     ...read(() => wholeNumber(root, 'memorySize', (n) => n >= 128 && n <= 10240, 'from 128 to 10240 (MB)')),
     ...read(() => wholeNumber(root, 'timeoutSeconds', (n) => n >= 10 && n <= 900, 'from 10 to 900')),
@@ -162,7 +177,19 @@ function repositories(value: unknown): UpdaterConfig['repositories'] {
       'names no repository',
       'give names or prefixes, or "*" for every repository',
     );
+  // The construct's own checks (names, prefixes, the event pattern's size), as configuration errors.
+  asConfigError(() => WatchedRepositories.of({ names, prefixes }));
   return { names, prefixes };
+}
+
+/** Runs one of the construct's checks, its InvalidInputError becoming a ConfigError of `config.<field>`. */
+function asConfigError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new ConfigError(`config.${error.field}`, error.problem, error.fix, { cause: error });
+  }
 }
 
 // The fields that connections replaced (docs/connections.md): each refused with where it went.
@@ -184,13 +211,36 @@ function refuseMovedFields(root: Json): void {
 
 // The function's own reader, so that a configuration and the function agree on every rule.
 function connections(value: unknown): Connections {
+  let connections: Connections;
   try {
-    return parseConnections(value, 'config.connections');
+    connections = parseConnections(value, 'config.connections');
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     const [first, ...others] = error.problems;
     throw new ConfigError(first!.field, first!.problem, first!.fix, { cause: error, others });
   }
+  refusePartialSecretArns(connections);
+  return connections;
+}
+
+function refusePartialSecretArns(connections: Connections): void {
+  const problems = configProblems();
+  const check = (field: string, reference: string | undefined) =>
+    problems.check(() => reference && secretReference(reference, field));
+  for (const c of connections.github) check(`config.connections.github.${c.name}.secret`, c.secret);
+  for (const c of connections.argocd) {
+    check(`config.connections.argocd.${c.name}.tokenSecret`, c.tokenSecret);
+    check(`config.connections.argocd.${c.name}.caBundleSecret`, c.caBundleSecret);
+  }
+  problems.throwIfAny();
+}
+
+function alarmTopicArn(root: Json, region: string | undefined): { alarmTopicArn?: string } {
+  const { alarmTopicArn } = optionalArn(root, 'alarmTopicArn', 'sns');
+  if (alarmTopicArn === undefined || region === undefined) return alarmTopicArn ? { alarmTopicArn } : {};
+  const wrongRegion = alarmTopicRegionProblem(alarmTopicArn, alarmTopicArn.split(':')[3]!, region);
+  if (wrongRegion) throw new ConfigError('config.alarmTopicArn', wrongRegion.problem, wrongRegion.fix);
+  return { alarmTopicArn };
 }
 
 function vpc(value: unknown, field: string): NonNullable<UpdaterConfig['vpc']> {

@@ -4,7 +4,7 @@
  * or apps fail in ways no retry fixes (a revoked token, a deleted repository). With the write queue:
  * writes wait too long, a write waits in the write dead-letter queue, or the writer fails.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -13,6 +13,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE } from '../lib/app/outcome-metrics.ts';
+import { quoteInput } from '../lib/domain/errors.ts';
 import type { ImageUpdaterWrites } from './image-updater-writes.ts';
 
 /** The write queue's parts that alarms and the dashboard watch. */
@@ -142,6 +143,12 @@ export class ImageUpdaterAlarms extends Construct {
     }
 
     if (props.topic) {
+      const wrongRegion = alarmTopicRegionProblem(
+        props.topic.topicArn,
+        props.topic.env.region,
+        Stack.of(this).region,
+      );
+      if (wrongRegion) throw new Error(`alarmTopic: ${wrongRegion.problem}; ${wrongRegion.fix}`);
       const action = new SnsAction(props.topic);
       for (const alarm of this.all) {
         alarm.addAlarmAction(action);
@@ -161,4 +168,23 @@ export class ImageUpdaterAlarms extends Construct {
       ...(this.writes ? [this.writes.age, this.writes.deadLetters, this.writes.errors] : []),
     ];
   }
+}
+
+/**
+ * Why a topic cannot take the alarms' notifications, when both regions are known at synth: CloudWatch
+ * alarm actions publish only to a topic of the alarm's own region (PutMetricAlarm's AlarmActions:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html). A region
+ * known only at deploy (an environment-agnostic stack) is not checked; docs/deploy.md says so.
+ */
+export function alarmTopicRegionProblem(
+  topicArn: string,
+  topicRegion: string,
+  stackRegion: string,
+): { problem: string; fix: string } | undefined {
+  if (Token.isUnresolved(topicRegion) || Token.isUnresolved(stackRegion) || topicRegion === stackRegion)
+    return undefined;
+  return {
+    problem: `${quoteInput(topicArn)} is in ${topicRegion}, not in the stack's region ${stackRegion}`,
+    fix: `CloudWatch alarms notify topics of their own region only: give a topic in ${stackRegion}`,
+  };
 }

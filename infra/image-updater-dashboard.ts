@@ -90,8 +90,13 @@ export class ImageUpdaterDashboard extends Construct {
             width: 8,
           }),
           new cloudwatch.GraphWidget({
-            title: 'Unchanged and skipped by reason',
-            left: [byReason(METRIC.unchanged, 'unchanged'), byReason(METRIC.skipped, 'skipped')],
+            title: 'Unchanged, skipped and deferred by reason',
+            left: [
+              byReason(METRIC.unchanged, 'unchanged'),
+              byReason(METRIC.skipped, 'skipped'),
+              // Argo CD syncs a sync window blocked: the spec holds the version, the sync waits.
+              byReason(METRIC.syncsDeferred, 'sync deferred'),
+            ],
             width: 8,
           }),
           new cloudwatch.GraphWidget({

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -17,6 +17,18 @@ import { type FunctionEntryPoint, prebuiltFunctionDir, prebuiltHandler } from '.
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+
+/**
+ * The most reserved concurrency the construct takes. Lambda refuses a reservation that leaves fewer than
+ * 100 of the account's concurrent executions unreserved ("UnreservedConcurrentExecution below its
+ * minimum value of [100]"; https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html),
+ * and an account starts with 1,000: 900 is what a default account can give. The account's real limit,
+ * and what other functions reserve, are known only at deploy; docs/deploy.md says how to read them.
+ */
+export const MAX_RESERVED_CONCURRENCY = 900;
+export const RESERVED_CONCURRENCY_RULE = `from 1 to ${MAX_RESERVED_CONCURRENCY}`;
+export const RESERVED_CONCURRENCY_WHY =
+  "Lambda keeps 100 of the account's concurrency unreserved, 1,000 by default";
 
 /** What both functions share: size, time limit, network and configuration. */
 export type FunctionSettings = Pick<
@@ -42,6 +54,16 @@ export interface UpdaterFunction {
 
 /** Creates `Logs`, `Role` and `Function` in `scope`. */
 export function createUpdaterFunction(scope: Construct, props: UpdaterFunctionProps): UpdaterFunction {
+  const reserved = props.reservedConcurrency;
+  // A value known only at deploy (a parameter) is Lambda's to check.
+  if (
+    reserved !== undefined &&
+    !Token.isUnresolved(reserved) &&
+    !(Number.isInteger(reserved) && reserved >= 1 && reserved <= MAX_RESERVED_CONCURRENCY)
+  )
+    throw new Error(
+      `reservedConcurrency: ${reserved} is not a whole number ${RESERVED_CONCURRENCY_RULE}; ${RESERVED_CONCURRENCY_WHY}`,
+    );
   const logGroup = new logs.LogGroup(scope, 'Logs', {
     retention: props.logRetention,
     removalPolicy: RemovalPolicy.DESTROY,

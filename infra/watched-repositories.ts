@@ -5,6 +5,7 @@
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { InvalidInputError, quoteInput } from '../lib/domain/errors.ts';
 
 // ECR's own rule for repository names (2 to 256 characters, lowercase, `/`-separated components).
 const NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -26,20 +27,34 @@ export class WatchedRepositories {
     const names = [...new Set(selection.names ?? [])];
     const prefixes = [...new Set(selection.prefixes ?? [])];
     if (names.length + prefixes.length === 0)
-      throw new Error(
-        'repositories: name at least one repository or prefix, or use WatchedRepositories.all() to watch the whole account',
+      throw new InvalidInputError(
+        'repositories',
+        'name at least one repository or prefix',
+        'or use WatchedRepositories.all() to watch the whole account',
       );
     for (const name of names)
       if (name.length < 2 || name.length > 256 || !NAME.test(name))
-        throw new Error(
-          `repositories.names: '${name}' is not an ECR repository name (lowercase letters, digits, . _ - and / between components)`,
+        throw new InvalidInputError(
+          'repositories.names',
+          `${quoteInput(name)} is not an ECR repository name`,
+          'lowercase letters, digits, . _ - and / between components',
         );
     for (const prefix of prefixes)
       if (!PREFIX.test(prefix))
-        throw new Error(
-          `repositories.prefixes: '${prefix}' is not the start of an ECR repository name (lowercase letters, digits, . _ - /)`,
+        throw new InvalidInputError(
+          'repositories.prefixes',
+          `${quoteInput(prefix)} is not the start of an ECR repository name`,
+          'lowercase letters, digits, . _ - /',
         );
-    return new WatchedRepositories(names, prefixes, false);
+    const watched = new WatchedRepositories(names, prefixes, false);
+    const size = eventPatternSize(watched.eventPattern());
+    if (size > EVENT_PATTERN_LIMIT)
+      throw new InvalidInputError(
+        'repositories',
+        `${names.length + prefixes.length} names and prefixes make an event pattern of ${size.toLocaleString('en-US')} characters, more than the ${EVENT_PATTERN_LIMIT.toLocaleString('en-US')} EventBridge allows a rule`,
+        'watch repositories by prefix instead ("prefixes": ["team-a/"]): one prefix covers every repository whose name starts with it, those created later included',
+      );
+    return watched;
   }
 
   /** Every repository of the account and region. */
@@ -59,6 +74,24 @@ export class WatchedRepositories {
     return [...this.names, ...this.prefixes.map((prefix) => ({ prefix }))];
   }
 
+  /**
+   * The rule's event pattern as EventBridge reads it: tagged, successful pushes of the watched
+   * repositories (ECR's "ECR Image Action" event).
+   */
+  eventPattern(): EcrPushPattern {
+    const filter = this.eventFilter();
+    return {
+      source: ['aws.ecr'],
+      'detail-type': ['ECR Image Action'],
+      detail: {
+        'action-type': ['PUSH'],
+        result: ['SUCCESS'],
+        'image-tag': [{ exists: true }],
+        ...(filter ? { 'repository-name': filter } : {}),
+      },
+    };
+  }
+
   /** The repository ARNs the function may read, in the stack's account and region. */
   repositoryArns(scope: IConstruct): string[] {
     const stack = Stack.of(scope);
@@ -73,9 +106,8 @@ export class WatchedRepositories {
     return [...this.names.map(arn), ...this.prefixes.map((prefix) => arn(`${prefix}*`))];
   }
 
-  /** For logs and docs: `flask-app, team-a/*`, or `every repository`. */
   /**
-   * The repositories in words, at most `limit` characters: as many as fit, then how many more. Lambda
+   * For logs and descriptions (`flask-app, team-a/*`, or `every repository`): the repositories in words, at most `limit` characters: as many as fit, then how many more. Lambda
    * caps a function's description at 256 characters and EventBridge a rule's at 512 (the Lambda API's
    * CreateFunction and EventBridge's PutRule references), so a description that listed every name would
    * fail the deployment past a handful of names.
@@ -91,4 +123,26 @@ export class WatchedRepositories {
     }
     return `${all.length} repositories`;
   }
+}
+
+/** The pattern of the rule on ECR pushes, with EventBridge's own key names. */
+export interface EcrPushPattern {
+  readonly source: string[];
+  readonly 'detail-type': string[];
+  readonly detail: Record<string, unknown[]>;
+}
+
+/**
+ * EventBridge's quota on one rule's event pattern: 2,048 characters by default ("Event pattern size",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html). The quota is adjustable; the
+ * construct holds to the default, which every account has, so that a deployment never fails on it.
+ */
+export const EVENT_PATTERN_LIMIT = 2048;
+
+/**
+ * The pattern's size as PutRule receives it: its JSON without whitespace. Repository names are ASCII,
+ * so characters and bytes are the same count.
+ */
+export function eventPatternSize(pattern: EcrPushPattern): number {
+  return JSON.stringify(pattern).length;
 }

@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { ArgoCdApi, ArgoCdScope } from '../app/ports.ts';
+import type { ArgoCdApi, ArgoCdScope, SyncStart } from '../app/ports.ts';
 import { UpstreamError } from '../domain/errors.ts';
 import { toArgoCdError } from './argocd-errors.ts';
 import { stringifyGoJson } from './stringify-go-json.ts';
@@ -21,8 +21,22 @@ export interface ArgoCdApiClientOptions {
   readonly ca?: string;
   /** Skip TLS verification. Explicit, never a default. */
   readonly insecure?: boolean;
+  /** How long to wait for an answer. Default 10 s. */
   readonly timeoutMs?: number;
+  /** How long to wait for the answer to a PATCH. Default {@link PATCH_TIMEOUT_MS}. */
+  readonly patchTimeoutMs?: number;
 }
+
+/**
+ * How long a PATCH may take: Argo CD validates the patched spec by testing the repository and generating
+ * its manifests without the cache (validateAndNormalizeApp in server/application/application.go,
+ * ValidateRepo in util/argo/argo.go), each repo-server call bounded by the API server's
+ * `--repo-server-timeout-seconds`, 60 s by default (cmd/argocd-server/commands/argocd_server.go). A
+ * minute and a little: long enough to hear Argo CD's own answer (the patch, or a 400 DeadlineExceeded
+ * to retry) rather than abandon a patch that may yet land; short of the function's 2-minute default.
+ */
+export const PATCH_TIMEOUT_MS = 65_000;
+const TIMEOUT_MS = 10_000;
 
 interface Response {
   readonly status: number;
@@ -38,7 +52,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
   }
 
   async getApplication(name: string, scope: ArgoCdScope): Promise<unknown> {
-    const query = new URLSearchParams({ appNamespace: scope.appNamespace, project: scope.project });
+    const query = new URLSearchParams({ ...namespaceOf(scope), project: scope.project });
     return this.json(
       'GET',
       `api/v1/applications/${encodeURIComponent(name)}?${query}`,
@@ -50,7 +64,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
   async patchApplication(name: string, scope: ArgoCdScope, patch: readonly unknown[]): Promise<unknown> {
     const body = {
       name,
-      appNamespace: scope.appNamespace,
+      ...namespaceOf(scope),
       project: scope.project,
       patchType: 'json',
       // Argo CD compares `test` values byte for byte with Go's encoding; see stringify-go-json.ts.
@@ -61,11 +75,12 @@ export class ArgoCdApiClient implements ArgoCdApi {
       `api/v1/applications/${encodeURIComponent(name)}`,
       body,
       `patching Application ${name}`,
+      this.options.patchTimeoutMs ?? Math.max(PATCH_TIMEOUT_MS, this.options.timeoutMs ?? 0),
     );
   }
 
-  async syncApplication(name: string, scope: ArgoCdScope): Promise<'started' | 'running'> {
-    const body = { name, appNamespace: scope.appNamespace, project: scope.project };
+  async syncApplication(name: string, scope: ArgoCdScope): Promise<SyncStart> {
+    const body = { name, ...namespaceOf(scope), project: scope.project };
     try {
       await this.json(
         'POST',
@@ -75,17 +90,31 @@ export class ArgoCdApiClient implements ArgoCdApi {
       );
       return 'started';
     } catch (error) {
-      if (/another operation is already in progress/i.test(String((error as Error).message)))
-        return 'running';
+      const message = String((error as Error).message);
+      if (/another operation is already in progress/i.test(message)) return 'running';
+      // Server.Sync (server/application/application.go) answers 403 while a project's sync window
+      // blocks manual syncs: not a denial of the token, a sync for later.
+      if (
+        error instanceof UpstreamError &&
+        error.status === 403 &&
+        /cannot sync: blocked by sync window/i.test(message)
+      )
+        return 'deferred';
       throw error;
     }
   }
 
-  private async json(method: string, path: string, body: unknown, what: string): Promise<unknown> {
+  private async json(
+    method: string,
+    path: string,
+    body: unknown,
+    what: string,
+    timeoutMs = this.options.timeoutMs ?? TIMEOUT_MS,
+  ): Promise<unknown> {
     let response: Response;
     const url = new URL(path, this.base);
     try {
-      response = await this.send(method, url, body);
+      response = await this.send(method, url, body, timeoutMs);
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       if (TLS_FAILURES.test(code)) {
@@ -106,7 +135,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
     }
   }
 
-  private send(method: string, url: URL, body: unknown): Promise<Response> {
+  private send(method: string, url: URL, body: unknown, timeoutMs: number): Promise<Response> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -127,7 +156,7 @@ export class ArgoCdApiClient implements ArgoCdApi {
                 rejectUnauthorized: !this.options.insecure,
               }
             : {}),
-          timeout: this.options.timeoutMs ?? 10_000,
+          timeout: timeoutMs,
         },
         (incoming) => {
           const chunks: Buffer[] = [];
@@ -143,12 +172,20 @@ export class ArgoCdApiClient implements ArgoCdApi {
         },
       );
       outgoing.on('timeout', () =>
-        outgoing.destroy(new Error(`no answer from ${url.host} in ${this.options.timeoutMs ?? 10_000} ms`)),
+        outgoing.destroy(new Error(`no answer from ${url.host} in ${timeoutMs} ms`)),
       );
       outgoing.on('error', reject);
       outgoing.end(payload);
     });
   }
+}
+
+/**
+ * `appNamespace` only when the registration names one: left out, Argo CD uses its own namespace
+ * (Server.appNamespaceOrDefault, server/application/application.go), which need not be `argocd`.
+ */
+function namespaceOf(scope: ArgoCdScope): { appNamespace?: string } {
+  return scope.appNamespace ? { appNamespace: scope.appNamespace } : {};
 }
 
 /**

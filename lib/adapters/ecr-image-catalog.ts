@@ -1,24 +1,24 @@
 /**
  * The ECR side, read with the Lambda's own role (no registry tokens): the repository's tags from
  * DescribeImages (every page, once per event), and, only when a policy filters by platform or orders by
- * build time, manifests from BatchGetImage and image configs through GetDownloadUrlForLayer. Manifests
- * are immutable, so what is learnt of a digest is cached for the life of the process.
+ * build time, manifests from BatchGetImage and image configs through GetDownloadUrlForLayer. An index's
+ * build time is its dating image's (see {@link datingImage}): a second BatchGetImage reads those images'
+ * manifests for every index at once. Manifests are immutable, so what is learnt of a digest is cached
+ * for the life of the process.
  */
 import {
   BatchGetImageCommand,
   DescribeImagesCommand,
   ECRClient,
   GetDownloadUrlForLayerCommand,
-  RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
 import type { DetailNeeds, ImageCatalog, RepositoryRef } from '../app/ports.ts';
 import { UpstreamError } from '../domain/errors.ts';
 import { artifactReason } from '../domain/tags/artifact-reason.ts';
 import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
-import { toUpstreamError } from './aws-errors.ts';
 import { AWS_REQUEST_TIMEOUT_MS, createAwsClient } from './create-aws-client.ts';
-import { imageFailureError } from './ecr-image-failures.ts';
-import { type ImageDetails, readManifest } from './oci-manifest.ts';
+import { ecrCallError, imageFailureError } from './ecr-image-failures.ts';
+import { datingImage, type ImageDetails, readManifest } from './oci-manifest.ts';
 
 export interface EcrImageCatalogOptions {
   /** A client per region; by default one ECRClient per region, built on first use. */
@@ -97,6 +97,37 @@ export class EcrImageCatalog implements ImageCatalog {
     const digests = [
       ...new Set(candidates.flatMap((c) => (c.digest && artifactReason(c) === undefined ? [c.digest] : []))),
     ];
+    const resolved = await this.detailsOf(repository, digests);
+    const builds = new Map<string, number | undefined>();
+    if (needs.createdAt) {
+      const dating = new Map<string, string>();
+      for (const [digest, found] of resolved) {
+        const image = found.images && datingImage(found.images, needs.wantedPlatforms);
+        if (image) dating.set(digest, image.digest);
+      }
+      const images = await this.detailsOf(repository, [...new Set(dating.values())]);
+      for (const [digest, found] of resolved) {
+        const image = dating.get(digest);
+        builds.set(digest, image === undefined ? found.createdAt : images.get(image)?.createdAt);
+      }
+    }
+    return candidates.map((candidate) => {
+      const found = candidate.digest ? resolved.get(candidate.digest) : undefined;
+      if (!found) return candidate;
+      const createdAt = builds.get(candidate.digest!);
+      return {
+        ...candidate,
+        ...(needs.platforms && found.platforms ? { platforms: found.platforms } : {}),
+        ...(needs.createdAt && createdAt !== undefined ? { createdAt } : {}),
+      };
+    });
+  }
+
+  /** The details of each digest: from the cache, else read with one BatchGetImage per 100. */
+  private async detailsOf(
+    repository: RepositoryRef,
+    digests: readonly string[],
+  ): Promise<Map<string, ImageDetails>> {
     const missing = digests.filter((digest) => !this.details.has(this.cacheKey(repository, digest)));
     await this.loadManifests(repository, missing);
     const resolved = new Map<string, ImageDetails>();
@@ -105,15 +136,7 @@ export class EcrImageCatalog implements ImageCatalog {
         resolved.set(digest, await this.details.get(this.cacheKey(repository, digest))!),
       ),
     );
-    return candidates.map((candidate) => {
-      const found = candidate.digest ? resolved.get(candidate.digest) : undefined;
-      if (!found) return candidate;
-      return {
-        ...candidate,
-        ...(needs.platforms && found.platforms ? { platforms: found.platforms } : {}),
-        ...(needs.createdAt && found.createdAt !== undefined ? { createdAt: found.createdAt } : {}),
-      };
-    });
+    return resolved;
   }
 
   // One BatchGetImage per 100 digests; each manifest's details become a cached promise, and so does the
@@ -218,17 +241,7 @@ export class EcrImageCatalog implements ImageCatalog {
     try {
       return await send();
     } catch (error) {
-      const name = this.nameOf(repository);
-      if (error instanceof RepositoryNotFoundException) {
-        // ECR answers RepositoryNotFoundException with HTTP 400, as every AWS JSON error; what it means is
-        // a resource that is not there, so it is reported (and counted) as not-found, like GitHub's 404.
-        throw new UpstreamError('ECR', `repository ${name} does not exist (or the role may not read it)`, {
-          retryable: false,
-          status: 404,
-          cause: error,
-        });
-      }
-      throw toUpstreamError('ECR', `${operation} on ${name}`, error);
+      throw ecrCallError(this.nameOf(repository), operation, error);
     }
   }
 }

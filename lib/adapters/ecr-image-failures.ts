@@ -1,9 +1,39 @@
 /**
- * What BatchGetImage's per-image failures mean for the work: the call answered 200, so the SDK retried
+ * What ECR's failures mean for the work. A failed call: the SDK has retried what it would (throttling,
+ * 5xx), and what is left becomes a domain error, a missing repository and a denial each named for what
+ * a person must do. BatchGetImage's per-image failures: the call answered 200, so the SDK retried
  * nothing, and whether the work is worth trying again depends on each image's `failureCode`.
  */
-import type { ImageFailure } from '@aws-sdk/client-ecr';
+import { type ImageFailure, RepositoryNotFoundException } from '@aws-sdk/client-ecr';
 import { UpstreamError } from '../domain/errors.ts';
+import { toUpstreamError } from './aws-errors.ts';
+
+/** The domain error for a failed call of `operation` on `repository` (account/region/name). */
+export function ecrCallError(repository: string, operation: string, error: unknown): UpstreamError {
+  if (error instanceof RepositoryNotFoundException) {
+    // ECR answers RepositoryNotFoundException with HTTP 400, as every AWS JSON error; what it means is
+    // a resource that is not there, so it is reported (and counted) as not-found, like GitHub's 404.
+    return new UpstreamError('ECR', `repository ${repository} does not exist (or the role may not read it)`, {
+      retryable: false,
+      status: 404,
+      cause: error,
+    });
+  }
+  if ((error as { name?: unknown } | undefined)?.name === 'AccessDeniedException') {
+    // IAM said no: the function's role (or the repository policy) does not allow the action. ECR's user
+    // guide ("Troubleshooting Amazon ECR error messages") shows it as HTTP 403, the API references'
+    // Common Errors as 400; either way only a person can fix it, so it is a denial, for good, with the
+    // permission to grant. The SDK has no class for it: it is not in ECR's model.
+    const why = String((error as Error).message ?? '').slice(0, 300);
+    return new UpstreamError(
+      'ECR',
+      `the role may not call ecr:${operation} on ${repository}; allow it in the role's policy or the ` +
+        `repository policy (AccessDeniedException: ${why})`,
+      { retryable: false, status: 403, cause: error },
+    );
+  }
+  return toUpstreamError('ECR', `${operation} on ${repository}`, error);
+}
 
 /**
  * BatchGetImage's `failures[].failureCode` values (the SDK's `ImageFailureCode`, and the ECR API

@@ -1,5 +1,7 @@
 /**
- * GitHub's answers become domain errors: 409, and the 422s of a missing sha, a non-fast-forward and a
+ * GitHub's answers become domain errors: a 409 of a race (any but an empty repository's or a pull-request
+ * rule's, which are refused for good with a hint, as are a missing permission and an archived
+ * repository), and the 422s of a missing sha, a non-fast-forward and a
  * ref or pull request that already exists, are lost races (ConflictError), as is a GraphQL mutation's
  * STALE_DATA (a branch that moved); throttling, secondary rate limits, 5xx and network failures can be
  * retried, no sooner than GitHub says (Retry-After, the reset of a spent budget, or a minute when it
@@ -44,6 +46,15 @@ export function toGitHubError(what: string, error: unknown): Error {
   const full = e.message ?? String(error);
   const message = full.replace(/\s+/g, ' ').trim().slice(0, 300);
   const headers = e.response?.headers ?? {};
+  // GitHub's 409 says several things: a lost race, and also an empty repository or a branch that wants
+  // a pull request. Those are refused for good and say how to get past; any other 409 is a race.
+  const refusal = permanentRefusal(status, full, headers);
+  if (refusal !== undefined)
+    return new UpstreamError('GitHub', `${what}: HTTP ${status} ${message} (${refusal})`, {
+      retryable: false,
+      status,
+      cause: error,
+    });
   // A lost race: a stale blob sha, a branch that moved (not a fast forward) or appeared, a pull request
   // another writer opened first.
   const race = /\bsha\b|not a fast forward|reference already exists|pull request already exists/i;
@@ -82,6 +93,43 @@ export function toGitHubError(what: string, error: unknown): Error {
 
 const UNNAMED_RATE_LIMIT_WAIT_MS = 60_000;
 
+const PULL_REQUEST_HINT =
+  'the branch is protected or a ruleset requires a pull request: set writeBack.git.pullRequest: true, or write to another branch';
+
+/**
+ * The refusals no retry gets past, each with what to do instead, or undefined for any other answer.
+ * Wordings are GitHub's (the fake names the source of each, local/src/github/repository-policy.ts).
+ */
+function permanentRefusal(
+  status: number | undefined,
+  message: string,
+  headers: Record<string, string | number | undefined>,
+): string | undefined {
+  // 409 "Git Repository is empty.": there is no commit, so no branch, to write onto.
+  if (/repository is empty/i.test(message))
+    return 'the repository has no commit yet: initialise it (push a first commit to the branch)';
+  // Classic branch protection (422 "Protected branch update failed for refs/heads/x.", GraphQL's
+  // "protected branch 'x' check failed") and rulesets (409 or 422 "Repository rule violations found").
+  if (/protected branch|rule violations|must be made through a pull request/i.test(message))
+    return PULL_REQUEST_HINT;
+  if (/archived/i.test(message) && (status === 403 || status === 422))
+    return 'the repository is archived, so read-only: unarchive it, or point the app at another repository';
+  if (/not accessible by integration/i.test(message)) {
+    // GitHub names the permissions that would do, one set per `;` (x-accepted-github-permissions);
+    // GraphQL's answers carry none, and a commit needs Contents: write.
+    const accepted = String(headers['x-accepted-github-permissions'] ?? '').trim();
+    const needed =
+      accepted === ''
+        ? 'contents=write (and pull_requests=write for pull requests)'
+        : accepted.replace(/;\s*/g, ' or ');
+    return `the GitHub App or token lacks a permission: grant ${needed} on the repository`;
+  }
+  // A new branch whose name is a folder of an existing branch's, or the other way round ("a" and "a/b").
+  if (status === 422 && /reference update failed/i.test(message))
+    return "the branch name clashes with an existing branch ('a' and 'a/b' cannot both exist): change writeBack.git.writeBranch";
+  return undefined;
+}
+
 interface GraphqlErrorShape {
   readonly type?: string;
   readonly message?: string;
@@ -117,7 +165,15 @@ function fromGraphqlErrors(what: string, error: unknown, errors: readonly Graphq
       cause: error,
     });
   const status = types.has('NOT_FOUND') ? 404 : types.has('FORBIDDEN') ? 403 : 422;
-  const hint = status === 404 ? ' (is the repository right, and can the token see it?)' : '';
+  const refusal = types.has('BRANCH_PROTECTION_RULE_VIOLATION')
+    ? PULL_REQUEST_HINT
+    : permanentRefusal(status, message, {});
+  const hint =
+    refusal !== undefined
+      ? ` (${refusal})`
+      : status === 404
+        ? ' (is the repository right, and can the token see it?)'
+        : '';
   return new UpstreamError('GitHub', `${what}: ${message}${hint}`, {
     retryable: false,
     status,

@@ -27,6 +27,7 @@ interface TreeEntryAnswer {
     readonly oid?: string;
     readonly text?: string | null;
     readonly isTruncated?: boolean;
+    readonly byteSize?: number;
   } | null;
 }
 
@@ -34,6 +35,7 @@ type CommitAnswer = { readonly oid?: unknown } & Readonly<Record<string, unknown
 
 interface FilesAnswer {
   readonly repository: {
+    readonly isEmpty?: boolean;
     readonly ref?: { readonly target: CommitAnswer | null } | null;
     readonly object?: CommitAnswer | null;
   } | null;
@@ -43,6 +45,10 @@ interface FilesAnswer {
 const REGULAR_FILE = 0o100000;
 const SYMBOLIC_LINK = 0o120000;
 const FILE_TYPE_BITS = 0o170000;
+const EXECUTABLE_FILE = 0o100755;
+// "This endpoint supports blobs up to 100 megabytes in size" (docs.github.com/en/rest/git/blobs#get-a-blob),
+// the only way to read a file past GraphQL's 512,000 bytes of `text`.
+const BLOB_API_LIMIT_BYTES = 100 * 1024 * 1024;
 
 /**
  * The query for `count` files at a branch (`ref`) or at a commit (`oid`); paths travel as variables,
@@ -60,7 +66,7 @@ function filesQuery(count: number, at: 'ref' | 'oid'): string {
     `query ($owner: String!, $name: String!, ${at === 'ref' ? '$ref: String!' : '$oid: GitObjectID!'}${variables}) {`,
     ' repository(owner: $owner, name: $name) {',
     at === 'ref'
-      ? ` ref(qualifiedName: $ref) { target { ${commit} } } } }`
+      ? ` isEmpty ref(qualifiedName: $ref) { target { ${commit} } } } }`
       : ` object(oid: $oid) { ${commit} } } }`,
     count === 0 ? '' : fragment,
   ].join('');
@@ -92,9 +98,29 @@ export async function readFilesAtHead(
       const entry = files.has(path)
         ? files.get(path)
         : ((await readAt(octokit, location, { commit: head }, [path])).f0 as TreeEntryAnswer | null);
-      return toGitFile(entry ?? null, where(path), readBlob);
+      return toGitFile(entry ?? null, where(path), readBlob, 'commit-on-branch');
     },
   };
+}
+
+/**
+ * One file at a commit (or a branch), its mode kept, for a commit made through the Git Data API, which
+ * writes the mode it is given: through GraphQL, not the Contents API, which answers a symbolic link
+ * with its target's content and a file over 1 MB with 403 `too_large`
+ * (docs.github.com/en/rest/repos/contents#get-repository-content).
+ */
+export async function readFileAt(
+  octokit: OctokitGraphql,
+  location: GitLocation,
+  path: string,
+  readBlob: BlobReader,
+): Promise<GitFile | undefined> {
+  const at = /^[0-9a-f]{40}$/.test(location.branch)
+    ? { commit: location.branch }
+    : { branch: location.branch };
+  const target = await readAt(octokit, location, at, [path]);
+  const where = `${location.owner}/${location.name}@${location.branch.slice(0, 'commit' in at ? 7 : undefined)}:${path}`;
+  return toGitFile((target.f0 as TreeEntryAnswer | null) ?? null, where, readBlob, 'tree');
 }
 
 async function readAt(
@@ -119,6 +145,12 @@ async function readAt(
   expectGraphqlData(answer, `reading ${where}`);
   const target = 'commit' in at ? answer.repository?.object : answer.repository?.ref?.target;
   if (typeof target?.oid !== 'string') {
+    if (answer.repository?.isEmpty)
+      throw new UpstreamError(
+        'GitHub',
+        `${location.owner}/${location.name} is empty (the repository has no commit yet: initialise it, push a first commit to '${'commit' in at ? at.commit : at.branch}')`,
+        { retryable: false, status: 409 },
+      );
     const missing = 'commit' in at ? `commit ${at.commit}` : `branch '${at.branch}'`;
     throw new UpstreamError('GitHub', `${location.owner}/${location.name} has no ${missing}`, {
       retryable: false,
@@ -128,10 +160,17 @@ async function readAt(
   return target as { oid: string } & Record<string, unknown>;
 }
 
+/**
+ * How the file will be written back: by `createCommitOnBranch`, which writes every file as 100644
+ * (github.com/babarot/gh-infra/pull/167), or as a tree entry, which keeps the mode it is given.
+ */
+type WrittenBy = 'commit-on-branch' | 'tree';
+
 async function toGitFile(
   entry: TreeEntryAnswer | null,
   where: string,
   readBlob: BlobReader,
+  writtenBy: WrittenBy,
 ): Promise<GitFile | undefined> {
   if (entry === null) return undefined;
   // A folder, a submodule or a symbolic link where a file should be is no file to read or to write.
@@ -146,11 +185,21 @@ async function toGitFile(
             : `of mode ${entry.mode.toString(8)}`;
     throw new InvalidTargetError(where, `is ${kind}, not a file`);
   }
-  const { oid, text, isTruncated } = entry.object;
+  const executable = entry.mode === EXECUTABLE_FILE;
+  // Written back as 100644, an executable file would lose its bit unseen: refused, with the ways that keep it.
+  if (executable && writtenBy === 'commit-on-branch')
+    throw new InvalidTargetError(
+      where,
+      'is an executable file, and a commit onto the branch (createCommitOnBranch) would drop its executable bit: set writeBack.git.writeBranch or pullRequest, which keep it, or clear the bit',
+    );
+  const { oid, text, isTruncated, byteSize } = entry.object;
+  if (byteSize !== undefined && byteSize > BLOB_API_LIMIT_BYTES)
+    throw new InvalidTargetError(where, `is ${byteSize} bytes; GitHub's API reads files up to 100 MB`);
+  const mode = executable ? { executable: true as const } : {};
   // GitHub cuts `text` at 512,000 bytes (`isTruncated`) and sends none for a file it takes for binary;
   // the blob API reads up to 100 MB. One more request, only for such a file.
-  if (isTruncated || typeof text !== 'string') return { sha: oid, text: await readBlob(oid, where) };
-  return { sha: oid, text };
+  if (isTruncated || typeof text !== 'string') return { sha: oid, text: await readBlob(oid, where), ...mode };
+  return { sha: oid, text, ...mode };
 }
 
 /**

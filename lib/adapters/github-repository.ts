@@ -1,14 +1,13 @@
 /**
  * One GitHub repository through Octokit: commits onto a branch through the GraphQL API (the files and the
- * head in one query, the commit in one mutation: github-graphql.ts); the Contents API to read a file
- * at a commit, the Git Data API (tree, commit, ref) for the branches of our own that write branches and
+ * head in one query, the commit in one mutation: github-graphql.ts); GraphQL to read a file at a
+ * commit (its mode and kind told, never a symbolic link's target), the Git Data API (tree, commit, ref) for the branches of our own that write branches and
  * pull requests commit onto; pull requests.
  */
 import type { Octokit } from '@octokit/rest';
 import type { BranchSnapshot, GitFile, GitLocation, GitRepository, PullRequest } from '../app/ports.ts';
-import { InvalidTargetError, UpstreamError } from '../domain/errors.ts';
 import { toGitHubError } from './github-errors.ts';
-import { commitOnBranch, readFilesAtHead } from './github-graphql.ts';
+import { commitOnBranch, readFileAt, readFilesAtHead } from './github-graphql.ts';
 
 /** The part of Octokit a GitHub App's authentication uses: `request`, which @octokit/core and @octokit/rest share. */
 export type OctokitRequest = Pick<Octokit, 'request'>;
@@ -37,35 +36,8 @@ export class OctokitGitRepository implements GitRepository {
     return branch;
   }
 
-  async readFile(location: GitLocation, path: string): Promise<GitFile | undefined> {
-    const where = `${location.owner}/${location.name}@${location.branch}:${path}`;
-    let data: unknown;
-    try {
-      ({ data } = await this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
-        owner: location.owner,
-        repo: location.name,
-        path,
-        ref: location.branch,
-      }));
-    } catch (error) {
-      // No file yet. (A missing repository or branch answers 404 too; the write then fails and says so.)
-      if ((error as { status?: number }).status === 404) return undefined;
-      throw toGitHubError(`reading ${where}`, error);
-    }
-    expectJson(data, `reading ${where}`);
-    if (
-      Array.isArray(data) ||
-      typeof data !== 'object' ||
-      data === null ||
-      (data as { type?: string }).type !== 'file'
-    ) {
-      throw new InvalidTargetError(where, 'is not a file');
-    }
-    const file = data as { sha: string; content?: string; encoding?: string };
-    if (file.encoding === 'base64' && file.content !== undefined)
-      return { sha: file.sha, text: Buffer.from(file.content, 'base64').toString('utf8') };
-    // Files over 1 MB come without content; their blob still can be read.
-    return { sha: file.sha, text: await this.readBlob(location, file.sha, where) };
+  readFile(location: GitLocation, path: string): Promise<GitFile | undefined> {
+    return readFileAt(this.octokit, location, path, (sha, where) => this.readBlob(location, sha, where));
   }
 
   readFilesAtHead(location: GitLocation, paths: readonly string[]): Promise<BranchSnapshot> {
@@ -114,7 +86,12 @@ export class OctokitGitRepository implements GitRepository {
   async commitFiles(
     owner: string,
     name: string,
-    change: { parent: string; files: ReadonlyMap<string, string>; message: string },
+    change: {
+      parent: string;
+      files: ReadonlyMap<string, string>;
+      message: string;
+      executables?: ReadonlySet<string>;
+    },
   ): Promise<string> {
     const repo = { owner, repo: name };
     try {
@@ -127,7 +104,8 @@ export class OctokitGitRepository implements GitRepository {
         base_tree: parent.data.tree.sha,
         tree: [...change.files].map(([path, content]) => ({
           path,
-          mode: '100644' as const,
+          // The file's own mode: a tree entry is written with the mode it names, whatever it was.
+          mode: change.executables?.has(path) ? ('100755' as const) : ('100644' as const),
           type: 'blob' as const,
           content,
         })),
@@ -235,17 +213,4 @@ export class OctokitGitRepository implements GitRepository {
       throw toGitHubError(`updating pull request #${number} of ${owner}/${name}`, error);
     }
   }
-}
-
-/**
- * Octokit hands over an answer it could not read as JSON as text: a proxy's HTML page, a cut-off body.
- * That is GitHub (or what stands in front of it) failing, not the file: retryable, and said plainly.
- */
-function expectJson(data: unknown, what: string): object {
-  if (typeof data === 'object' && data !== null && !(data instanceof ArrayBuffer)) return data;
-  const shown = typeof data === 'string' ? data.replace(/\s+/g, ' ').trim().slice(0, 80) : typeof data;
-  throw new UpstreamError('GitHub', `${what}: the answer is not JSON (${shown || 'empty'})`, {
-    retryable: true,
-    status: 502,
-  });
 }

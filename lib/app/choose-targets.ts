@@ -44,7 +44,7 @@ export class TagSource {
       this.lists.set(attempt, list);
     }
     if (!needs.platforms && !needs.createdAt) return list;
-    const key = `${attempt}:${needs.platforms}:${needs.createdAt}`;
+    const key = `${attempt}:${needs.platforms}:${needs.createdAt}:${needs.wantedPlatforms?.join(',') ?? ''}`;
     let detailed = this.detailed.get(key);
     if (!detailed) {
       detailed = list.then((candidates) => this.catalog.addDetails(this.repository, candidates, needs));

@@ -88,7 +88,7 @@ export async function evaluateApp(
     return {
       argocd: {
         app,
-        group: argoCdWriteGroupOf(connection, writeBack.appNamespace, app.name),
+        group: argoCdWriteGroupOf(connection, writeBack.appNamespace ?? '', app.name),
         choose,
         write: () => write().catch((error: unknown) => outcomeOfError(app.name, error)),
       },

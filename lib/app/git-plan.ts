@@ -67,12 +67,18 @@ export class WorkingTree {
     this.texts.set(path, text);
   }
 
-  /** Files whose text differs from what was read, with the blob sha they were read at. */
-  async changed(): Promise<Array<{ path: string; text: string; sha?: string }>> {
+  /** Files whose text differs from what was read, with the blob sha they were read at and their mode. */
+  async changed(): Promise<Array<{ path: string; text: string; sha?: string; executable?: true }>> {
     const changed = [];
     for (const [path, text] of this.texts) {
       const original = await this.original(path);
-      if (original?.text !== text) changed.push({ path, text, ...(original ? { sha: original.sha } : {}) });
+      if (original?.text !== text)
+        changed.push({
+          path,
+          text,
+          ...(original ? { sha: original.sha } : {}),
+          ...(original?.executable ? { executable: original.executable } : {}),
+        });
     }
     return changed;
   }

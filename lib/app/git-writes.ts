@@ -202,7 +202,7 @@ function treeAt(target: GitTarget, head: string): WorkingTree {
 async function commitAppChange(
   target: GitTarget,
   decision: PlanDecision,
-  files: ReadonlyArray<{ readonly path: string; readonly text: string }>,
+  files: ReadonlyArray<{ readonly path: string; readonly text: string; readonly executable?: true }>,
   at: { readonly branch: string; readonly branchHead: string | undefined; readonly baseHead: string },
 ): Promise<string> {
   const { repository, owner, name } = target;
@@ -210,6 +210,7 @@ async function commitAppChange(
     parent: at.branchHead ?? at.baseHead,
     files: new Map(files.map((f) => [f.path, f.text])),
     message: renderGroupCommitMessage([appChanges(decision)]),
+    executables: new Set(files.filter((f) => f.executable).map((f) => f.path)),
   });
   await repository.moveBranch(owner, name, at.branch, sha, at.branchHead ? 'fast-forward' : 'create');
   return sha;

@@ -20,6 +20,8 @@ export const METRIC = {
   failed: 'AppsFailed',
   ignored: 'EventsIgnored',
   latency: 'PushToWriteBackLatency',
+  /** Argo CD syncs a sync window blocked (Reason `sync-window`); the spec was written or already held. */
+  syncsDeferred: 'ArgoCdSyncsDeferred',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -42,6 +44,10 @@ export function outcomeMetrics(outcome: PushOutcome, now: number): MetricPoint[]
 
 /** An app's points; `latency` is from the push to the write, for an app that was updated. */
 export function appMetrics(app: AppOutcome, latency: number): MetricPoint[] {
+  return [...outcomePoints(app, latency), ...deferredSync(app)];
+}
+
+function outcomePoints(app: AppOutcome, latency: number): MetricPoint[] {
   switch (app.kind) {
     case 'updated':
       return [
@@ -57,6 +63,18 @@ export function appMetrics(app: AppOutcome, latency: number): MetricPoint[] {
     case 'failed':
       return [{ name: METRIC.failed, unit: 'Count', value: 1, reason: app.reason }];
   }
+}
+
+function deferredSync(app: AppOutcome): MetricPoint[] {
+  const synced =
+    app.kind === 'updated' && app.write.kind === 'argocd'
+      ? app.write.synced
+      : app.kind === 'unchanged'
+        ? app.synced
+        : undefined;
+  return synced === 'deferred'
+    ? [{ name: METRIC.syncsDeferred, unit: 'Count', value: 1, reason: 'sync-window' }]
+    : [];
 }
 
 // Held by noDowngrade says more than "no candidate", which says more than "already current".

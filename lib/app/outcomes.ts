@@ -11,6 +11,13 @@ import {
 } from '../domain/errors.ts';
 import type { EcrPush, IgnoreCode } from '../domain/events/ecr-event.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
+import type { SyncStart } from './ports.ts';
+
+/**
+ * What became of an Argo CD sync we asked for: Argo CD's answer, where `running` (another operation in
+ * progress, deploying the spec it copied when it started) means ours is `pending`.
+ */
+export type SyncOutcome = Exclude<SyncStart, 'running'> | 'pending';
 
 /** What became of one image of an app. */
 export type ImageDecisionRecord =
@@ -33,9 +40,10 @@ export type WriteRecord =
       readonly application: string;
       /**
        * `pending`: another operation was running, which deploys the source it copied when it started;
-       * ours is asked again once it has ended.
+       * ours is asked again once it has ended. `deferred`: a sync window blocks syncs now; the next
+       * push or reconcile starts it.
        */
-      readonly synced: 'started' | 'pending' | 'not-needed' | 'off';
+      readonly synced: SyncOutcome | 'not-needed' | 'off';
     };
 
 export type AppOutcome =
@@ -52,7 +60,7 @@ export type AppOutcome =
       readonly kind: 'unchanged';
       readonly images: readonly ImageDecisionRecord[];
       /** A sync started for a spec that already held the versions but was not running them. */
-      readonly synced?: 'started' | 'pending';
+      readonly synced?: SyncOutcome;
     }
   | {
       readonly app: string;
@@ -147,8 +155,10 @@ export function summarizeApp(outcome: AppOutcome): string {
         outcome.synced === 'started'
           ? '; sync started: Argo CD was not running it yet'
           : outcome.synced === 'pending'
-            ? `; ${PENDING}`
-            : ''
+            ? `; ${SYNC_PENDING}`
+            : outcome.synced === 'deferred'
+              ? `; ${SYNC_DEFERRED}`
+              : ''
       }`;
     case 'queued':
       return `${outcome.app}: queued for the writer (${outcome.chosen.map((c) => `${c.image} -> ${c.tag}`).join(', ')})`;
@@ -161,8 +171,9 @@ export function summarizeApp(outcome: AppOutcome): string {
   }
 }
 
-const PENDING =
+const SYNC_PENDING =
   'sync pending: a sync of the earlier spec was running; asked again when the queued write comes back, or on the next push or reconcile';
+const SYNC_DEFERRED = 'sync deferred: a sync window blocks it, the next push or reconcile starts it';
 
 function describeWrite(write: WriteRecord): string {
   switch (write.kind) {
@@ -171,7 +182,15 @@ function describeWrite(write: WriteRecord): string {
     case 'pull-request':
       return `${write.reused ? 'pull request already open' : 'proposed in pull request'} #${write.number} from ${write.branch}`;
     case 'argocd':
-      return `patched Application ${write.application}${write.synced === 'started' ? ', sync started' : write.synced === 'pending' ? `, ${PENDING}` : ''}`;
+      return `patched Application ${write.application}${
+        write.synced === 'started'
+          ? ', sync started'
+          : write.synced === 'pending'
+            ? `, ${SYNC_PENDING}`
+            : write.synced === 'deferred'
+              ? `, ${SYNC_DEFERRED}`
+              : ''
+      }`;
   }
 }
 

@@ -72,6 +72,12 @@ export interface RepositoryRef {
 export interface DetailNeeds {
   readonly platforms: boolean;
   readonly createdAt: boolean;
+  /**
+   * The platforms a policy wants, in its order. An image index (buildx pushes even one platform as one)
+   * has no build time of its own: it is read from its first image that offers one of these, else from
+   * its first image.
+   */
+  readonly wantedPlatforms?: readonly string[];
 }
 
 export interface ImageCatalog {
@@ -95,6 +101,8 @@ export interface GitFile {
   readonly text: string;
   /** The blob sha, the compare-and-swap token for the next write. */
   readonly sha: string;
+  /** Mode 100755: a commit that rewrites it must keep the bit. */
+  readonly executable?: true;
 }
 
 /** An open pull request. */
@@ -135,11 +143,19 @@ export interface GitRepository {
   ): Promise<string>;
   /** The commit a branch points at, or undefined when there is no such branch. */
   branchHead(owner: string, name: string, branch: string): Promise<string | undefined>;
-  /** Makes a commit on top of `parent` that changes `files` (path -> text), without moving any branch. */
+  /**
+   * Makes a commit on top of `parent` that changes `files` (path -> text), without moving any branch;
+   * the paths in `executables` keep mode 100755, the others are 100644.
+   */
   commitFiles(
     owner: string,
     name: string,
-    change: { parent: string; files: ReadonlyMap<string, string>; message: string },
+    change: {
+      parent: string;
+      files: ReadonlyMap<string, string>;
+      message: string;
+      executables?: ReadonlySet<string>;
+    },
   ): Promise<string>;
   /**
    * Points a branch at a commit: creates it, or fast-forwards it (never by force). ConflictError when
@@ -205,12 +221,19 @@ export interface ArgoCdApi {
   getApplication(name: string, scope: ArgoCdScope): Promise<unknown>;
   /** Applies a JSON patch; ConflictError when one of its tests fails (someone changed the app). */
   patchApplication(name: string, scope: ArgoCdScope, patch: readonly unknown[]): Promise<unknown>;
-  /** Starts a sync; 'running' when another operation is already in progress. */
-  syncApplication(name: string, scope: ArgoCdScope): Promise<'started' | 'running'>;
+  /**
+   * Starts a sync; 'running' when another operation is already in progress, 'deferred' when a sync
+   * window of the app's project blocks it now (the spec stands; a later run starts the sync).
+   */
+  syncApplication(name: string, scope: ArgoCdScope): Promise<SyncStart>;
 }
 
+/** What asking Argo CD for a sync did. */
+export type SyncStart = 'started' | 'running' | 'deferred';
+
 export interface ArgoCdScope {
-  readonly appNamespace: string;
+  /** Absent: Argo CD's own namespace, whatever it is (the API's default). */
+  readonly appNamespace?: string;
   readonly project: string;
 }
 

@@ -33,8 +33,8 @@ import { isLastSyncOfOtherSource } from '../domain/targets/argocd-sync-state.ts'
 import { decideUpdate, imageChange } from '../domain/updates/decide-update.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
 import type { TargetChooser } from './choose-targets.ts';
-import type { AppOutcome, ImageDecisionRecord } from './outcomes.ts';
-import type { ArgoCdApi } from './ports.ts';
+import type { AppOutcome, ImageDecisionRecord, SyncOutcome } from './outcomes.ts';
+import type { ArgoCdApi, ArgoCdScope, SyncStart } from './ports.ts';
 import { type RetryContext, retryOnConflict } from './retry-on-conflict.ts';
 
 export function writeArgoCdApplication(
@@ -44,7 +44,10 @@ export function writeArgoCdApplication(
   api: ArgoCdApi,
   context: RetryContext & { readonly connection: ArgoCdConnection },
 ): Promise<AppOutcome> {
-  const scope = { appNamespace: argocd.appNamespace, project: argocd.project };
+  const scope: ArgoCdScope = {
+    ...(argocd.appNamespace ? { appNamespace: argocd.appNamespace } : {}),
+    project: argocd.project,
+  };
   return retryOnConflict(`Application ${app.name}`, context, async (attempt) => {
     const application = await api.getApplication(app.name, scope);
     // The project and namespace the Application really has, not what the registration says, must be the connection's.
@@ -122,6 +125,6 @@ export function writeArgoCdApplication(
 }
 
 /** A sync refused because another runs: that one deploys an older copy of the spec, ours waits. */
-function pendingIfRunning(answer: 'started' | 'running'): 'started' | 'pending' {
+function pendingIfRunning(answer: SyncStart): SyncOutcome {
   return answer === 'running' ? 'pending' : answer;
 }

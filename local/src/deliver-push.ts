@@ -24,6 +24,11 @@ export interface PushRequest {
   readonly repository: string;
   readonly tag: string;
   readonly platforms?: readonly string[];
+  /**
+   * Push as buildx does by default, with a provenance attestation per platform in an index (default
+   * true); `false` pushes one platform as a plain manifest, as `docker push` of a classic build.
+   */
+  readonly provenance?: boolean;
   /** The image's build time (default now); the same inputs give the same digests. */
   readonly created?: number;
   /** Tag an image ECR already holds instead of building one. */
@@ -118,6 +123,7 @@ function pushOne(ecr: ECRClient, request: PushRequest): Promise<PushedImage> {
         tag: request.tag,
         registryId: request.accountId,
         ...(request.platforms ? { platforms: request.platforms } : {}),
+        ...(request.provenance === undefined ? {} : { provenance: request.provenance }),
         ...(request.created === undefined ? {} : { created: request.created }),
       });
 }

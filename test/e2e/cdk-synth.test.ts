@@ -166,6 +166,28 @@ describe('npx cdk synth, offline with no credentials', () => {
     ]);
   }, 60_000);
 
+  it.each([
+    [
+      'a secret ARN without its suffix',
+      'connections: { github: { gitops: { secret: "arn:aws:secretsmanager:us-west-2:123456789012:secret:gitops", repositories: [acme/gitops] } } }',
+      "ecr-image-updater: config.connections.github.gitops.secret: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:gitops' is not a complete secret ARN",
+    ],
+    [
+      'a repository name ECR refuses',
+      'repositories: { names: [Flask] }',
+      "ecr-image-updater: config.repositories.names: 'Flask' is not an ECR repository name",
+    ],
+  ])(
+    'refuses %s with exit 2 and one line, not a stack trace',
+    async (_what, yaml, line) => {
+      const config = yaml.startsWith('repositories') ? yaml : `repositories: { names: [flask-app] }\n${yaml}`;
+      const result = await runApp('limits.yaml', `${config}\n`);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining(line)]);
+    },
+    60_000,
+  );
+
   it('refuses a YAML configuration built to exhaust it with exit 2 and one line', async () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (const [i, name] of ['b', 'c', 'd', 'e', 'f'].entries()) {

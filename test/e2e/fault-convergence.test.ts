@@ -123,7 +123,12 @@ class ImpatientArgoCdConnector implements ArgoCdConnector {
 
   async connect(): Promise<ArgoCdApi> {
     const token = readArgoCdToken(await this.secrets.get(LOCAL_ARGOCD_SECRET), LOCAL_ARGOCD_SECRET);
-    return new ArgoCdApiClient({ server: this.stack.argocd.url, token, timeoutMs: CLIENT_TIMEOUT_MS });
+    return new ArgoCdApiClient({
+      server: this.stack.argocd.url,
+      token,
+      timeoutMs: CLIENT_TIMEOUT_MS,
+      patchTimeoutMs: CLIENT_TIMEOUT_MS,
+    });
   }
 }
 
@@ -152,13 +157,46 @@ const CASES = (['DynamoDB', 'ECR', 'Secrets Manager', 'GitHub', 'Argo CD'] as co
 );
 const observed = new Map<string, Convergence>();
 
+/** How the first invocation (and Lambda's retries of it) ended. */
+function convergenceOf(first: Invocation<ImagePushResult>): Convergence {
+  if (first.kind === 'dead-lettered') return 'dead-lettered, then replayed';
+  return first.attempts === 1 ? 'converged within the invocation' : 'converged on a Lambda retry';
+}
+
+/**
+ * What only Argo CD does: its Patch validates the spec against the repo server, so trouble there is a
+ * 400 (util/argo/argo.go), and a project's sync window refuses a sync with a 403 (Server.Sync).
+ */
+type ArgoCdTrouble = 'repo server unavailable once' | 'manifests past the deadline for good';
+const ARGOCD_TROUBLES: readonly ArgoCdTrouble[] = [
+  'repo server unavailable once',
+  'manifests past the deadline for good',
+];
+const ARGOCD_CASES = ARGOCD_TROUBLES.map((trouble, k) => [trouble, `conv-argocd-validation-${k}`] as const);
+const WINDOWED = 'conv-argocd-sync-window';
+
 let scenario: LocalScenario;
 beforeAll(async () => {
   scenario = await LocalScenario.start();
   for (const [peer, , name] of CASES) {
     if (peer === 'Argo CD') scenario.stack.argocd.putApplication(helmApp(name));
   }
+  for (const [, name] of ARGOCD_CASES) scenario.stack.argocd.putApplication(helmApp(name));
+  scenario.stack.argocd.putApplication(helmApp(WINDOWED, '1.0.0', 'windowed'));
   await scenario.register(
+    ...[...ARGOCD_CASES.map(([, name]) => name), WINDOWED].map((name) => ({
+      name,
+      images: [
+        {
+          image: `${ECR_HOST}/conv/${name}`,
+          helm: { imageName: 'image.repository', imageTag: 'image.tag' },
+        },
+      ],
+      writeBack: {
+        method: 'argocd',
+        argocd: name === WINDOWED ? { project: 'windowed', sync: 'auto' } : { sync: 'never' },
+      },
+    })),
     ...CASES.map(([peer, , name]) =>
       peer === 'Argo CD'
         ? {
@@ -217,14 +255,7 @@ describe('faults on every peer, handled as Lambda handles an EventBridge event',
       expect(lambda.deadLetters).toEqual([]);
     }
     if (kind === '5xx for good') expect(first.kind).toBe('dead-lettered');
-    observed.set(
-      `${peer}: ${kind}`,
-      first.kind === 'dead-lettered'
-        ? 'dead-lettered, then replayed'
-        : first.attempts === 1
-          ? 'converged within the invocation'
-          : 'converged on a Lambda retry',
-    );
+    observed.set(`${peer}: ${kind}`, convergenceOf(first));
 
     expect(final.kind).toBe('succeeded');
     const { result } = final as Extract<typeof final, { kind: 'succeeded' }>;
@@ -234,6 +265,39 @@ describe('faults on every peer, handled as Lambda handles an EventBridge event',
     const after = await state();
     expect(after.tag).toBe('1.0.1');
     expect(after.writes - before.writes).toBe(1);
+  });
+});
+
+describe('Argo CD validating a patch, and sync windows', () => {
+  it.each(ARGOCD_CASES)('%s: converges to one patch of the right tag', async (trouble, name) => {
+    const before = argoState(name);
+    scenario.stack.ecr.pushImage({ repository: `conv/${name}`, tag: '1.0.1' });
+    const event = pushEvent(`conv/${name}`, '1.0.1', PUSH);
+    const lambda = coldLambda(scenario);
+    if (trouble === 'repo server unavailable once') scenario.stack.argocd.troubleRepoServer('unavailable', 1);
+    else scenario.stack.argocd.troubleRepoServer('manifests-deadline-exceeded');
+    const first = await lambda.invoke(event);
+    clearFaults(scenario.stack);
+    let final: Invocation<ImagePushResult> = first;
+    if (first.kind === 'dead-lettered') [final] = (await lambda.redrive()) as [Invocation<ImagePushResult>];
+    // A 400 of validation is retried, not dropped as a bad request.
+    expect(first.kind).toBe(trouble === 'repo server unavailable once' ? 'succeeded' : 'dead-lettered');
+    observed.set(`Argo CD: ${trouble}`, convergenceOf(first));
+    expect(final.kind).toBe('succeeded');
+    const after = argoState(name);
+    expect(after.tag).toBe('1.0.1');
+    expect(after.writes - before.writes).toBe(1);
+  });
+
+  it('a sync window: the patch lands, the sync is deferred, and nothing is retried', async () => {
+    scenario.stack.argocd.setProject({ name: 'windowed', syncBlocked: true });
+    scenario.stack.ecr.pushImage({ repository: `conv/${WINDOWED}`, tag: '1.0.1' });
+    const first = await coldLambda(scenario).invoke(pushEvent(`conv/${WINDOWED}`, '1.0.1', PUSH));
+    expect(first).toMatchObject({ kind: 'succeeded', attempts: 1 });
+    const { result } = first as Extract<typeof first, { kind: 'succeeded' }>;
+    expect(result.apps?.find((app) => app.app === WINDOWED)?.outcome).toBe('updated');
+    expect(argoState(WINDOWED).tag).toBe('1.0.1');
+    expect(scenario.stack.argocd.application(WINDOWED)?.operation).toBeUndefined();
   });
 });
 

@@ -24,8 +24,9 @@ describe('an ECR push, end to end on the local peers', () => {
     await scenario.register(structuredClone(flaskApp));
 
     const first = await scenario.push('flask-app', '1.0.0');
-    expect(first.deliveries.map((d) => d.outcome.kind)).toEqual(['handled']);
-    const firstOutcome = first.deliveries[0]!.outcome;
+    // buildx pushes the image and its provenance attestation untagged, then the index that tags them.
+    expect(first.deliveries.map((d) => d.outcome.kind)).toEqual(['ignored', 'ignored', 'handled']);
+    const firstOutcome = first.deliveries.at(-1)!.outcome;
     expect(firstOutcome.kind === 'handled' && firstOutcome.apps[0]).toMatchObject({
       kind: 'updated',
       changes: [{ to: '1.0.0' }],
@@ -42,11 +43,17 @@ describe('an ECR push, end to end on the local peers', () => {
     await scenario.push('flask-app', '1.0.2');
 
     const outside = await scenario.push('flask-app', '2.0.0', { platforms: ['linux/amd64', 'linux/arm64'] });
-    expect(outside.deliveries.map((d) => d.outcome.kind)).toEqual(['ignored', 'ignored', 'handled']);
+    expect(outside.deliveries.map((d) => d.outcome.kind)).toEqual([
+      'ignored',
+      'ignored',
+      'ignored',
+      'ignored',
+      'handled',
+    ]);
     expect(outside.deliveries[0]!.outcome).toMatchObject({
       reason: 'untagged push (a platform manifest of an image index)',
     });
-    const last = outside.deliveries[2]!.outcome;
+    const last = outside.deliveries.at(-1)!.outcome;
     expect(last.kind === 'handled' && last.apps[0]).toEqual({
       app: 'flask-app',
       kind: 'unchanged',
@@ -111,7 +118,7 @@ describe('an ECR push, end to end on the local peers', () => {
       'application/vnd.cncf.helm.config.v1+json',
     );
     for (const { deliveries } of [signed, chart]) {
-      const outcome = deliveries[0]!.outcome;
+      const outcome = deliveries.at(-1)!.outcome;
       expect(outcome.kind === 'handled' && outcome.apps[0]).toEqual({
         app: 'signed-app',
         kind: 'unchanged',
@@ -158,7 +165,7 @@ describe('failures and races', () => {
     };
     const delivered = await local.push('flask-app', '1.0.1');
     local.stack.github.beforeWrite = undefined;
-    const outcome = delivered.deliveries[0]!.outcome;
+    const outcome = delivered.deliveries.at(-1)!.outcome;
     expect(outcome.kind === 'handled' && outcome.apps[0]).toMatchObject({ kind: 'updated', attempts: 2 });
     const text = (await local.file('flask-app/.argocd-source-racer.yaml'))!;
     expect(text).toContain("# a teammate's note");
@@ -197,16 +204,7 @@ describe('failures and races', () => {
         { app: 'orphan', outcome: 'failed' },
       ],
     });
-    expect(
-      local.logger
-        .lines()
-        .some(
-          (line) =>
-            line.includes('"app":"orphan"') &&
-            line.includes('"reason":"not-found"') &&
-            line.includes('"retryable":false'),
-        ),
-    ).toBe(true);
+    expect(loggedFailure(local, 'orphan', 'not-found')).toBe(true);
     const [updated, failed] = lines.map((line) => JSON.parse(line));
     expect(updated).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: 'EcrImageUpdater', Dimensions: [['Service']] }] },
@@ -241,6 +239,21 @@ describe('failures and races', () => {
     await local.stack.registry().remove('wrong-account');
   });
 
+  it('fails the apps of a repository the role may not read, for good, naming the permission', async () => {
+    const allow = local.stack.ecr.denyAccess({ repository: 'flask-app', operations: ['DescribeImages'] });
+    const handler = createImagePushHandler(local.deps());
+    const result = await handler({ ...sample('push-tagged.json'), id: 'event-denied' });
+    allow();
+    // Handled, not thrown: no retry of the event can grant the permission.
+    expect(result).toMatchObject({ status: 'handled', apps: [{ app: 'healthy', outcome: 'failed' }] });
+    const [decision] = await local.stack.audit().history('healthy', { limit: 1 });
+    expect(decision).toMatchObject({
+      outcome: 'failed',
+      summary: expect.stringContaining('the role may not call ecr:DescribeImages on'),
+    });
+    expect(loggedFailure(local, 'healthy', 'denied')).toBe(true);
+  });
+
   it('fails the invocation when a retry can help, and the retry finishes the job', async () => {
     const handler = createImagePushHandler(local.deps());
     local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.8' });
@@ -262,16 +275,44 @@ describe('failures and races', () => {
     });
   });
 
+  it('does not retry a branch a ruleset keeps for pull requests, and its history says to open one', async () => {
+    await local.register({ ...structuredClone(flaskApp), name: 'ruled' });
+    await local.stack.github.setRepositoryPolicy('devopscube', 'argocd-image-updater', {
+      rulesetBranches: ['main'],
+    });
+    try {
+      await local.stack.ecr.pushImage({ repository: 'flask-app', tag: '1.0.9' });
+      local.stack.github.clearCalls();
+      const result = await createImagePushHandler(local.deps())({
+        ...sample('push-tagged.json'),
+        id: 'event-ruled',
+        detail: { ...sample('push-tagged.json').detail, 'image-tag': '1.0.9' },
+      });
+      // Handled, not thrown: no Lambda retry and no dead letter for what no retry can fix.
+      expect(result).toMatchObject({ status: 'handled' });
+      expect(result.status === 'handled' && result.apps).toContainEqual({ app: 'ruled', outcome: 'failed' });
+      expect(local.stack.github.graphqlCalls.filter((c) => c.operation === 'mutation')).toHaveLength(1);
+      const [decision] = await local.stack.audit().history('ruled', { limit: 1 });
+      expect(decision).toMatchObject({
+        outcome: 'failed',
+        summary: expect.stringContaining('set writeBack.git.pullRequest: true'),
+      });
+    } finally {
+      await local.stack.github.setRepositoryPolicy('devopscube', 'argocd-image-updater', {});
+      await local.stack.registry().remove('ruled');
+    }
+  });
+
   it('holds a paused app where it is until it is resumed', async () => {
     await local.stack.registry().setPaused('healthy', true);
     const paused = await local.push('flask-app', '1.0.9');
-    expect(paused.deliveries[0]!.outcome).toMatchObject({ apps: [{ app: 'healthy', kind: 'skipped' }] });
+    expect(paused.deliveries.at(-1)!.outcome).toMatchObject({ apps: [{ app: 'healthy', kind: 'skipped' }] });
     expect(parse((await local.file('flask-app/.argocd-source-healthy.yaml'))!).helm.parameters[1].value).toBe(
       '1.0.8',
     );
     await local.stack.registry().setPaused('healthy', false);
     const resumed = await local.push('flask-app', '1.0.10');
-    expect(resumed.deliveries[0]!.outcome).toMatchObject({
+    expect(resumed.deliveries.at(-1)!.outcome).toMatchObject({
       apps: [{ app: 'healthy', kind: 'updated', changes: [{ from: '1.0.8', to: '1.0.10' }] }],
     });
   });
@@ -285,7 +326,7 @@ describe('failures and races', () => {
       message: 'pin 1.1.0 by hand',
     });
     const delivered = await local.push('flask-app', '1.0.11');
-    expect(delivered.deliveries[0]!.outcome).toMatchObject({
+    expect(delivered.deliveries.at(-1)!.outcome).toMatchObject({
       apps: [{ kind: 'unchanged', images: [{ kind: 'hold' }] }],
     });
   });
@@ -294,3 +335,15 @@ describe('failures and races', () => {
     expect(local.logger.lines().join('\n')).not.toContain('local-github-token');
   });
 });
+
+/** Whether the logger has the line of `app`'s failure for `reason`, not retryable. */
+function loggedFailure(scenario: LocalScenario, app: string, reason: string): boolean {
+  return scenario.logger
+    .lines()
+    .some(
+      (line) =>
+        line.includes(`"app":"${app}"`) &&
+        line.includes(`"reason":"${reason}"`) &&
+        line.includes('"retryable":false'),
+    );
+}

@@ -185,7 +185,7 @@ describe('parseUpdaterConfig', () => {
     [{ ...minimal, gitWrites: true }, 'config.gitWrites: expected text, got true'],
     [
       { ...minimal, reservedConcurrency: 0 },
-      'config.reservedConcurrency: 0 is not allowed; give a whole number: from 1 to 1000',
+      'config.reservedConcurrency: 0 is not allowed; give a whole number: from 1 to 900',
     ],
     [{ ...minimal, appConcurrency: 100 }, 'config.appConcurrency: 100 is not allowed'],
     [{ ...minimal, memorySize: '512' }, "config.memorySize: '512' is not allowed"],
@@ -217,6 +217,75 @@ describe('parseUpdaterConfig', () => {
     expect(message.startsWith(`${field}`)).toBe(true);
     expect(message).toContain(`${'a'.repeat(80)}…' (2000000 characters)`);
     expect(message.length).toBeLessThan(500);
+  });
+
+  it.each([
+    [
+      { repositories: { names: ['Flask'] } },
+      "config.repositories.names: 'Flask' is not an ECR repository name",
+    ],
+    [
+      { repositories: { prefixes: ['*'] } },
+      "config.repositories.prefixes: '*' is not the start of an ECR repository name",
+    ],
+  ])('refuses %j as the construct would, as a configuration error', (config, message) => {
+    expect(() => parseUpdaterConfig(config)).toThrow(ConfigError);
+    expect(() => parseUpdaterConfig(config)).toThrow(message);
+  });
+
+  it("refuses names whose event pattern would pass EventBridge's 2,048 characters, pointing to prefixes", () => {
+    const names = Array.from({ length: 100 }, (_, i) => `team-${i}/service-${i}`);
+    expect(() => parseUpdaterConfig({ repositories: { names } })).toThrow(ConfigError);
+    expect(() => parseUpdaterConfig({ repositories: { names } })).toThrow(
+      /^config\.repositories: 100 names and prefixes make an event pattern of \d,\d{3} characters, more than the 2,048 EventBridge allows a rule; watch repositories by prefix instead \("prefixes": \["team-a\/"\]\)/,
+    );
+  });
+
+  it('refuses a secret ARN without the suffix Secrets Manager adds, naming the field', () => {
+    const partial = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:team-a/github';
+    for (const config of [
+      withGitHub({ ...gitops, secret: partial }),
+      withArgoCd({ ...prod, tokenSecret: partial }),
+      withArgoCd({ ...prod, caBundleSecret: `${partial}-abc` }),
+    ]) {
+      expect(() => parseUpdaterConfig(config)).toThrow(ConfigError);
+      expect(() => parseUpdaterConfig(config)).toThrow(
+        /^config\.connections\.(github\.gitops\.secret|argocd\.prod\.(tokenSecret|caBundleSecret)): 'arn:.*' is not a complete secret ARN \(it lacks the 6 characters Secrets Manager adds after the name, as in secret:<name>-AbCdEf\); give the ARN as the console or describe-secret shows it, or the secret's name/,
+      );
+    }
+    expect(() =>
+      parseUpdaterConfig(
+        withGitHub({ ...gitops, secret: 'arn:aws:ssm:us-west-2:123456789012:parameter/github' }),
+      ),
+    ).toThrow(
+      "config.connections.github.gitops.secret: 'arn:aws:ssm:us-west-2:123456789012:parameter/github' is not a Secrets Manager secret ARN",
+    );
+    const complete = `${partial}-AbCdEf`;
+    expect(
+      parseUpdaterConfig(withGitHub({ ...gitops, secret: complete })).connections.github[0]?.secret,
+    ).toBe(complete);
+  });
+
+  it('refuses a reserved concurrency that would leave less than the 100 Lambda keeps unreserved by default', () => {
+    expect(() => parseUpdaterConfig({ ...minimal, reservedConcurrency: 901 })).toThrow(
+      "config.reservedConcurrency: 901 is not allowed; give a whole number: from 1 to 900 (Lambda keeps 100 of the account's concurrency unreserved, 1,000 by default)",
+    );
+    expect(parseUpdaterConfig({ ...minimal, reservedConcurrency: 900 }).reservedConcurrency).toBe(900);
+  });
+
+  it("refuses an alarm topic in another region than the stack's", () => {
+    const config = {
+      ...minimal,
+      region: 'us-west-2',
+      alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops',
+    };
+    expect(() => parseUpdaterConfig(config)).toThrow(
+      "config.alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' is in eu-west-1, not in the stack's region us-west-2; CloudWatch alarms notify topics of their own region only: give a topic in us-west-2",
+    );
+    expect(
+      parseUpdaterConfig({ ...config, alarmTopicArn: 'arn:aws:sns:us-west-2:123456789012:ops' })
+        .alarmTopicArn,
+    ).toBe('arn:aws:sns:us-west-2:123456789012:ops');
   });
 
   it('reports every problem of a configuration at once', () => {

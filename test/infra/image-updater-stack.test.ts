@@ -1,7 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { parseUpdaterConfig } from '../../infra/config.ts';
+import { ConfigError, parseUpdaterConfig } from '../../infra/config.ts';
 import { ImageUpdaterStack } from '../../infra/image-updater-stack.ts';
+import { EVENT_PATTERN_LIMIT } from '../../infra/watched-repositories.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
 import { synthesize } from '../support/synth.ts';
 import { environmentOf, roleStatements, updaterFunction } from '../support/updater-template.ts';
@@ -14,6 +15,16 @@ const deploy = (config: unknown) =>
         env: { account: '123456789012', region: 'us-west-2' },
       }),
   );
+
+function accepts(config: unknown): boolean {
+  try {
+    parseUpdaterConfig(config);
+    return true;
+  } catch (error) {
+    if (error instanceof ConfigError) return false;
+    throw error;
+  }
+}
 
 /** The connections the push function reads from the environment the template gives it. */
 function connectionsOf(template: Template) {
@@ -130,6 +141,22 @@ describe('ImageUpdaterStack', () => {
     deployed.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: ['arn:aws:sns:us-west-2:123456789012:ops'],
     });
+  });
+
+  it("deploys the most names a configuration takes with a rule pattern within EventBridge's 2,048 characters", () => {
+    const names = (count: number) => Array.from({ length: count }, (_, i) => `team-${i}/service-${i}`);
+    let most = 1;
+    // Bounded: a configuration that never refuses fails here rather than looping.
+    while (most < 1000 && accepts({ repositories: { names: names(most + 1) } })) most++;
+    expect(() => parseUpdaterConfig({ repositories: { names: names(most + 1) } })).toThrow(ConfigError);
+    const { template, findings } = deploy({ repositories: { names: names(most) } });
+    expect(findings).toEqual([]);
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule'));
+    // Counted from the template, as CloudFormation hands the pattern to EventBridge's PutRule.
+    const size = JSON.stringify(rule!.Properties.EventPattern).length;
+    expect(size).toBeLessThanOrEqual(EVENT_PATTERN_LIMIT);
+    expect(size + `team-${most}/service-${most}`.length + 3).toBeGreaterThan(EVENT_PATTERN_LIMIT);
+    expect(rule!.Properties.EventPattern.detail['repository-name']).toHaveLength(most);
   });
 
   it('commits from the push function with gitWrites: direct, and creates no write queue', () => {

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -239,7 +239,7 @@ describe('the ImageUpdater construct', () => {
       'Apps per outcome',
       'Push to write-back (ms)',
       'Failures by reason',
-      'Unchanged and skipped by reason',
+      'Unchanged, skipped and deferred by reason',
       'Events ignored by reason',
       'Function',
       'Delivery',
@@ -247,6 +247,7 @@ describe('the ImageUpdater construct', () => {
     ])
       expect(body).toContain(title);
     expect(body).toContain('MetricName=\\\\\\"AppsFailed\\\\\\"');
+    expect(body).toContain('MetricName=\\\\\\"ArgoCdSyncsDeferred\\\\\\"');
   });
 
   it('watches every repository only when told to, and says why the wildcard is there', () => {
@@ -342,6 +343,50 @@ describe('the ImageUpdater construct', () => {
     expect(() =>
       platformStack(() => ({ repositories: WatchedRepositories.named('flask-app'), appConcurrency: 0 })),
     ).toThrow('appConcurrency: 0 is not a whole number from 1 to 64');
+  });
+});
+
+describe("the construct's checks of AWS limits it can see at synth", () => {
+  const watching = () => ({ repositories: WatchedRepositories.named('flask-app') });
+
+  it.each([0, 901, 2.5, -1])('refuses a reserved concurrency of %s', (reservedConcurrency) => {
+    expect(() => platformStack(() => ({ ...watching(), reservedConcurrency }))).toThrow(
+      `reservedConcurrency: ${reservedConcurrency} is not a whole number from 1 to 900; Lambda keeps 100 of the account's concurrency unreserved, 1,000 by default`,
+    );
+  });
+
+  it('takes a reserved concurrency known only at deploy, which Lambda then checks against the account', () => {
+    const { template } = platformStack((stack) => ({
+      ...watching(),
+      reservedConcurrency: Token.asNumber(new CfnParameter(stack, 'Reserved', { type: 'Number' })),
+    }));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      ReservedConcurrentExecutions: { Ref: 'Reserved' },
+    });
+  });
+
+  it("refuses an alarm topic in another region than the stack's", () => {
+    expect(() =>
+      platformStack((stack) => ({
+        ...watching(),
+        alarmTopic: sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:eu-west-1:123456789012:ops'),
+      })),
+    ).toThrow(
+      "alarmTopic: 'arn:aws:sns:eu-west-1:123456789012:ops' is in eu-west-1, not in the stack's region us-west-2; CloudWatch alarms notify topics of their own region only: give a topic in us-west-2",
+    );
+  });
+
+  it('takes a topic of any region in a stack whose region is known only at deploy', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Agnostic');
+    new ImageUpdater(stack, 'Updater', {
+      ...watching(),
+      alarmTopic: sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:eu-west-1:123456789012:ops'),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'],
+    });
   });
 });
 

@@ -1,6 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { WatchedRepositories } from '../../infra/watched-repositories.ts';
+import {
+  EVENT_PATTERN_LIMIT,
+  eventPatternSize,
+  WatchedRepositories,
+} from '../../infra/watched-repositories.ts';
+import { InvalidInputError } from '../../lib/domain/errors.ts';
 
 const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-west-2' } });
 const resolve = (arns: string[]) => arns.map((arn) => JSON.stringify(stack.resolve(arn)));
@@ -23,6 +28,30 @@ describe('WatchedRepositories', () => {
     expect(text.length).toBeLessThanOrEqual(160);
     expect(text).toMatch(/^team-0\/service-0, team-1\/service-1, .* and \d+ more$/);
     expect(many.describe()).toBe(names.join(', '));
+  });
+
+  it("refuses names past EventBridge's 2,048 characters of event pattern, and takes as many as fit", () => {
+    const names: string[] = [];
+    let watched = WatchedRepositories.named('team-0/service-0');
+    for (let i = 0; i < 1000; i++) {
+      names.push(`team-${i}/service-${i}`);
+      try {
+        watched = WatchedRepositories.of({ names });
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidInputError);
+        expect((error as Error).message).toMatch(
+          /^repositories: \d+ names and prefixes make an event pattern of 2,0\d\d characters, more than the 2,048 EventBridge allows a rule; watch repositories by prefix instead/,
+        );
+        break;
+      }
+    }
+    const accepted = eventPatternSize(watched.eventPattern());
+    expect(accepted).toBeLessThanOrEqual(EVENT_PATTERN_LIMIT);
+    // The next name was the one too many: the limit is met as closely as names allow.
+    expect(accepted + names.at(-1)!.length + 3).toBeGreaterThan(EVENT_PATTERN_LIMIT);
+    expect(names.length).toBeGreaterThan(50);
+    // A prefix in their place keeps the pattern small.
+    expect(eventPatternSize(WatchedRepositories.withPrefix('team-').eventPattern())).toBeLessThan(200);
   });
 
   it('watches the whole account only when asked, with no filter', () => {

@@ -148,7 +148,7 @@ export function gitHubConnectionFor(
 export function argoCdConnectionFor(
   connections: Connections,
   name: string | undefined,
-  scope: { readonly project: string; readonly appNamespace: string },
+  scope: { readonly project: string; readonly appNamespace?: string },
 ): ArgoCdConnection {
   const connection = pick(connections.argocd, name, connections.defaultArgoCd, 'Argo CD', 'writeBack.argocd');
   checkArgoCdScope(connection, scope);
@@ -157,21 +157,24 @@ export function argoCdConnectionFor(
 
 /**
  * Refuses (not-allowed) an Application outside the connection's projects and namespaces: checked on the
- * registration's scope before any call, and on the project the Application really has once it is read.
+ * registration's scope before any call, and on the project and namespace the Application really has
+ * once it is read. A registration that names no namespace means Argo CD's own, known only once read.
  */
 export function checkArgoCdScope(
   connection: ArgoCdConnection,
-  scope: { readonly project: string; readonly appNamespace: string },
+  scope: { readonly project: string; readonly appNamespace?: string },
 ): void {
   if (!connection.projects.some((glob) => compileGlob(glob).matches(scope.project)))
     throw new WriteRefusedError(
       'not-allowed',
       `the Argo CD connection '${connection.name}' may not touch project ${quoteInput(scope.project)} (it may touch ${connection.projects.join(', ')})`,
     );
-  if (!connection.appNamespaces.some((glob) => compileGlob(glob).matches(scope.appNamespace)))
+  const namespace = scope.appNamespace;
+  if (namespace === undefined) return;
+  if (!connection.appNamespaces.some((glob) => compileGlob(glob).matches(namespace)))
     throw new WriteRefusedError(
       'not-allowed',
-      `the Argo CD connection '${connection.name}' may not touch namespace ${quoteInput(scope.appNamespace)} (it may touch ${connection.appNamespaces.join(', ')})`,
+      `the Argo CD connection '${connection.name}' may not touch namespace ${quoteInput(namespace)} (it may touch ${connection.appNamespaces.join(', ')})`,
     );
 }
 

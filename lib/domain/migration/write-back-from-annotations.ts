@@ -23,7 +23,7 @@ export type WriteBackDocument =
         writeBranch?: string;
       };
     }
-  | { method: 'argocd'; argocd: { connection?: string; project: string; appNamespace: string } };
+  | { method: 'argocd'; argocd: { connection?: string; project: string; appNamespace?: string } };
 
 export interface WriteBackImportContext {
   readonly app: ReadonlyMap<AppSetting, string>;
@@ -106,7 +106,8 @@ function argoCd(context: WriteBackImportContext): WriteBackDocument {
     argocd: {
       ...(context.argocdConnection === undefined ? {} : { connection: context.argocdConnection }),
       project: context.project ?? 'default',
-      appNamespace: context.namespace ?? 'argocd',
+      // Unknown, none is written: Argo CD then looks in its own namespace, whatever it is.
+      ...(context.namespace === undefined ? {} : { appNamespace: context.namespace }),
     },
   };
 }

@@ -46,7 +46,11 @@ export interface ArgoCdWriteBack {
   readonly method: 'argocd';
   /** The platform's Argo CD connection it patches through; the default connection when absent. */
   readonly connection?: string;
-  readonly appNamespace: string;
+  /**
+   * The Application's namespace, when it is not Argo CD's own. Absent, no namespace is sent and Argo CD
+   * looks in its own (which need not be `argocd`); another one must be in its `--application-namespaces`.
+   */
+  readonly appNamespace?: string;
   readonly project: string;
   /** auto: sync only when the app has no automated sync policy; always; never. */
   readonly sync: 'auto' | 'always' | 'never';
@@ -303,7 +307,7 @@ function parseArgoCd(value: unknown, field: string): ArgoCdWriteBack {
   return {
     method: 'argocd',
     ...(connection ? { connection } : {}),
-    appNamespace: appNamespace || 'argocd',
+    ...(appNamespace ? { appNamespace } : {}),
     project: project || 'default',
     sync: sync!,
   };

@@ -14,6 +14,8 @@ export interface TagFilter {
   readonly kind: 'allowTags' | 'ignoreTags' | 'platforms';
   /** How the filter reads in messages, e.g. `allow-tags regexp:^1\.`. */
   readonly description: string;
+  /** For `platforms`: the platforms wanted, in the order given. */
+  readonly platforms?: readonly string[];
   reject(candidate: TagCandidate): string | undefined;
 }
 
@@ -121,11 +123,11 @@ export function parsePlatforms(
     }
   });
   problems.throwIfAny();
-  const accepts = (offered: string) =>
-    wanted.some((w) => w === offered || (w.split('/').length === 2 && offered.startsWith(`${w}/`)));
+  const accepts = (offered: string) => wanted.some((w) => acceptsPlatform(w, offered));
   return {
     kind: 'platforms',
     description: `platforms ${wanted.join(',')}`,
+    platforms: wanted,
     reject: (candidate) => {
       if (candidate.platforms === undefined) return `platforms unknown; wanted ${wanted.join(', ')}`;
       if (candidate.platforms.some(accepts)) return undefined;
@@ -133,6 +135,11 @@ export function parsePlatforms(
       return `offers ${offered}; wanted ${wanted.join(', ')}`;
     },
   };
+}
+
+/** Whether an image of platform `offered` is one of `wanted`: the same, or `wanted` names no variant. */
+export function acceptsPlatform(wanted: string, offered: string): boolean {
+  return wanted === offered || (wanted.split('/').length === 2 && offered.startsWith(`${wanted}/`));
 }
 
 function splitList(value: string | readonly string[] | undefined): string[] {

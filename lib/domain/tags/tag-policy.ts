@@ -50,7 +50,12 @@ export interface TagPolicy {
   /** Things worth telling whoever reads an explanation, e.g. a constraint that has no effect. */
   readonly notes: readonly string[];
   /** What selection needs to know of images beyond tags, digests and push times. */
-  readonly needs: { readonly platforms: boolean; readonly createdAt: boolean };
+  readonly needs: {
+    readonly platforms: boolean;
+    readonly createdAt: boolean;
+    /** With `sortBy: created` and a platforms filter: whose build an image index's build time is. */
+    readonly wantedPlatforms?: readonly string[];
+  };
 }
 
 /** Names a settings field in error messages (registration paths, CLI flags). */
@@ -110,14 +115,16 @@ function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolic
   const chosen =
     strategy && problems.check(() => buildStrategy(strategy, constraintText, sortBy ?? 'pushed', field));
   problems.throwIfAny();
+  const wantedPlatforms = filters.find((filter) => filter.kind === 'platforms')?.platforms;
   return {
     strategy: strategy!,
     sortBy: sortBy!,
     filters,
     paused: pausesEveryTag(settings.ignoreTags),
     needs: {
-      platforms: filters.some((filter) => filter.kind === 'platforms'),
+      platforms: wantedPlatforms !== undefined,
       createdAt: sortBy === 'created',
+      ...(sortBy === 'created' && wantedPlatforms ? { wantedPlatforms } : {}),
     },
     ...chosen!,
   };

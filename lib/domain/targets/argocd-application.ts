@@ -43,7 +43,7 @@ interface Application {
  */
 export function applicationScope(
   application: unknown,
-  asked: { readonly appNamespace: string },
+  asked: { readonly appNamespace?: string },
 ): { project: string; appNamespace: string } {
   const { metadata, spec } = (application as Application) ?? {};
   return {
@@ -51,7 +51,7 @@ export function applicationScope(
     appNamespace:
       typeof metadata?.namespace === 'string' && metadata.namespace !== ''
         ? metadata.namespace
-        : asked.appNamespace,
+        : (asked.appNamespace ?? ''),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ArgoCdApiError } from './argocd-api-error.ts';
 import { isJsonObject, type JsonObject } from './argocd-application.ts';
+import { isAllowed, rbacName } from './argocd-rbac.ts';
 import { findApplication } from './find-application.ts';
 import { parseLabelSelector } from './label-selector.ts';
 import { patchApplication } from './patch-application.ts';
@@ -13,14 +14,15 @@ function projectsOf(query: URLSearchParams): string[] {
 }
 
 /** `GET /api/v1/applications/{name}`: one Application, with Argo CD's 403-or-404 rules. */
-const getApplication: RouteHandler = ({ params, query, store }) => {
+const getApplication: RouteHandler = (context) => {
+  const { params, query } = context;
   const projects = projectsOf(query);
   if (projects.length > 1) {
     throw ArgoCdApiError.invalidArgument(
       'multiple projects specified - the get endpoint accepts either zero or one project',
     );
   }
-  const app = findApplication(store, {
+  const { app } = findApplication(context, {
     name: params.name ?? '',
     namespace: query.get('appNamespace') ?? '',
     project: projects[0] ?? '',
@@ -30,9 +32,10 @@ const getApplication: RouteHandler = ({ params, query, store }) => {
 
 /**
  * `GET /api/v1/applications`: every Application the caller may see, filtered by `name`, `projects`,
- * `repo`, `selector` and `appNamespace` (empty: every namespace), sorted by name.
+ * `repo`, `selector` and `appNamespace` (empty: every namespace), sorted by name. Apps in namespaces
+ * the server does not serve and apps the caller may not `get` are left out (Server.List).
  */
-const listApplications: RouteHandler = ({ query, store }) => {
+const listApplications: RouteHandler = ({ query, store, caller, projects: access }) => {
   const namespace = query.get('appNamespace') ?? '';
   const name = query.get('name') ?? '';
   const projects = new Set(projectsOf(query));
@@ -41,6 +44,19 @@ const listApplications: RouteHandler = ({ query, store }) => {
   const items = store
     .list()
     .filter((app) => namespace === '' || meta(app).namespace === namespace)
+    .filter((app) => access.isNamespaceEnabled(String(meta(app).namespace)))
+    .filter((app) =>
+      isAllowed(
+        caller,
+        'get',
+        rbacName(
+          access.serverNamespace,
+          String(spec(app).project || 'default'),
+          String(meta(app).namespace),
+          String(meta(app).name),
+        ),
+      ),
+    )
     .filter((app) => name === '' || meta(app).name === name)
     .filter((app) => projects.size === 0 || projects.has(String(spec(app).project ?? 'default')))
     .filter((app) => repo === '' || sourcesOf(app).some((source) => source.repoURL === repo))

@@ -7,8 +7,11 @@ import type { ApplicationStore } from './application-store.ts';
 import { ArgoCdApiError, codeFromHttpStatus, GrpcCode } from './argocd-api-error.ts';
 import type { ArgoCdFault, ArgoCdStatusFault } from './argocd-fault-injector.ts';
 import { readBody, withoutNulls, writeJson, writeText } from './argocd-http.ts';
-import type { ArgoCdTokens, Caller } from './argocd-tokens.ts';
+import type { ArgoCdProjects } from './argocd-projects.ts';
+import { type ArgoCdTokens, type Caller, isAuthenticated } from './argocd-tokens.ts';
+import type { FakeClusterTrouble } from './cluster-trouble.ts';
 import { GoJsonSyntaxError, parseGoJson } from './go-json.ts';
+import type { FakeRepoServer } from './repo-server.ts';
 import type { RouteContext, RouteResult } from './route-context.ts';
 import { SESSIONLESS_OPERATIONS, sessionRoutes } from './session-routes.ts';
 import type { SwaggerMatch, SwaggerOperation, SwaggerSpec } from './swagger-spec.ts';
@@ -24,6 +27,9 @@ export interface ArgoCdRequestHandlerDeps {
   readonly spec: SwaggerSpec;
   readonly validator: SwaggerValidator;
   readonly store: ApplicationStore;
+  readonly projects: ArgoCdProjects;
+  readonly repoServer: FakeRepoServer;
+  readonly cluster: FakeClusterTrouble;
   readonly tokens: ArgoCdTokens;
   readonly now: () => Date;
   readonly settings: {
@@ -87,13 +93,16 @@ export class ArgoCdRequestHandler
     const [problem] = exchange.problems;
     if (problem !== undefined) throw ArgoCdApiError.invalidArgument(problem);
     const caller = deps.tokens.identify(request.headers.authorization, request.headers.cookie);
-    if (!SESSIONLESS_OPERATIONS.has(operation.operationId) && caller.kind !== 'admin')
+    if (!SESSIONLESS_OPERATIONS.has(operation.operationId) && !isAuthenticated(caller))
       throw unauthenticated(caller);
     const routed = { operation, params, query: url.searchParams, body };
     const result = await ROUTES.run(routed, deps.settings.beforeWrite, (request) => ({
       ...request,
       caller,
       store: deps.store,
+      projects: deps.projects,
+      repoServer: deps.repoServer,
+      cluster: deps.cluster,
       validator: deps.validator,
       now: deps.now,
       validating: async () => {

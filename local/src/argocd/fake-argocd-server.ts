@@ -5,6 +5,8 @@ import { SpecDispatcher } from '../http/spec-dispatcher.ts';
 import { ApplicationStore, type ApplicationStoreSnapshot, DEFAULT_NAMESPACE } from './application-store.ts';
 import type { ArgoCdApplication } from './argocd-application.ts';
 import type { ArgoCdFault } from './argocd-fault-injector.ts';
+import { ArgoCdProjects, type FakeArgoCdProject } from './argocd-projects.ts';
+import type { ArgoCdAction, ArgoCdPolicy, FakeArgoCdToken } from './argocd-rbac.ts';
 import {
   ArgoCdRequestHandler,
   type BeforeWriteHook,
@@ -12,24 +14,41 @@ import {
   type PendingWrite,
 } from './argocd-request-handler.ts';
 import { ArgoCdTokens } from './argocd-tokens.ts';
+import { FakeClusterTrouble } from './cluster-trouble.ts';
+import { FakeRepoServer, type RepoServerTrouble } from './repo-server.ts';
 import { SwaggerSpec } from './swagger-spec.ts';
 import { SwaggerValidator } from './swagger-validator.ts';
 import { finishOperation, type OperationPhase } from './sync-operation.ts';
 
 export type {
   ApplicationStoreSnapshot,
+  ArgoCdAction,
   ArgoCdApplication,
   ArgoCdFault,
+  ArgoCdPolicy,
   BeforeWriteHook,
   FakeArgoCdCall,
+  FakeArgoCdProject,
+  FakeArgoCdToken,
   OperationPhase,
   PendingWrite,
+  RepoServerTrouble,
 };
 
 /** How to start a {@link FakeArgoCdServer}. */
 export interface FakeArgoCdServerOptions {
-  /** Bearer tokens accepted, all acting as `admin`. Default `['local-argocd-token']`. */
-  readonly tokens?: readonly string[];
+  /**
+   * Bearer tokens accepted: a string acts as `admin`, a {@link FakeArgoCdToken} only within its RBAC
+   * policies (per project and action). Default `['local-argocd-token']`.
+   */
+  readonly tokens?: readonly (string | FakeArgoCdToken)[];
+  /**
+   * `--application-namespaces`: namespaces besides Argo CD's own the server serves Applications from
+   * (globs). Default none: an app elsewhere answers 403 `permission denied`, as on a default install.
+   */
+  readonly applicationNamespaces?: readonly string[];
+  /** The AppProjects that exist. Default: any project an Application names, admitting any namespace. */
+  readonly projects?: readonly FakeArgoCdProject[];
   /** Serve HTTPS with this PEM key and certificate, as Argo CD does by default. Default: plain HTTP. */
   readonly tls?: { readonly key: string; readonly cert: string };
   /** Extra time every request takes, for benchmarks. Default 0. */
@@ -83,6 +102,9 @@ export class FakeArgoCdServer {
   readonly url: string;
   readonly #journal = new CallJournal<FakeArgoCdCall>();
   readonly #faults = new FaultQueue<ArgoCdFault>(byOperationId);
+  readonly #repoServer = new FakeRepoServer();
+  readonly #cluster = new FakeClusterTrouble();
+  #projects!: ArgoCdProjects;
 
   private constructor(
     private readonly server: LoopbackServer,
@@ -107,11 +129,19 @@ export class FakeArgoCdServer {
     );
     const server = await LoopbackServer.listen(options);
     const fake = new FakeArgoCdServer(server, store, now, options);
+    fake.#projects = new ArgoCdProjects(
+      store.namespace,
+      options.applicationNamespaces ?? [],
+      options.projects,
+    );
     const handler = new ArgoCdRequestHandler({
       spec,
       validator,
       store,
-      tokens: new ArgoCdTokens(options.tokens ?? ['local-argocd-token']),
+      projects: fake.#projects,
+      repoServer: fake.#repoServer,
+      cluster: fake.#cluster,
+      tokens: new ArgoCdTokens(options.tokens ?? ['local-argocd-token'], now()),
       now,
       settings: fake,
     });
@@ -151,9 +181,38 @@ export class FakeArgoCdServer {
     this.#faults.inject(fault);
   }
 
-  /** Drops every queued fault. */
+  /** Drops every queued fault and ends the repo server's and the cluster's trouble. */
   clearFaults(): void {
     this.#faults.clear();
+    this.#repoServer.clear();
+    this.#cluster.clear();
+  }
+
+  /** The next `times` reads of an Application from the cluster fail: the API answers a bare 403. */
+  failClusterReads(times = 1): void {
+    this.#cluster.failReads(times);
+  }
+
+  /** The next `times` PATCHes conflict on every update attempt: 500 `Too many conflicts`. */
+  loseUpdates(times = 1): void {
+    this.#cluster.loseUpdates(times);
+  }
+
+  /**
+   * Puts the repo server in trouble for the next `times` calls that need it (default: until
+   * {@link clearFaults}): a PATCH's validation answers 400 with Argo CD's `InvalidSpecError` text, and a
+   * sync, when the repo server is `unavailable`, 503. Nothing is written meanwhile.
+   */
+  troubleRepoServer(trouble: RepoServerTrouble, times?: number): void {
+    this.#repoServer.troubled(trouble, times);
+  }
+
+  /**
+   * Adds or replaces an AppProject: `syncBlocked` closes a sync window on it (syncs answer 403 `cannot
+   * sync: blocked by sync window`), `sourceNamespaces` admits apps from other namespaces.
+   */
+  setProject(project: FakeArgoCdProject): void {
+    this.#projects.set(project);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { normalizeSpec } from './application-store.ts';
 import { ArgoCdApiError } from './argocd-api-error.ts';
 import { isJsonObject, type JsonObject, type JsonValue, jsonEqual } from './argocd-application.ts';
+import { enforce } from './argocd-rbac.ts';
 import { findApplication } from './find-application.ts';
 import { applyMergePatch } from './json-merge-patch.ts';
 import { applyJsonPatch, decodeJsonPatch } from './json-patch.ts';
@@ -14,7 +15,9 @@ const DESTINATION_MISSING = 'Destination server missing from app spec';
  * Application as JSON (so `test` can guard `/metadata/resourceVersion` or any `/spec/...` value), then
  * only the spec, labels, annotations and finalizers of the result are stored; changes to status or
  * other metadata are dropped. A patch that does not parse or apply (a failed `test` included) is a
- * plain Go error: HTTP 500, code 2, nothing stored.
+ * plain Go error: HTTP 500, code 2, nothing stored. Reading needs `get` and writing `update` on the
+ * app (a missing `update` is util/rbac's detailed denial); the patched spec is validated against the
+ * repo server, whose trouble answers 400 (see repo-server.ts).
  *
  * Not a compare-and-swap: the patch applies to the Application as read, the spec is validated (which
  * takes a while, see RouteContext.validating), and the result is written onto the Application as it is
@@ -22,11 +25,13 @@ const DESTINATION_MISSING = 'Destination server missing from app spec';
  * itself, in server/application/application.go). Two patches validating at once both pass their tests;
  * the later write silently undoes the earlier.
  */
-export const patchApplication: RouteHandler = async ({ params, body, store, validator, validating }) => {
+export const patchApplication: RouteHandler = async (context) => {
+  const { params, body, store, validator } = context;
   const name = params.name ?? '';
   const project = stringField(body, 'project');
   const namespace = store.namespaceOrDefault(stringField(body, 'appNamespace'));
-  const app = findApplication(store, { name, namespace, project });
+  const { app, rbacName } = findApplication(context, { name, namespace, project });
+  enforce(context.caller, 'update', rbacName);
   const patched = patchDocument(app, stringField(body, 'patchType'), stringField(body, 'patch'));
   const problems = validator.decodeProblems('v1alpha1Application', patched);
   if (problems.length > 0 || !isJsonObject(patched)) {
@@ -46,8 +51,10 @@ export const patchApplication: RouteHandler = async ({ params, body, store, vali
   }
   const spec = normalizeSpec(isJsonObject(patched.spec) ? patched.spec : {});
   checkDestination(name, spec);
-  await validating();
+  await context.validating();
+  context.repoServer.validate(name, spec);
   if (!store.get(namespace, name)) throw ArgoCdApiError.applicationNotFound(name);
+  context.cluster.update();
   const updated = store.update(namespace, name, (current) => {
     const currentMetadata = current.metadata as JsonObject;
     const sourcesChanged = !jsonEqual(sourcesOf(current.spec), sourcesOf(spec));

@@ -1,6 +1,9 @@
 import type { RouteRequest } from '../http/operation-routes.ts';
 import type { ApplicationStore } from './application-store.ts';
+import type { ArgoCdProjects } from './argocd-projects.ts';
 import type { Caller } from './argocd-tokens.ts';
+import type { FakeClusterTrouble } from './cluster-trouble.ts';
+import type { FakeRepoServer } from './repo-server.ts';
 import type { SwaggerOperation } from './swagger-spec.ts';
 import type { SwaggerValidator } from './swagger-validator.ts';
 
@@ -11,6 +14,10 @@ import type { SwaggerValidator } from './swagger-validator.ts';
 export interface RouteContext extends RouteRequest<SwaggerOperation> {
   readonly caller: Caller;
   readonly store: ApplicationStore;
+  /** Projects, sync windows and the namespaces the server serves. */
+  readonly projects: ArgoCdProjects;
+  readonly repoServer: FakeRepoServer;
+  readonly cluster: FakeClusterTrouble;
   readonly validator: SwaggerValidator;
   readonly now: () => Date;
   /**

@@ -1,5 +1,6 @@
 import { ArgoCdApiError, GrpcCode } from './argocd-api-error.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from './argocd-application.ts';
+import { enforce } from './argocd-rbac.ts';
 import { ADMIN_USERNAME } from './argocd-tokens.ts';
 import { findApplication } from './find-application.ts';
 import { type RouteHandler, stringField } from './route-context.ts';
@@ -10,11 +11,19 @@ import { startOperation } from './sync-operation.ts';
  * (auto-sync pins the revision, a deleting app does not sync), then requests a sync operation and
  * answers with the Application. A revision is not resolved to a commit, as the repo server would;
  * the operation carries the revision asked for, or the source's `targetRevision` (default `HEAD`).
+ * A project's sync window that blocks manual syncs answers 403 `cannot sync: blocked by sync window`
+ * before `sync` permission is checked.
  */
-export const syncApplication: RouteHandler = ({ params, body, store, now }) => {
+export const syncApplication: RouteHandler = (context) => {
+  const { params, body, store, now } = context;
   const name = params.name ?? '';
   const namespace = store.namespaceOrDefault(stringField(body, 'appNamespace'));
-  const app = findApplication(store, { name, namespace, project: stringField(body, 'project') });
+  const found = findApplication(context, { name, namespace, project: stringField(body, 'project') });
+  const { app } = found;
+  // Sync windows are checked before the `sync` permission, and answer 403 too.
+  if (found.project.syncBlocked)
+    throw new ArgoCdApiError(GrpcCode.PermissionDenied, 'cannot sync: blocked by sync window');
+  enforce(context.caller, 'sync', found.rbacName);
   const spec = app.spec as JsonObject;
   const policy = isJsonObject(spec.syncPolicy) ? spec.syncPolicy : {};
   const dryRun = body.dryRun === true;
@@ -28,6 +37,7 @@ export const syncApplication: RouteHandler = ({ params, body, store, now }) => {
   if (isJsonObject(app.metadata) && app.metadata.deletionTimestamp) {
     throw new ArgoCdApiError(GrpcCode.FailedPrecondition, 'application is deleting');
   }
+  if (!Array.isArray(body.manifests)) context.repoServer.resolveRevision();
   const syncOptions = isJsonObject(body.syncOptions) ? body.syncOptions.items : policy.syncOptions;
   const sync: JsonObject = {
     ...resolveRevisions(spec, body, automated),

@@ -50,6 +50,9 @@ export async function localPush(io: CliIo, targets: PushTargets, json: boolean):
       region,
       repository,
       tag,
+      // A plain `docker push`: one event per single-platform image, as the docs show local push's
+      // output. The fake and the tests push as buildx does, with attestations, by default.
+      provenance: false,
       ...(targets.platforms ? { platforms: targets.platforms } : {}),
       ...(targets.digest ? { digest: targets.digest } : {}),
     })),

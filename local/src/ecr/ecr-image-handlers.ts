@@ -13,7 +13,10 @@ import type {
 } from './ecr-registry-state.ts';
 import {
   type EcrInput,
+  type ImageStatus,
   imageIdsOf,
+  imageStatusOf,
+  type ListingMode,
   optionalString,
   optionalStrings,
   paginate,
@@ -24,21 +27,25 @@ import {
 } from './ecr-request.ts';
 import { imageIdOf, lookupImage, resolveImage } from './lookup-image.ts';
 
-/** The image operations over `state`, by operation name; BatchGetImage answers the `faults` injected. */
+/**
+ * The image operations over `state`, by operation name; BatchGetImage answers the `faults` injected, and
+ * the listings page as `listing()` says when it gives a mode.
+ */
 export function ecrImageHandlers(
   state: EcrRegistryState,
   faults: EcrImageFaults,
+  listing: () => ListingMode | undefined = () => undefined,
 ): Record<string, AwsJsonHandler> {
   return {
-    DescribeImages: (input) => describeImages(state, input),
-    ListImages: (input) => listImages(state, input),
+    DescribeImages: (input) => describeImages(state, input, listing()),
+    ListImages: (input) => listImages(state, input, listing()),
     BatchGetImage: (input) => batchGetImage(state, faults, input),
     PutImage: (input) => putImage(state, input),
     BatchDeleteImage: (input) => batchDeleteImage(state, input),
   };
 }
 
-function describeImages(state: EcrRegistryState, input: EcrInput): unknown {
+function describeImages(state: EcrRegistryState, input: EcrInput, mode: ListingMode | undefined): unknown {
   const repo = repositoryOf(state, input);
   if (input.imageIds !== undefined) {
     if (input.maxResults !== undefined || input.nextToken !== undefined) {
@@ -51,16 +58,20 @@ function describeImages(state: EcrRegistryState, input: EcrInput): unknown {
     return { imageDetails: [...images].map((image) => imageDetail(repo, image)) };
   }
   const status = tagStatusOf(input);
-  const images = [...repo.images.values()].filter((image) => hasTagStatus(image, status));
-  const { page, ...next } = paginate(images, (image) => sequenceKey(image), input);
+  const imageStatus = imageStatusOf(input);
+  const images = [...repo.images.values()].filter(
+    (image) => hasTagStatus(image, status) && hasImageStatus(image, imageStatus),
+  );
+  const { page, ...next } = paginate(images, (image) => sequenceKey(image), input, mode);
   return { imageDetails: page.map((image) => imageDetail(repo, image)), ...next };
 }
 
-function listImages(state: EcrRegistryState, input: EcrInput): unknown {
+function listImages(state: EcrRegistryState, input: EcrInput, mode: ListingMode | undefined): unknown {
   const repo = repositoryOf(state, input);
   const status = tagStatusOf(input);
+  const imageStatus = imageStatusOf(input);
   const entries = [...repo.images.values()]
-    .filter((image) => hasTagStatus(image, status))
+    .filter((image) => hasTagStatus(image, status) && hasImageStatus(image, imageStatus))
     .flatMap(
       (image): Array<{ image: EcrImage; tag?: string }> =>
         image.tags.length === 0 ? [{ image }] : [...image.tags].sort().map((tag) => ({ image, tag })),
@@ -69,6 +80,7 @@ function listImages(state: EcrRegistryState, input: EcrInput): unknown {
     entries,
     (entry) => `${sequenceKey(entry.image)} ${entry.tag ?? ''}`,
     input,
+    mode,
   );
   return { imageIds: page.map((entry) => imageIdOf(entry.image, entry.tag)), ...next };
 }
@@ -159,6 +171,10 @@ function hasTagStatus(image: EcrImage, status: TagStatus): boolean {
   return status === 'ANY' || (status === 'TAGGED') === image.tags.length > 0;
 }
 
+function hasImageStatus(image: EcrImage, status: ImageStatus | 'ANY'): boolean {
+  return status === 'ANY' || status === (image.status ?? 'ACTIVE');
+}
+
 function sequenceKey(image: EcrImage): string {
   return String(image.seq).padStart(15, '0');
 }
@@ -175,6 +191,30 @@ function imageDetail(repo: EcrRepository, image: EcrImage) {
     artifactMediaType: image.artifactMediaType,
     // ECR reports the subject of a referrer (API reference, ImageDetail.subjectManifestDigest).
     ...(image.subjectDigest === undefined ? {} : { subjectManifestDigest: image.subjectDigest }),
+    imageStatus: image.status ?? 'ACTIVE',
+    ...(image.lastArchivedAt === undefined ? {} : { lastArchivedAt: image.lastArchivedAt / 1000 }),
+    ...(repo.scanOnPush ? scanFields(image) : {}),
+  };
+}
+
+/**
+ * What basic scanning on push adds to an image's detail (API reference, ImageDetail: imageScanStatus,
+ * imageScanFindingsSummary; ImageScanFindingsSummary, ImageScanStatus): the fake's images have no
+ * packages, so every scan completes at push with no findings. An archived image is not scanned
+ * (ScanStatus IMAGE_ARCHIVED).
+ */
+function scanFields(image: EcrImage) {
+  if (image.status === 'ARCHIVED') {
+    return { imageScanStatus: { status: 'IMAGE_ARCHIVED', description: 'The image is archived.' } };
+  }
+  const at = image.pushedAt / 1000;
+  return {
+    imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
+    imageScanFindingsSummary: {
+      imageScanCompletedAt: at,
+      vulnerabilitySourceUpdatedAt: at,
+      findingSeverityCounts: {},
+    },
   };
 }
 

@@ -37,6 +37,10 @@ export interface EcrImage {
   /** The manifest an OCI 1.1 referrer (a signature, an SBOM) names as its `subject`. */
   readonly subjectDigest?: string;
   tags: string[];
+  /** Absent while ACTIVE; ARCHIVED in ECR's archive storage class, ACTIVATING on its way back. */
+  status?: 'ARCHIVED' | 'ACTIVATING';
+  /** When the image last went into the archive, in epoch ms. */
+  lastArchivedAt?: number;
 }
 
 /** A repository with its images (by digest), tags (tag to digest), blobs and unfinished uploads. */

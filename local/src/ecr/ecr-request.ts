@@ -4,12 +4,28 @@
  */
 import { AwsJsonError } from '../aws-json-server.ts';
 import type { EcrRegistryState, EcrRepository, ImageId } from './ecr-registry-state.ts';
+import { sha256Digest } from './sha256-digest.ts';
 
 /** The parsed JSON body of one call. */
 export type EcrInput = Record<string, unknown>;
 
 /** DescribeImages' and ListImages' `filter.tagStatus`. */
 export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY';
+
+/** An image's status (ImageDetail.imageStatus): archived images are in ECR's archive storage class. */
+export type ImageStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING';
+
+/**
+ * How the listing operations page, when not as the fake does by default (full pages in push order).
+ * ECR promises neither: `maxResults` is an upper bound ("up to"), and the API reference states no order
+ * (DescribeImages, ListImages: Request Parameters). `pageSize` caps every page below what maxResults
+ * asks; `seed` orders the items by a hash of it and each item's key, an order of no meaning that stays
+ * the same from one page to the next, so the tokens still neither repeat nor skip an item.
+ */
+export interface ListingMode {
+  readonly pageSize: number;
+  readonly seed: string;
+}
 
 /** The repository a request names by `registryId` (default the fake's account) and `repositoryName`. */
 export function repositoryOf(state: EcrRegistryState, input: EcrInput): EcrRepository {
@@ -33,6 +49,7 @@ export function paginate<T>(
   items: readonly T[],
   keyOf: (item: T) => string,
   input: EcrInput,
+  mode?: ListingMode,
 ): { page: T[]; nextToken?: string } {
   const maxResults = input.maxResults ?? 100;
   if (
@@ -45,11 +62,18 @@ export function paginate<T>(
   }
   const token = optionalString(input, 'nextToken');
   const after = token === undefined ? undefined : keyOfToken(token);
-  const rest = after === undefined ? items : items.filter((item) => keyOf(item) > after);
-  const page = rest.slice(0, maxResults);
+  const sortKey = mode ? (item: T) => sha256Digest(`${mode.seed} ${keyOf(item)}`) : keyOf;
+  const ordered = mode ? [...items].sort((a, b) => compare(sortKey(a), sortKey(b))) : items;
+  const rest = after === undefined ? ordered : ordered.filter((item) => sortKey(item) > after);
+  const size = mode ? Math.min(maxResults, mode.pageSize) : maxResults;
+  const page = rest.slice(0, size);
   const last = page.at(-1);
-  if (rest.length <= maxResults || last === undefined) return { page };
-  return { page, nextToken: Buffer.from(JSON.stringify({ after: keyOf(last) })).toString('base64url') };
+  if (rest.length <= size || last === undefined) return { page };
+  return { page, nextToken: Buffer.from(JSON.stringify({ after: sortKey(last) })).toString('base64url') };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function keyOfToken(token: string): string {
@@ -68,6 +92,21 @@ export function tagStatusOf(input: EcrInput): TagStatus {
   if (status === undefined) return 'ANY';
   if (status === 'TAGGED' || status === 'UNTAGGED' || status === 'ANY') return status;
   throw invalidParameter('filter.tagStatus', 'Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]');
+}
+
+/**
+ * DescribeImages' `filter.imageStatus`: ACTIVE when absent, so archived images are not listed unless
+ * asked for (API reference, DescribeImagesFilter; the SDK's ImageStatusFilter enum, which adds ANY).
+ */
+export function imageStatusOf(input: EcrInput): ImageStatus | 'ANY' {
+  const status = isObject(input.filter) ? input.filter.imageStatus : undefined;
+  if (status === undefined) return 'ACTIVE';
+  if (status === 'ACTIVE' || status === 'ARCHIVED' || status === 'ACTIVATING' || status === 'ANY')
+    return status;
+  throw invalidParameter(
+    'filter.imageStatus',
+    'Member must satisfy enum value set: [ACTIVE, ARCHIVED, ACTIVATING, ANY]',
+  );
 }
 
 /** `imageIds`: 1 to 100 ids, each with its digest and tag when given (resolved later). */

@@ -2,22 +2,24 @@
  * A local Amazon ECR: the ECR API over AWS JSON 1.1 on loopback, with repositories, images, tags and
  * blobs in memory, for tests and local mode. Requests and answers have the shapes, error types and
  * messages ECR uses, so the real SDK client (pagination, exceptions, retries) runs unchanged against it.
- * `pushImage` stores what `docker push` (BuildKit, OCI media types) sends, through the same code the
+ * `pushImage` stores what `docker buildx build --push` (BuildKit, OCI media types) sends, through the same code the
  * wire operations run.
  */
 import { AwsJsonPeer, AwsJsonServer } from '../aws-json-server.ts';
 import { type ArtifactSpec, buildArtifact } from './artifact-builder.ts';
+import { type AccessDenial, EcrAccess } from './ecr-access.ts';
 import { EcrImageFaults, type ImageFault } from './ecr-image-faults.ts';
 import { ecrImageHandlers } from './ecr-image-handlers.ts';
 import { ecrLayerHandlers, serveEcrBlob } from './ecr-layer-handlers.ts';
 import { EcrRegistryState, type EcrRepository, type ImagePushEvent } from './ecr-registry-state.ts';
 import { ecrRepositoryHandlers } from './ecr-repository-handlers.ts';
+import type { ImageStatus, ListingMode } from './ecr-request.ts';
 import { type EcrSnapshot, repositoriesFromSnapshot, snapshotRepositories } from './ecr-snapshot.ts';
 import { type BuiltImage, type BuiltManifest, buildImage } from './image-builder.ts';
 import { uploadBlob } from './layer-uploads.ts';
 import { type PushedImage, type PushImageOptions, pushedImageOf } from './pushed-image.ts';
 
-export type { EcrSnapshot, ImageFault };
+export type { AccessDenial, EcrSnapshot, ImageFault, ImageStatus, ListingMode };
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
 
@@ -32,6 +34,8 @@ export interface FakeEcrServerOptions {
   readonly latencyMs?: number;
   /** Default 0, a free port. */
   readonly port?: number;
+  /** DescribeImages and ListImages in short pages of no particular order; see {@link ListingMode}. */
+  readonly listing?: ListingMode;
 }
 
 /** An image as the fake holds it, for assertions and local mode. */
@@ -44,14 +48,22 @@ export interface StoredImage {
   readonly subjectDigest?: string;
   readonly sizeInBytes: number;
   readonly pushedAt: number;
+  readonly status?: 'ARCHIVED' | 'ACTIVATING';
+  readonly lastArchivedAt?: number;
 }
 
 /** The fake ECR. Start it with {@link FakeEcrServer.start}; point an `ECRClient` at `url`. */
 export class FakeEcrServer extends AwsJsonPeer {
   readonly accountId: string;
   readonly region: string;
+  /**
+   * How DescribeImages and ListImages page: undefined for full pages in push order, or short pages in
+   * an order of no meaning, as ECR may answer (see {@link ListingMode}). Settable at any time.
+   */
+  listing: ListingMode | undefined;
   private readonly state: EcrRegistryState;
   private readonly imageFaults = new EcrImageFaults();
+  private readonly access: EcrAccess;
 
   /** Starts an empty registry on 127.0.0.1. */
   static async start(options: FakeEcrServerOptions = {}): Promise<FakeEcrServer> {
@@ -70,20 +82,23 @@ export class FakeEcrServer extends AwsJsonPeer {
       region: this.region,
       now: options.now ?? Date.now,
     });
+    this.listing = options.listing;
+    this.access = new EcrAccess(this.state);
     this.wire.handle(
-      {
+      this.access.guard({
         ...ecrRepositoryHandlers(this.state),
-        ...ecrImageHandlers(this.state, this.imageFaults),
+        ...ecrImageHandlers(this.state, this.imageFaults, () => this.listing),
         ...ecrLayerHandlers(this.state, () => this.url),
-      },
+      }),
       serveEcrBlob(this.state, this.imageFaults),
     );
   }
 
   /**
-   * Pushes an image as `docker push` does (see {@link buildImage}): uploads each platform's config and
-   * layer, puts each platform's OCI manifest (untagged when there are several), then the OCI index with
-   * the tag. Creates the repository when needed; pushing content that is already there under that tag
+   * Pushes an image as `docker buildx build --push` does by default (see {@link buildImage}): uploads
+   * each platform's config and layer, puts each platform's OCI manifest and its provenance attestation
+   * untagged, then the OCI index with the tag. With `provenance: false` one platform is a plain tagged
+   * manifest. Creates the repository when needed; pushing content that is already there under that tag
    * changes nothing. `created` defaults to the fake's clock, so successive pushes differ as builds do.
    */
   pushImage(options: PushImageOptions): PushedImage {
@@ -91,6 +106,7 @@ export class FakeEcrServer extends AwsJsonPeer {
       tag: options.tag,
       created: options.created ?? this.state.now(),
       ...(options.platforms === undefined ? {} : { platforms: options.platforms }),
+      ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
     });
     this.store(options.repository, options.registryId, image);
     return pushedImageOf(image);
@@ -119,15 +135,52 @@ export class FakeEcrServer extends AwsJsonPeer {
     this.imageFaults.failImage(fault, this.accountId);
   }
 
+  /**
+   * The next `times` calls of `operation` (default 1) are throttled as AWS JSON services throttle: HTTP
+   * 400 with ThrottlingException, "Rate exceeded" (the API references' Common Errors), which the SDK
+   * retries with its backoff (@smithy/core's THROTTLING_ERROR_CODES).
+   */
+  throttle(operation: string, times = 1): void {
+    this.injectFault({
+      target: operation,
+      times,
+      kind: 'status',
+      status: 400,
+      type: 'ThrottlingException',
+      message: 'Rate exceeded',
+    });
+  }
+
+  /**
+   * Answers the calls `denial` names with AccessDeniedException, as ECR does when IAM does not allow
+   * them, until the returned function is called.
+   */
+  denyAccess(denial: AccessDenial): () => void {
+    return this.access.deny(denial);
+  }
+
+  /**
+   * Moves an image into ECR's archive storage class (ARCHIVED), or part way back (ACTIVATING), or back
+   * (ACTIVE). DescribeImages and ListImages list only ACTIVE images unless `filter.imageStatus` asks.
+   */
+  setImageStatus(repository: string, digest: string, status: ImageStatus, registryId = this.accountId): void {
+    const image = this.state.find(registryId, repository).images.get(digest);
+    if (!image) throw new Error(`setImageStatus: ${repository} holds no image ${digest}`);
+    if (status === 'ACTIVE') delete image.status;
+    else image.status = status;
+    if (status === 'ARCHIVED') image.lastArchivedAt = this.state.now();
+  }
+
   /** The next `times` blob downloads (default 1) get no answer at all until the server closes. */
   stallBlobDownloads(times = 1): void {
     this.imageFaults.stallBlobDownloads(times);
   }
 
-  /** Drops every fault not consumed yet: the calls', the images' and the blob stalls. */
+  /** Drops every fault not consumed yet (the calls', the images', the blob stalls) and every denial. */
   override clearFaults(): void {
     super.clearFaults();
     this.imageFaults.clear();
+    this.access.clear();
   }
 
   /** The repository names of a registry (default: the account's), in creation order. */

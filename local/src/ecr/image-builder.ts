@@ -1,10 +1,11 @@
 /**
- * The blobs and manifests `docker push` (BuildKit, OCI media types) sends for a tiny image, built from
- * the inputs alone: no clock, no randomness, no I/O. The fake's `pushImage` and a push over the ECR API
+ * The blobs and manifests `docker buildx build --push` (BuildKit, OCI media types) sends for a tiny
+ * image, built from the inputs alone: no clock, no randomness, no I/O. The fake's `pushImage` and a push over the ECR API
  * both start from it, so the same inputs give the same digests on either path.
  */
 import { gzipSync } from 'fflate';
 import { ociMediaTypes } from './oci-media-types.ts';
+import { ATTESTATION_PLATFORM, buildProvenanceAttestation } from './provenance-attestation.ts';
 import { sha256Digest } from './sha256-digest.ts';
 
 /** What {@link buildImage} builds. */
@@ -15,6 +16,12 @@ export interface BuildImageOptions {
   readonly platforms?: readonly string[];
   /** The config's `created` time in epoch ms; default 0, the epoch reproducible builds stamp. */
   readonly created?: number;
+  /**
+   * buildx's `--provenance`, on by default since buildx 0.10: a provenance attestation manifest per
+   * platform, so even one platform is pushed as an index. `false` (`--provenance=false`) pushes one
+   * platform as a plain image manifest, as `docker push` of a classic build does.
+   */
+  readonly provenance?: boolean;
 }
 
 /** A blob a push uploads (a config or a layer), named by the digest of its bytes. */
@@ -31,7 +38,7 @@ export interface BuiltManifest {
   readonly text: string;
   readonly mediaType: string;
   readonly tag?: string;
-  /** `os/arch[/variant]`, as given. */
+  /** `os/arch[/variant]`, as given; `unknown/unknown` for an attestation manifest. */
   readonly platform?: string;
 }
 
@@ -42,9 +49,10 @@ export interface BuiltImage {
 }
 
 /**
- * Builds the image a `docker push` of `tag` sends: per platform a gzipped one-file layer and an OCI
- * config, then one OCI manifest per platform, and for two or more platforms an OCI index over them.
- * Throws when a platform is not `os/arch[/variant]` or appears twice.
+ * Builds the image a `docker buildx build --push` of `tag` sends: per platform a gzipped one-file layer
+ * and an OCI config, one OCI manifest per platform, with provenance (the default) an attestation
+ * manifest per platform after them, and an OCI index over all of them; without provenance, one platform
+ * is a plain manifest. Throws when a platform is not `os/arch[/variant]` or appears twice.
  */
 export function buildImage(options: BuildImageOptions): BuiltImage {
   const platforms = options.platforms ?? ['linux/amd64'];
@@ -54,23 +62,35 @@ export function buildImage(options: BuildImageOptions): BuiltImage {
   }
   const created = new Date(options.created ?? 0).toISOString();
   const images = platforms.map((platform) => buildPlatformImage(platform, created));
-  const blobs = images.flatMap((image) => image.blobs);
   const [only] = images;
-  if (only && images.length === 1) {
-    return { blobs, manifests: [{ ...only.manifest, tag: options.tag }] };
+  if (only && images.length === 1 && options.provenance === false) {
+    return { blobs: only.blobs, manifests: [{ ...only.manifest, tag: options.tag }] };
   }
-  const text = pretty({
-    schemaVersion: 2,
-    mediaType: ociMediaTypes.index,
-    manifests: images.map(({ manifest, platform }) => ({
-      mediaType: manifest.mediaType,
-      digest: manifest.digest,
-      size: Buffer.byteLength(manifest.text),
-      platform,
+  // buildx lists every platform's image first, then their attestations (docs.docker.com/build/metadata/
+  // attestations/attestation-storage/, "Examples").
+  const attestations =
+    options.provenance === false
+      ? []
+      : images.map((image, i) => buildProvenanceAttestation(image.manifest.digest, platforms[i]!, created));
+  const entries = [
+    ...images.map(({ manifest, platform }) => ({ ...descriptorOfManifest(manifest), platform })),
+    ...attestations.map(({ manifest, annotations }) => ({
+      ...descriptorOfManifest(manifest),
+      annotations,
+      platform: ATTESTATION_PLATFORM,
     })),
-  });
+  ];
+  const text = pretty({ schemaVersion: 2, mediaType: ociMediaTypes.index, manifests: entries });
   const index = { digest: sha256Digest(text), text, mediaType: ociMediaTypes.index, tag: options.tag };
-  return { blobs, manifests: [...images.map((image) => image.manifest), index] };
+  const parts = [...images, ...attestations];
+  return {
+    blobs: parts.flatMap((part) => part.blobs),
+    manifests: [...parts.map((part) => part.manifest), index],
+  };
+}
+
+function descriptorOfManifest(manifest: BuiltManifest): { mediaType: string; digest: string; size: number } {
+  return { mediaType: manifest.mediaType, digest: manifest.digest, size: Buffer.byteLength(manifest.text) };
 }
 
 interface PlatformImage {

@@ -1,5 +1,5 @@
 /**
- * `docker push` through the ECR API: the same built image the fake's `pushImage` stores, sent with the
+ * `docker buildx build --push` through the ECR API: the same built image the fake's `pushImage` stores, sent with the
  * calls a client makes, so tests and local mode can push to any ECR endpoint (the fake or a real one).
  */
 import {
@@ -37,6 +37,7 @@ export async function pushImageOverWire(client: ECRClient, options: PushImageOpt
     tag: options.tag,
     created: options.created ?? Date.now(),
     ...(options.platforms === undefined ? {} : { platforms: options.platforms }),
+    ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
   });
   await sendOverWire(client, options, image);
   return pushedImageOf(image);

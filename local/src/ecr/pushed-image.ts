@@ -8,6 +8,11 @@ export interface PushImageOptions {
   readonly tag: string;
   /** `os/arch[/variant]`; two or more push an image index. Default `['linux/amd64']`. */
   readonly platforms?: readonly string[];
+  /**
+   * buildx's provenance attestations (default true, as buildx since 0.10): an index even for one
+   * platform. `false` pushes one platform as a plain image manifest.
+   */
+  readonly provenance?: boolean;
   /** The image's `created` time in epoch ms; default the pusher's clock (the fake's `now`, or `Date.now`). */
   readonly created?: number;
   /** Default the account of the fake, or of the client's credentials. */
@@ -19,7 +24,10 @@ export interface PushedImage {
   readonly digest: string;
   readonly manifestMediaType: string;
   readonly artifactMediaType: string;
-  /** The per-platform manifests of an index; empty for a single-platform image. */
+  /**
+   * The manifests an index lists, in its order: each platform's image, then (with provenance) each
+   * one's attestation, whose platform is `unknown/unknown`. Empty for a plain image manifest.
+   */
   readonly children: ReadonlyArray<{
     readonly digest: string;
     readonly platform: string;

@@ -11,6 +11,8 @@ export interface FileCommit {
   /** New file contents by path; `null` deletes the file. Text is stored as UTF-8. */
   readonly files: Readonly<Record<string, string | Uint8Array | null>>;
   readonly message: string;
+  /** The mode every written file gets. Default: an existing file keeps its mode, a new one is 100644. */
+  readonly mode?: '100644';
   readonly author: GitIdentity;
   readonly committer: GitIdentity;
 }
@@ -42,7 +44,7 @@ export async function commitFiles(
     }
     const existing = base === undefined ? undefined : await store.entryAt(base, path);
     const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-    const mode = existing?.type === 'blob' ? existing.mode : '100644';
+    const mode = input.mode ?? (existing?.type === 'blob' ? existing.mode : '100644');
     changes.push({ path, mode, type: 'blob', sha: await store.writeBlob(bytes) });
   }
   const tree = await applyTreeChanges(store, base, changes);

@@ -5,6 +5,7 @@ import { commitFiles } from './commit-files.ts';
 import { identityFrom, userIdentity } from './commit-identity.ts';
 import { renderGitCommit } from './commit-shapes.ts';
 import { renderContentEntry, renderContentFile } from './content-shapes.ts';
+import type { TreeEntryRecord } from './git-store.ts';
 import { GitHubApiError } from './github-api-error.ts';
 import type { HostedRepository } from './hosted-repository.ts';
 import { resolveCommitish } from './resolve-commitish.ts';
@@ -43,11 +44,50 @@ async function getContent(context: RouteContext): Promise<RouteResult> {
     const self = renderContentEntry(repository, entry, 0, ref, context.urls);
     return { status: 200, body: { ...self, submodule_git_url: context.urls.html(`/${entry.path}.git`) } };
   }
-  const bytes = (await repository.git.readBlob(entry.sha)) ?? new Uint8Array();
-  if (context.accept.includes('.raw')) {
-    return { status: 200, body: Buffer.from(bytes).toString('utf8') };
+  // "If the requested {path} points to a symlink, and the symlink's target is a normal file in the
+  // repository, then the API responds with the content of the file" (docs.github.com/en/rest/repos/
+  // contents#get-repository-content, "If the content is a symlink"): a client sees the target's path, sha and text, not the link.
+  const file =
+    entry.mode === '120000' ? ((await symlinkTarget(repository, commit.tree, entry)) ?? entry) : entry;
+  const bytes = (await repository.git.readBlob(file.sha)) ?? new Uint8Array();
+  const raw = context.accept.includes('.raw');
+  const object = context.accept.includes('.object');
+  // The same page, "File size limits": up to 1 MB every media type; 1-100 MB "only the raw or object
+  // custom media types are supported", object with `content: ""` and `encoding: "none"`; over 100 MB
+  // "this endpoint is not supported". The default media type past 1 MB answers 403 `too_large`, worded
+  // as in github.com/tinacms/tinacms/issues/1308 and github.com/octokit/core.js/issues/414.
+  if (bytes.length > CONTENTS_LIMIT_BYTES && (bytes.length > LARGE_LIMIT_BYTES || !(raw || object)))
+    throw new GitHubApiError(
+      403,
+      bytes.length > LARGE_LIMIT_BYTES
+        ? 'This API returns blobs up to 100 MB in size. The requested blob is too large to fetch via the API.'
+        : 'This API returns blobs up to 1 MB in size. The requested blob is too large to fetch via the API, but you can use the Git Data API to request blobs up to 100 MB in size.',
+      [{ resource: 'Blob', field: 'data', code: 'too_large' }],
+    );
+  if (raw) return { status: 200, body: Buffer.from(bytes).toString('utf8') };
+  const rendered = renderContentFile(repository, file, bytes, ref, context.urls);
+  if (bytes.length > CONTENTS_LIMIT_BYTES)
+    return { status: 200, body: { ...rendered, content: '', encoding: 'none' } };
+  return { status: 200, body: rendered };
+}
+
+// docs.github.com/en/rest/repos/contents#get-repository-content, "File size limits".
+const CONTENTS_LIMIT_BYTES = 1024 * 1024;
+const LARGE_LIMIT_BYTES = 100 * 1024 * 1024;
+
+/** The regular file a symbolic link points at inside the repository, with its full path; else undefined. */
+async function symlinkTarget(repository: HostedRepository, tree: string, link: TreeEntryRecord) {
+  const target = new TextDecoder().decode((await repository.git.readBlob(link.sha)) ?? new Uint8Array());
+  const segments = target.startsWith('/') ? [] : link.path.split('/').slice(0, -1);
+  for (const part of target.split('/')) {
+    if (part === '..') {
+      if (segments.pop() === undefined) return undefined;
+    } else if (part !== '.' && part !== '') segments.push(part);
   }
-  return { status: 200, body: renderContentFile(repository, entry, bytes, ref, context.urls) };
+  if (target.startsWith('/')) return undefined;
+  const path = segments.join('/');
+  const entry = path === '' ? undefined : await repository.git.entryAt(tree, path);
+  return entry?.type === 'blob' && (entry.mode === '100644' || entry.mode === '100755') ? entry : undefined;
 }
 
 async function putContent(context: RouteContext): Promise<RouteResult> {

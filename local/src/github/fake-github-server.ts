@@ -21,6 +21,7 @@ import { OpenApiSpec } from './openapi-spec.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { type GitHubRateLimits, resolveRateLimits } from './rate-limits.ts';
+import type { RepositoryPolicy } from './repository-policy.ts';
 import {
   type CreateRepositoryOptions,
   FAKE_GITHUB_IDENTITY,
@@ -40,6 +41,7 @@ export type {
   GraphqlCall,
   PendingWrite,
   PullSummary,
+  RepositoryPolicy,
 };
 
 /** How to start a {@link FakeGitHubServer}. */
@@ -208,7 +210,8 @@ export class FakeGitHubServer {
 
   /**
    * Creates a bare repository at `<dataDir>/<owner>/<repo>.git` with one commit holding `files` on
-   * the default branch, and returns that commit's sha. Throws if the repository exists.
+   * the default branch, and returns that commit's sha ('' for an `empty` one). Throws if the repository
+   * exists.
    */
   async createRepository(
     owner: string,
@@ -217,7 +220,15 @@ export class FakeGitHubServer {
   ): Promise<{ sha: string }> {
     const created = await this.registry.create(owner, repo, options);
     const sha = await created.git.readRef(`refs/heads/${options.defaultBranch ?? 'main'}`);
-    return { sha: sha! };
+    return { sha: sha ?? '' };
+  }
+
+  /**
+   * Sets what `owner/repo`'s settings refuse, as GitHub answers each: archived, branches that want a pull
+   * request (classic protection or a ruleset), tokens without a permission (see repository-policy.ts).
+   */
+  async setRepositoryPolicy(owner: string, repo: string, policy: RepositoryPolicy): Promise<void> {
+    (await this.#inspector.repository(owner, repo)).policy = policy;
   }
 
   /** Whether `owner/repo` exists (also when an earlier server on the same data directory made it). */

@@ -9,6 +9,8 @@ import { isValidRefName } from './is-valid-ref-name.ts';
 import type { RouteContext, RouteResult, RouteTable } from './route-context.ts';
 import { treeRoutes } from './tree-routes.ts';
 
+const BLOB_LIMIT_BYTES = 100 * 1024 * 1024;
+
 /** The Git Data API: refs, commits, trees and blobs, read and written as git objects. */
 export const gitDataRoutes: RouteTable = {
   'git/get-ref': getRef,
@@ -44,6 +46,10 @@ async function createRef(context: RouteContext): Promise<RouteResult> {
     if ((await repository.git.readRef(ref)) !== undefined) {
       throw new GitHubApiError(422, 'Reference already exists');
     }
+    // Git keeps refs as paths: `refs/heads/a` and `refs/heads/a/b` cannot both exist. GitHub answers
+    // such a name 422 "Reference update failed" (github.com/actions/github-script/issues/455, a create-ref
+    // GitHub refused with it).
+    if (await clashesWithRef(repository, ref)) throw new GitHubApiError(422, 'Reference update failed');
     await repository.git.writeRef(ref, sha);
     await repository.markPushed(context.now());
     const body = await renderRef(context, repository, ref, sha);
@@ -121,6 +127,14 @@ async function getBlob(context: RouteContext): Promise<RouteResult> {
   const sha = context.params.file_sha ?? '';
   const bytes = await repository.git.readBlob(sha);
   if (!bytes) throw GitHubApiError.notFound();
+  // "This endpoint supports blobs up to 100 megabytes in size" (docs.github.com/en/rest/git/blobs#get-a-blob).
+  // GitHub's answer past it is not documented; the fake refuses as the contents API does past its limit.
+  if (bytes.length > BLOB_LIMIT_BYTES)
+    throw new GitHubApiError(
+      403,
+      'This API returns blobs up to 100 MB in size. The requested blob is too large to fetch via the API.',
+      [{ resource: 'Blob', field: 'data', code: 'too_large' }],
+    );
   return {
     status: 200,
     body: {
@@ -149,4 +163,12 @@ async function createBlob(context: RouteContext): Promise<RouteResult> {
 async function renderRef(context: RouteContext, repository: HostedRepository, ref: string, sha: string) {
   const type = (await repository.git.objectType(sha)) ?? 'commit';
   return renderGitRef(repository, ref, sha, type, context.urls);
+}
+
+/** Whether `ref` is a folder of an existing ref's path, or an existing ref is a folder of its path. */
+async function clashesWithRef(repository: HostedRepository, ref: string): Promise<boolean> {
+  const parts = ref.split('/');
+  for (let i = 3; i < parts.length; i++)
+    if ((await repository.git.readRef(parts.slice(0, i).join('/'))) !== undefined) return true;
+  return (await repository.git.listRefs(`${ref}/`)).length > 0;
 }

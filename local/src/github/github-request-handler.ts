@@ -19,6 +19,7 @@ import type { OpenApiValidator } from './openapi-validator.ts';
 import { pullsRoutes } from './pulls-routes.ts';
 import type { Admitted, RateLimiter, RateLimitSubject } from './rate-limiter.ts';
 import { reposRoutes } from './repos-routes.ts';
+import { restRefusal } from './repository-policy.ts';
 import type { RepositoryRegistry } from './repository-registry.ts';
 import {
   addressSubject,
@@ -224,6 +225,12 @@ export class GitHubRequestHandler
         // An installation token sees only the repositories its installation reaches.
         const installation = caller.kind === 'token' ? caller.installation : undefined;
         if (installation && !covers(installation, found.owner, found.name)) throw GitHubApiError.notFound();
+        const refused = await restRefusal(
+          found,
+          operation.operationId,
+          writtenBranch(operation, params, body),
+        );
+        if (refused) throw refused;
         return found;
       },
     }));
@@ -242,4 +249,17 @@ function faultHeaders(status: number, retryAfterSeconds: number | undefined): Re
   if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
   if (status === 429) headers['x-ratelimit-remaining'] = '0';
   return headers;
+}
+
+/** The branch a write names (a ref update's, a contents write's), for the branch rules of repository-policy.ts. */
+function writtenBranch(
+  operation: OpenApiOperation,
+  params: Readonly<Record<string, string>>,
+  body: unknown,
+): string | undefined {
+  const ref = params.ref;
+  if (ref?.startsWith('heads/')) return ref.slice('heads/'.length);
+  const branch = (body as { branch?: unknown } | undefined)?.branch;
+  if (operation.operationId.startsWith('repos/') && typeof branch === 'string') return branch;
+  return undefined;
 }

@@ -14,6 +14,7 @@ import { userIdentity } from './commit-identity.ts';
 import type { GitIdentity } from './git-store.ts';
 import { GraphqlFailure } from './graphql-failure.ts';
 import { type GraphqlContext, type GraphqlNode, gitObjectNode, refNode } from './graphql-objects.ts';
+import { commitOnBranchRefusal } from './repository-policy.ts';
 
 /** The mutation's input, as the schema's CreateCommitOnBranchInput has it after variable coercion. */
 interface CreateCommitOnBranchInput {
@@ -50,6 +51,8 @@ export async function createCommitOnBranch(
   const repository = extra.length === 0 ? await context.findRepository(owner, name) : undefined;
   if (!repository) throw GraphqlFailure.repositoryNotFound(repositoryNameWithOwner);
   const branch = branchName.replace(/^refs\/heads\//, '');
+  const refused = commitOnBranchRefusal(repository, branch);
+  if (refused) throw refused;
   const files = readFileChanges(input.fileChanges);
   const who: GitIdentity = userIdentity(context.login, context.now());
   const message = [input.message.headline, input.message.body ?? '']
@@ -83,6 +86,10 @@ export async function createCommitOnBranch(
     return commitFiles(repository, {
       branch,
       files,
+      // "The createCommitOnBranch GraphQL mutation creates all files as mode 100644 (non-executable)"
+      // (github.com/babarot/gh-infra/pull/167): an executable file it rewrites loses its bit, and a
+      // symbolic link it rewrites becomes a regular file holding the new text.
+      mode: '100644',
       message,
       author: who,
       committer: { ...WEB_COMMITTER, date: who.date },

@@ -45,6 +45,9 @@ export function repositoryNode(repository: HostedRepository): GraphqlNode {
     __typename: 'Repository',
     name: repository.name,
     nameWithOwner: repository.fullName,
+    // "Returns true if this repository is empty" (Repository.isEmpty): no branch yet.
+    isEmpty: async () => (await repository.git.listRefs('refs/heads/')).length === 0,
+    isArchived: repository.policy.archived === true,
     // "Fully qualified matches are checked in order (refs/heads/master) before falling back onto checks
     // for short name matches (master)" (Repository.ref).
     ref: async ({ qualifiedName }: { qualifiedName: string }) => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { GitStore } from './git-store.ts';
+import type { RepositoryPolicy } from './repository-policy.ts';
 
 /** A comment on a pull request (GitHub keeps them on the pull request's issue). */
 export interface CommentRecord {
@@ -55,6 +56,8 @@ interface Metadata {
 export class HostedRepository {
   readonly id: number;
   readonly #meta: Metadata;
+  /** What the repository's settings refuse (archived, protected branches, permissions); none by default. */
+  policy: RepositoryPolicy = {};
   #saving: Promise<void> = Promise.resolve();
 
   private constructor(

@@ -10,6 +10,11 @@ export interface CreateRepositoryOptions {
   readonly defaultBranch?: string;
   /** The files of the initial commit, by path; text is stored as UTF-8. */
   readonly files: Readonly<Record<string, string>>;
+  /**
+   * No initial commit: a repository created without a README, as GitHub's "Git Repository is empty."
+   * answers know it. `files` must then be empty.
+   */
+  readonly empty?: boolean;
   /** The message of the initial commit. */
   readonly message?: string;
   /** Author and committer of the initial commit. */
@@ -64,15 +69,18 @@ export class RepositoryRegistry {
       now,
     );
     const who: GitIdentity = { ...(options.author ?? FAKE_GITHUB_IDENTITY), date: now };
-    await store.exclusive(() =>
-      commitFiles(repository, {
-        branch,
-        files: options.files,
-        message: options.message ?? 'Initial commit',
-        author: who,
-        committer: who,
-      }),
-    );
+    if (options.empty && Object.keys(options.files).length > 0)
+      throw new Error(`An empty repository has no files; ${owner}/${repo} was given some`);
+    if (!options.empty)
+      await store.exclusive(() =>
+        commitFiles(repository, {
+          branch,
+          files: options.files,
+          message: options.message ?? 'Initial commit',
+          author: who,
+          committer: who,
+        }),
+      );
     this.#open.set(key(owner, repo), Promise.resolve(repository));
     return repository;
   }

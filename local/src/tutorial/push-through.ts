@@ -19,6 +19,8 @@ export async function pushThrough(
     region: stack.region,
     repository: 'flask-app',
     tag,
+    // The tutorial's output shows a plain `docker push`: one event per single-platform image.
+    provenance: false,
     ...(platforms ? { platforms } : {}),
   });
   out.delivered(delivered, performance.now() - started);

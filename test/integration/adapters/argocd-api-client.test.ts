@@ -58,6 +58,34 @@ describe('ArgoCdApiClient over HTTP', () => {
     expect(await client.syncApplication('manual', scope)).toBe('running');
   });
 
+  it('marks a 400 of a repo server in trouble retryable, and a sync a sync window blocks deferred', async () => {
+    argocd.putApplication(helmApp('validated', '1.0.0', 'windowed'));
+    const windowed = { project: 'windowed' };
+    argocd.troubleRepoServer('manifests-deadline-exceeded', 1);
+    const error = await client
+      .patchApplication('validated', windowed, [
+        { op: 'replace', path: '/spec/source/helm/parameters/1/value', value: '1.0.2' },
+      ])
+      .catch((e: Error) => e);
+    expect(error).toMatchObject({ retryable: true, status: 400 });
+    argocd.setProject({ name: 'windowed', syncBlocked: true });
+    expect(await client.syncApplication('validated', windowed)).toBe('deferred');
+  });
+
+  // Patch validates the spec by generating manifests without the cache (util/argo/argo.go), which the
+  // API server allows --repo-server-timeout-seconds (60 s by default): a read should not wait as long.
+  it('waits longer for a PATCH than for a read', async () => {
+    argocd.putApplication(helmApp('slow'));
+    const impatient = new ArgoCdApiClient({ server: argocd.url, token: TOKEN, timeoutMs: 200 });
+    argocd.injectFault({ operationId: 'ApplicationService_Get', kind: 'delay', ms: 600 });
+    expect(await impatient.getApplication('slow', scope).catch((e) => e)).toMatchObject({ retryable: true });
+    argocd.injectFault({ operationId: 'ApplicationService_Patch', kind: 'delay', ms: 600 });
+    await impatient.patchApplication('slow', scope, [
+      { op: 'replace', path: '/spec/source/helm/parameters/1/value', value: '1.0.2' },
+    ]);
+    expect(argocd.application('slow')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
+  });
+
   it('marks 5xx and connection resets retryable', async () => {
     argocd.injectFault({ operationId: 'ApplicationService_Get', kind: 'status', status: 503 });
     expect(await client.getApplication('web', scope).catch((e) => e)).toMatchObject({

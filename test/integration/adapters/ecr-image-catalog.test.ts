@@ -1,3 +1,4 @@
+import { PutImageCommand } from '@aws-sdk/client-ecr';
 import { FakeEcrServer } from '@ecr-image-updater/local/ecr/fake-ecr-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcrImageCatalog } from '../../../lib/adapters/ecr-image-catalog.ts';
@@ -45,13 +46,14 @@ describe('EcrImageCatalog', () => {
     ]);
   });
 
-  it('adds platforms from an index, and platform and build time from a single image config', async () => {
+  it('adds platforms from an index, and platform and build time from a plain image config', async () => {
     ecr.pushImage({ repository: 'details', tag: 'multi', platforms: ['linux/amd64', 'linux/arm/v7'] });
     ecr.pushImage({
       repository: 'details',
       tag: 'single',
       platforms: ['linux/arm64'],
       created: Date.UTC(2026, 0, 2),
+      provenance: false,
     });
     const tags = await catalog.listTags(repo('details'));
     const detailed = await catalog.addDetails(repo('details'), tags, { platforms: true, createdAt: true });
@@ -62,8 +64,77 @@ describe('EcrImageCatalog', () => {
     });
   });
 
+  it('reads the build time of an image buildx pushed as an index, leaving its attestation out', async () => {
+    const pushed = ecr.pushImage({ repository: 'buildx', tag: '1.0.0', created: Date.UTC(2026, 0, 3) });
+    expect(pushed.children.map((child) => child.platform)).toEqual(['linux/amd64', 'unknown/unknown']);
+    const tags = await catalog.listTags(repo('buildx'));
+    const detailed = await catalog.addDetails(repo('buildx'), tags, { platforms: true, createdAt: true });
+    expect(detailed).toMatchObject([
+      { tag: '1.0.0', platforms: ['linux/amd64'], createdAt: Date.UTC(2026, 0, 3) },
+    ]);
+  });
+
+  it('reads an index build time from the image of a wanted platform, else from its first image', async () => {
+    const amd64 = ecr.pushImage({
+      repository: 'assembled',
+      tag: 'amd64-only',
+      platforms: ['linux/amd64'],
+      created: Date.UTC(2026, 1, 1),
+      provenance: false,
+    });
+    const arm64 = ecr.pushImage({
+      repository: 'assembled',
+      tag: 'arm64-only',
+      platforms: ['linux/arm64/v8'],
+      created: Date.UTC(2026, 1, 2),
+      provenance: false,
+    });
+    // An index put together from two builds, as `docker buildx imagetools create` does.
+    const entry = (digest: string, platform: object) => ({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest,
+      size: ecr.images('assembled').find((image) => image.digest === digest)?.manifest.length,
+      platform,
+    });
+    await ecrClient(ecr.url).send(
+      new PutImageCommand({
+        repositoryName: 'assembled',
+        imageTag: 'both',
+        imageManifest: JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [
+            entry(amd64.digest, { os: 'linux', architecture: 'amd64' }),
+            entry(arm64.digest, { os: 'linux', architecture: 'arm64', variant: 'v8' }),
+          ],
+        }),
+      }),
+    );
+    const tags = (await catalog.listTags(repo('assembled'))).filter((t) => t.tag === 'both');
+    const needs = { platforms: false, createdAt: true };
+    const [first] = await catalog.addDetails(repo('assembled'), tags, needs);
+    const [arm] = await catalog.addDetails(repo('assembled'), tags, {
+      ...needs,
+      wantedPlatforms: ['windows/amd64', 'linux/arm64'],
+    });
+    expect(first?.createdAt).toBe(Date.UTC(2026, 1, 1));
+    expect(arm?.createdAt).toBe(Date.UTC(2026, 1, 2));
+  });
+
+  it('reads build times with one BatchGetImage for the indexes, one for their images, one config each', async () => {
+    for (let i = 0; i < 3; i++) ecr.pushImage({ repository: 'counted', tag: `1.0.${i}`, created: i });
+    const tags = await catalog.listTags(repo('counted'));
+    ecr.clearCalls();
+    const needs = { platforms: false, createdAt: true };
+    const detailed = await catalog.addDetails(repo('counted'), tags, needs);
+    await catalog.addDetails(repo('counted'), tags, needs);
+    expect(detailed.map((t) => t.createdAt)).toEqual([0, 1, 2]);
+    expect(ecr.callCount('BatchGetImage')).toBe(2);
+    expect(ecr.callCount('GetDownloadUrlForLayer')).toBe(3);
+  });
+
   it('reads each manifest once for the life of the catalog', async () => {
-    ecr.pushImage({ repository: 'cached', tag: 'a', platforms: ['linux/amd64'] });
+    ecr.pushImage({ repository: 'cached', tag: 'a', platforms: ['linux/amd64'], provenance: false });
     const tags = await catalog.listTags(repo('cached'));
     ecr.clearCalls();
     await catalog.addDetails(repo('cached'), tags, { platforms: true, createdAt: false });
@@ -71,6 +142,57 @@ describe('EcrImageCatalog', () => {
     expect(ecr.callCount('BatchGetImage')).toBe(1);
     expect(ecr.callCount('GetDownloadUrlForLayer')).toBe(1);
   });
+
+  it('lists the same tags from short pages in no particular order', async () => {
+    for (let i = 0; i < 40; i++)
+      ecr.pushImage({ repository: 'shuffled', tag: `2.0.${i}`, provenance: false });
+    const inOrder = await catalog.listTags(repo('shuffled'));
+    ecr.listing = { pageSize: 6, seed: 'catalog' };
+    try {
+      ecr.clearCalls();
+      const shuffled = await catalog.listTags(repo('shuffled'));
+      expect(ecr.callCount('DescribeImages')).toBe(7);
+      const byTag = (a: { tag: string }, b: { tag: string }) => a.tag.localeCompare(b.tag);
+      expect([...shuffled].sort(byTag)).toEqual([...inOrder].sort(byTag));
+    } finally {
+      ecr.listing = undefined;
+    }
+  });
+
+  it('leaves out archived images, which cannot be pulled', async () => {
+    ecr.pushImage({ repository: 'archive', tag: '1.0.0' });
+    const old = ecr.pushImage({ repository: 'archive', tag: '0.9.0' });
+    ecr.setImageStatus('archive', old.digest, 'ARCHIVED');
+    expect((await catalog.listTags(repo('archive'))).map((t) => t.tag)).toEqual(['1.0.0']);
+  });
+
+  it('rides out throttling through the SDK retries, and marks a persistent one retryable', async () => {
+    ecr.pushImage({ repository: 'throttled', tag: '1.0.0' });
+    ecr.throttle('DescribeImages', 2);
+    expect(await catalog.listTags(repo('throttled'))).toHaveLength(1);
+    ecr.throttle('DescribeImages', 10);
+    const error = await catalog.listTags(repo('throttled')).catch((e) => e);
+    ecr.clearFaults();
+    expect(error).toMatchObject({ retryable: true, message: expect.stringContaining('ThrottlingException') });
+  });
+
+  it.each([403, 400] as const)(
+    'fails for good when the role may not read the repository (AccessDeniedException, HTTP %i), naming the permission',
+    async (status) => {
+      ecr.pushImage({ repository: 'denied-repo', tag: '1.0.0' });
+      const allow = ecr.denyAccess({ repository: 'denied-repo', operations: ['DescribeImages'], status });
+      const error = await catalog.listTags(repo('denied-repo')).catch((e) => e);
+      allow();
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toMatchObject({
+        retryable: false,
+        message: expect.stringMatching(
+          /^ECR: the role may not call ecr:DescribeImages on 123456789012\/us-west-2\/denied-repo; allow it in the role's policy or the repository policy \(AccessDeniedException: User: .* is not authorized/,
+        ),
+      });
+      expect(failureReason(error)).toBe('denied');
+    },
+  );
 
   it('says a missing repository cannot be read, without retrying, and counts it as not-found', async () => {
     const error = await catalog.listTags(repo('gone')).catch((e) => e);
@@ -154,8 +276,9 @@ describe('EcrImageCatalog', () => {
   });
 
   it('fails the read on one image while another config download is under way, and leaves none unhandled', async () => {
-    const slow = ecr.pushImage({ repository: 'mixed', tag: 'slow', platforms: ['linux/amd64'] });
-    const failing = ecr.pushImage({ repository: 'mixed', tag: 'failing', platforms: ['linux/arm64'] });
+    const plain = { repository: 'mixed', provenance: false };
+    const slow = ecr.pushImage({ ...plain, tag: 'slow', platforms: ['linux/amd64'] });
+    const failing = ecr.pushImage({ ...plain, tag: 'failing', platforms: ['linux/arm64'] });
     const hasty = new EcrImageCatalog({
       clientFor: (region) => ecrClient(ecr.url, region),
       blobTimeoutMs: 100,

@@ -20,7 +20,7 @@ beforeEach(async () => {
   await github.createRepository('acme', name, { files: { 'app/values.yaml': 'image:\n  tag: "1.0.0"\n' } });
 });
 
-describe('OctokitGitRepository, through the REST API', () => {
+describe('OctokitGitRepository, reading a file at a commit', () => {
   it('reads a file with its blob sha, and answers undefined for a file not there yet', async () => {
     const file = await repo.readFile(at(), 'app/values.yaml');
     expect(file).toEqual({ text: 'image:\n  tag: "1.0.0"\n', sha: expect.stringMatching(/^[0-9a-f]{40}$/) });
@@ -34,30 +34,38 @@ describe('OctokitGitRepository, through the REST API', () => {
     expect(github.callCount('repos/get')).toBe(1);
   });
 
+  // The blob API is the only way past GraphQL's 512,000 bytes of text, and it stops at 100 MB.
+  it('refuses a file over 100 MB, which GitHub cannot hand over, without asking for its blob', async () => {
+    await github.commitFiles('acme', name, { files: { 'app/huge.yaml': 'x'.repeat(100 * 1024 * 1024 + 1) } });
+    github.clearCalls();
+    const refused = await repo.readFile(at(), 'app/huge.yaml').catch((e) => e);
+    expect(refused).toBeInstanceOf(InvalidTargetError);
+    expect(refused.message).toMatch(/is 104857601 bytes; GitHub's API reads files up to 100 MB/);
+    expect(github.callCount('git/get-blob')).toBe(0);
+  }, 60_000);
+
   it('refuses to treat a directory as a file', async () => {
     await expect(repo.readFile(at(), 'app')).rejects.toBeInstanceOf(InvalidTargetError);
   });
 
   it('marks GitHub 5xx and resets retryable', async () => {
-    github.injectFault({ operationId: 'repos/get-content', kind: 'status', status: 502 });
+    github.injectFault({ operationId: 'graphql', kind: 'status', status: 502 });
     expect(await repo.readFile(at(), 'app/values.yaml').catch((e) => e)).toMatchObject({
       retryable: true,
       status: 502,
     });
-    github.injectFault({ operationId: 'repos/get-content', kind: 'reset' });
+    github.injectFault({ operationId: 'graphql', kind: 'reset' });
     expect(await repo.readFile(at(), 'app/values.yaml').catch((e) => e)).toMatchObject({ retryable: true });
   });
 
   it('says so, retryable, when an answer is HTML or cut-off JSON instead of a file', async () => {
     const page = '<html><head><title>Sign in</title></head>\n<body>proxy</body></html>';
-    github.injectFault({ operationId: 'repos/get-content', kind: 'status', status: 200, body: page });
+    github.injectFault({ operationId: 'graphql', kind: 'status', status: 200, body: page });
     const read = await repo.readFile(at(), 'app/values.yaml').catch((e) => e);
     expect(read).toBeInstanceOf(UpstreamError);
     expect(read).toMatchObject({ retryable: true, status: 502 });
-    expect(read.message).toBe(
-      `GitHub: reading acme/${name}@main:app/values.yaml: the answer is not JSON (<html><head><title>Sign in</title></head> <body>proxy</body></html>)`,
-    );
-    github.injectFault({ operationId: 'repos/get-content', kind: 'status', status: 502, body: page });
+    expect(read.message).toMatch(/^GitHub: reading .*acme\/gitops-\d+@main.*the answer is not JSON/);
+    github.injectFault({ operationId: 'graphql', kind: 'status', status: 502, body: page });
     expect((await repo.readFile(at(), 'app/values.yaml').catch((e) => e)).message).toMatch(
       /^GitHub: reading .*: HTTP 502 <html>/,
     );
@@ -128,8 +136,8 @@ describe('OctokitGitRepository at the limits GitHub sets', () => {
   it('waits for the reset once the primary budget is spent', async () => {
     const { server, repo } = await strictGitHub({ requestsPerHour: 1 });
     try {
-      await repo.readFile(main, 'app/values.yaml');
-      const refused = await repo.readFile(main, 'app/values.yaml').catch((e) => e);
+      await repo.branchHead('acme', 'gitops', 'main');
+      const refused = await repo.branchHead('acme', 'gitops', 'main').catch((e) => e);
       expect(refused).toMatchObject({ retryable: true, status: 403 });
       expect(refused.retryAfterMs).toBeGreaterThan(3_500_000);
     } finally {

@@ -142,6 +142,71 @@ describe('writeArgoCdApplication', () => {
     expect(argocd.callCount('ApplicationService_Sync')).toBe(1);
   });
 
+  // server/application/application.go Server.Sync: a project's sync window answers 403 `cannot sync:
+  // blocked by sync window`. The patch stands; the sync waits for the next push or reconcile.
+  it('keeps the patch and defers the sync while a sync window blocks it, then syncs on the next run', async () => {
+    argocd.setProject({ name: 'windowed', syncBlocked: true });
+    argocd.putApplication(helmApp('night-only', '1.0.0', 'windowed'));
+    const { app, argocd: writeBack } = registration('night-only', {}, { project: 'windowed' });
+    const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN);
+    expect(outcome).toMatchObject({
+      kind: 'updated',
+      write: { kind: 'argocd', application: 'night-only', synced: 'deferred' },
+    });
+    expect(argocd.application('night-only')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
+    expect(argocd.application('night-only')?.operation).toBeUndefined();
+    // Still closed: the next push finds the spec current and defers again, without a second patch.
+    argocd.clearCalls();
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN)).toMatchObject({
+      kind: 'unchanged',
+      synced: 'deferred',
+    });
+    argocd.setProject({ name: 'windowed' });
+    expect(await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, OPEN)).toMatchObject({
+      kind: 'unchanged',
+      synced: 'started',
+    });
+    expect(argocd.callCount('ApplicationService_Patch')).toBe(0);
+  });
+
+  // Argo CD reads a missing appNamespace as its own namespace (Server.appNamespaceOrDefault in
+  // server/application/application.go); any other one must be in --application-namespaces, or the
+  // answer is a bare 403. An install in its own namespace (not argocd) works without naming it.
+  it('names no namespace unless the registration does, so an Argo CD installed elsewhere finds its apps', async () => {
+    const elsewhere = await FakeArgoCdServer.start({ namespace: 'gitops' });
+    try {
+      elsewhere.putApplication(helmApp('web'));
+      const client = new ArgoCdApiClient({ server: elsewhere.url, token: TOKEN });
+      const { app, argocd: writeBack } = registration('web');
+      const outcome = await writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), client, OPEN);
+      expect(outcome).toMatchObject({ kind: 'updated', write: { synced: 'started' } });
+      expect(elsewhere.application('web')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.0.2');
+      const named = registration('web', {}, { appNamespace: 'argocd' });
+      const refused = writeArgoCdApplication(
+        named.app,
+        named.argocd,
+        choosing('1.0.3', named.app),
+        client,
+        OPEN,
+      );
+      await expect(refused).rejects.toThrow(
+        /HTTP 403 permission denied \(Argo CD will not show the Application/,
+      );
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it("holds a registration that names no namespace to the connection's namespaces, on the one read back", async () => {
+    argocd.putApplication(helmApp('own-namespace'));
+    const { app, argocd: writeBack } = registration('own-namespace');
+    const teamA = { ...context, connection: { ...context.connection, appNamespaces: ['team-a'] } };
+    argocd.clearCalls();
+    const refused = writeArgoCdApplication(app, writeBack, choosing('1.0.2', app), api, teamA);
+    await expect(refused).rejects.toThrow(/may not touch namespace 'argocd'/);
+    expect(argocd.callCount('ApplicationService_Patch')).toBe(0);
+  });
+
   it('leaves alone an app whose spec and live image already agree, or that syncs by itself', async () => {
     argocd.putApplication(helmApp('settled', '1.0.2'));
     const { app, argocd: writeBack } = registration('settled');

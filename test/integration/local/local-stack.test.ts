@@ -86,7 +86,7 @@ describe('LocalStack with a data dir', () => {
       expect(await second.github.hasRepository('devopscube', 'argocd-image-updater')).toBe(true);
       // New pushes and changes carry on from the saved state.
       second.ecr.pushImage({ repository: 'flask-app', tag: '1.0.3' });
-      expect(second.ecr.images('flask-app').map((image) => image.tags)).toEqual([['1.0.2'], ['1.0.3']]);
+      expect(second.ecr.images('flask-app').flatMap((image) => image.tags)).toEqual(['1.0.2', '1.0.3']);
       const next = second.argocd.updateApplication(flaskAppApplication().metadata.name, (app) => {
         app.spec.source!.helm = { parameters: [{ name: 'image.tag', value: '1.0.3' }] };
       });

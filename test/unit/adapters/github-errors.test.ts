@@ -56,6 +56,65 @@ describe('toGitHubError', () => {
     expect(toGitHubError('x', requestError(404, 'Not Found')).message).toContain('can the token see it?');
   });
 
+  // What the fake GitHub answers for each (local/src/github/repository-policy.ts names GitHub's sources).
+  it.each([
+    [409, 'Git Repository is empty.', {}, /initialise it/],
+    [
+      409,
+      'Repository rule violations found\n\nChanges must be made through a pull request.\n\n',
+      {},
+      /pullRequest: true/,
+    ],
+    [422, 'Protected branch update failed for refs/heads/main.', {}, /pullRequest: true/],
+    [403, 'Repository was archived so is read-only.', {}, /archived, so read-only: unarchive it/],
+    [
+      403,
+      'Resource not accessible by integration',
+      { 'x-accepted-github-permissions': 'contents=write' },
+      /grant contents=write/,
+    ],
+    [
+      403,
+      'Resource not accessible by integration',
+      { 'x-accepted-github-permissions': 'repository_projects=write; organization_projects=admin' },
+      /grant repository_projects=write or organization_projects=admin/,
+    ],
+    [422, 'Reference update failed', {}, /clashes with an existing branch/],
+  ])('refuses %i "%s" for good, with the way out', (status, message, headers, hint) => {
+    const error = toGitHubError('writing x', requestError(status, message, headers)) as UpstreamError;
+    expect(error).not.toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ retryable: false, status });
+    expect(error.message).toMatch(hint);
+  });
+
+  it('still reads the 409s of a race as lost races', () => {
+    for (const message of ['is at 1a2b but expected 3c4d', 'apps/x.yaml does not match 3c4d'])
+      expect(toGitHubError('writing x', requestError(409, message))).toBeInstanceOf(ConflictError);
+  });
+
+  it.each([
+    [
+      'BRANCH_PROTECTION_RULE_VIOLATION',
+      "protected branch 'main' check failed:\n  At least 1 approving review is required",
+      /pullRequest: true/,
+    ],
+    [
+      'UNPROCESSABLE',
+      'Repository rule violations found\n\nChanges must be made through a pull request.',
+      /pullRequest: true/,
+    ],
+    ['FORBIDDEN', 'Resource not accessible by integration', /grant contents=write/],
+    ['FORBIDDEN', 'Repository was archived so is read-only.', /unarchive it/],
+  ])('refuses the GraphQL error %s for good, with the way out', (type, message, hint) => {
+    const graphqlError = Object.assign(new Error(message), {
+      name: 'GraphqlResponseError',
+      errors: [{ type, message }],
+    });
+    const error = toGitHubError('committing', graphqlError);
+    expect(error).toMatchObject({ retryable: false });
+    expect(error.message).toMatch(hint);
+  });
+
   it('never carries the token into the message', () => {
     expect(toGitHubError('x', requestError(401, 'Bad credentials')).message).not.toContain('ghp_secret');
   });

@@ -48,6 +48,23 @@ describe('outcomeMetrics', () => {
     expect(outcomeMetrics(handled(updated), 999_000)[1]).toMatchObject({ value: 0 });
   });
 
+  it('counts a sync a sync window deferred, for an updated app and for an unchanged one', () => {
+    const updated: AppOutcome = {
+      app: 'a',
+      kind: 'updated',
+      write: { kind: 'argocd', application: 'a', synced: 'deferred' },
+      changes: [],
+      images: [],
+      attempts: 1,
+    };
+    const unchanged: AppOutcome = { app: 'b', kind: 'unchanged', images: [], synced: 'deferred' };
+    const points = outcomeMetrics(handled(updated, unchanged), push.time);
+    expect(points.filter((p) => p.name === METRIC.syncsDeferred)).toEqual([
+      { name: METRIC.syncsDeferred, unit: 'Count', value: 1, reason: 'sync-window' },
+      { name: METRIC.syncsDeferred, unit: 'Count', value: 1, reason: 'sync-window' },
+    ]);
+  });
+
   it('names why an app was unchanged, skipped or failed, in words from a closed set', () => {
     const points = outcomeMetrics(
       handled(

@@ -43,6 +43,12 @@ describe('summarizeApp', () => {
     expect(summarizeApp(write({ kind: 'argocd', application: 'a', synced: 'started' }))).toBe(
       'a: patched Application a, sync started ((unset) -> 2.0.0)',
     );
+    expect(summarizeApp(write({ kind: 'argocd', application: 'a', synced: 'deferred' }))).toBe(
+      'a: patched Application a, sync deferred: a sync window blocks it, the next push or reconcile starts it ((unset) -> 2.0.0)',
+    );
+    expect(summarizeApp({ app: 'a', kind: 'unchanged', images: [], synced: 'deferred' })).toBe(
+      'a: no change (); sync deferred: a sync window blocks it, the next push or reconcile starts it',
+    );
     expect(
       summarizeApp({
         app: 'a',

@@ -160,6 +160,37 @@ async function runScriptedSession(): Promise<void> {
   await ignore(app.apps.createInstallationAccessToken({ installation_id: installation.data.id + 1 }));
   await ignore(recordingOctokit(`${jwt.slice(0, -8)}AAAAAAAA`).apps.getRepoInstallation(repo));
   await runLimitedSession();
+  await runRefusedSession();
+}
+
+/** What a repository's settings refuse (repository-policy.ts), an empty repository, a clash, a big file. */
+async function runRefusedSession(): Promise<void> {
+  const octokit = recordingOctokit('local-token');
+  const ignore = (promise: Promise<unknown>) => promise.catch(() => undefined);
+  const repo = { owner: 'acme', repo: 'guarded' };
+  const { sha } = await server.createRepository('acme', 'guarded', { files: { 'README.md': '# GitOps\n' } });
+  const content = Buffer.from('x\n').toString('base64');
+  const put = () =>
+    octokit.repos.createOrUpdateFileContents({ ...repo, path: 'a.txt', message: 'a', content });
+  for (const policy of [
+    { archived: true },
+    { permissions: { contents: 'read' as const, pull_requests: 'read' as const } },
+    { protectedBranches: ['main'] },
+    { rulesetBranches: ['main'] },
+  ]) {
+    await server.setRepositoryPolicy('acme', 'guarded', policy);
+    await ignore(put());
+    await ignore(octokit.git.updateRef({ ...repo, ref: 'heads/main', sha }));
+    await ignore(octokit.pulls.create({ ...repo, head: 'main', base: 'main', title: 't' }));
+  }
+  await server.setRepositoryPolicy('acme', 'guarded', {});
+  await octokit.git.createRef({ ...repo, ref: 'refs/heads/deploy', sha });
+  await ignore(octokit.git.createRef({ ...repo, ref: 'refs/heads/deploy/app', sha }));
+  await server.commitFiles('acme', 'guarded', { files: { 'big.txt': 'x'.repeat(1024 * 1024 + 1) } });
+  await ignore(octokit.repos.getContent({ ...repo, path: 'big.txt' }));
+  await octokit.repos.getContent({ ...repo, path: 'big.txt', mediaType: { format: 'object' } });
+  await server.createRepository('acme', 'empty', { files: {}, empty: true });
+  await ignore(octokit.git.getRef({ owner: 'acme', repo: 'empty', ref: 'heads/main' }));
 }
 
 /** Requests that reach each of GitHub's rate limits, refused with 403 and with 429. */

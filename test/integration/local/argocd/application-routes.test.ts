@@ -5,7 +5,10 @@ import { asApp, call, helmApp, kustomizeApp, multiSourceApp } from '../../../sup
 let server: FakeArgoCdServer;
 
 beforeAll(async () => {
-  server = await FakeArgoCdServer.start({ now: () => new Date('2025-06-01T12:00:00.000Z') });
+  server = await FakeArgoCdServer.start({
+    now: () => new Date('2025-06-01T12:00:00.000Z'),
+    applicationNamespaces: ['team-*'],
+  });
   server.putApplication(helmApp('flask-app'));
   server.putApplication(kustomizeApp('nginx'));
   server.putApplication(multiSourceApp('api'));

@@ -30,6 +30,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { ImagePushEvent } from '@ecr-image-updater/local/ecr/ecr-registry-state';
 import { FakeEcrServer } from '@ecr-image-updater/local/ecr/fake-ecr-server';
+import type { PushImageOptions } from '@ecr-image-updater/local/ecr/pushed-image';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
@@ -68,6 +69,11 @@ beforeEach(() => {
   ecr.clearFaults();
   repo = `team/app-${++repoCount}`;
 });
+
+/** A push of one plain image manifest (buildx `--provenance=false`), where the push's shape is not the point. */
+function pushPlain(options: PushImageOptions) {
+  return ecr.pushImage({ provenance: false, ...options });
+}
 
 function sha256(content: string | Uint8Array): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
@@ -163,8 +169,8 @@ describe('FakeEcrServer repositories', () => {
 
 describe('FakeEcrServer DescribeImages and ListImages', () => {
   it('pages through 2,500 images with paginateDescribeImages, every tag once', async () => {
-    for (let i = 0; i < 2_500; i++) ecr.pushImage({ repository: repo, tag: `1.0.${i}`, created: T0 + i });
-    ecr.pushImage({ repository: repo, tag: '1.0.0', created: T0 - 1 });
+    for (let i = 0; i < 2_500; i++) pushPlain({ repository: repo, tag: `1.0.${i}`, created: T0 + i });
+    pushPlain({ repository: repo, tag: '1.0.0', created: T0 - 1 });
     const calls = ecr.callCount('DescribeImages');
     const tags: string[] = [];
     for await (const page of paginateDescribeImages(
@@ -180,7 +186,7 @@ describe('FakeEcrServer DescribeImages and ListImages', () => {
   });
 
   it('honours maxResults up to 1000 and refuses more', async () => {
-    for (let i = 0; i < 5; i++) ecr.pushImage({ repository: repo, tag: `v${i}`, created: T0 + i });
+    for (let i = 0; i < 5; i++) pushPlain({ repository: repo, tag: `v${i}`, created: T0 + i });
     const pages = [];
     for await (const page of paginateDescribeImages({ client, pageSize: 2 }, { repositoryName: repo })) {
       pages.push(page.imageDetails?.flatMap((detail) => detail.imageTags));
@@ -195,9 +201,9 @@ describe('FakeEcrServer DescribeImages and ListImages', () => {
   });
 
   it('filters on tagStatus TAGGED, UNTAGGED and ANY', async () => {
-    ecr.pushImage({ repository: repo, tag: 'old', created: T0 });
-    ecr.pushImage({ repository: repo, tag: 'old', created: T0 + 1 });
-    ecr.pushImage({ repository: repo, tag: 'new', created: T0 + 2 });
+    pushPlain({ repository: repo, tag: 'old', created: T0 });
+    pushPlain({ repository: repo, tag: 'old', created: T0 + 1 });
+    pushPlain({ repository: repo, tag: 'new', created: T0 + 2 });
     const tagsOf = async (tagStatus: 'TAGGED' | 'UNTAGGED' | 'ANY') => {
       const { imageDetails = [] } = await client.send(
         new DescribeImagesCommand({ repositoryName: repo, filter: { tagStatus } }),
@@ -215,8 +221,8 @@ describe('FakeEcrServer DescribeImages and ListImages', () => {
 
   it('describes an image once with all its tags, its size, push time and media types', async () => {
     clock = T0 + 1_234;
-    const pushed = ecr.pushImage({ repository: repo, tag: '1.0.0' });
-    ecr.pushImage({ repository: repo, tag: 'latest', created: T0 + 1_234 });
+    const pushed = pushPlain({ repository: repo, tag: '1.0.0' });
+    pushPlain({ repository: repo, tag: 'latest', created: T0 + 1_234 });
     const { imageDetails } = await client.send(new DescribeImagesCommand({ repositoryName: repo }));
     const [stored] = ecr.images(repo);
     expect(imageDetails).toEqual([
@@ -229,13 +235,14 @@ describe('FakeEcrServer DescribeImages and ListImages', () => {
         imagePushedAt: new Date(T0 + 1_234),
         imageManifestMediaType: OCI_MANIFEST,
         artifactMediaType: OCI_CONFIG,
+        imageStatus: 'ACTIVE',
       },
     ]);
     expect(stored?.sizeInBytes).toBeGreaterThan(0);
   });
 
   it('describes the images named by imageIds and fails with ImageNotFoundException for a missing one', async () => {
-    const pushed = ecr.pushImage({ repository: repo, tag: 'a' });
+    const pushed = pushPlain({ repository: repo, tag: 'a' });
     const byTag = await client.send(
       new DescribeImagesCommand({ repositoryName: repo, imageIds: [{ imageTag: 'a' }] }),
     );
@@ -256,8 +263,8 @@ describe('FakeEcrServer DescribeImages and ListImages', () => {
   });
 
   it('lists one image id per tag, paginated', async () => {
-    for (let i = 0; i < 3; i++) ecr.pushImage({ repository: repo, tag: `t${i}`, created: T0 + i });
-    ecr.pushImage({ repository: repo, tag: 'also', created: T0 + 1 });
+    for (let i = 0; i < 3; i++) pushPlain({ repository: repo, tag: `t${i}`, created: T0 + i });
+    pushPlain({ repository: repo, tag: 'also', created: T0 + 1 });
     const ids = [];
     for await (const page of paginateListImages({ client, pageSize: 2 }, { repositoryName: repo })) {
       ids.push(...(page.imageIds ?? []));
@@ -273,7 +280,7 @@ describe('FakeEcrServer DescribeImages and ListImages', () => {
 });
 
 describe('FakeEcrServer pushImage', () => {
-  it('pushes an index of two platforms as one tagged image and two untagged children', async () => {
+  it('pushes two platforms as buildx does: a tagged index over untagged images and their attestations', async () => {
     clock = T0 + 60_000;
     const pushed = ecr.pushImage({
       repository: repo,
@@ -281,17 +288,21 @@ describe('FakeEcrServer pushImage', () => {
       platforms: ['linux/amd64', 'linux/arm64/v8'],
     });
     expect(pushed).toMatchObject({ manifestMediaType: OCI_INDEX, artifactMediaType: OCI_INDEX });
-    expect(pushed.children.map((child) => child.platform)).toEqual(['linux/amd64', 'linux/arm64/v8']);
+    expect(pushed.children.map((child) => child.platform)).toEqual([
+      'linux/amd64',
+      'linux/arm64/v8',
+      'unknown/unknown',
+      'unknown/unknown',
+    ]);
 
     const { imageDetails = [] } = await client.send(new DescribeImagesCommand({ repositoryName: repo }));
     expect(imageDetails.map((detail) => [detail.imageDigest, detail.imageTags])).toEqual([
-      [pushed.children[0]?.digest, undefined],
-      [pushed.children[1]?.digest, undefined],
+      ...pushed.children.map((child) => [child.digest, undefined]),
       [pushed.digest, ['2.0.0']],
     ]);
-    const index = imageDetails[2];
+    const index = imageDetails[4];
     expect(index?.imageSizeInBytes).toBe(
-      Math.max(...imageDetails.slice(0, 2).map((d) => d.imageSizeInBytes ?? 0)),
+      Math.max(...imageDetails.slice(0, 4).map((d) => d.imageSizeInBytes ?? 0)),
     );
 
     const { images = [], failures } = await client.send(
@@ -308,7 +319,14 @@ describe('FakeEcrServer pushImage', () => {
     expect(manifest.manifests.map((entry: { platform: unknown }) => entry.platform)).toEqual([
       { architecture: 'amd64', os: 'linux' },
       { architecture: 'arm64', os: 'linux', variant: 'v8' },
+      { architecture: 'unknown', os: 'unknown' },
+      { architecture: 'unknown', os: 'unknown' },
     ]);
+    // Each attestation names the image it is about (docs.docker.com attestation-storage).
+    expect(manifest.manifests[3].annotations).toEqual({
+      'vnd.docker.reference.digest': pushed.children[1]?.digest,
+      'vnd.docker.reference.type': 'attestation-manifest',
+    });
 
     const child = await client.send(
       new BatchGetImageCommand({
@@ -330,10 +348,20 @@ describe('FakeEcrServer pushImage', () => {
     expect(layer.subarray(512, 527).toString()).toBe('linux/arm64/v8\n');
   });
 
+  it('pushes one platform as an index with its attestation, and as a plain manifest without provenance', async () => {
+    const pushed = ecr.pushImage({ repository: repo, tag: 'buildx', created: T0 });
+    expect(pushed).toMatchObject({ manifestMediaType: OCI_INDEX, artifactMediaType: OCI_INDEX });
+    expect(pushed.children.map((child) => child.platform)).toEqual(['linux/amd64', 'unknown/unknown']);
+    const plain = ecr.pushImage({ repository: repo, tag: 'plain', created: T0, provenance: false });
+    expect(plain).toMatchObject({ manifestMediaType: OCI_MANIFEST, artifactMediaType: OCI_CONFIG });
+    expect(plain.digest).toBe(pushed.children[0]?.digest);
+    expect(plain.children).toEqual([]);
+  });
+
   it('moves a tag to the image of a second push, leaving the first untagged', async () => {
-    const first = ecr.pushImage({ repository: repo, tag: 'latest', created: T0 });
+    const first = pushPlain({ repository: repo, tag: 'latest', created: T0 });
     clock = T0 + 10_000;
-    const second = ecr.pushImage({ repository: repo, tag: 'latest', created: T0 + 10_000 });
+    const second = pushPlain({ repository: repo, tag: 'latest', created: T0 + 10_000 });
     expect(second.digest).not.toBe(first.digest);
     const { imageDetails = [] } = await client.send(new DescribeImagesCommand({ repositoryName: repo }));
     expect(
@@ -358,7 +386,7 @@ describe('FakeEcrServer pushImage', () => {
       platforms: ['linux/amd64', 'linux/arm64'],
     });
     expect(again).toEqual(first);
-    expect(ecr.images(repo)).toHaveLength(3);
+    expect(ecr.images(repo)).toHaveLength(5);
   });
 
   it('reports every PutImage to onPush listeners, the tag only on the index', async () => {
@@ -369,11 +397,10 @@ describe('FakeEcrServer pushImage', () => {
     ecr.pushImage({ repository: repo, tag: 'v2' });
     await Promise.resolve();
     expect(events.map((event) => [event.digest, event.tag])).toEqual([
-      [pushed.children[0]?.digest, undefined],
-      [pushed.children[1]?.digest, undefined],
+      ...pushed.children.map((child) => [child.digest, undefined]),
       [pushed.digest, 'v1'],
     ]);
-    expect(events[2]).toMatchObject({ registryId: '123456789012', repositoryName: repo, pushedAt: T0 });
+    expect(events[4]).toMatchObject({ registryId: '123456789012', repositoryName: repo, pushedAt: T0 });
   });
 });
 
@@ -478,7 +505,7 @@ describe('FakeEcrServer PutImage and layer uploads', () => {
 
 describe('FakeEcrServer BatchGetImage and BatchDeleteImage', () => {
   it('reports each unresolvable image id with the failure code ECR uses', async () => {
-    const pushed = ecr.pushImage({ repository: repo, tag: 'a' });
+    const pushed = pushPlain({ repository: repo, tag: 'a' });
     const other = sha256('other');
     const { images, failures } = await client.send(
       new BatchGetImageCommand({
@@ -504,8 +531,8 @@ describe('FakeEcrServer BatchGetImage and BatchDeleteImage', () => {
   });
 
   it('answers an injected failure code for one image, then the image again', async () => {
-    const pushed = ecr.pushImage({ repository: repo, tag: 'a', created: T0 });
-    const other = ecr.pushImage({ repository: repo, tag: 'b', created: T0 + 1_000 });
+    const pushed = pushPlain({ repository: repo, tag: 'a', created: T0 });
+    const other = pushPlain({ repository: repo, tag: 'b', created: T0 + 1_000 });
     ecr.failImage({ repository: repo, digest: pushed.digest, failureCode: 'UpstreamUnavailable' });
     const read = () =>
       client.send(
@@ -528,8 +555,8 @@ describe('FakeEcrServer BatchGetImage and BatchDeleteImage', () => {
   });
 
   it('answers a digest once per tag, and only in the accepted media types', async () => {
-    const pushed = ecr.pushImage({ repository: repo, tag: 'a' });
-    ecr.pushImage({ repository: repo, tag: 'b', created: T0 });
+    const pushed = pushPlain({ repository: repo, tag: 'a' });
+    pushPlain({ repository: repo, tag: 'b', created: T0 });
     const { images = [] } = await client.send(
       new BatchGetImageCommand({ repositoryName: repo, imageIds: [{ imageDigest: pushed.digest }] }),
     );
@@ -549,9 +576,9 @@ describe('FakeEcrServer BatchGetImage and BatchDeleteImage', () => {
   });
 
   it('deletes a tag, an image with its last tag, and a whole image by digest', async () => {
-    const a = ecr.pushImage({ repository: repo, tag: 'a1', created: T0 });
-    ecr.pushImage({ repository: repo, tag: 'a2', created: T0 });
-    const b = ecr.pushImage({ repository: repo, tag: 'b', created: T0 + 1 });
+    const a = pushPlain({ repository: repo, tag: 'a1', created: T0 });
+    pushPlain({ repository: repo, tag: 'a2', created: T0 });
+    const b = pushPlain({ repository: repo, tag: 'b', created: T0 + 1 });
     const byTag = await client.send(
       new BatchDeleteImageCommand({ repositoryName: repo, imageIds: [{ imageTag: 'a1' }] }),
     );
@@ -561,7 +588,7 @@ describe('FakeEcrServer BatchGetImage and BatchDeleteImage', () => {
     );
     expect(lastTag.imageIds).toEqual([{ imageDigest: b.digest, imageTag: 'b' }]);
     expect(ecr.images(repo).map((image) => image.digest)).toEqual([a.digest]);
-    ecr.pushImage({ repository: repo, tag: 'a3', created: T0 });
+    pushPlain({ repository: repo, tag: 'a3', created: T0 });
     const whole = await client.send(
       new BatchDeleteImageCommand({
         repositoryName: repo,
@@ -601,7 +628,7 @@ describe('FakeEcrServer BatchGetImage and BatchDeleteImage', () => {
 
 describe('FakeEcrServer on the wire', () => {
   it('has an injected 500 on DescribeImages retried by the SDK', async () => {
-    ecr.pushImage({ repository: repo, tag: 'a' });
+    pushPlain({ repository: repo, tag: 'a' });
     const before = ecr.callCount('DescribeImages');
     ecr.injectFault({ target: 'DescribeImages', kind: 'status', status: 500, type: 'ServerException' });
     const { imageDetails } = await client.send(new DescribeImagesCommand({ repositoryName: repo }));
@@ -619,7 +646,7 @@ describe('FakeEcrServer artifacts', () => {
   it('stores a cosign signature and a Helm chart, reports their artifact types and announces their pushes', async () => {
     const events: ImagePushEvent[] = [];
     const stop = ecr.onPush((event) => events.push(event));
-    const image = ecr.pushImage({ repository: repo, tag: '1.0.0' });
+    const image = pushPlain({ repository: repo, tag: '1.0.0' });
     const signature = ecr.pushArtifact({
       repository: repo,
       artifact: { kind: 'cosign-signature', signs: image.digest },
@@ -652,7 +679,7 @@ describe('FakeEcrServer artifacts', () => {
   });
 
   it('reports an OCI 1.1 referrer with its subject and artifact type', async () => {
-    const image = ecr.pushImage({ repository: repo, tag: '1.0.0' });
+    const image = pushPlain({ repository: repo, tag: '1.0.0' });
     const config = await uploadBlob(repo, Buffer.from('{}'));
     const sbom = await uploadBlob(repo, Buffer.from('{"spdxVersion":"SPDX-2.3"}'));
     const manifest = JSON.stringify({
@@ -673,5 +700,96 @@ describe('FakeEcrServer artifacts', () => {
       artifactMediaType: 'application/spdx+json',
       subjectManifestDigest: image.digest,
     });
+  });
+});
+
+describe('FakeEcrServer DescribeImages as documented', () => {
+  it('refuses an imageStatus outside the SDK enum, and lists only ACTIVE images unless asked', async () => {
+    const kept = pushPlain({ repository: repo, tag: 'kept', created: T0 });
+    const archived = pushPlain({ repository: repo, tag: 'archived', created: T0 + 1 });
+    ecr.setImageStatus(repo, archived.digest, 'ARCHIVED');
+    const list = async (imageStatus?: string) => {
+      const filter = imageStatus === undefined ? {} : { filter: { imageStatus: imageStatus as 'ANY' } };
+      const { imageDetails = [] } = await client.send(
+        new DescribeImagesCommand({ repositoryName: repo, ...filter }),
+      );
+      return imageDetails.map((detail) => [detail.imageTags?.[0], detail.imageStatus]);
+    };
+    expect(await list()).toEqual([['kept', 'ACTIVE']]);
+    expect(await list('ARCHIVED')).toEqual([['archived', 'ARCHIVED']]);
+    expect(await list('ANY')).toEqual([
+      ['kept', 'ACTIVE'],
+      ['archived', 'ARCHIVED'],
+    ]);
+    await expect(list('DELETED')).rejects.toBeInstanceOf(InvalidParameterException);
+    const { imageIds = [] } = await client.send(new ListImagesCommand({ repositoryName: repo }));
+    expect(imageIds).toEqual([{ imageDigest: kept.digest, imageTag: 'kept' }]);
+  });
+
+  it('reports the scan status and findings of images in a repository that scans on push', async () => {
+    await client.send(
+      new CreateRepositoryCommand({ repositoryName: repo, imageScanningConfiguration: { scanOnPush: true } }),
+    );
+    pushPlain({ repository: repo, tag: 'scanned', created: T0 });
+    pushPlain({ repository: `${repo}-plain`, tag: 'not-scanned', created: T0 });
+    const [scanned] =
+      (await client.send(new DescribeImagesCommand({ repositoryName: repo }))).imageDetails ?? [];
+    expect(scanned).toMatchObject({
+      imageScanStatus: { status: 'COMPLETE' },
+      imageScanFindingsSummary: { imageScanCompletedAt: new Date(T0), findingSeverityCounts: {} },
+    });
+    const [plain] =
+      (await client.send(new DescribeImagesCommand({ repositoryName: `${repo}-plain` }))).imageDetails ?? [];
+    expect(plain?.imageScanStatus).toBeUndefined();
+    expect(plain?.imageScanFindingsSummary).toBeUndefined();
+  });
+
+  it('pages in short pages of no particular order, when asked, each image exactly once', async () => {
+    for (let i = 0; i < 50; i++) pushPlain({ repository: repo, tag: `1.0.${i}`, created: T0 + i });
+    ecr.listing = { pageSize: 7, seed: 'test' };
+    try {
+      ecr.clearCalls();
+      const tags: string[] = [];
+      for await (const page of paginateDescribeImages(
+        { client },
+        { repositoryName: repo, maxResults: 1000 },
+      )) {
+        expect(page.imageDetails?.length).toBeLessThanOrEqual(7);
+        tags.push(...(page.imageDetails ?? []).flatMap((detail) => detail.imageTags ?? []));
+      }
+      expect(ecr.callCount('DescribeImages')).toBe(8);
+      expect([...tags].sort()).toEqual(Array.from({ length: 50 }, (_, i) => `1.0.${i}`).sort());
+      expect(tags).not.toEqual(Array.from({ length: 50 }, (_, i) => `1.0.${i}`));
+    } finally {
+      ecr.listing = undefined;
+    }
+  });
+
+  it('throttles with HTTP 400 ThrottlingException, which the SDK retries', async () => {
+    pushPlain({ repository: repo, tag: 'a' });
+    ecr.throttle('DescribeImages', 2);
+    ecr.clearCalls();
+    const { imageDetails = [] } = await client.send(new DescribeImagesCommand({ repositoryName: repo }));
+    expect(imageDetails).toHaveLength(1);
+    expect(ecr.callCount('DescribeImages')).toBe(3);
+  });
+
+  it('denies a call IAM does not allow, naming the action and the repository, before it looks for it', async () => {
+    const allow = ecr.denyAccess({ repository: repo, operations: ['DescribeImages'] });
+    const error = await client.send(new DescribeImagesCommand({ repositoryName: repo })).catch((e) => e);
+    expect(error).toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+      message: expect.stringContaining(
+        `is not authorized to perform: ecr:DescribeImages on resource: arn:aws:ecr:eu-west-1:123456789012:repository/${repo}`,
+      ),
+    });
+    await expect(client.send(new ListImagesCommand({ repositoryName: repo }))).rejects.toBeInstanceOf(
+      RepositoryNotFoundException,
+    );
+    allow();
+    await expect(client.send(new DescribeImagesCommand({ repositoryName: repo }))).rejects.toBeInstanceOf(
+      RepositoryNotFoundException,
+    );
   });
 });

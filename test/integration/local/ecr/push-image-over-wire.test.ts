@@ -47,11 +47,20 @@ async function describeTags(repositoryName: string): Promise<Array<[string | und
 
 describe('pushImageOverWire', () => {
   it('pushes a single-platform image with the digests pushImage gives for the same inputs', async () => {
-    const pushed = await pushImageOverWire(client, { repository: repo, tag: '1.0.0', created: T0 });
-    const expected = reference.pushImage({ repository: repo, tag: '1.0.0', created: T0 });
+    const options = { repository: repo, tag: '1.0.0', created: T0, provenance: false };
+    const pushed = await pushImageOverWire(client, options);
+    const expected = reference.pushImage(options);
     expect(pushed).toEqual(expected);
     expect(pushed.children).toEqual([]);
     expect(await describeTags(repo)).toEqual([[expected.digest, ['1.0.0']]]);
+    expect(ecr.images(repo)).toEqual(reference.images(repo));
+  });
+
+  it('pushes as buildx does by default: an index over the image and its provenance attestation', async () => {
+    const options = { repository: repo, tag: '1.0.0', created: T0 };
+    const pushed = await pushImageOverWire(client, options);
+    expect(pushed).toEqual(reference.pushImage(options));
+    expect(pushed.children.map((child) => child.platform)).toEqual(['linux/amd64', 'unknown/unknown']);
     expect(ecr.images(repo)).toEqual(reference.images(repo));
   });
 
@@ -60,10 +69,13 @@ describe('pushImageOverWire', () => {
     const pushed = await pushImageOverWire(client, options);
     const expected = reference.pushImage(options);
     expect(pushed).toEqual(expected);
-    expect(pushed.children.map((child) => child.platform)).toEqual(TWO_PLATFORMS);
+    expect(pushed.children.map((child) => child.platform)).toEqual([
+      ...TWO_PLATFORMS,
+      'unknown/unknown',
+      'unknown/unknown',
+    ]);
     expect(await describeTags(repo)).toEqual([
-      [expected.children[0]?.digest, []],
-      [expected.children[1]?.digest, []],
+      ...expected.children.map((child) => [child.digest, []]),
       [expected.digest, ['2.0.0']],
     ]);
     expect(ecr.images(repo)).toEqual(reference.images(repo));
@@ -81,8 +93,7 @@ describe('pushImageOverWire', () => {
     stop();
     await Promise.resolve();
     expect(events.map((event) => [event.repositoryName, event.digest, event.tag])).toEqual([
-      [repo, pushed.children[0]?.digest, undefined],
-      [repo, pushed.children[1]?.digest, undefined],
+      ...pushed.children.map((child) => [repo, child.digest, undefined]),
       [repo, pushed.digest, 'v1'],
     ]);
   });
@@ -102,8 +113,9 @@ describe('pushImageOverWire', () => {
   });
 
   it('moves the tag to a new build, as pushImage does', async () => {
-    const first = await pushImageOverWire(client, { repository: repo, tag: 'latest', created: T0 });
-    const second = await pushImageOverWire(client, { repository: repo, tag: 'latest', created: T0 + 1 });
+    const plain = { repository: repo, tag: 'latest', provenance: false };
+    const first = await pushImageOverWire(client, { ...plain, created: T0 });
+    const second = await pushImageOverWire(client, { ...plain, created: T0 + 1 });
     expect(second.digest).not.toBe(first.digest);
     expect(await describeTags(repo)).toEqual([
       [first.digest, []],
@@ -118,6 +130,7 @@ describe('pushImageOverWire', () => {
       tag: 'a',
       registryId: '210987654321',
       created: T0,
+      provenance: false,
     });
     expect(ecr.repositories('210987654321')).toEqual([repo]);
     expect(ecr.repositories()).not.toContain(repo);
@@ -128,10 +141,9 @@ describe('pushImageOverWire', () => {
 
   it('pushes into an existing immutable repository, again without error, and leaves it as it was', async () => {
     await client.send(new CreateRepositoryCommand({ repositoryName: repo, imageTagMutability: 'IMMUTABLE' }));
-    const pushed = await pushImageOverWire(client, { repository: repo, tag: 'v1', created: T0 });
-    await expect(pushImageOverWire(client, { repository: repo, tag: 'v1', created: T0 })).resolves.toEqual(
-      pushed,
-    );
+    const options = { repository: repo, tag: 'v1', created: T0, provenance: false };
+    const pushed = await pushImageOverWire(client, options);
+    await expect(pushImageOverWire(client, options)).resolves.toEqual(pushed);
     const { repositories = [] } = await client.send(
       new DescribeRepositoriesCommand({ repositoryNames: [repo] }),
     );

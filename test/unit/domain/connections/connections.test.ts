@@ -195,4 +195,9 @@ describe('argoCdConnectionFor', () => {
       "the Argo CD connection 'prod' may not touch namespace 'kube-system' (it may touch argocd, team-*)",
     );
   });
+
+  // Argo CD's own namespace is known only once the Application is read; it is checked then.
+  it('leaves the namespace to the read when the registration names none', () => {
+    expect(argoCdConnectionFor(connections, undefined, { project: 'team-a' }).name).toBe('prod');
+  });
 });

@@ -39,10 +39,10 @@ describe('writeBackFromAnnotations', () => {
     return { writeBack, warnings, origins };
   };
 
-  it('defaults to the Argo CD API, as the anchor does', () => {
+  it("defaults to the Argo CD API, as the anchor does, in Argo CD's own namespace when none is known", () => {
     expect(run({}).writeBack).toEqual({
       method: 'argocd',
-      argocd: { project: 'default', appNamespace: 'argocd' },
+      argocd: { project: 'default' },
     });
   });
 

@@ -14,6 +14,20 @@ describe('buildTagPolicy', () => {
     expect(policy.constraint).toBeUndefined();
   });
 
+  it('asks for build times of the wanted platforms when it sorts by build time and filters platforms', () => {
+    const settings = { strategy: 'newest-build', platforms: 'linux/arm64, linux/amd64' };
+    expect(buildTagPolicy({ ...settings, sortBy: 'created' }).needs).toEqual({
+      platforms: true,
+      createdAt: true,
+      wantedPlatforms: ['linux/arm64', 'linux/amd64'],
+    });
+    expect(buildTagPolicy(settings).needs).toEqual({ platforms: true, createdAt: false });
+    expect(buildTagPolicy({ strategy: 'newest-build', sortBy: 'created' }).needs).toEqual({
+      platforms: false,
+      createdAt: true,
+    });
+  });
+
   it('takes the constraint of a digest policy as the tag to follow', () => {
     expect(buildTagPolicy({ strategy: 'digest', constraint: 'latest' }).trackedTag).toBe('latest');
   });

@@ -26,7 +26,7 @@ function referencedBlobs(image: BuiltImage): Descriptor[] {
     .filter((manifest) => manifest.mediaType === OCI_MANIFEST)
     .flatMap((manifest) => {
       const { config, layers } = JSON.parse(manifest.text) as { config: Descriptor; layers: Descriptor[] };
-      return [config, ...layers];
+      return [config, ...layers].map(({ mediaType, digest, size }) => ({ mediaType, digest, size }));
     });
 }
 
@@ -48,16 +48,44 @@ describe('buildImage', () => {
     for (const manifest of image.manifests) expect(manifest.digest).toBe(sha256(manifest.text));
   });
 
-  it('builds one tagged OCI manifest for a single platform, linux/amd64 by default', () => {
-    const image = buildImage({ tag: 'v1', created: T0 });
+  it('builds one tagged OCI manifest for a single platform without provenance, linux/amd64 by default', () => {
+    const image = buildImage({ tag: 'v1', created: T0, provenance: false });
     expect(image.manifests.map(({ mediaType, tag, platform }) => ({ mediaType, tag, platform }))).toEqual([
       { mediaType: OCI_MANIFEST, tag: 'v1', platform: 'linux/amd64' },
     ]);
     expect(image.blobs.map((blob) => blob.mediaType)).toEqual([OCI_LAYER, OCI_CONFIG]);
   });
 
+  it('builds one platform as buildx does by default: a tagged index over the image and its attestation', () => {
+    const image = buildImage({ tag: 'v1', created: T0 });
+    const [amd64, attestation, index] = image.manifests;
+    expect(image.manifests.map(({ mediaType, tag, platform }) => ({ mediaType, tag, platform }))).toEqual([
+      { mediaType: OCI_MANIFEST, tag: undefined, platform: 'linux/amd64' },
+      { mediaType: OCI_MANIFEST, tag: undefined, platform: 'unknown/unknown' },
+      { mediaType: OCI_INDEX, tag: 'v1', platform: undefined },
+    ]);
+    expect(amd64?.digest).toBe(
+      buildImage({ tag: 'v1', created: T0, provenance: false }).manifests[0]?.digest,
+    );
+    expect(JSON.parse(index?.text ?? '{}').manifests[1]).toEqual({
+      mediaType: OCI_MANIFEST,
+      digest: attestation?.digest,
+      size: Buffer.byteLength(attestation?.text ?? ''),
+      annotations: {
+        'vnd.docker.reference.digest': amd64?.digest,
+        'vnd.docker.reference.type': 'attestation-manifest',
+      },
+      platform: { architecture: 'unknown', os: 'unknown' },
+    });
+  });
+
   it('puts the children untagged before the tagged index, whose entries carry each platform', () => {
-    const image = buildImage({ tag: 'v2', platforms: ['linux/amd64', 'linux/arm64/v8'], created: T0 });
+    const image = buildImage({
+      tag: 'v2',
+      platforms: ['linux/amd64', 'linux/arm64/v8'],
+      created: T0,
+      provenance: false,
+    });
     const [amd64, arm64, index] = image.manifests;
     expect(image.manifests.map(({ mediaType, tag, platform }) => ({ mediaType, tag, platform }))).toEqual([
       { mediaType: OCI_MANIFEST, tag: undefined, platform: 'linux/amd64' },
@@ -100,8 +128,8 @@ describe('buildImage', () => {
   });
 
   it('changes the config and manifest digests with created, never the layer', () => {
-    const before = buildImage({ tag: 'v1', created: T0 });
-    const after = buildImage({ tag: 'v1', created: T0 + 1 });
+    const before = buildImage({ tag: 'v1', created: T0, provenance: false });
+    const after = buildImage({ tag: 'v1', created: T0 + 1, provenance: false });
     expect(after.blobs[0]).toEqual(before.blobs[0]);
     expect(after.blobs[1]?.digest).not.toBe(before.blobs[1]?.digest);
     expect(after.manifests[0]?.digest).not.toBe(before.manifests[0]?.digest);

@@ -7,8 +7,8 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 
 describe('pushedImageOf', () => {
-  it('reports a single-platform image as its manifest, with the config type as artifact and no children', () => {
-    const image = buildImage({ tag: 'v1', created: 0 });
+  it('reports a plain single-platform image as its manifest, with the config type as artifact and no children', () => {
+    const image = buildImage({ tag: 'v1', created: 0, provenance: false });
     expect(pushedImageOf(image)).toEqual({
       digest: image.manifests[0]?.digest,
       manifestMediaType: OCI_MANIFEST,
@@ -18,7 +18,8 @@ describe('pushedImageOf', () => {
   });
 
   it('reports an index as the image and the manifests before it as its children', () => {
-    const image = buildImage({ tag: 'v1', platforms: ['linux/amd64', 'linux/arm64/v8'], created: 0 });
+    const platforms = ['linux/amd64', 'linux/arm64/v8'];
+    const image = buildImage({ tag: 'v1', platforms, created: 0, provenance: false });
     const [amd64, arm64, index] = image.manifests;
     expect(pushedImageOf(image)).toEqual({
       digest: index?.digest,
