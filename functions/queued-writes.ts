@@ -21,7 +21,7 @@ export interface SqsBatchEvent {
   readonly Records: ReadonlyArray<{
     readonly messageId: string;
     readonly body: string;
-    readonly attributes?: { readonly MessageGroupId?: string };
+    readonly attributes?: { readonly MessageGroupId?: string; readonly ApproximateReceiveCount?: string };
   }>;
 }
 
@@ -42,6 +42,7 @@ export function createQueuedWritesHandler(
       messageId: record.messageId,
       group: record.attributes?.MessageGroupId ?? '',
       body: record.body,
+      receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) || 1,
     }));
     const outcome = await writeQueuedApps(deps, records);
     onOutcome?.(outcome);

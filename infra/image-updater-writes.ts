@@ -1,9 +1,11 @@
 /**
- * The write queue and its writer: git writes coalesced per GitOps branch. The push function queues one
- * message per app in a FIFO queue, grouped by branch (lib/app/queued-write.ts); the writer takes
- * batches of up to 10, re-evaluates each app against its tags as they are then, and makes one commit
- * per branch (lib/app/write-queued-apps.ts). FIFO order within a group means the writer never races
- * itself on a branch.
+ * The write queue and its writer: git writes coalesced per GitOps branch, Argo CD writes one
+ * Application at a time. The push function queues one message per app in a FIFO queue, grouped by
+ * branch or by Argo CD Application (lib/app/queued-write.ts); the writer takes batches of up to 10,
+ * re-evaluates each app against its tags as they are then, makes one commit per branch and one patch
+ * per Application (lib/app/write-queued-apps.ts). FIFO order within a group means the writer never
+ * races itself on a branch or an Application. The visibility timeout is also how long an Argo CD write
+ * whose sync is pending waits before it comes back.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -44,7 +46,7 @@ export const WRITE_MAX_RECEIVE_COUNT = 5;
 export const WRITER_MAX_CONCURRENCY = 10;
 
 export class ImageUpdaterWrites extends Construct {
-  /** The FIFO queue of git writes, one message group per GitOps branch. */
+  /** The FIFO queue of writes, one message group per GitOps branch or Argo CD Application. */
   readonly queue: sqs.Queue;
   /** Where a write goes after {@link WRITE_MAX_RECEIVE_COUNT} receives (FIFO, as SQS requires of a FIFO queue's). */
   readonly deadLetterQueue: sqs.Queue;

@@ -1,11 +1,11 @@
 /**
  * One app, evaluated against the tags of the repositories a trigger concerns: refused, paused,
- * unchanged, written to Argo CD at once, or a git plan to write with others (now, or through the write
- * queue). The tags of each repository are shared by every app that follows it.
+ * unchanged, an Argo CD write, or a git plan to write with others; either write is made now or through
+ * the write queue. The tags of each repository are shared by every app that follows it.
  */
 import { argoCdConnectionFor, gitHubConnectionFor } from '../domain/connections/connections.ts';
 import { WriteRefusedError } from '../domain/errors.ts';
-import { parseRegistration, watchKey } from '../domain/registration/registration.ts';
+import { parseRegistration, type Registration, watchKey } from '../domain/registration/registration.ts';
 import { connectionOnlyFields } from '../domain/registration/registration-write-back.ts';
 import type { VerdictSummary } from '../domain/tags/verdict-summary.ts';
 import { targetEditor } from '../domain/targets/git-target-editor.ts';
@@ -13,11 +13,24 @@ import { type Choice, type TagSource, type TargetChooser, targetChooser } from '
 import type { GitPlan } from './git-plan.ts';
 import { type AppOutcome, outcomeOfError } from './outcomes.ts';
 import type { StoredApp } from './ports.ts';
+import { argoCdWriteGroupOf } from './queued-write.ts';
 import type { ResilientPorts, UpdateDependencies } from './update-dependencies.ts';
 import { writeArgoCdApplication } from './write-argocd-application.ts';
 
-/** What evaluating an app gives: its outcome already, or a git write to make with others. */
-export type Evaluated = { readonly outcome: AppOutcome } | { readonly git: GitPlan };
+/** What evaluating an app gives: its outcome already, a git write to make with others, or an Argo CD write. */
+export type Evaluated =
+  | { readonly outcome: AppOutcome }
+  | { readonly git: GitPlan }
+  | { readonly argocd: ArgoCdPlan };
+
+/** An Argo CD write, to make now or to queue in the Application's own group. */
+export interface ArgoCdPlan {
+  readonly app: Registration;
+  readonly group: string;
+  readonly choose: TargetChooser;
+  /** Reads, patches, reads back and syncs; never throws: a failure is the app's outcome. */
+  readonly write: () => Promise<AppOutcome>;
+}
 
 /** Per app, per image: the tags considered in the latest attempt, the one chosen, why not the others. */
 export type Explanations = Map<string, Map<string, VerdictSummary>>;
@@ -67,9 +80,19 @@ export async function evaluateApp(
       };
     }
     const connection = argoCdConnectionFor(deps.connections, writeBack.connection, writeBack);
-    const api = await ports.argocd.connect(connection);
     const context = { clock: deps.clock, random: deps.random, maxAttempts: deps.maxWriteAttempts ?? 5 };
-    return { outcome: await writeArgoCdApplication(app, writeBack, choose, api, { ...context, connection }) };
+    const write = async () => {
+      const api = await ports.argocd.connect(connection);
+      return writeArgoCdApplication(app, writeBack, choose, api, { ...context, connection });
+    };
+    return {
+      argocd: {
+        app,
+        group: argoCdWriteGroupOf(connection, writeBack.appNamespace ?? '', app.name),
+        choose,
+        write: () => write().catch((error: unknown) => outcomeOfError(app.name, error)),
+      },
+    };
   } catch (error) {
     return { outcome: outcomeOfError(stored.name, error) };
   }

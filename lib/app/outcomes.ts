@@ -13,6 +13,12 @@ import type { EcrPush, IgnoreCode } from '../domain/events/ecr-event.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
 import type { SyncStart } from './ports.ts';
 
+/**
+ * What became of an Argo CD sync we asked for: Argo CD's answer, where `running` (another operation in
+ * progress, deploying the spec it copied when it started) means ours is `pending`.
+ */
+export type SyncOutcome = Exclude<SyncStart, 'running'> | 'pending';
+
 /** What became of one image of an app. */
 export type ImageDecisionRecord =
   | { readonly image: string; readonly kind: 'update'; readonly from?: string; readonly to: string }
@@ -32,8 +38,12 @@ export type WriteRecord =
   | {
       readonly kind: 'argocd';
       readonly application: string;
-      /** `deferred`: a sync window blocks syncs now; the next push or reconcile starts it. */
-      readonly synced: SyncStart | 'not-needed' | 'off';
+      /**
+       * `pending`: another operation was running, which deploys the source it copied when it started;
+       * ours is asked again once it has ended. `deferred`: a sync window blocks syncs now; the next
+       * push or reconcile starts it.
+       */
+      readonly synced: SyncOutcome | 'not-needed' | 'off';
     };
 
 export type AppOutcome =
@@ -50,12 +60,12 @@ export type AppOutcome =
       readonly kind: 'unchanged';
       readonly images: readonly ImageDecisionRecord[];
       /** A sync started for a spec that already held the versions but was not running them. */
-      readonly synced?: SyncStart;
+      readonly synced?: SyncOutcome;
     }
   | {
       readonly app: string;
       readonly kind: 'queued';
-      /** The write queue's group the app's git write waits in (its repository and branch, hashed). */
+      /** The write queue's group the app's write waits in (its repository and branch, or its Argo CD Application, hashed). */
       readonly group: string;
       /** What the push function chose; the writer chooses again from the tags as they are then. */
       readonly chosen: ReadonlyArray<{ readonly image: string; readonly tag: string }>;
@@ -122,6 +132,14 @@ export type PushOutcome =
       readonly tagsRead?: number;
     };
 
+/** Whether an Argo CD app's sync waits for another operation to end (see write-argocd-application.ts). */
+export function isSyncPending(outcome: AppOutcome): boolean {
+  return (
+    (outcome.kind === 'updated' && outcome.write.kind === 'argocd' && outcome.write.synced === 'pending') ||
+    (outcome.kind === 'unchanged' && outcome.synced === 'pending')
+  );
+}
+
 /** The outcomes in their order, failures moved last: what people read last is what needs them. */
 export function failuresLast<T extends AppOutcome>(apps: readonly T[]): T[] {
   return [...apps.filter((app) => app.kind !== 'failed'), ...apps.filter((app) => app.kind === 'failed')];
@@ -136,14 +154,14 @@ export function summarizeApp(outcome: AppOutcome): string {
       return `${outcome.app}: no change (${outcome.images.map(describeDecision).join('; ')})${
         outcome.synced === 'started'
           ? '; sync started: Argo CD was not running it yet'
-          : outcome.synced === 'running'
-            ? '; a sync was already running'
+          : outcome.synced === 'pending'
+            ? `; ${SYNC_PENDING}`
             : outcome.synced === 'deferred'
               ? `; ${SYNC_DEFERRED}`
               : ''
       }`;
     case 'queued':
-      return `${outcome.app}: queued for its branch's writer (${outcome.chosen.map((c) => `${c.image} -> ${c.tag}`).join(', ')})`;
+      return `${outcome.app}: queued for the writer (${outcome.chosen.map((c) => `${c.image} -> ${c.tag}`).join(', ')})`;
     case 'skipped':
       return `${outcome.app}: skipped (${outcome.reason})`;
     case 'failed':
@@ -153,6 +171,8 @@ export function summarizeApp(outcome: AppOutcome): string {
   }
 }
 
+const SYNC_PENDING =
+  'sync pending: a sync of the earlier spec was running; asked again when the queued write comes back, or on the next push or reconcile';
 const SYNC_DEFERRED = 'sync deferred: a sync window blocks it, the next push or reconcile starts it';
 
 function describeWrite(write: WriteRecord): string {
@@ -165,8 +185,8 @@ function describeWrite(write: WriteRecord): string {
       return `patched Application ${write.application}${
         write.synced === 'started'
           ? ', sync started'
-          : write.synced === 'running'
-            ? ', a sync was already running'
+          : write.synced === 'pending'
+            ? `, ${SYNC_PENDING}`
             : write.synced === 'deferred'
               ? `, ${SYNC_DEFERRED}`
               : ''

@@ -1,12 +1,15 @@
 /**
- * A git write waiting in the write queue: which app, which repository's push (or reconcile) asked for
- * it, and when it was queued. It carries no tag: the writer chooses again from the tags as they are when
- * it writes, so the last word is always the strategy's answer and nothing moves down. Messages of one
- * GitOps branch share a FIFO group; a repeated send of the same trigger for the same app is dropped by
+ * A write waiting in the write queue: which app, which repository's push (or reconcile) asked for it,
+ * and when it was queued. It carries no tag: the writer chooses again from the tags as they are when it
+ * writes, so the last word is always the strategy's answer and nothing moves down. Git writes of one
+ * GitOps branch share a FIFO group; each Argo CD Application has a group of its own, so two writes of
+ * one Application never run at once (Argo CD's patch is no compare-and-swap: see
+ * write-argocd-application.ts). A repeated send of the same trigger for the same app is dropped by
  * SQS within its 5-minute deduplication interval (and is harmless after it: the writer finds nothing to
  * change).
  */
 import { createHash } from 'node:crypto';
+import type { ArgoCdConnection } from '../domain/connections/connections.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import type { Trigger } from './decision-record.ts';
 import type { GitPlan } from './git-plan.ts';
@@ -33,11 +36,24 @@ export function writeGroupOf(plan: GitPlan): string {
   return `git-${sha256(key).slice(0, 40)}`;
 }
 
-/** The message that queues `write` in the plan's group. */
-export function queuedWriteMessage(plan: GitPlan, write: QueuedWrite): WriteQueueMessage {
+/**
+ * The FIFO group of an Argo CD Application's writes: its connection (the server), namespace and name,
+ * hashed. The registry keys apps by name and an app writes the Application of its name, so one
+ * Application has one registration, hence one group.
+ */
+export function argoCdWriteGroupOf(
+  connection: Pick<ArgoCdConnection, 'name'>,
+  appNamespace: string,
+  name: string,
+): string {
+  return `argocd-${sha256([connection.name, appNamespace, name].join('\n')).slice(0, 40)}`;
+}
+
+/** The message that queues `write` in `group`. */
+export function queuedWriteMessage(group: string, write: QueuedWrite): WriteQueueMessage {
   const trigger = write.trigger.kind === 'push' ? write.trigger.eventId : `reconcile ${write.trigger.id}`;
   return {
-    group: writeGroupOf(plan),
+    group,
     deduplicationId: sha256([trigger, write.repository, write.app].join('\n')),
     body: JSON.stringify(write),
   };

@@ -3,19 +3,21 @@
  * repository's tags as they are now: on a push, and on a reconcile. One read of the tags shared by
  * every app; per app: select, compare with what the target holds, write when it differs. Git writes
  * of apps sharing a repository and branch become one commit, made now or, with a write queue, by the
- * queue's writer (write-queued-apps.ts). One app's failure never stops the others.
+ * queue's writer (write-queued-apps.ts); with a write queue, Argo CD writes are the writer's too, one
+ * group per Application, so that two never patch one Application at once. One app's failure never
+ * stops the others.
  * Calls that fail for a moment are retried with backoff; each app's decision is logged and recorded.
  */
 
 import { watchKey } from '../domain/registration/registration.ts';
 import { TagSource } from './choose-targets.ts';
 import { type DecisionRecord, decisionRecord, type Trigger } from './decision-record.ts';
-import { type Explanations, evaluateApp } from './evaluate-app.ts';
+import { type ArgoCdPlan, type Explanations, evaluateApp } from './evaluate-app.ts';
 import type { GitPlan } from './git-plan.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
 import { type AppOutcome, outcomeOfError, summarizeApp } from './outcomes.ts';
 import type { Logger, RepositoryRef, StoredApp } from './ports.ts';
-import { queuedWriteMessage } from './queued-write.ts';
+import { queuedWriteMessage, writeGroupOf } from './queued-write.ts';
 import { resilient, type UpdateDependencies } from './update-dependencies.ts';
 import { writeGitPlans } from './write-git-plans.ts';
 
@@ -53,15 +55,22 @@ export async function updateApps(deps: UpdateDependencies, request: UpdateReques
   );
   const settled = evaluated.flatMap((e) => ('outcome' in e ? [e.outcome] : []));
   const git = evaluated.flatMap((e) => ('git' in e ? [e.git] : []));
+  const argocd = evaluated.flatMap((e) => ('argocd' in e ? [e.argocd] : []));
   const written = deps.writeQueue
-    ? await queueGitPlans(deps, git, { key, trigger: request.trigger })
-    : await writeGitPlans(git, {
-        github: ports.github,
-        clock: deps.clock,
-        random: deps.random,
-        maxAttempts: deps.maxWriteAttempts ?? 5,
-        concurrency,
-      });
+    ? await queuePlans(deps, [...git.map((plan) => ({ ...plan, group: writeGroupOf(plan) })), ...argocd], {
+        key,
+        trigger: request.trigger,
+      })
+    : [
+        ...(await writeGitPlans(git, {
+          github: ports.github,
+          clock: deps.clock,
+          random: deps.random,
+          maxAttempts: deps.maxWriteAttempts ?? 5,
+          concurrency,
+        })),
+        ...(await writeArgoCdPlans(argocd, concurrency)),
+      ];
   const byName = new Map([...settled, ...written].map((outcome) => [outcome.app, outcome]));
   const apps = request.apps.map((app) => byName.get(app.name)!);
   const decisions = recordDecisions(deps, apps, {
@@ -102,19 +111,25 @@ export function recordDecisions(
   });
 }
 
+/** Makes Argo CD writes now, each app's alone. */
+export function writeArgoCdPlans(plans: readonly ArgoCdPlan[], concurrency: number): Promise<AppOutcome[]> {
+  return mapWithConcurrency(plans, concurrency, (plan) => plan.write());
+}
+
 /**
- * Hands git writes to the write queue, one message an app in its branch's group; the writer makes the
- * commit. A send that fails fails its apps (retryably when a retry may help), so the event is retried.
+ * Hands writes to the write queue, one message an app in its group (its branch's, or its Argo CD
+ * Application's); the writer makes the write. A send that fails fails its apps (retryably when a retry
+ * may help), so the event is retried.
  */
-async function queueGitPlans(
+async function queuePlans(
   deps: UpdateDependencies,
-  plans: readonly GitPlan[],
+  plans: ReadonlyArray<Pick<GitPlan, 'app' | 'choose'> & { readonly group: string }>,
   context: { readonly key: string; readonly trigger: Trigger },
 ): Promise<AppOutcome[]> {
   if (plans.length === 0) return [];
   const queuedAt = deps.clock.now();
   const messages = plans.map((plan) =>
-    queuedWriteMessage(plan, {
+    queuedWriteMessage(plan.group, {
       app: plan.app.name,
       repository: context.key,
       trigger: context.trigger,

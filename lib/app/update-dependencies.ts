@@ -27,8 +27,8 @@ export interface UpdateDependencies {
   readonly random: () => number;
   readonly logger: Logger;
   /**
-   * Where git writes go when they are coalesced per branch (the FIFO queue the writer consumes); when
-   * absent, they are written at once. Argo CD writes are always made at once.
+   * Where writes go to be made by the writer (the FIFO queue it consumes): git writes in a group per
+   * branch, Argo CD writes in a group per Application. When absent, they are written at once.
    */
   readonly writeQueue?: WriteQueue;
   /** Apps (or groups of apps sharing a commit) processed at once (default 8). */

@@ -1,15 +1,24 @@
 /**
  * Argo CD write-back: read the Application, decide each image against its spec, and send a JSON patch
  * whose tests hold what was read (never a whole-spec PUT). When a test fails, someone changed the app:
- * read it again, choose again, retry. Then, for an app without an automated sync policy (or always,
- * if asked), start a sync; one already running is not a failure. When consent is required, the
- * Application's owners must allow every image first (see application-consent.ts): without it no patch
- * and no sync is sent.
+ * read it again, choose again, retry. The tests are no compare-and-swap, though: Argo CD applies the
+ * patch to the Application it read, validates for seconds, then writes the spec onto the Application
+ * as it is then (`Server.Patch` -> `validateAndUpdateApp` -> `updateApp` in argo-cd's
+ * server/application/application.go), so two patches validating at once both pass and the later
+ * undoes the earlier. Our own writers never overlap on one Application (with a write queue, each
+ * Application is a FIFO group of its own: queued-write.ts); against anyone else's, the write reads the
+ * Application back and, when the spec no longer holds what it wrote, tries again like a failed test.
+ *
+ * Then, for an app without an automated sync policy (or always, if asked), start a sync. A sync already
+ * running deploys the source it copied when it started (controller/sync.go), not our change: the sync
+ * is then `pending`, and asked again once that operation has ended (the write queue hands the write
+ * back; see write-queued-apps.ts). When consent is required, the Application's owners must allow every
+ * image first (see application-consent.ts): without it no patch and no sync is sent.
  */
 
 import { type ArgoCdConnection, checkArgoCdScope } from '../domain/connections/connections.ts';
 import { checkApplicationConsent, consentGuard } from '../domain/consent/application-consent.ts';
-import { WriteRefusedError } from '../domain/errors.ts';
+import { ConflictError, WriteRefusedError } from '../domain/errors.ts';
 import { ecrRegistryHost } from '../domain/images/image-spec.ts';
 import type { Registration } from '../domain/registration/registration.ts';
 import type { ArgoCdWriteBack } from '../domain/registration/registration-write-back.ts';
@@ -20,11 +29,12 @@ import {
   planApplicationPatch,
   readApplicationVersion,
 } from '../domain/targets/argocd-application.ts';
+import { isLastSyncOfOtherSource } from '../domain/targets/argocd-sync-state.ts';
 import { decideUpdate, imageChange } from '../domain/updates/decide-update.ts';
 import type { ImageChange } from '../domain/updates/image-update.ts';
 import type { TargetChooser } from './choose-targets.ts';
-import type { AppOutcome, ImageDecisionRecord } from './outcomes.ts';
-import type { ArgoCdApi, ArgoCdScope } from './ports.ts';
+import type { AppOutcome, ImageDecisionRecord, SyncOutcome } from './outcomes.ts';
+import type { ArgoCdApi, ArgoCdScope, SyncStart } from './ports.ts';
 import { type RetryContext, retryOnConflict } from './retry-on-conflict.ts';
 
 export function writeArgoCdApplication(
@@ -68,15 +78,16 @@ export function writeArgoCdApplication(
     if (writes.length === 0) {
       // The spec already holds the versions: a patch of ours whose sync failed, or someone else's
       // change. When Argo CD says it runs another version and syncing is ours to do, start it now.
-      const behind = current.some(
-        ({ imageName, version }) => isVersionLive(application, imageName, version) === false,
-      );
+      // So is a sync that ran (or runs) a source copied before the spec took them.
+      const behind =
+        current.some(({ imageName, version }) => isVersionLive(application, imageName, version) === false) ||
+        (current.length > 0 && isLastSyncOfOtherSource(application));
       if (needsSync && behind)
         return {
           app: app.name,
           kind: 'unchanged',
           images: records,
-          synced: await api.syncApplication(app.name, scope),
+          synced: pendingIfRunning(await api.syncApplication(app.name, scope)),
         };
       return { app: app.name, kind: 'unchanged', images: records };
     }
@@ -87,8 +98,21 @@ export function writeArgoCdApplication(
       ...(consent ? consentGuard(consent) : []),
       ...planApplicationPatch(application, writes, app.name),
     ]);
+    // Read back what Argo CD holds now: a patch validated alongside ours may have written over it.
+    const stored = await api.getApplication(app.name, scope);
+    const lost = writes.filter(
+      ({ image, version }) => readApplicationVersion(stored, image, app.name) !== version,
+    );
+    if (lost.length > 0)
+      throw new ConflictError(
+        `Argo CD: Application ${app.name} no longer holds ${lost.map((w) => `${w.image.imageName}:${w.version}`).join(', ')} after its patch: another write landed over it`,
+      );
     const synced =
-      argocd.sync === 'never' ? 'off' : needsSync ? await api.syncApplication(app.name, scope) : 'not-needed';
+      argocd.sync === 'never'
+        ? 'off'
+        : needsSync
+          ? pendingIfRunning(await api.syncApplication(app.name, scope))
+          : 'not-needed';
     return {
       app: app.name,
       kind: 'updated',
@@ -98,4 +122,9 @@ export function writeArgoCdApplication(
       attempts: attempt,
     };
   });
+}
+
+/** A sync refused because another runs: that one deploys an older copy of the spec, ours waits. */
+function pendingIfRunning(answer: SyncStart): SyncOutcome {
+  return answer === 'running' ? 'pending' : answer;
 }

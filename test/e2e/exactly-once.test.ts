@@ -7,7 +7,10 @@ import { BatchDeleteImageCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createImagePushHandler } from '../../functions/image-push.ts';
+import { handleImagePush } from '../../lib/app/handle-image-push.ts';
+import { PUSH } from '../fixtures/hostile/events.ts';
 import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
+import { pushEvent } from '../support/hostile-checks.ts';
 import { LocalScenario } from '../support/local-scenario.ts';
 
 let scenario: LocalScenario;
@@ -126,5 +129,85 @@ describe('never downgrade', () => {
     const replay = await handler(old);
     expect(replay).toEqual({ status: 'handled', apps: [{ app: 'gone-app', outcome: 'unchanged' }] });
     expect(await tagOf('gone-app')).toBe('1.0.2');
+  });
+});
+
+describe('one Argo CD Application, pushes to two of its images at once', () => {
+  // Argo CD's patch is no compare-and-swap: its `test` holds at the read, the write lands after
+  // validation onto the Application as it is then (server/application/application.go), and the fake
+  // does the same. Two patches of one app in flight at once lose one of them; with the write queue,
+  // each Application is a FIFO group of its own, so the writer never has two.
+  let queued: LocalScenario;
+  beforeAll(async () => {
+    queued = await LocalScenario.start({ writeQueue: true });
+    queued.stack.argocd.putApplication({
+      metadata: { name: 'duo' },
+      spec: {
+        project: 'default',
+        source: {
+          repoURL: 'https://github.com/acme/gitops.git',
+          path: 'apps/duo',
+          targetRevision: 'main',
+          helm: {
+            parameters: [
+              { name: 'web.image.repository', value: `${ECR_HOST}/duo-web` },
+              { name: 'web.image.tag', value: '1.0.0' },
+              { name: 'worker.image.repository', value: `${ECR_HOST}/duo-worker` },
+              { name: 'worker.image.tag', value: '1.0.0' },
+            ],
+          },
+        },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'duo' },
+        syncPolicy: { automated: { prune: true } },
+      },
+      status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } },
+    });
+    await queued.register({
+      name: 'duo',
+      images: ['web', 'worker'].map((part) => ({
+        image: `${ECR_HOST}/duo-${part}:~1.0`,
+        helm: { imageName: `${part}.image.repository`, imageTag: `${part}.image.tag` },
+      })),
+      writeBack: { method: 'argocd', argocd: {} },
+    });
+  });
+  afterAll(() => queued.close());
+
+  it('lands every push of both images, with no two patches of the app in flight at once', async () => {
+    const { argocd } = queued.stack;
+    // From a patch's read to its write: how many are in between at once.
+    let inFlight = 0;
+    let most = 0;
+    argocd.beforeWrite = ({ operationId }) => {
+      if (operationId === 'ApplicationService_Patch') most = Math.max(most, ++inFlight);
+    };
+    argocd.duringValidation = () => {
+      inFlight -= 1;
+    };
+    try {
+      const deps = queued.deps();
+      const pushes = [];
+      for (let patch = 1; patch <= 10; patch++)
+        for (const part of ['web', 'worker']) {
+          queued.stack.ecr.pushImage({ repository: `duo-${part}`, tag: `1.0.${patch}` });
+          pushes.push(handleImagePush(deps, pushEvent(`duo-${part}`, `1.0.${patch}`, PUSH)));
+        }
+      const handled = await Promise.all(pushes);
+      const kinds = handled.flatMap((h) => (h.kind === 'handled' ? h.apps.map((a) => a.kind) : [h.kind]));
+      expect(new Set(kinds)).toEqual(new Set(['queued']));
+      const drained = await queued.stack.drainWrites(queued.logger);
+      expect(drained).toMatchObject({ failures: [], outOfOrder: [] });
+    } finally {
+      argocd.beforeWrite = undefined;
+      argocd.duringValidation = undefined;
+    }
+    const parameters = argocd.application('duo')?.spec.source?.helm?.parameters ?? [];
+    expect(parameters.filter((p) => p.name?.endsWith('.tag')).map((p) => p.value)).toEqual([
+      '1.0.10',
+      '1.0.10',
+    ]);
+    expect(most).toBe(1);
+    const history = await queued.stack.audit().history('duo', { limit: 50 });
+    expect(history.filter((d) => d.outcome === 'failed')).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
+import { WRITE_MAX_RECEIVE_COUNT } from '../../infra/image-updater-writes.ts';
+import { PENDING_SYNC_RECEIVES } from '../../lib/app/write-queued-apps.ts';
 import { updaterStack } from '../support/platform-stack.ts';
 import { environmentOf, roleStatements, updaterFunction } from '../support/updater-template.ts';
 
@@ -17,6 +19,10 @@ function resource(template: Template, type: string, prefix: string) {
 const WRITE_QUEUE = { 'Fn::GetAtt': [expect.stringMatching(/^UpdaterWritesQueue/), 'Arn'] };
 
 describe('the write queue', () => {
+  it('dead-letters a write only after more receives than a pending Argo CD sync may wait', () => {
+    expect(PENDING_SYNC_RECEIVES).toBe(WRITE_MAX_RECEIVE_COUNT - 1);
+  });
+
   it('is the default: a FIFO queue of writes the push function may only send to', () => {
     expect(queued.updater.writes).toBeDefined();
     expect(queued.findings).toEqual([]);

@@ -39,3 +39,11 @@ export function connectionsOf(
     ...(argocd[0] ? { defaultArgoCd: argocd[0].name } : {}),
   };
 }
+
+/** What writeArgoCdApplication needs besides the API: no waiting between attempts, three of them, an open connection. */
+export const ARGOCD_WRITE_CONTEXT = {
+  clock: { now: Date.now, sleep: async () => {} },
+  random: () => 0.5,
+  maxAttempts: 3,
+  connection: argocdConnection({ server: 'http://argocd.invalid', tokenSecret: 't' }),
+};

@@ -66,7 +66,14 @@ export interface OperationState {
   operation?: Record<string, unknown>;
   startedAt?: string;
   finishedAt?: string;
-  syncResult?: Record<string, unknown>;
+  /** What the sync works from, copied from the spec when it started (controller/sync.go). */
+  syncResult?: {
+    revision?: string;
+    revisions?: string[];
+    source?: ApplicationSource;
+    sources?: ApplicationSource[];
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 

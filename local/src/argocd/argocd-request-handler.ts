@@ -32,7 +32,11 @@ export interface ArgoCdRequestHandlerDeps {
   readonly cluster: FakeClusterTrouble;
   readonly tokens: ArgoCdTokens;
   readonly now: () => Date;
-  readonly settings: { readonly beforeWrite: BeforeWriteHook | undefined };
+  readonly settings: {
+    readonly beforeWrite: BeforeWriteHook | undefined;
+    readonly validationMs: number;
+    readonly duringValidation: BeforeWriteHook | undefined;
+  };
 }
 
 const ROUTES = new OperationRoutes<SwaggerOperation, RouteContext, RouteResult>(
@@ -101,6 +105,16 @@ export class ArgoCdRequestHandler
       cluster: deps.cluster,
       validator: deps.validator,
       now: deps.now,
+      validating: async () => {
+        const { validationMs, duringValidation } = deps.settings;
+        if (validationMs > 0) await new Promise((resolve) => setTimeout(resolve, validationMs));
+        await duringValidation?.({
+          operationId: operation.operationId,
+          method: operation.method.toUpperCase(),
+          params,
+          body: request.body,
+        });
+      },
     }));
     writeJson(response, result.status, result.body);
     return result.status;

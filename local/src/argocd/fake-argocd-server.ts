@@ -53,6 +53,11 @@ export interface FakeArgoCdServerOptions {
   readonly tls?: { readonly key: string; readonly cert: string };
   /** Extra time every request takes, for benchmarks. Default 0. */
   readonly latencyMs?: number;
+  /**
+   * How long a patch spends validating between its read and its write; see
+   * {@link FakeArgoCdServer.validationMs}. Default 25.
+   */
+  readonly validationMs?: number;
   /** Runs before each write does its work; see {@link FakeArgoCdServer.beforeWrite}. */
   readonly beforeWrite?: BeforeWriteHook;
   /** The clock for timestamps and the call log. Default: the system clock. */
@@ -80,6 +85,19 @@ export class FakeArgoCdServer {
    * client's JSON-patch `test` fails as it would against a busy cluster.
    */
   beforeWrite: BeforeWriteHook | undefined;
+  /**
+   * Milliseconds a PATCH spends "validating" between applying the patch to the Application it read
+   * and writing the result onto a fresh read, as Argo CD's `Server.Patch` -> `validateAndUpdateApp`
+   * -> `updateApp` do (server/application/application.go; seconds on a real server). A `test` holds
+   * only at the read: two patches validating at once both pass, and the later write wins. May be
+   * changed at any time; 0 leaves only the event loop between the two steps.
+   */
+  validationMs: number;
+  /**
+   * Runs while a PATCH validates (after {@link validationMs}), between its read and its write: the
+   * place for a test to line up concurrent patches. Unset by default.
+   */
+  duringValidation: BeforeWriteHook | undefined;
   /** Where the API is, `http://127.0.0.1:<port>` (`https://` with `tls`). */
   readonly url: string;
   readonly #journal = new CallJournal<FakeArgoCdCall>();
@@ -97,6 +115,8 @@ export class FakeArgoCdServer {
     this.url = server.url;
     this.latencyMs = options.latencyMs ?? 0;
     this.beforeWrite = options.beforeWrite;
+    this.validationMs = options.validationMs ?? 25;
+    this.duringValidation = undefined;
   }
 
   /** Starts a server on a loopback port. Schemas compile on first use, so this takes milliseconds. */

@@ -18,8 +18,14 @@ const DESTINATION_MISSING = 'Destination server missing from app spec';
  * plain Go error: HTTP 500, code 2, nothing stored. Reading needs `get` and writing `update` on the
  * app (a missing `update` is util/rbac's detailed denial); the patched spec is validated against the
  * repo server, whose trouble answers 400 (see repo-server.ts).
+ *
+ * Not a compare-and-swap: the patch applies to the Application as read, the spec is validated (which
+ * takes a while, see RouteContext.validating), and the result is written onto the Application as it is
+ * then, whatever changed meanwhile (`validateAndUpdateApp` and `updateApp`, which retries conflicts
+ * itself, in server/application/application.go). Two patches validating at once both pass their tests;
+ * the later write silently undoes the earlier.
  */
-export const patchApplication: RouteHandler = (context) => {
+export const patchApplication: RouteHandler = async (context) => {
   const { params, body, store, validator } = context;
   const name = params.name ?? '';
   const project = stringField(body, 'project');
@@ -45,7 +51,9 @@ export const patchApplication: RouteHandler = (context) => {
   }
   const spec = normalizeSpec(isJsonObject(patched.spec) ? patched.spec : {});
   checkDestination(name, spec);
+  await context.validating();
   context.repoServer.validate(name, spec);
+  if (!store.get(namespace, name)) throw ArgoCdApiError.applicationNotFound(name);
   context.cluster.update();
   const updated = store.update(namespace, name, (current) => {
     const currentMetadata = current.metadata as JsonObject;

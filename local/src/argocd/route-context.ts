@@ -20,6 +20,12 @@ export interface RouteContext extends RouteRequest<SwaggerOperation> {
   readonly cluster: FakeClusterTrouble;
   readonly validator: SwaggerValidator;
   readonly now: () => Date;
+  /**
+   * The time Argo CD's API server spends validating a changed spec between reading the Application
+   * and writing it (repository access, manifest generation: `validateAndNormalizeApp` in
+   * server/application/application.go). Another write may land meanwhile.
+   */
+  readonly validating: () => Promise<void>;
 }
 
 /** What a route answers: always JSON, as grpc-gateway forwards a response message. */

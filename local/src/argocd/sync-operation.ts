@@ -1,6 +1,6 @@
 import { type ApplicationStore, formatTime } from './application-store.ts';
 import { ArgoCdApiError, GrpcCode } from './argocd-api-error.ts';
-import { cloneJson, isJsonObject, type JsonObject } from './argocd-application.ts';
+import { cloneJson, isJsonObject, type JsonObject, jsonEqual } from './argocd-application.ts';
 
 /** How an operation can end. */
 export type OperationPhase = 'Succeeded' | 'Failed' | 'Error';
@@ -14,7 +14,10 @@ const MESSAGES: Readonly<Record<OperationPhase, string>> = {
 /**
  * Requests an operation as `argo.SetAppOperation` does (refused while `operation` is set, with the
  * FailedPrecondition the API answers) and returns the Application as the API does at that moment. The
- * fake's "controller" then starts it at once: `status.operationState` turns `Running`.
+ * fake's "controller" then starts it at once: `status.operationState` turns `Running`, with a
+ * `syncResult` that copies the spec's source(s) and the revision(s) asked for, as the controller's
+ * `newSyncOperationResult` does on its first pass (controller/sync.go). The operation works from that
+ * copy to its end: a spec changed while it runs is not what it deploys.
  */
 export function startOperation(
   store: ApplicationStore,
@@ -30,19 +33,23 @@ export function startOperation(
     delete statusOf(app).operationState;
   });
   store.update(where.namespace, where.name, (app) => {
+    const sync = isJsonObject(operation.sync) ? operation.sync : {};
+    const spec = isJsonObject(app.spec) ? app.spec : {};
     statusOf(app).operationState = {
       operation: cloneJson(operation),
       phase: 'Running',
       startedAt: formatTime(now()),
+      syncResult: cloneJson({ ...revisionOf(sync), ...sourceOf(spec) }),
     };
   });
   return requested;
 }
 
 /**
- * Completes the running operation as the application controller would: the phase, `finishedAt` and a
- * sync result; on success the app is `Synced` to the operation's revision and gains a history entry.
- * Throws when no operation is running.
+ * Completes the running operation as the application controller would: the phase, `finishedAt` and the
+ * sync result it started with. On success the app runs what that copy says (history, `summary.images`),
+ * and is `Synced` only if the spec still says the same; a spec changed meanwhile leaves it `OutOfSync`,
+ * as the controller's next comparison finds. Throws when no operation is running.
  */
 export function finishOperation(
   store: ApplicationStore,
@@ -57,10 +64,14 @@ export function finishOperation(
     if (!isJsonObject(operation) || (state && state.phase !== 'Running')) {
       throw new Error(`${where.namespace}/${where.name} has no operation running; sync it first`);
     }
-    const sync = isJsonObject(operation.sync) ? operation.sync : {};
     const spec = isJsonObject(app.spec) ? app.spec : {};
-    const revision = sync.revisions ? { revisions: sync.revisions } : { revision: sync.revision ?? '' };
-    const source = spec.sources ? { sources: spec.sources } : { source: spec.source ?? {} };
+    const started = isJsonObject(state?.syncResult)
+      ? state.syncResult
+      : { ...revisionOf(isJsonObject(operation.sync) ? operation.sync : {}), ...sourceOf(spec) };
+    const revision = started.revisions
+      ? { revisions: started.revisions }
+      : { revision: started.revision ?? '' };
+    const source = started.sources ? { sources: started.sources } : { source: started.source ?? {} };
     const finishedAt = formatTime(now());
     const startedAt = state?.startedAt ?? finishedAt;
     status.operationState = {
@@ -76,10 +87,11 @@ export function finishOperation(
     const previous = isJsonObject(status.sync) ? status.sync : {};
     status.sync = {
       ...previous,
-      status: 'Synced',
+      status: jsonEqual(source, sourceOf(spec)) ? 'Synced' : 'OutOfSync',
       ...revision,
-      comparedTo: { ...source, destination: spec.destination ?? {} },
+      comparedTo: { ...sourceOf(spec), destination: spec.destination ?? {} },
     };
+    reportImages(status, source);
     const history = Array.isArray(status.history) ? status.history : [];
     const ids = history.map((entry) => (isJsonObject(entry) ? Number(entry.id ?? 0) : 0));
     const id = Math.max(-1, ...ids) + 1;
@@ -95,6 +107,55 @@ export function finishOperation(
       },
     ];
   });
+}
+
+function revisionOf(sync: JsonObject): JsonObject {
+  return sync.revisions ? { revisions: sync.revisions } : { revision: sync.revision ?? '' };
+}
+
+function sourceOf(spec: JsonObject): JsonObject {
+  return spec.sources ? { sources: spec.sources } : { source: spec.source ?? {} };
+}
+
+/**
+ * The images the app now runs (`status.summary.images`, which the controller gathers from the live
+ * resources). The fake renders no manifests: each image it already reports takes the version the
+ * synced source sets for it by the usual conventions, a Helm `<prefix>repository` and `<prefix>tag`
+ * pair or a Kustomize `images` entry.
+ */
+function reportImages(status: JsonObject, synced: JsonObject): void {
+  const summary = isJsonObject(status.summary) ? status.summary : undefined;
+  if (!summary || !Array.isArray(summary.images)) return;
+  const set = imagesSetBy(synced);
+  summary.images = summary.images.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    const name = entry.replace(/[@:][^/]*$/, '');
+    const version = set.get(name);
+    return version === undefined ? entry : `${name}:${version}`;
+  });
+}
+
+function imagesSetBy(synced: JsonObject): Map<string, string> {
+  const sources = [synced.source, ...(Array.isArray(synced.sources) ? synced.sources : [])];
+  const set = new Map<string, string>();
+  for (const source of sources) {
+    if (!isJsonObject(source)) continue;
+    const helm = isJsonObject(source.helm) ? source.helm : {};
+    const parameters = (Array.isArray(helm.parameters) ? helm.parameters : []).filter(isJsonObject);
+    const value = (name: string) => parameters.find((p) => p.name === name)?.value;
+    for (const parameter of parameters) {
+      const name = String(parameter.name ?? '');
+      if (!name.endsWith('repository')) continue;
+      const tag = value(`${name.slice(0, -'repository'.length)}tag`);
+      if (typeof parameter.value === 'string' && typeof tag === 'string') set.set(parameter.value, tag);
+    }
+    const kustomize = isJsonObject(source.kustomize) ? source.kustomize : {};
+    for (const image of Array.isArray(kustomize.images) ? kustomize.images : []) {
+      const match = typeof image === 'string' ? /^(?:[^=]+=)?(.+):([^:/]+)$/.exec(image) : null;
+      if (match) set.set(match[1]!, match[2]!);
+    }
+  }
+  return set;
 }
 
 function statusOf(app: JsonObject): JsonObject {

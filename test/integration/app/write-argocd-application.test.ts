@@ -10,18 +10,13 @@ import {
 } from '../../../lib/domain/consent/application-consent.ts';
 import { parseRegistration } from '../../../lib/domain/registration/registration.ts';
 import type { ArgoCdWriteBack } from '../../../lib/domain/registration/registration-write-back.ts';
-import { argocdConnection } from '../../support/connections.ts';
+import { ARGOCD_WRITE_CONTEXT } from '../../support/connections.ts';
 import { helmApp, kustomizeApp, multiSourceApp, TOKEN } from '../../support/fake-argocd-kit.ts';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 let argocd: FakeArgoCdServer;
 let api: ArgoCdApiClient;
-const context = {
-  clock: { now: Date.now, sleep: async () => {} },
-  random: () => 0.5,
-  maxAttempts: 3,
-  connection: argocdConnection({ server: 'http://argocd.invalid', tokenSecret: 't' }),
-};
+const context = ARGOCD_WRITE_CONTEXT;
 /** The connection's consent switch: off, or on as deployed stacks have it by default. */
 const OPEN = context;
 const CONSENT = { ...context, connection: { ...context.connection, requireConsent: true } };

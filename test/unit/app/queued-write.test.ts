@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { queuedWriteMessage, readQueuedWrite, writeGroupOf } from '../../../lib/app/queued-write.ts';
+import {
+  argoCdWriteGroupOf,
+  queuedWriteMessage,
+  readQueuedWrite,
+  writeGroupOf,
+} from '../../../lib/app/queued-write.ts';
 import { seedGitPlan } from '../../support/git-plans.ts';
 
 const plan = (name: string, git: Record<string, unknown> = {}) =>
@@ -27,13 +32,28 @@ describe('writeGroupOf', () => {
   });
 });
 
+describe('argoCdWriteGroupOf', () => {
+  it('gives each Application of each server a group of its own, apart from every branch', () => {
+    const group = argoCdWriteGroupOf({ name: 'prod' }, 'argocd', 'web');
+    expect(group).toBe(argoCdWriteGroupOf({ name: 'prod' }, 'argocd', 'web'));
+    expect(group).not.toBe(argoCdWriteGroupOf({ name: 'prod' }, 'argocd', 'api'));
+    expect(group).not.toBe(argoCdWriteGroupOf({ name: 'staging' }, 'argocd', 'web'));
+    expect(group).not.toBe(argoCdWriteGroupOf({ name: 'prod' }, 'team-a', 'web'));
+    expect(group).toMatch(/^argocd-[0-9a-f]{40}$/);
+  });
+});
+
 describe('queuedWriteMessage and readQueuedWrite', () => {
   it('sends the write in its group, deduplicated per trigger and app, and reads it back', () => {
-    const message = queuedWriteMessage(plan('a'), write('a'));
+    const message = queuedWriteMessage(writeGroupOf(plan('a')), write('a'));
     expect(message.group).toBe(writeGroupOf(plan('a')));
     expect(message.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
-    expect(message.deduplicationId).toBe(queuedWriteMessage(plan('a'), write('a')).deduplicationId);
-    expect(message.deduplicationId).not.toBe(queuedWriteMessage(plan('b'), write('b')).deduplicationId);
+    expect(message.deduplicationId).toBe(
+      queuedWriteMessage(writeGroupOf(plan('a')), write('a')).deduplicationId,
+    );
+    expect(message.deduplicationId).not.toBe(
+      queuedWriteMessage(writeGroupOf(plan('b')), write('b')).deduplicationId,
+    );
     expect(readQueuedWrite(message.body)).toEqual(write('a'));
   });
 

@@ -17,6 +17,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   server.beforeWrite = undefined;
+  server.duringValidation = undefined;
   server.putApplication(helmApp('flask-app', '1.0.0'));
   server.putApplication(kustomizeApp('nginx'));
   server.putApplication(multiSourceApp('api'));
@@ -78,6 +79,38 @@ describe('PATCH /api/v1/applications/{name} with a JSON patch', () => {
     );
     expect(retried.status).toBe(200);
     expect(server.application('flask-app')?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.1.0');
+  });
+
+  it('loses the earlier of two concurrent patches that both passed their test, as Argo CD does', async () => {
+    // Both patches read 1.0.0; the first waits in validation until the second has read, validated and
+    // written its annotation; then the first writes its spec and metadata onto a fresh read: the
+    // annotation, which its read did not have, is gone, though both answered 200.
+    let secondValidating!: () => void;
+    const second = new Promise<void>((resolve) => {
+      secondValidating = resolve;
+    });
+    let patches = 0;
+    server.duringValidation = async () => {
+      patches += 1;
+      if (patches === 1) await second;
+      else secondValidating();
+    };
+    const retagged = [
+      { op: 'test', path: TAG, value: '1.0.0' },
+      { op: 'replace', path: TAG, value: '1.1.0' },
+    ];
+    const annotated = [
+      { op: 'test', path: TAG, value: '1.0.0' },
+      { op: 'add', path: '/metadata/annotations', value: { touched: 'yes' } },
+    ];
+    const answers = await Promise.all([
+      jsonPatch(server, 'flask-app', retagged),
+      jsonPatch(server, 'flask-app', annotated),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    const stored = server.application('flask-app');
+    expect(stored?.spec.source?.helm?.parameters?.[1]?.value).toBe('1.1.0');
+    expect(stored?.metadata.annotations).toBeUndefined();
   });
 
   it('guards on metadata.resourceVersion, which a test may read like any other field', async () => {

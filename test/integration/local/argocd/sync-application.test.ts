@@ -36,6 +36,7 @@ describe('POST /api/v1/applications/{name}/sync', () => {
       operation: { sync: { revision: 'main', prune: true }, initiatedBy: { username: 'admin' }, retry: {} },
       phase: 'Running',
       startedAt: '2025-06-01T12:00:00Z',
+      syncResult: { revision: 'main', source: helmApp('flask-app').spec.source },
     });
   });
 
@@ -61,6 +62,27 @@ describe('POST /api/v1/applications/{name}/sync', () => {
     expect(asApp(again).operation?.sync).toEqual({ revision: 'main' });
     server.finishOperation('flask-app', 'Failed');
     expect(server.application('flask-app')?.status?.operationState?.phase).toBe('Failed');
+  });
+
+  it('finishes against the source it copied when it started: a spec changed meanwhile stays OutOfSync', async () => {
+    server.putApplication(helmApp('busy', '1.0.0'));
+    expect((await sync('busy')).status).toBe(200);
+    server.updateApplication('busy', (app) => {
+      const tag = app.spec.source?.helm?.parameters?.[1];
+      if (tag) tag.value = '1.1.0';
+    });
+    const finished = server.finishOperation('busy');
+    expect(finished.status?.operationState?.syncResult?.source?.helm?.parameters?.[1]?.value).toBe('1.0.0');
+    expect(finished.status?.sync?.status).toBe('OutOfSync');
+    expect(finished.status?.summary?.images).toEqual([
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/flask-app:1.0.0',
+    ]);
+    expect((await sync('busy')).status).toBe(200);
+    const again = server.finishOperation('busy');
+    expect(again.status?.sync?.status).toBe('Synced');
+    expect(again.status?.summary?.images).toEqual([
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/flask-app:1.1.0',
+    ]);
   });
 
   it('throws from finishOperation when nothing runs', () => {
