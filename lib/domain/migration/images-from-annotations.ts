@@ -10,6 +10,7 @@ import { parseStrategyName } from '../tags/strategy.ts';
 import { parseAllowTags, parsePlatforms } from '../tags/tag-filters.ts';
 import { findAppSkipReasons, parseGoBool } from './app-skip-reasons.ts';
 import { parseImageListEntry } from './image-list-entry.ts';
+import { importImageTarget } from './image-target-from-annotations.ts';
 import {
   ANNOTATION_PREFIX,
   APP_WIDE_OPTIONS,
@@ -186,7 +187,7 @@ function importImage(
   const force = option('force-update');
   if (force !== undefined && parseGoBool(force.value.trim()) === true) document.forceUpdate = true;
 
-  importTarget(document, own, key, at, context);
+  importImageTarget(document, own, key, at, context);
   return document;
 }
 
@@ -223,51 +224,6 @@ function importPlatforms(
   document.platforms = platforms;
   context.origin(`${at}.platforms`, annotationField(`${key}.platforms`));
   return false;
-}
-
-function importTarget(
-  document: ImageDocument,
-  own: ReadonlyMap<ImageOption, string> | undefined,
-  key: string | undefined,
-  at: string,
-  context: ImageImportContext,
-): void {
-  const value = (option: ImageOption) => own?.get(option)?.trim() || undefined;
-  const notMapped = (options: readonly ImageOption[], why: string) => {
-    for (const option of options.filter((o) => own?.has(o)))
-      context.warn(`${ANNOTATION_PREFIX}${key}.${option}: not mapped: ${why}`);
-  };
-  if (context.sourceType === 'kustomize') {
-    const imageName = value('kustomize.image-name');
-    document.kustomize = imageName === undefined ? {} : { imageName };
-    if (imageName !== undefined)
-      context.origin(`${at}.kustomize`, annotationField(`${key}.kustomize.image-name`));
-    notMapped(
-      ['helm.image-name', 'helm.image-tag', 'helm.image-spec'],
-      'a Kustomize app takes no Helm parameters',
-    );
-    return;
-  }
-  notMapped(['kustomize.image-name'], 'a Helm app takes no Kustomize image name');
-  const imageSpec = value('helm.image-spec');
-  const imageName = value('helm.image-name');
-  const imageTag = value('helm.image-tag');
-  if (imageSpec !== undefined) {
-    document.helm = { imageSpec };
-    context.origin(`${at}.helm`, annotationField(`${key}.helm.image-spec`));
-    notMapped(
-      ['helm.image-name', 'helm.image-tag'],
-      'helm.image-spec is set and wins, as in Argo CD Image Updater',
-    );
-  } else if (imageName !== undefined || imageTag !== undefined) {
-    document.helm = { ...(imageName ? { imageName } : {}), ...(imageTag ? { imageTag } : {}) };
-    context.origin(`${at}.helm`, annotationField(`${key}.helm.${imageName ? 'image-name' : 'image-tag'}`));
-  }
-  if (context.helmValues && imageSpec === undefined && (imageName === undefined || imageTag === undefined)) {
-    context.warn(
-      `${ANNOTATION_PREFIX}image-list: ${quoteInput(document.image)} has no helm.image-name and helm.image-tag, which Argo CD Image Updater requires for helmvalues; it is written at ${imageName ?? 'image.name'} and ${imageTag ?? 'image.tag'} in the values file`,
-    );
-  }
 }
 
 function splitList(value: string | undefined): string[] {
