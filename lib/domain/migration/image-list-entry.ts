@@ -61,7 +61,10 @@ export function parseImageListEntry(
   return parseAliasedImage(splitImageListEntry(entry), account, warn);
 }
 
-/** Parses an image whose alias is already split off (see {@link parseImageListEntry}). */
+/**
+ * Parses an image whose alias is already split off (see {@link parseImageListEntry}); a blank alias is
+ * none. `field` names where the image was written, for errors.
+ */
 export function parseAliasedImage(
   { alias, image }: ImageListEntry,
   account: string | undefined,
@@ -75,7 +78,8 @@ export function parseAliasedImage(
       `${quoteInput(image)} has a second '=' that is no constraint operator`,
       'write one alias=image per entry',
     );
-  return alias === undefined ? spec : { alias, ...spec };
+  const name = alias?.trim();
+  return name ? { alias: name, ...spec } : spec;
 }
 
 // The seed's manifest says `<account-id>.dkr.ecr...`: whatever stands where the 12 digits belong is a

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseAliasedImage,
   parseImageListEntry,
   splitImageListEntry,
 } from '../../../../lib/domain/migration/image-list-entry.ts';
@@ -147,5 +148,24 @@ describe('parseImageListEntry with the spacing and aliases above', () => {
     expect(
       parse(' web = <account-id>.dkr.ecr.us-west-2.amazonaws.com/web', '210987654321').spec.registry,
     ).toBe('210987654321.dkr.ecr.us-west-2.amazonaws.com');
+  });
+});
+
+describe('parseAliasedImage', () => {
+  it('reads an image whose alias is given apart, a blank alias as none, naming the field given', () => {
+    const warn = () => {};
+    expect(parseAliasedImage({ alias: ' web ', image: `${HOST}/web:~1` }, undefined, warn)).toEqual({
+      alias: 'web',
+      registry: HOST,
+      repository: 'web',
+      constraint: '~1',
+    });
+    expect(parseAliasedImage({ alias: ' ', image: `${HOST}/web` }, undefined, warn)).toEqual({
+      registry: HOST,
+      repository: 'web',
+    });
+    expect(() =>
+      parseAliasedImage({ image: 'Not An Image' }, undefined, warn, 'spec.images[0].imageName'),
+    ).toThrow(/^spec\.images\[0\]\.imageName: /);
   });
 });
