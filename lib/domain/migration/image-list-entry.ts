@@ -21,6 +21,8 @@ const KNOWN_PLACEHOLDER =
   /^(?:<(?:aws[-_])?account(?:[-_]?id)?>|\$\{?(?:AWS_)?ACCOUNT_ID\}?|(?:AWS_)?ACCOUNT_ID)$/i;
 // The tag part of an un-aliased spec that ends in a constraint operator: the next '=' is the
 // operator's (`web:>=1.4`, `web:=1.4`, `web:!=1.4`, `web:^1 || >=3`).
+// An image spec's alias characters, and ':' for an alias that names an image with a registry port.
+const ALIAS = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,254}$/;
 const CONSTRAINT_BEFORE_EQUALS = /:(?:[^/]*[<>!])?$/;
 
 /**
@@ -79,6 +81,12 @@ export function parseAliasedImage(
       'write one alias=image per entry',
     );
   const name = alias?.trim();
+  if (name && !ALIAS.test(name))
+    throw new InvalidInputError(
+      field,
+      `${quoteInput(name)} is not a valid alias (letters, digits, _ . - / and the : of a registry port)`,
+      'write alias=image with a name of those characters',
+    );
   return name ? { alias: name, ...spec } : spec;
 }
 

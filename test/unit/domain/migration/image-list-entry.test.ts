@@ -144,6 +144,12 @@ describe('parseImageListEntry with the spacing and aliases above', () => {
     });
   });
 
+  it('refuses an alias with a space inside, naming the annotation', () => {
+    expect(() => parse(`fl ask=${HOST}/flask`)).toThrow(
+      "metadata.annotations.argocd-image-updater.argoproj.io/image-list: 'fl ask' is not a valid alias",
+    );
+  });
+
   it('replaces a placeholder after a spaced alias', () => {
     expect(
       parse(' web = <account-id>.dkr.ecr.us-west-2.amazonaws.com/web', '210987654321').spec.registry,
