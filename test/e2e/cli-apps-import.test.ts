@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStack } from '@ecr-image-updater/local/local-stack';
+import { CONSENT_FILE_NAME } from 'ecr-image-updater/lib/domain/consent/consent-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseRegistration } from '../../lib/domain/registration/registration.ts';
-import { application, HOST } from '../fixtures/argocd/applications.ts';
+import { application, HOST, KUSTOMIZE_SOURCE } from '../fixtures/argocd/applications.ts';
 import { runCli } from '../support/run-cli.ts';
 
 const SEED = new URL('../fixtures/argocd/seed-application.yaml', import.meta.url).pathname;
@@ -104,6 +105,72 @@ describe('ecr-image-updater apps import', () => {
     });
     const again = await runCli(['apps', 'import', '-'], stringify(manifest), env);
     expect(again.stdout).toBe('replaced web-app (revision 2 -> 3): no field changed\n');
+  });
+
+  // The edge cases of Argo CD Image Updater's own tests (pkg/argocd/annotations_test.go): spaces around
+  // '=', an empty alias, and an alias that names an image with a registry port.
+  it('reads spaced entries, an empty alias and an alias with a registry port as Argo CD Image Updater v1.3 does', async () => {
+    const manifest = application(
+      {
+        'image-list': `  web = ${HOST}/nginx:1.21  ,  =${HOST}/api:~2  , registry.example:5000/team/old=${HOST}/worker:0.2`,
+        'write-back-method': 'argocd',
+      },
+      { source: KUSTOMIZE_SOURCE },
+    );
+    manifest.metadata.name = 'spaced';
+    const result = await runCli(['apps', 'import', '-', '--dry-run'], stringify(manifest), env);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(parse(result.stdout).images).toEqual([
+      { alias: 'web', image: `${HOST}/nginx:1.21`, kustomize: {} },
+      { image: `${HOST}/api:~2`, kustomize: {} },
+      { alias: 'registry.example:5000/team/old', image: `${HOST}/worker:0.2`, kustomize: {} },
+    ]);
+  });
+
+  it('imports an app the anchor would skip paused, and says why', async () => {
+    const manifest = application({ 'image-list': `web=${HOST}/web:~2.0`, 'web.force-update': 'yes' });
+    manifest.metadata.name = 'skipped';
+    const result = await runCli(['apps', 'import', '-', '--dry-run'], stringify(manifest), env);
+    expect(result.code).toBe(0);
+    expect(parse(result.stdout).images).toEqual([
+      { alias: 'web', image: `${HOST}/web:~2.0`, ignoreTags: ['*'] },
+    ]);
+    expect(result.stderr).toContain(
+      "warning: skipped: argocd-image-updater.argoproj.io/web.force-update: 'yes' is not true or false; Argo CD Image Updater v1.3 then skips the whole app, so every image is imported paused",
+    );
+  });
+
+  it('writes the parameter file at a plain write-back-target path when an image is pushed', async () => {
+    await stack.github.createRepository('acme', 'params-gitops', {
+      files: {
+        [CONSENT_FILE_NAME]: `allow:\n  - images: [${HOST}/params-web]\n`,
+        'apps/web/kustomization.yaml': 'images: []\n',
+      },
+    });
+    const manifest = application(
+      {
+        'image-list': `web=${HOST}/params-web:~1.0`,
+        'write-back-method': 'git',
+        'write-back-target': 'deploy/web-params.yaml',
+      },
+      { source: { ...KUSTOMIZE_SOURCE, repoURL: 'https://github.com/acme/params-gitops.git' } },
+    );
+    manifest.metadata.name = 'params-web';
+    const imported = await runCli(['apps', 'import', '-'], stringify(manifest), env);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('writes acme/params-gitops@main:deploy/web-params.yaml');
+    expect(imported.stderr).toContain(
+      'Argo CD itself reads only .argocd-source.yaml and .argocd-source-params-web.yaml',
+    );
+
+    expect((await runCli(['local', 'push', 'params-web:1.0.3'], '', env)).code).toBe(0);
+    const written = await stack.github.readFile('acme', 'params-gitops', 'main', 'deploy/web-params.yaml');
+    expect(parse(written ?? '')).toEqual({
+      kustomize: { images: [`${HOST}/params-web:1.0.3`] },
+    });
+    expect(
+      await stack.github.readFile('acme', 'params-gitops', 'main', 'apps/web/.argocd-source-params-web.yaml'),
+    ).toBeUndefined();
   });
 
   it('answers --json with each app, its warnings and the skipped documents', async () => {

@@ -7,8 +7,10 @@
 import { InvalidInputError, quoteInput } from '../errors.ts';
 import { formatImageName, type ImageSpec, parseEcrRegistry } from '../images/image-spec.ts';
 import { parseStrategyName } from '../tags/strategy.ts';
-import { parseAllowTags } from '../tags/tag-filters.ts';
+import { parseAllowTags, parsePlatforms } from '../tags/tag-filters.ts';
+import { findAppSkipReasons, parseGoBool } from './app-skip-reasons.ts';
 import { parseImageListEntry } from './image-list-entry.ts';
+import { importImageTarget } from './image-target-from-annotations.ts';
 import {
   ANNOTATION_PREFIX,
   APP_WIDE_OPTIONS,
@@ -69,13 +71,21 @@ export function imagesFromAnnotations(context: ImageImportContext): ImageDocumen
   if (entries.length === 0)
     throw new InvalidInputError(IMAGE_LIST, 'is empty', `list the images, ${example}`);
 
+  const specs = entries.map((entry) => ({
+    entry,
+    spec: parseImageListEntry(entry, context.account, context.warn),
+  }));
+  // The options of an image that is not imported go with it, under the image's own warning.
+  const used = new Set(specs.flatMap(({ spec }) => (spec.alias === undefined ? [] : [aliasKey(spec.alias)])));
+  const skipReasons = findAppSkipReasons(context.annotations, [...used]);
+  for (const reason of skipReasons) {
+    context.warn(
+      `${ANNOTATION_PREFIX}${reason.from}: ${reason.problem}; Argo CD Image Updater v1.3 then skips the whole app, so every image is imported paused (ignoreTags: ['*']); fix it, then drop the '*'`,
+    );
+  }
   const images: ImageDocument[] = [];
   const skipped: string[] = [];
-  const used = new Set<string>();
-  for (const entry of entries) {
-    const spec = parseImageListEntry(entry, context.account, context.warn);
-    // The options of an image that is not imported go with it, under the image's own warning.
-    if (spec.alias !== undefined) used.add(aliasKey(spec.alias));
+  for (const { entry, spec } of specs) {
     if (spec.registry === undefined || parseEcrRegistry(spec.registry) === undefined) {
       context.warn(
         `${ANNOTATION_PREFIX}image-list: ${quoteInput(entry)} not mapped: not an ECR image, and the updater follows ECR pushes only; keep another updater for it`,
@@ -83,7 +93,7 @@ export function imagesFromAnnotations(context: ImageImportContext): ImageDocumen
       skipped.push(entry);
       continue;
     }
-    images.push(importImage(spec, `images[${images.length}]`, context));
+    images.push(importImage(spec, `images[${images.length}]`, skipReasons.length > 0, context));
   }
   for (const [alias, options] of context.annotations.byAlias) {
     if (used.has(alias)) continue;
@@ -103,7 +113,12 @@ export function imagesFromAnnotations(context: ImageImportContext): ImageDocumen
   return images;
 }
 
-function importImage(spec: ImageSpec, at: string, context: ImageImportContext): ImageDocument {
+function importImage(
+  spec: ImageSpec,
+  at: string,
+  appSkipped: boolean,
+  context: ImageImportContext,
+): ImageDocument {
   const key = spec.alias === undefined ? undefined : aliasKey(spec.alias);
   const own = key === undefined ? undefined : context.annotations.byAlias.get(key);
   const option = (name: ImageOption): Setting | undefined => {
@@ -146,7 +161,7 @@ function importImage(spec: ImageSpec, at: string, context: ImageImportContext): 
     warn(`${key}.tag-match`, 'not mapped: allow-tags is set and wins, as in Argo CD Image Updater');
   const allow =
     allowTags ?? (tagMatch === undefined ? undefined : { value: tagMatch, from: `${key}.tag-match` });
-  let paused = false;
+  let paused = appSkipped;
   if (allow !== undefined && !['', 'any'].includes(allow.value.trim().toLowerCase())) {
     try {
       parseAllowTags(allow.value.trim());
@@ -161,74 +176,54 @@ function importImage(spec: ImageSpec, at: string, context: ImageImportContext): 
       );
     }
   }
+  if (importPlatforms(document, own, key, at, context)) paused = true;
   const ignore = option('ignore-tags');
   const ignoreTags = paused ? ['*'] : splitList(ignore?.value);
   if (ignoreTags.length > 0) {
     document.ignoreTags = ignoreTags;
     if (ignore !== undefined && !paused) origin('ignoreTags', ignore);
   }
-  const platforms = own?.get('platforms');
-  if (platforms !== undefined && splitList(platforms).length > 0) {
-    document.platforms = splitList(platforms);
-    context.origin(`${at}.platforms`, annotationField(`${key}.platforms`));
-  }
-  // Go's strconv.ParseBool, which the anchor's annotation reader uses.
+  // A force-update that is no boolean pauses the whole app (findAppSkipReasons).
   const force = option('force-update');
-  const forceValue = force?.value.trim() ?? '';
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(forceValue)) document.forceUpdate = true;
-  else if (force !== undefined && !['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(forceValue))
-    warn(
-      force,
-      `${quoteInput(force.value)} is not true or false; Argo CD Image Updater reads it as false, and so does the import`,
-    );
+  if (force !== undefined && parseGoBool(force.value.trim()) === true) document.forceUpdate = true;
 
-  importTarget(document, own, key, at, context);
+  importImageTarget(document, own, key, at, context);
   return document;
 }
 
-function importTarget(
+// Platforms as the anchor reads them: for newest-build and digest only, where one it cannot parse
+// matches no image (registry-scanner/pkg/image/options.go). Says whether the image must be paused.
+function importPlatforms(
   document: ImageDocument,
   own: ReadonlyMap<ImageOption, string> | undefined,
   key: string | undefined,
   at: string,
   context: ImageImportContext,
-): void {
-  const value = (option: ImageOption) => own?.get(option)?.trim() || undefined;
-  const notMapped = (options: readonly ImageOption[], why: string) => {
-    for (const option of options.filter((o) => own?.has(o)))
-      context.warn(`${ANNOTATION_PREFIX}${key}.${option}: not mapped: ${why}`);
-  };
-  if (context.sourceType === 'kustomize') {
-    const imageName = value('kustomize.image-name');
-    document.kustomize = imageName === undefined ? {} : { imageName };
-    if (imageName !== undefined)
-      context.origin(`${at}.kustomize`, annotationField(`${key}.kustomize.image-name`));
-    notMapped(
-      ['helm.image-name', 'helm.image-tag', 'helm.image-spec'],
-      'a Kustomize app takes no Helm parameters',
-    );
-    return;
-  }
-  notMapped(['kustomize.image-name'], 'a Helm app takes no Kustomize image name');
-  const imageSpec = value('helm.image-spec');
-  const imageName = value('helm.image-name');
-  const imageTag = value('helm.image-tag');
-  if (imageSpec !== undefined) {
-    document.helm = { imageSpec };
-    context.origin(`${at}.helm`, annotationField(`${key}.helm.image-spec`));
-    notMapped(
-      ['helm.image-name', 'helm.image-tag'],
-      'helm.image-spec is set and wins, as in Argo CD Image Updater',
-    );
-  } else if (imageName !== undefined || imageTag !== undefined) {
-    document.helm = { ...(imageName ? { imageName } : {}), ...(imageTag ? { imageTag } : {}) };
-    context.origin(`${at}.helm`, annotationField(`${key}.helm.${imageName ? 'image-name' : 'image-tag'}`));
-  }
-  if (context.helmValues && imageSpec === undefined && (imageName === undefined || imageTag === undefined)) {
+): boolean {
+  const platforms = splitList(own?.get('platforms'));
+  if (platforms.length === 0) return false;
+  const from = `${ANNOTATION_PREFIX}${key}.platforms`;
+  const strategy = document.strategy ?? 'semver';
+  const readByAnchor = strategy === 'newest-build' || strategy === 'digest';
+  try {
+    parsePlatforms(platforms);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
     context.warn(
-      `${ANNOTATION_PREFIX}image-list: ${quoteInput(document.image)} has no helm.image-name and helm.image-tag, which Argo CD Image Updater requires for helmvalues; it is written at ${imageName ?? 'image.name'} and ${imageTag ?? 'image.tag'} in the values file`,
+      readByAnchor
+        ? `${from}: ${error.problem}; Argo CD Image Updater then matches no image, so the image is imported paused (ignoreTags: ['*']); fix it as platforms and drop the '*'`
+        : `${from}: not mapped: ${error.problem}, and Argo CD Image Updater ignores platforms for ${strategy}`,
+    );
+    return readByAnchor;
+  }
+  if (!readByAnchor) {
+    context.warn(
+      `${from}: Argo CD Image Updater ignores platforms for ${strategy} (it reads them for newest-build and digest only); the updater applies them to every strategy, so a tag without a ${platforms.join(' or ')} image is skipped; drop platforms to keep the old behaviour`,
     );
   }
+  document.platforms = platforms;
+  context.origin(`${at}.platforms`, annotationField(`${key}.platforms`));
+  return false;
 }
 
 function splitList(value: string | undefined): string[] {

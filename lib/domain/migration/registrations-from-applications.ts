@@ -20,7 +20,11 @@ import {
   readImageUpdaterAnnotations,
 } from './image-updater-annotations.ts';
 import { type ImageDocument, imagesFromAnnotations } from './images-from-annotations.ts';
-import { type WriteBackDocument, writeBackFromAnnotations } from './write-back-from-annotations.ts';
+import {
+  registrationTarget,
+  type WriteBackDocument,
+  writeBackFromAnnotations,
+} from './write-back-from-annotations.ts';
 
 /** A registration as `apps register` takes it: a plain object `parseRegistration` accepts. */
 export interface RegistrationDocument {
@@ -85,18 +89,24 @@ export function registrationFromApplication(
   const source = readApplicationSource(spec, application.status, warn);
   const target = annotations.app.get('write-back-target')?.trim() ?? '';
   const method = annotations.app.get('write-back-method')?.trim() ?? '';
+  const sourceType = decideSourceType(name, source, annotations, target, warn);
   const document: RegistrationDocument = {
     name,
     images: imagesFromAnnotations({
       annotations,
       account: options.account,
-      sourceType: decideSourceType(name, source, annotations, target, warn),
-      helmValues: target.startsWith('helmvalues') && method.startsWith('git'),
+      sourceType,
+      helmValues:
+        target !== '' &&
+        registrationTarget(target, sourceType).startsWith('helmvalues') &&
+        method.startsWith('git'),
       warn,
       origin,
     }),
     writeBack: writeBackFromAnnotations({
+      name,
       app: annotations.app,
+      sourceType,
       source,
       project: text(spec.project),
       namespace: text(metadata.namespace),

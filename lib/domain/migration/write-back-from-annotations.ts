@@ -7,7 +7,7 @@
 
 import { InvalidInputError, quoteInput } from '../errors.ts';
 import { isValidBranchName } from '../registration/registration-write-back.ts';
-import type { ApplicationSourceSummary } from '../targets/application-source.ts';
+import type { ApplicationSourceSummary, SourceType } from '../targets/application-source.ts';
 import { ANNOTATION_PREFIX, type AppSetting, annotationField } from './image-updater-annotations.ts';
 
 /** The `writeBack` of a registration document, in the shape `parseRegistration` reads. */
@@ -26,7 +26,11 @@ export type WriteBackDocument =
   | { method: 'argocd'; argocd: { connection?: string; project: string; appNamespace?: string } };
 
 export interface WriteBackImportContext {
+  /** `metadata.name` of the Application. */
+  readonly name: string;
   readonly app: ReadonlyMap<AppSetting, string>;
+  /** How the app renders its images, as decided for its images. */
+  readonly sourceType: SourceType;
   readonly source: ApplicationSourceSummary;
   /** `spec.project` and `metadata.namespace` of the Application. */
   readonly project?: string | undefined;
@@ -147,20 +151,50 @@ function gitPlace(
     base ? annotationField('git-branch') : `${source.field}.targetRevision`,
   );
   if (writeBranch) context.origin('writeBack.git.writeBranch', annotationField('git-branch'));
-  const target = context.app.get('write-back-target')?.trim();
-  const known = target !== undefined && /^(?:kustomization|helmvalues)(?::|$)/.test(target);
-  if (target && !known) {
-    context.warn(
-      `${ANNOTATION_PREFIX}write-back-target: ${quoteInput(target)} not mapped: the updater writes .argocd-source-<app>.yaml, kustomization[:dir] or helmvalues[:file]`,
-    );
-  }
-  if (known) context.origin('writeBack.git.target', annotationField('write-back-target'));
+  const text = context.app.get('write-back-target')?.trim();
+  const target = text ? registrationTarget(text, context.sourceType) : undefined;
+  if (text && target !== text) warnPlainTarget(text, target!, context);
+  if (target) context.origin('writeBack.git.target', annotationField('write-back-target'));
   return {
     path: source.path ?? '.',
     ...(branch ? { branch } : {}),
-    ...(known ? { target } : {}),
+    ...(target ? { target } : {}),
     ...(writeBranch ? { writeBranch } : {}),
   };
+}
+
+/**
+ * The registration target of a `write-back-target` value: `kustomization[:dir]` and
+ * `helmvalues[:file]` as written; a plain file path, which Argo CD Image Updater joins to the
+ * repository root, becomes `argocd-source:/<path>`, except on a Helm app whose file is not named
+ * `.argocd-source-*`: the anchor writes Helm values there (pkg/argocd/update.go), so `helmvalues:/<path>`.
+ */
+export function registrationTarget(text: string, sourceType: SourceType): string {
+  if (/^(?:kustomization|helmvalues)(?::|$)/.test(text)) return text;
+  const path = text.replace(/^\/+/, '');
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return sourceType === 'helm' && !name.startsWith('.argocd-source-')
+    ? `helmvalues:/${path}`
+    : `argocd-source:/${path}`;
+}
+
+function warnPlainTarget(text: string, target: string, context: WriteBackImportContext): void {
+  const warn = (problem: string) =>
+    context.warn(`${ANNOTATION_PREFIX}write-back-target: ${quoteInput(text)}: ${problem}`);
+  if (target.startsWith('helmvalues:')) {
+    warn(
+      `for a Helm app Argo CD Image Updater writes Helm values there, not a parameter file; imported as ${target}, a values file that must exist (the anchor creates it)`,
+    );
+    return;
+  }
+  // Argo CD reads parameter overrides from these two names in the source path only
+  // (https://argo-cd.readthedocs.io/en/stable/user-guide/parameters/#store-overrides-in-git).
+  const appPath = context.source.path?.replace(/^\.?\/+|\/+$/g, '') ?? '';
+  const read = ['.argocd-source.yaml', `.argocd-source-${context.name}.yaml`];
+  if (read.some((name) => target === `argocd-source:/${appPath ? `${appPath}/` : ''}${name}`)) return;
+  warn(
+    `Argo CD Image Updater writes its parameter file there, and so does the updater (target ${target}); Argo CD itself reads only ${read.join(' and ')} in ${appPath || 'the repository root'}, so the change deploys only if something else reads this file`,
+  );
 }
 
 // Git write-back commits to a branch: HEAD, a tag or a commit cannot take one, so the repository's

@@ -39,7 +39,7 @@ export function describeWriteBack(registration: Registration): string {
     return `the Argo CD Application through ${writeBack.connection ? `the connection '${writeBack.connection}'` : 'the default Argo CD connection'}`;
   const file =
     writeBack.target.kind === 'argocd-source'
-      ? joinRepositoryPath(writeBack.path, argoCdSourceFileName(registration.name))
+      ? (writeBack.target.file ?? joinRepositoryPath(writeBack.path, argoCdSourceFileName(registration.name)))
       : writeBack.target.kind === 'kustomization'
         ? joinRepositoryPath(writeBack.target.dir, 'kustomization.yaml')
         : writeBack.target.file;

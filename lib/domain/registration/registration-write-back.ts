@@ -23,7 +23,11 @@ import { normalizeRepositoryPath } from './repository-path.ts';
  * `write-back-target`). Paths are resolved from the repository root.
  */
 export type WriteBackTarget =
-  | { readonly kind: 'argocd-source' }
+  | {
+      readonly kind: 'argocd-source';
+      /** The parameter file; `.argocd-source-<app>.yaml` under the app path when absent. */
+      readonly file?: string;
+    }
   | { readonly kind: 'kustomization'; readonly dir: string }
   | { readonly kind: 'helmvalues'; readonly file: string };
 
@@ -238,6 +242,8 @@ function parseRepo(text: string, field: string): GitWriteBack['repo'] {
   return { owner, name };
 }
 
+const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$|(^|\/)Kustomization$/;
+
 // Targets as Argo CD Image Updater spells them; paths are relative to the app path, or to the
 // repository root when they start with '/'.
 function parseTarget(text: string | undefined, appPath: string, field: string): WriteBackTarget {
@@ -251,13 +257,23 @@ function parseTarget(text: string | undefined, appPath: string, field: string): 
       field,
     );
   switch (kind) {
-    case 'argocd-source':
-      if (argument !== undefined)
-        throw new InvalidInputError(field, 'argocd-source takes no path', 'write argocd-source');
-      return { kind };
+    case 'argocd-source': {
+      if (!argument) return { kind };
+      // Argo CD Image Updater writes its parameter file at a plain write-back-target path, but refuses
+      // a kustomization's name there (pkg/argocd/argocd.go, newWBCFromSettings).
+      const file = resolve(argument);
+      if (KUSTOMIZATION_FILE.test(file)) {
+        throw new InvalidInputError(
+          field,
+          `${quoteInput(argument)} names a kustomization file`,
+          'name a file of its own, or use kustomization:<dir> to edit the kustomization',
+        );
+      }
+      return { kind, file };
+    }
     case 'kustomization': {
       const dir = resolve(argument || '.');
-      if (/(^|\/)kustomization\.ya?ml$|(^|\/)Kustomization$/.test(dir)) {
+      if (KUSTOMIZATION_FILE.test(dir)) {
         throw new InvalidInputError(
           field,
           `${quoteInput(argument ?? '')} names a kustomization file`,
@@ -272,7 +288,7 @@ function parseTarget(text: string | undefined, appPath: string, field: string): 
       throw new InvalidInputError(
         field,
         `unknown target ${quoteInput(value)}`,
-        'use argocd-source, kustomization[:dir] or helmvalues[:file]',
+        'use argocd-source[:file], kustomization[:dir] or helmvalues[:file]',
       );
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The file a git write-back edits for each target kind, and how: `.argocd-source-<app>.yaml` (created
- * when missing), a chart's values file, or a kustomization (both must exist: writing one from nothing
- * would deploy something nobody wrote).
+ * The file a git write-back edits for each target kind, and how: `.argocd-source-<app>.yaml` or a
+ * parameter file at a path of its own (created when missing), a chart's values file, or a
+ * kustomization (both must exist: writing one from nothing would deploy something nobody wrote).
  */
 
 import type { ImageRegistration } from '../registration/registration-images.ts';
@@ -36,11 +36,11 @@ export function targetEditor(appName: string, git: GitWriteBack): TargetEditor {
   switch (target.kind) {
     case 'argocd-source':
       return {
-        paths: [joinRepositoryPath(git.path, argoCdSourceFileName(appName))],
+        paths: [target.file ?? joinRepositoryPath(git.path, argoCdSourceFileName(appName))],
         createIfMissing: true,
         read: readArgoCdSourceVersion,
         render: renderArgoCdSourceFile,
-        id: 'argocd-source',
+        id: target.file === undefined ? 'argocd-source' : `argocd-source-${shortHash(target.file)}`,
       };
     case 'helmvalues':
       return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   gitHubRepository,
+  registrationTarget,
   writeBackFromAnnotations,
 } from '../../../../lib/domain/migration/write-back-from-annotations.ts';
 
@@ -31,7 +32,9 @@ describe('writeBackFromAnnotations', () => {
     const warnings: string[] = [];
     const origins = new Map<string, string>();
     const writeBack = writeBackFromAnnotations({
+      name: 'web',
       app: new Map(Object.entries(app)) as never,
+      sourceType: 'kustomize',
       source,
       warn: (text) => warnings.push(text),
       origin: (field, from) => origins.set(field, from),
@@ -64,5 +67,33 @@ describe('writeBackFromAnnotations', () => {
     expect(() => run({ 'write-back-method': 'git:token:abc' })).toThrow(
       "'git:token:abc' is not a write-back method",
     );
+  });
+
+  it('reads a plain target as a file from the repository root, and says when Argo CD does not read it', () => {
+    const git = { 'write-back-method': 'git' };
+    expect(run({ ...git, 'write-back-target': '/web/.argocd-source.yaml' }).writeBack).toMatchObject({
+      git: { target: 'argocd-source:/web/.argocd-source.yaml' },
+    });
+    const other = run({ ...git, 'write-back-target': 'web/.argocd-source-other.yaml' });
+    expect(other.writeBack).toMatchObject({
+      git: { target: 'argocd-source:/web/.argocd-source-other.yaml' },
+    });
+    expect(other.warnings).toContainEqual(
+      expect.stringContaining(
+        'Argo CD itself reads only .argocd-source.yaml and .argocd-source-web.yaml in web',
+      ),
+    );
+  });
+});
+
+describe('registrationTarget', () => {
+  it.each([
+    ['kustomization:../base', 'helm', 'kustomization:../base'],
+    ['helmvalues', 'kustomize', 'helmvalues'],
+    ['/overrides/web.yaml', 'kustomize', 'argocd-source:/overrides/web.yaml'],
+    ['overrides/.argocd-source-web.yaml', 'helm', 'argocd-source:/overrides/.argocd-source-web.yaml'],
+    ['overrides/web.yaml', 'helm', 'helmvalues:/overrides/web.yaml'],
+  ] as const)('maps %s on a %s app to %s', (text, sourceType, target) => {
+    expect(registrationTarget(text, sourceType)).toBe(target);
   });
 });

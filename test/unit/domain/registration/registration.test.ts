@@ -116,6 +116,25 @@ describe('parseRegistration', () => {
     });
   });
 
+  it('reads a parameter file at a path of its own, from the app path or the root', () => {
+    const target = (text: string) =>
+      (
+        parseRegistration({
+          ...clone(flaskApp),
+          writeBack: { method: 'git', git: { repo: 'acme/gitops', path: 'apps/flask', target: text } },
+        }).writeBack as { target: unknown }
+      ).target;
+    expect(target('argocd-source:params/prod.yaml')).toEqual({
+      kind: 'argocd-source',
+      file: 'apps/flask/params/prod.yaml',
+    });
+    expect(target('argocd-source:/.argocd-source-flask.yaml')).toEqual({
+      kind: 'argocd-source',
+      file: '.argocd-source-flask.yaml',
+    });
+    expect(target('argocd-source')).toEqual({ kind: 'argocd-source' });
+  });
+
   it('takes the alias and kustomize image name, defaulting the name to the image', () => {
     const registration = parseRegistration({
       ...clone(flaskApp),

@@ -19,6 +19,15 @@ describe('targetEditor', () => {
     });
   });
 
+  it('edits a parameter file at the path given with the same editor, creating it when missing', () => {
+    const own = targetEditor('flask-app', git({ target: 'argocd-source:/deploy/params.yaml' }));
+    const usual = targetEditor('flask-app', git({}));
+    expect(own).toMatchObject({ paths: ['deploy/params.yaml'], createIfMissing: true });
+    expect(own.render).toBe(usual.render);
+    expect(own.read).toBe(usual.read);
+    expect(own.id).toMatch(/^argocd-source-[0-9a-f]{8}$/);
+  });
+
   it('edits a values file that must exist', () => {
     const editor = targetEditor('flask-app', git({ target: 'helmvalues:values-prod.yaml' }));
     expect(editor).toMatchObject({ paths: ['apps/flask/values-prod.yaml'], createIfMissing: false });
