@@ -122,6 +122,34 @@ describe('an Argo CD app without automated sync, patched while a sync runs', () 
     expect(synced.status?.summary?.images).toEqual([`${ECR_HOST}/busy:1.0.2`]);
   });
 
+  it("comes back after the queue's visibility timeout when SQS refuses to hide it for less", async () => {
+    await setUp('refused');
+    await push('refused', '1.0.1');
+    scenario.stack.sqs.injectFault({
+      kind: 'status',
+      status: 400,
+      target: 'ChangeMessageVisibilityBatch',
+    });
+    try {
+      const first = await scenario.stack.drainWrites(scenario.logger);
+      expect(first!.batches.flatMap((b) => b.failed)).toHaveLength(1);
+    } finally {
+      scenario.stack.sqs.clearFaults();
+    }
+    expect(scenario.logger.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: expect.stringMatching(/keep the queue's visibility/),
+      }),
+    );
+    scenario.stack.argocd.finishOperation('refused');
+    pass(PENDING_SYNC_WAIT_SECONDS[0]!);
+    expect(await scenario.stack.drainWrites(scenario.logger)).toMatchObject({ records: 0 });
+    pass(VISIBILITY_SECONDS - PENDING_SYNC_WAIT_SECONDS[0]!);
+    expect(await scenario.stack.drainWrites(scenario.logger)).toMatchObject({ records: 1, failures: [] });
+    expect(scenario.stack.argocd.finishOperation('refused').status?.sync?.status).toBe('Synced');
+  });
+
   it('lets the write go, still pending, on its last receive before the dead-letter queue', async () => {
     await setUp('stuck');
     await push('stuck', '1.0.1');
