@@ -201,9 +201,14 @@ function waitAfter(receive: number): number {
   return PENDING_SYNC_WAIT_SECONDS[Math.min(receive, PENDING_SYNC_WAIT_SECONDS.length) - 1]!;
 }
 
-// Every handed-back message of a group gets the same wait: FIFO gives nothing of a group while one of
-// its messages is hidden, so a later message hidden longer would hold the group past its sync. When
-// SQS refuses, the group keeps the queue's visibility timeout: later, never lost.
+// Lambda leaves the messages a partial batch response names as they are: they come back when the
+// queue's visibility timeout runs out ("Handling errors for an SQS event source in Lambda", Lambda
+// Developer Guide); changing their visibility before answering is how a function chooses sooner (AWS's
+// own .NET messaging library does it for batch failures: VisibilityTimeoutForBatchFailures in
+// awslabs/aws-dotnet-messaging's LambdaMessagingOptions). Every handed-back message of a group gets the
+// same wait: FIFO gives nothing of a group while one of its messages is hidden, so a later message
+// hidden longer would hold the group past its sync. When SQS refuses, the group keeps the queue's
+// visibility timeout: later, never lost.
 async function hideWaiting(
   deps: QueuedWritesDependencies,
   records: readonly QueuedRecord[],
