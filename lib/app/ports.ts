@@ -199,6 +199,18 @@ export interface WriteQueue {
   send(messages: readonly WriteQueueMessage[]): Promise<void>;
 }
 
+/**
+ * The writer's hold on the messages it was handed: how long one it hands back stays hidden before it
+ * comes again, instead of the queue's visibility timeout (SQS's ChangeMessageVisibility).
+ */
+export interface WriteQueueVisibility {
+  /**
+   * Hides the received messages these receipt handles name for `seconds` from now; throws when SQS
+   * changed some or none (those keep the queue's visibility timeout).
+   */
+  handBackIn(receiptHandles: readonly string[], seconds: number): Promise<void>;
+}
+
 /** Secret values by id or ARN. Values are never logged. */
 export interface SecretStore {
   get(secretId: string): Promise<string>;

@@ -19,8 +19,10 @@ import {
 import { DynamoDbAppRegistry } from 'ecr-image-updater/lib/adapters/dynamodb-app-registry';
 import { DynamoDbAuditLog } from 'ecr-image-updater/lib/adapters/dynamodb-audit-log';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
+import { SqsWriteQueue } from 'ecr-image-updater/lib/adapters/sqs-write-queue';
 import type { ImagePushDependencies } from 'ecr-image-updater/lib/app/handle-image-push';
 import type { Logger } from 'ecr-image-updater/lib/app/ports';
+import type { QueuedWritesDependencies } from 'ecr-image-updater/lib/app/write-queued-apps';
 import {
   type ArgoCdConnection,
   type Connections,
@@ -65,6 +67,11 @@ export interface LocalStackOptions {
   readonly writeQueue?: boolean;
   /** How long a failed write stays hidden before it comes back (SQS's visibility timeout). Default 30 s. */
   readonly writeVisibilitySeconds?: number;
+  /**
+   * The fake SQS's clock (epoch ms), for tests that pass visibility timeouts without waiting for them.
+   * Default `Date.now`.
+   */
+  readonly sqsNow?: () => number;
   /**
    * The fake GitHub's rate limits and branch races: GitHub's by default, as in local mode. A test about
    * something else may relax them, and says why.
@@ -178,7 +185,7 @@ export class LocalStack {
           ...(options.keepData ? { keepData: true } : {}),
         }),
         FakeArgoCdServer.start({ tokens: [LOCAL_ARGOCD_TOKEN] }),
-        FakeSqsServer.start({ accountId, region }),
+        FakeSqsServer.start({ accountId, region, ...(options.sqsNow ? { now: options.sqsNow } : {}) }),
         FakeStsServer.start({
           identity: {
             arn: `arn:aws:iam::${accountId}:user/local-developer`,
@@ -285,13 +292,21 @@ export class LocalStack {
     );
   }
 
-  /** The write queue's writer's dependencies: as the function's, but it writes, never queues. */
-  writerDependencies(logger: Logger): ImagePushDependencies {
-    return createImagePushDependencies(
+  /**
+   * The write queue's writer's dependencies: as the function's, but it writes, never queues; it holds
+   * the queue only to hide the writes it hands back to wait on a sync.
+   */
+  writerDependencies(logger: Logger): ImagePushDependencies & QueuedWritesDependencies {
+    const deps = createImagePushDependencies(
       { tableName: this.tableName, connections: this.connections, concurrency: 8 },
       logger,
       this.clients(),
     );
+    if (!this.writeQueueUrl) return deps;
+    return {
+      ...deps,
+      visibility: new SqsWriteQueue({ queueUrl: this.writeQueueUrl, client: this.sqsClient() }),
+    };
   }
 
   /**
