@@ -57,6 +57,7 @@ export async function updateApps(deps: UpdateDependencies, request: UpdateReques
     ? await queueGitPlans(deps, git, { key, trigger: request.trigger })
     : await writeGitPlans(git, {
         github: ports.github,
+        gitRemote: ports.gitRemote,
         clock: deps.clock,
         random: deps.random,
         maxAttempts: deps.maxWriteAttempts ?? 5,

@@ -87,6 +87,7 @@ export async function writeQueuedApps(
   const plans = evaluated.flatMap((e) => (e && 'git' in e ? [e.git] : []));
   const written = await writeGitPlans(plans, {
     github: ports.github,
+    gitRemote: ports.gitRemote,
     clock: deps.clock,
     random: deps.random,
     maxAttempts: deps.maxWriteAttempts ?? 5,
