@@ -147,7 +147,10 @@ export class FakeGitHttpServer {
     }
     if (fault?.kind === 'stall') {
       record(0);
-      await waitUnlessClosed(Number.POSITIVE_INFINITY, this.server.closing);
+      // Hangs until the server closes, as a host whose backend is stuck does: only the client's timeout ends it.
+      const closing = this.server.closing;
+      if (!closing.aborted)
+        await new Promise((resolve) => closing.addEventListener('abort', resolve, { once: true }));
       return void request.destroy();
     }
     if (fault?.kind === 'move-branch')
