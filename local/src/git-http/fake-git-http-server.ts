@@ -107,6 +107,11 @@ export class FakeGitHttpServer {
     this.#faults.inject(fault);
   }
 
+  /** Drops every queued fault. */
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.server.close();
