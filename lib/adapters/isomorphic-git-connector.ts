@@ -2,12 +2,17 @@
  * Reaches plain git hosts through a connection: its secret holds a username and password (or a token),
  * sent as HTTP Basic credentials to the connection's URL only. One repository object per connect: the
  * fetches it holds in memory live as long as the write that asked for them.
+ *
+ * isomorphic-git is imported on the first connect, through `#isomorphic-git` (package.json `imports`:
+ * the package itself, except in the Lambda bundle, which carries it as a file of its own beside
+ * index.mjs): a cold start that writes only to GitHub or Argo CD never parses it
+ * (docs/adr/0005-plain-git-hosts-with-isomorphic-git.md has the figures).
  */
 import type { GitRemoteConnector, GitRepository, SecretStore } from '../app/ports.ts';
 import type { GitRemoteConnection } from '../domain/connections/connections.ts';
 import { UpstreamError } from '../domain/errors.ts';
 import { createGitHttpClient } from './git-http-client.ts';
-import { IsomorphicGitRepository } from './isomorphic-git-repository.ts';
+import { type IsomorphicGitModule, IsomorphicGitRepository } from './isomorphic-git-repository.ts';
 
 export interface IsomorphicGitConnectorOptions {
   readonly secrets: SecretStore;
@@ -23,7 +28,18 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 export const TOKEN_USERNAME = 'oauth2';
 
 export class IsomorphicGitConnector implements GitRemoteConnector {
+  #git: Promise<IsomorphicGitModule> | undefined;
+
   constructor(private readonly options: IsomorphicGitConnectorOptions) {}
+
+  /** isomorphic-git, imported once; a failed import is tried again on the next connect. */
+  #load(): Promise<IsomorphicGitModule> {
+    this.#git ??= import('#isomorphic-git').catch((error: unknown) => {
+      this.#git = undefined;
+      throw error;
+    });
+    return this.#git;
+  }
 
   async connect(
     connection: GitRemoteConnection,
@@ -41,6 +57,7 @@ export class IsomorphicGitConnector implements GitRemoteConnector {
       userAgent: this.options.userAgent ?? 'git/isomorphic-git ecr-image-updater',
     });
     return new IsomorphicGitRepository({
+      git: await this.#load(),
       baseUrl: connection.url,
       http,
       ...(this.options.now ? { now: this.options.now } : {}),

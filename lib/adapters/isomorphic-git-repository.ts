@@ -7,10 +7,10 @@
  * check of the head the host advertises before anything is sent. Either is a lost race (ConflictError):
  * the writer fetches again and chooses again.
  *
- * Only this module and its connector import isomorphic-git; they are loaded (lazy-git-remote-connector)
- * when a registration writes through a plain git connection, so that GitHub's path does not pay for them.
+ * isomorphic-git itself comes in as a module the connector loads on first use (`#isomorphic-git`): the
+ * Lambda bundle carries it as a file of its own, so that GitHub's path neither parses nor runs it.
  */
-import * as git from 'isomorphic-git';
+import type * as IsomorphicGit from 'isomorphic-git';
 import type { BranchSnapshot, GitFile, GitLocation, GitRepository, PullRequest } from '../app/ports.ts';
 import {
   ConflictError,
@@ -22,7 +22,12 @@ import {
 import type { GitHttpClient } from './git-http-client.ts';
 import { createMemoryFs, type MemoryFs } from './memory-fs.ts';
 
+/** isomorphic-git, as loaded. */
+export type IsomorphicGitModule = typeof IsomorphicGit;
+
 export interface IsomorphicGitRepositoryOptions {
+  /** isomorphic-git, loaded by the connector. */
+  readonly git: IsomorphicGitModule;
   /** The host's base URL: a repository's remote is this, a slash and `owner/name`. */
   readonly baseUrl: string;
   readonly http: GitHttpClient;
@@ -49,12 +54,28 @@ export class IsomorphicGitRepository implements GitRepository {
   // Each commit we read or made, with the fetch that holds its objects.
   readonly #fetches = new Map<string, Fetched>();
 
-  constructor(private readonly options: IsomorphicGitRepositoryOptions) {}
+  readonly #git: IsomorphicGitModule;
+
+  constructor(private readonly options: IsomorphicGitRepositoryOptions) {
+    this.#git = options.git;
+  }
+
+  /** The bytes the fetches kept here hold in memory (packs, indexes, our objects), for the bench. */
+  heldBytes(): number {
+    const systems = new Set([...this.#fetches.values()].map((fetched) => fetched.fs));
+    return [...systems].reduce((sum, fs) => sum + fs.promises.size, 0);
+  }
 
   async defaultBranch(owner: string, name: string): Promise<string> {
     const url = this.#url(owner, name);
-    const refs = await guard(url, () =>
-      git.listServerRefs({ http: this.options.http, url, prefix: 'HEAD', symrefs: true, protocolVersion: 1 }),
+    const refs = await guard(this.#git, url, () =>
+      this.#git.listServerRefs({
+        http: this.options.http,
+        url,
+        prefix: 'HEAD',
+        symrefs: true,
+        protocolVersion: 1,
+      }),
     );
     const target = refs.find((ref) => ref.ref === 'HEAD')?.target;
     if (!target?.startsWith('refs/heads/'))
@@ -69,18 +90,18 @@ export class IsomorphicGitRepository implements GitRepository {
     void paths; // The whole tree is here once fetched; each path is read when asked for.
     const fetched = await this.#fetchBranch(location.owner, location.name, location.branch);
     if (!fetched) throw noBranch(this.#url(location.owner, location.name), location.branch);
-    return { head: fetched.head, read: (path) => readAt(fetched, fetched.head, path) };
+    return { head: fetched.head, read: (path) => readAt(this.#git, fetched, fetched.head, path) };
   }
 
   async readFile(location: GitLocation, path: string): Promise<GitFile | undefined> {
     const { owner, name, branch } = location;
     if (FULL_SHA.test(branch)) {
       const fetched = this.#fetches.get(branch);
-      if (fetched) return readAt(fetched, branch, path);
+      if (fetched) return readAt(this.#git, fetched, branch, path);
     }
     const fetched = await this.#fetchBranch(owner, name, branch);
     if (!fetched) throw noBranch(this.#url(owner, name), branch);
-    return readAt(fetched, fetched.head, path);
+    return readAt(this.#git, fetched, fetched.head, path);
   }
 
   async branchHead(owner: string, name: string, branch: string): Promise<string | undefined> {
@@ -110,16 +131,16 @@ export class IsomorphicGitRepository implements GitRepository {
         `${where(this.#url(owner, name))}: commit ${change.parent} is no longer at hand`,
       );
     const { fs } = fetched;
-    const parent = await git.readCommit({ fs, gitdir: GITDIR, oid: change.parent });
+    const parent = await this.#git.readCommit({ fs, gitdir: GITDIR, oid: change.parent });
     const edits = [...change.files].map(([path, text]) => ({ segments: path.split('/'), text }));
-    const tree = await writeTree(fs, parent.commit.tree, edits);
+    const tree = await writeTree(this.#git, fs, parent.commit.tree, edits);
     const who = {
       ...(this.options.author ?? DEFAULT_AUTHOR),
       timestamp: Math.floor((this.options.now ?? Date.now)() / 1000),
       timezoneOffset: 0,
     };
     const message = change.message.endsWith('\n') ? change.message : `${change.message}\n`;
-    const sha = await git.writeCommit({
+    const sha = await this.#git.writeCommit({
       fs,
       gitdir: GITDIR,
       commit: { message, tree, parent: [change.parent], author: who, committer: who },
@@ -138,7 +159,7 @@ export class IsomorphicGitRepository implements GitRepository {
     const fetched = this.#fetches.get(sha);
     if (!fetched)
       throw new ConflictError(`${where(this.#url(owner, name))}: commit ${sha} is no longer at hand`);
-    const commit = await git.readCommit({ fs: fetched.fs, gitdir: GITDIR, oid: sha });
+    const commit = await this.#git.readCommit({ fs: fetched.fs, gitdir: GITDIR, oid: sha });
     // A fast-forward expects the branch where the commit was made on top of; a new branch, no branch.
     await this.#push(owner, name, branch, sha, how === 'create' ? NO_COMMIT : commit.commit.parent[0]!);
   }
@@ -163,12 +184,12 @@ export class IsomorphicGitRepository implements GitRepository {
   async #fetchBranch(owner: string, name: string, branch: string): Promise<Fetched | undefined> {
     const url = this.#url(owner, name);
     const fs = createMemoryFs();
-    await git.init({ fs, gitdir: GITDIR, bare: true });
-    await git.addRemote({ fs, gitdir: GITDIR, remote: 'origin', url });
+    await this.#git.init({ fs, gitdir: GITDIR, bare: true });
+    await this.#git.addRemote({ fs, gitdir: GITDIR, remote: 'origin', url });
     let head: string | null;
     try {
-      ({ fetchHead: head } = await guard(url, () =>
-        git.fetch({
+      ({ fetchHead: head } = await guard(this.#git, url, () =>
+        this.#git.fetch({
           fs,
           http: this.options.http,
           gitdir: GITDIR,
@@ -180,7 +201,8 @@ export class IsomorphicGitRepository implements GitRepository {
         }),
       ));
     } catch (error) {
-      if (error instanceof UpstreamError && error.cause instanceof git.Errors.NotFoundError) return undefined;
+      if (error instanceof UpstreamError && error.cause instanceof this.#git.Errors.NotFoundError)
+        return undefined;
       throw error;
     }
     if (!head) return undefined;
@@ -203,11 +225,11 @@ export class IsomorphicGitRepository implements GitRepository {
     const url = this.#url(owner, name);
     const fetched = this.#fetches.get(sha)!;
     const { fs } = fetched;
-    await git.writeRef({ fs, gitdir: GITDIR, ref: `refs/heads/${branch}`, value: sha, force: true });
+    await this.#git.writeRef({ fs, gitdir: GITDIR, ref: `refs/heads/${branch}`, value: sha, force: true });
     let found: string | undefined;
     try {
-      await guard(url, () =>
-        git.push({
+      await guard(this.#git, url, () =>
+        this.#git.push({
           fs,
           http: this.options.http,
           gitdir: GITDIR,
@@ -232,7 +254,7 @@ export class IsomorphicGitRepository implements GitRepository {
         throw new ConflictError(`${where(url)}: branch '${branch}' ${moved} since it was read`, {
           cause: error,
         });
-      if (error instanceof UpstreamError && isRace(error.cause))
+      if (error instanceof UpstreamError && isRace(this.#git, error.cause))
         throw new ConflictError(
           `${where(url)}: the host refused the push to '${branch}': it moved meanwhile`,
           {
@@ -245,7 +267,7 @@ export class IsomorphicGitRepository implements GitRepository {
 }
 
 /** isomorphic-git's refusals that mean the branch is not where we thought: a lost race. */
-function isRace(error: unknown): boolean {
+function isRace(git: IsomorphicGitModule, error: unknown): boolean {
   if (error instanceof git.Errors.PushRejectedError) return true;
   if (!(error instanceof git.Errors.GitPushError)) return false;
   return /fetch first|non-fast-forward|stale|failed to (update|lock)|cannot lock|already exists/i.test(
@@ -258,7 +280,7 @@ function isRace(error: unknown): boolean {
  * timeout, connection) go up as they are; a push the host refused for another reason than a race (a
  * protected branch, a hook) and an answer that is not git's are not retried.
  */
-async function guard<T>(url: string, command: () => Promise<T>): Promise<T> {
+async function guard<T>(git: IsomorphicGitModule, url: string, command: () => Promise<T>): Promise<T> {
   try {
     return await command();
   } catch (error) {
@@ -274,7 +296,12 @@ async function guard<T>(url: string, command: () => Promise<T>): Promise<T> {
 }
 
 /** A file at a commit of a fetch; InvalidTargetError for a folder, a link or a submodule there. */
-async function readAt(fetched: Fetched, commit: string, path: string): Promise<GitFile | undefined> {
+async function readAt(
+  git: IsomorphicGitModule,
+  fetched: Fetched,
+  commit: string,
+  path: string,
+): Promise<GitFile | undefined> {
   const { fs } = fetched;
   const { commit: object } = await git.readCommit({ fs, gitdir: GITDIR, oid: commit });
   const segments = path.split('/');
@@ -309,7 +336,12 @@ async function readAt(fetched: Fetched, commit: string, path: string): Promise<G
 type Edit = { readonly segments: readonly string[]; readonly text: string };
 
 /** Writes the tree `base` (absent: empty) with `edits` applied; answers its id. */
-async function writeTree(fs: MemoryFs, base: string | undefined, edits: readonly Edit[]): Promise<string> {
+async function writeTree(
+  git: IsomorphicGitModule,
+  fs: MemoryFs,
+  base: string | undefined,
+  edits: readonly Edit[],
+): Promise<string> {
   const entries = base ? (await git.readTree({ fs, gitdir: GITDIR, oid: base })).tree : [];
   const byName = new Map(entries.map((entry) => [entry.path, entry]));
   const groups = new Map<string, Edit[]>();
@@ -327,7 +359,7 @@ async function writeTree(fs: MemoryFs, base: string | undefined, edits: readonly
       continue;
     }
     const below = group.map((edit) => ({ segments: edit.segments.slice(1), text: edit.text }));
-    const oid = await writeTree(fs, existing?.type === 'tree' ? existing.oid : undefined, below);
+    const oid = await writeTree(git, fs, existing?.type === 'tree' ? existing.oid : undefined, below);
     byName.set(name, { mode: '040000', path: name, oid, type: 'tree' });
   }
   return git.writeTree({ fs, gitdir: GITDIR, tree: [...byName.values()] });

@@ -23,7 +23,7 @@ import {
   type AwsClients,
   createImagePushDependencies,
 } from '../../lib/adapters/create-image-push-dependencies.ts';
-import { LazyGitRemoteConnector } from '../../lib/adapters/lazy-git-remote-connector.ts';
+import { IsomorphicGitConnector } from '../../lib/adapters/isomorphic-git-connector.ts';
 import { OctokitGitHubConnector } from '../../lib/adapters/octokit-github-connector.ts';
 import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager-secret-store.ts';
 import type { ArgoCdApi, ArgoCdConnector } from '../../lib/app/ports.ts';
@@ -149,7 +149,7 @@ function coldLambda(scenario: LocalScenario): AsyncLambda<ImagePushResult> {
   );
   const secrets = new SecretsManagerSecretStore({ client: clients.secretsManager });
   const github = new OctokitGitHubConnector({ secrets, timeoutMs: CLIENT_TIMEOUT_MS });
-  const gitRemote = new LazyGitRemoteConnector({ secrets, timeoutMs: CLIENT_TIMEOUT_MS });
+  const gitRemote = new IsomorphicGitConnector({ secrets, timeoutMs: CLIENT_TIMEOUT_MS });
   return new AsyncLambda(
     createImagePushHandler({
       ...deps,
