@@ -135,7 +135,15 @@ export function separateModuleCommands(outputDir: string, projectRoot: string | 
 /** isomorphic-git's file, as esbuild's `BuildOptions` (the same settings as the function's). */
 export function separateModuleBuildOptions(outdir: string) {
   return {
+    ...sharedBuildOptions(),
     entryPoints: [isomorphicGitEsm],
+    outfile: join(outdir, SEPARATE_MODULES['#isomorphic-git']),
+  };
+}
+
+/** What every file of the function is built with, in esbuild's `BuildOptions` terms. */
+function sharedBuildOptions() {
+  return {
     bundle: true,
     platform: 'node' as const,
     format: FUNCTION_BUNDLE.format,
@@ -146,7 +154,6 @@ export function separateModuleBuildOptions(outdir: string) {
     mainFields: [...FUNCTION_BUNDLE.mainFields],
     banner: { js: FUNCTION_BUNDLE.banner },
     absWorkingDir: PROJECT_ROOT,
-    outfile: join(outdir, SEPARATE_MODULES['#isomorphic-git']),
   };
 }
 
@@ -157,19 +164,10 @@ export function separateModuleBuildOptions(outdir: string) {
  */
 export function functionBuildOptions(outdir: string) {
   return {
+    ...sharedBuildOptions(),
     entryPoints: [FUNCTION_ENTRY],
-    bundle: true,
-    platform: 'node' as const,
-    format: FUNCTION_BUNDLE.format,
-    target: FUNCTION_BUNDLE.target,
-    minify: FUNCTION_BUNDLE.minify,
-    sourcemap: FUNCTION_BUNDLE.sourceMap,
-    sourcesContent: FUNCTION_BUNDLE.sourcesContent,
-    mainFields: [...FUNCTION_BUNDLE.mainFields],
-    banner: { js: FUNCTION_BUNDLE.banner },
     external: [...FUNCTION_BUNDLE.external],
     alias: aliases(undefined),
-    absWorkingDir: PROJECT_ROOT,
     outfile: join(outdir, 'index.mjs'),
   };
 }
