@@ -6,7 +6,8 @@
  * connection's own origin: a redirect is refused, never followed.
  *
  * What each status means comes from the hosts' smart HTTP: 401 (and 403, which Bitbucket and Azure
- * DevOps use for a token without the scope) is a credential a retry cannot fix; 404 is a repository
+ * DevOps use for a token without the scope, and Azure DevOps' 203 sign-in page) is a credential a retry
+ * cannot fix; 404 is a repository
  * that is not there or not visible to them; 408, 429 and 5xx are a moment's trouble.
  */
 import type { HttpClient } from 'isomorphic-git';
@@ -80,7 +81,9 @@ function statusError(
   const seconds = retryAfter === null || retryAfter.trim() === '' ? Number.NaN : Number(retryAfter);
   const retryAfterMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
   const details = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-  if (status === 401 || status === 403)
+  // Azure DevOps answers a bad or expired token with 203 and its HTML sign-in page (isomorphic-git's
+  // GitRemoteHTTP.discover says the same): a credential, not a moment's trouble.
+  if (status === 401 || status === 403 || status === 203)
     return new UpstreamError(
       'git',
       `${where} refused the credentials of connection '${connection.name}' (HTTP ${status}): check the username and password or token in the secret ${connection.secret}, and that it may read and push this repository`,

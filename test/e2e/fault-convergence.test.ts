@@ -11,6 +11,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   LOCAL_ARGOCD_SECRET,
   LOCAL_GIT_CONNECTION,
+  LOCAL_GIT_PASSWORD,
   type LocalStack,
 } from '@ecr-image-updater/local/local-stack';
 import { TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
@@ -394,6 +395,10 @@ describe('a plain git host (git http-backend) on a bad day', () => {
         expect(result.apps?.find((app) => app.app === name)?.outcome).toBe('failed');
         const failure = scenario.logger.entries.findLast((entry) => entry.fields?.app === name);
         expect(JSON.stringify(failure)).toContain(WRONG_GIT_SECRET);
+        // Neither password, nor the Basic credentials they make, in any log line or in the result.
+        const said = JSON.stringify([scenario.logger.entries, first]);
+        for (const secret of ['not-the-password', LOCAL_GIT_PASSWORD, 'bG9jYWw6'])
+          expect(said).not.toContain(secret);
         expect(scenario.stack.git!.calls.slice(calls).map((call) => call.status)).toEqual([401]);
         expect((await plainGitState(name)).writes).toBe(before.writes);
         return;

@@ -58,6 +58,7 @@ describe('createGitHttpClient', () => {
       "refused the credentials of connection 'gitlab' (HTTP 401): check the username and password or token in the secret git/gitlab",
     ],
     [403, false, 'refused the credentials'],
+    [203, false, 'refused the credentials'],
     [404, false, "no such repository (HTTP 404), or the credentials of connection 'gitlab' may not see it"],
     [302, false, 'redirects elsewhere (HTTP 302, to https://elsewhere.example.com/repo)'],
     [503, true, 'answered HTTP 503'],
