@@ -133,6 +133,7 @@ export async function writeQueuedApps(
   const argocd = evaluated.flatMap((e) => (e && 'argocd' in e ? [e.argocd] : []));
   const written = await writeGitPlans(plans, {
     github: ports.github,
+    gitRemote: ports.gitRemote,
     clock: deps.clock,
     random: deps.random,
     maxAttempts: deps.maxWriteAttempts ?? 5,
