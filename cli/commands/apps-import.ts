@@ -5,6 +5,7 @@
  */
 import type { Registered } from '../../lib/app/register-app.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
+import { parsePlainGitHost } from '../../lib/domain/migration/git-remote-of.ts';
 import {
   type ImportedApplications,
   registrationsFromApplications,
@@ -18,17 +19,21 @@ export const IMPORT_FLAGS = {
   account: { type: 'string' },
   'github-connection': { type: 'string' },
   'argocd-connection': { type: 'string' },
+  'git-connection': { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
 } as const;
 
 export const IMPORT_USAGE = `  apps import <manifest.yaml | -> [--account <id>] [--github-connection <name>]
-              [--argocd-connection <name>] [--dry-run]
+              [--argocd-connection <name>] [--git-connection <name>=<url>]... [--dry-run]
       Maps Argo CD Applications annotated for Argo CD Image Updater to registrations, then stores
       them as register does; what cannot be mapped is printed as a warning.
       --account <id>      the 12-digit AWS account for placeholders such as <account-id>
       --github-connection <name>, --argocd-connection <name>
                           the platform's connection that apps written back through git (or
                           Argo CD) use; the default connection when not given
+      --git-connection <name>=<url>
+                          a plain git connection and its base URL: apps whose repository is
+                          under that URL write back through it (repeat for more hosts)
       --dry-run           as for register: validate, print, store nothing
 `;
 
@@ -36,6 +41,7 @@ export interface ImportFlags {
   readonly account?: string | undefined;
   readonly 'github-connection'?: string | undefined;
   readonly 'argocd-connection'?: string | undefined;
+  readonly 'git-connection'?: readonly string[] | undefined;
   readonly 'dry-run'?: boolean | undefined;
   readonly json?: boolean | undefined;
 }
@@ -70,6 +76,7 @@ export async function importApps(
     account: flags.account,
     githubConnection: flags['github-connection'],
     argocdConnection: flags['argocd-connection'],
+    gitHosts: (flags['git-connection'] ?? []).map((text) => parsePlainGitHost(text)),
   });
   const documents = imported.applications.map((application) => application.document);
   const warningsOf = (index: number) => imported.applications[index]?.warnings ?? [];

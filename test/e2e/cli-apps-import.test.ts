@@ -173,6 +173,29 @@ describe('ecr-image-updater apps import', () => {
     ).toBeUndefined();
   });
 
+  it('writes back to a plain git host through --git-connection, an SSH remote included', async () => {
+    const manifest = application(
+      { 'image-list': `web=${HOST}/web:~2.0`, 'write-back-method': 'git' },
+      { source: { ...KUSTOMIZE_SOURCE, repoURL: 'git@gitlab.example.com:platform/gitops.git' } },
+    );
+    const result = await runCli(
+      ['apps', 'import', '-', '--git-connection', 'gitlab=https://gitlab.example.com', '--dry-run', '--json'],
+      stringify(manifest),
+      env,
+    );
+    const json = JSON.parse(result.stdout);
+    expect(json.apps[0].document.writeBack).toMatchObject({
+      method: 'git',
+      git: { connection: 'gitlab', repo: 'platform/gitops' },
+    });
+    expect(json.apps[0].warnings).toContainEqual(
+      expect.stringContaining("over SSH; the updater writes to it over HTTPS through 'gitlab'"),
+    );
+    const bad = await runCli(['apps', 'import', '-', '--git-connection', 'gitlab'], stringify(manifest), env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--git-connection: 'gitlab' has no '='");
+  });
+
   it('answers --json with each app, its warnings and the skipped documents', async () => {
     const text = `${readFileSync(SEED, 'utf8')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n`;
     const result = await apps(

@@ -14,6 +14,7 @@ import {
   readApplicationSource,
   type SourceType,
 } from '../targets/application-source.ts';
+import type { PlainGitHost } from './git-remote-of.ts';
 import {
   ANNOTATION_PREFIX,
   type ImageUpdaterAnnotations,
@@ -40,6 +41,8 @@ export interface ImportOptions {
   readonly githubConnection?: string | undefined;
   /** The platform's Argo CD connection for write-back method argocd; the default when absent. */
   readonly argocdConnection?: string | undefined;
+  /** The platform's plain git connections and their base URLs, for repositories outside GitHub. */
+  readonly gitHosts?: readonly PlainGitHost[] | undefined;
 }
 
 export interface ImportedApplication {
@@ -112,6 +115,7 @@ export function registrationFromApplication(
       namespace: text(metadata.namespace),
       githubConnection: options.githubConnection,
       argocdConnection: options.argocdConnection,
+      gitHosts: options.gitHosts,
       warn,
       origin,
     }),

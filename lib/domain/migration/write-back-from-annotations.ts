@@ -8,6 +8,7 @@
 import { InvalidInputError, quoteInput } from '../errors.ts';
 import { isValidBranchName } from '../registration/registration-write-back.ts';
 import type { ApplicationSourceSummary, SourceType } from '../targets/application-source.ts';
+import { type GitRemote, gitRemoteOf, type PlainGitHost } from './git-remote-of.ts';
 import { ANNOTATION_PREFIX, type AppSetting, annotationField } from './image-updater-annotations.ts';
 
 /** The `writeBack` of a registration document, in the shape `parseRegistration` reads. */
@@ -38,13 +39,13 @@ export interface WriteBackImportContext {
   /** The platform's connections to name (--github-connection, --argocd-connection); the defaults when absent. */
   readonly githubConnection?: string | undefined;
   readonly argocdConnection?: string | undefined;
+  /** The platform's plain git connections and their base URLs (--git-connection <name>=<url>). */
+  readonly gitHosts?: readonly PlainGitHost[] | undefined;
   readonly warn: (text: string) => void;
   readonly origin: (field: string, from: string) => void;
 }
 
 const GIT_ONLY = ['git-repository', 'git-branch', 'write-back-target'] as const;
-const GITHUB =
-  /^(?:https?:\/\/(?:[^@/]+@)?(?:www\.)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com(?::[0-9]+)?\/)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/i;
 const TAG_OR_SHA = /^(?:refs\/tags\/.+|v?[0-9]+(?:\.[0-9]+){0,2}(?:[-+].*)?|[0-9a-f]{7,40})$/i;
 
 /** The write-back of the registration; throws on a method or git-branch the anchor refuses too. */
@@ -69,31 +70,37 @@ export function writeBackFromAnnotations(context: WriteBackImportContext): Write
   const repoFrom = context.app.has('git-repository')
     ? annotationField('git-repository')
     : `${context.source.field}.repoURL`;
-  const repo = repoURL === undefined ? undefined : gitHubRepository(repoURL);
-  if (repo === undefined) {
+  const remote = repoURL === undefined ? undefined : gitRemoteOf(repoURL, context.gitHosts ?? []);
+  if (remote === undefined) {
     context.warn(
-      `${repoFrom}: ${quoteInput(redact(repoURL ?? ''))} is not a GitHub repository, and git write-back needs one; imported with write-back method argocd instead (for GitHub Enterprise, register method git with repo owner/name and a connection to your GitHub Enterprise API)`,
+      `${repoFrom}: ${quoteInput(redact(repoURL ?? ''))} is on no git host the import was told of; imported with write-back method argocd instead (give --git-connection <name>=<base URL> for a plain git host; for GitHub Enterprise, register method git with repo owner/name and a connection to its API)`,
     );
     return argoCd(context);
   }
+  const connection = connectionOf(remote, context);
   context.warn(
     `${ANNOTATION_PREFIX}write-back-method: ${quoteInput(text)}: ${
       credentials === 'repocreds'
         ? "Argo CD's repository credentials"
         : `the Kubernetes secret ${credentials.slice('secret:'.length)}`
-    } cannot be read by the updater; it writes through the platform's GitHub connection ${
-      context.githubConnection === undefined ? '(the default one)' : `'${context.githubConnection}'`
-    }, which must cover ${repo}`,
+    } cannot be read by the updater; it writes through the platform's ${
+      remote.kind === 'github' ? 'GitHub' : 'git'
+    } connection ${connection === undefined ? '(the default one)' : `'${connection}'`}, which must cover ${remote.repo}`,
   );
+  if (remote.kind === 'plain' && remote.overSsh)
+    context.warn(
+      `${repoFrom}: the Application reaches its repository over SSH; the updater writes to it over HTTPS through '${remote.connection}'`,
+    );
   if (context.argocdConnection !== undefined)
     context.warn('--argocd-connection: not used: it applies to write-back-method argocd only');
   context.origin('writeBack.git.repo', repoFrom);
-  if (context.githubConnection !== undefined)
-    context.origin('writeBack.git.connection', '--github-connection');
+  if (remote.kind === 'plain') context.origin('writeBack.git.connection', '--git-connection');
+  else if (connection !== undefined) context.origin('writeBack.git.connection', '--github-connection');
+  const repo = remote.repo;
   return {
     method: 'git',
     git: {
-      ...(context.githubConnection === undefined ? {} : { connection: context.githubConnection }),
+      ...(connection === undefined ? {} : { connection }),
       repo,
       ...gitPlace(context),
     },
@@ -121,10 +128,9 @@ function redact(url: string): string {
   return url.replace(/^([a-z+]+:\/\/)[^@/]+@/i, '$1***@');
 }
 
-/** `owner/name` of a github.com repository URL (https, ssh or scp-like), else undefined. */
-export function gitHubRepository(url: string): string | undefined {
-  const match = GITHUB.exec(url.trim());
-  return match ? `${match[1]}/${match[2]}` : undefined;
+/** The connection a git write-back names: the plain host's, else --github-connection (or the default). */
+function connectionOf(remote: GitRemote, context: WriteBackImportContext): string | undefined {
+  return remote.kind === 'plain' ? remote.connection : context.githubConnection;
 }
 
 function gitPlace(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { gitHubRepository } from '../../../../lib/domain/migration/git-remote-of.ts';
 import {
-  gitHubRepository,
   registrationTarget,
   writeBackFromAnnotations,
 } from '../../../../lib/domain/migration/write-back-from-annotations.ts';
@@ -28,14 +28,15 @@ describe('writeBackFromAnnotations', () => {
     path: 'web',
     targetRevision: 'main',
   };
-  const run = (app: Record<string, string>) => {
+  const run = (app: Record<string, string>, repoURL = source.repoURL) => {
     const warnings: string[] = [];
     const origins = new Map<string, string>();
     const writeBack = writeBackFromAnnotations({
       name: 'web',
       app: new Map(Object.entries(app)) as never,
       sourceType: 'kustomize',
-      source,
+      source: { ...source, repoURL },
+      gitHosts: [{ connection: 'gitlab', url: 'https://gitlab.example.com' }],
       warn: (text) => warnings.push(text),
       origin: (field, from) => origins.set(field, from),
     });
@@ -83,6 +84,22 @@ describe('writeBackFromAnnotations', () => {
         'Argo CD itself reads only .argocd-source.yaml and .argocd-source-web.yaml in web',
       ),
     );
+  });
+  it('writes a repository on a plain git host through the connection whose URL covers it', () => {
+    const git = { 'write-back-method': 'git' };
+    const { writeBack, warnings, origins } = run(git, 'https://gitlab.example.com/platform/gitops.git');
+    expect(writeBack).toEqual({
+      method: 'git',
+      git: { connection: 'gitlab', repo: 'platform/gitops', path: 'web', branch: 'main' },
+    });
+    expect(origins.get('writeBack.git.connection')).toBe('--git-connection');
+    expect(warnings).toContainEqual(
+      expect.stringContaining("git connection 'gitlab', which must cover platform/gitops"),
+    );
+    expect(run(git, 'git@gitlab.example.com:platform/gitops.git').warnings).toContainEqual(
+      expect.stringContaining("over SSH; the updater writes to it over HTTPS through 'gitlab'"),
+    );
+    expect(run(git, 'https://bitbucket.org/acme/gitops.git').writeBack).toMatchObject({ method: 'argocd' });
   });
 });
 
