@@ -18,7 +18,7 @@ import { mapWithConcurrency } from './map-with-concurrency.ts';
 import { type AppOutcome, outcomeOfError, summarizeApp } from './outcomes.ts';
 import type { Logger, RepositoryRef, StoredApp } from './ports.ts';
 import { queuedWriteMessage, writeGroupOf } from './queued-write.ts';
-import { resilient, type UpdateDependencies } from './update-dependencies.ts';
+import { type ResilientPorts, resilient, type UpdateDependencies } from './update-dependencies.ts';
 import { writeGitPlans } from './write-git-plans.ts';
 
 export type { UpdateDependencies };
@@ -61,17 +61,7 @@ export async function updateApps(deps: UpdateDependencies, request: UpdateReques
         key,
         trigger: request.trigger,
       })
-    : [
-        ...(await writeGitPlans(git, {
-          github: ports.github,
-          gitRemote: ports.gitRemote,
-          clock: deps.clock,
-          random: deps.random,
-          maxAttempts: deps.maxWriteAttempts ?? 5,
-          concurrency,
-        })),
-        ...(await writeArgoCdPlans(argocd, concurrency)),
-      ];
+    : await writePlansNow(deps, ports, { git, argocd }, concurrency);
   const byName = new Map([...settled, ...written].map((outcome) => [outcome.app, outcome]));
   const apps = request.apps.map((app) => byName.get(app.name)!);
   const decisions = recordDecisions(deps, apps, {
@@ -112,9 +102,22 @@ export function recordDecisions(
   });
 }
 
-/** Makes Argo CD writes now, each app's alone. */
-export function writeArgoCdPlans(plans: readonly ArgoCdPlan[], concurrency: number): Promise<AppOutcome[]> {
-  return mapWithConcurrency(plans, concurrency, (plan) => plan.write());
+/** Makes the writes now: git plans one commit per branch, Argo CD plans each app's alone. */
+export async function writePlansNow(
+  deps: UpdateDependencies,
+  ports: ResilientPorts,
+  plans: { readonly git: readonly GitPlan[]; readonly argocd: readonly ArgoCdPlan[] },
+  concurrency: number,
+): Promise<AppOutcome[]> {
+  const git = await writeGitPlans(plans.git, {
+    github: ports.github,
+    gitRemote: ports.gitRemote,
+    clock: deps.clock,
+    random: deps.random,
+    maxAttempts: deps.maxWriteAttempts ?? 5,
+    concurrency,
+  });
+  return [...git, ...(await mapWithConcurrency(plans.argocd, concurrency, (plan) => plan.write()))];
 }
 
 /**

@@ -24,9 +24,8 @@ import { mapWithConcurrency } from './map-with-concurrency.ts';
 import { type AppOutcome, isSyncPending, outcomeOfError, retryableFailures } from './outcomes.ts';
 import type { RepositoryRef, StoredApp, WriteQueueVisibility } from './ports.ts';
 import { type QueuedWrite, readQueuedWrite } from './queued-write.ts';
-import { recordDecisions, writeArgoCdPlans } from './update-apps.ts';
+import { recordDecisions, writePlansNow } from './update-apps.ts';
 import { resilient, type UpdateDependencies } from './update-dependencies.ts';
-import { writeGitPlans } from './write-git-plans.ts';
 
 /**
  * How many receives of a write may wait for a running sync to end: one fewer than the write queue's
@@ -131,15 +130,7 @@ export async function writeQueuedApps(
   const settled = evaluated.flatMap((e) => (e && 'outcome' in e ? [e.outcome] : []));
   const plans = evaluated.flatMap((e) => (e && 'git' in e ? [e.git] : []));
   const argocd = evaluated.flatMap((e) => (e && 'argocd' in e ? [e.argocd] : []));
-  const written = await writeGitPlans(plans, {
-    github: ports.github,
-    gitRemote: ports.gitRemote,
-    clock: deps.clock,
-    random: deps.random,
-    maxAttempts: deps.maxWriteAttempts ?? 5,
-    concurrency,
-  });
-  const apps = [...settled, ...written, ...(await writeArgoCdPlans(argocd, concurrency))];
+  const apps = [...settled, ...(await writePlansNow(deps, ports, { git: plans, argocd }, concurrency))];
   const decisions = apps.flatMap((outcome) => {
     const entry = newest.get(outcome.app)!;
     return recordDecisions(deps, [outcome], {
