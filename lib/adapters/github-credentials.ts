@@ -5,6 +5,7 @@
  */
 import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import { UpstreamError } from '../domain/errors.ts';
+import { readSecretText, secretRefusal } from './secret-text.ts';
 
 /** A GitHub App: it signs JWTs with its private key and exchanges them for installation tokens. */
 export interface GitHubAppCredentials {
@@ -21,20 +22,10 @@ export type GitHubCredentials = { readonly kind: 'token'; readonly token: string
 
 /** Reads a secret's text as GitHub credentials; UpstreamError (not retryable) when it cannot be used. */
 export function readGitHubCredentials(secret: string, secretId: string): GitHubCredentials {
-  const refuse = (problem: string) =>
-    new UpstreamError('Secrets Manager', `secret ${secretId} ${problem}`, { retryable: false });
-  const text = secret.trim();
-  if (!text.startsWith('{')) {
-    if (text === '' || /\s/.test(text)) throw refuse('does not hold a GitHub token');
-    return { kind: 'token', token: text };
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw refuse('is neither a token nor JSON');
-  }
-  const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const refuse = (problem: string) => secretRefusal(secretId, problem);
+  const read = readSecretText(secret, secretId, 'does not hold a GitHub token');
+  if (read.kind === 'token') return read;
+  const { fields } = read;
   if (typeof fields.token === 'string' && fields.token.trim() !== '')
     return { kind: 'token', token: fields.token.trim() };
   if (fields.appId === undefined && fields.privateKey === undefined && fields.installationId === undefined)

@@ -10,9 +10,9 @@
  */
 import type { GitRemoteConnector, GitRepository, SecretStore } from '../app/ports.ts';
 import type { GitRemoteConnection } from '../domain/connections/connections.ts';
-import { UpstreamError } from '../domain/errors.ts';
 import { createGitHttpClient } from './git-http-client.ts';
 import { type IsomorphicGitModule, IsomorphicGitRepository } from './isomorphic-git-repository.ts';
+import { readSecretText, secretRefusal } from './secret-text.ts';
 
 export interface IsomorphicGitConnectorOptions {
   readonly secrets: SecretStore;
@@ -73,20 +73,10 @@ export function readGitRemoteCredentials(
   secret: string,
   secretId: string,
 ): { readonly username: string; readonly password: string } {
-  const refuse = (problem: string) =>
-    new UpstreamError('Secrets Manager', `secret ${secretId} ${problem}`, { retryable: false });
-  const text = secret.trim();
-  if (!text.startsWith('{')) {
-    if (text === '' || /\s/.test(text)) throw refuse('does not hold a token or {"username", "password"}');
-    return { username: TOKEN_USERNAME, password: text };
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw refuse('is neither a token nor JSON');
-  }
-  const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const refuse = (problem: string) => secretRefusal(secretId, problem);
+  const read = readSecretText(secret, secretId, 'does not hold a token or {"username", "password"}');
+  if (read.kind === 'token') return { username: TOKEN_USERNAME, password: read.token };
+  const { fields } = read;
   const filled = (key: string) => typeof fields[key] === 'string' && (fields[key] as string) !== '';
   if (filled('username') && filled('password')) {
     const username = fields.username as string;
