@@ -31,6 +31,8 @@ export const ENVIRONMENT = {
   localAccount: 'ECR_IMAGE_UPDATER_LOCAL_ACCOUNT',
   /** Local mode: the folder of the fake GitHub's bare repositories, for `git -C` by hand. */
   gitopsDir: 'ECR_IMAGE_UPDATER_GITOPS_DIR',
+  /** Local mode: the folder of the plain git host's bare repositories (git http-backend), for `git -C` by hand. */
+  gitHostDir: 'ECR_IMAGE_UPDATER_GIT_HOST_DIR',
   /** Local mode: the fake GitHub's API, for `local show` and `curl` by hand (the function reads the connections). */
   localGithubApiUrl: 'ECR_IMAGE_UPDATER_LOCAL_GITHUB_API_URL',
   /** Local mode: the fake Argo CD's API, for `local show` and `curl` by hand (the function reads the connections). */

@@ -392,6 +392,7 @@ export class LocalStack {
       [ENVIRONMENT.localGithubApiUrl]: this.github.url,
       [ENVIRONMENT.localArgocdServer]: this.argocd.url,
       [ENVIRONMENT.gitopsDir]: this.github.dataDir,
+      ...(this.git ? { [ENVIRONMENT.gitHostDir]: this.git.repositories.root } : {}),
       // What the secrets above hold, for reading the fakes by hand (local show, curl); local mode only.
       [ENVIRONMENT.localGithubToken]: LOCAL_GITHUB_TOKEN,
       [ENVIRONMENT.localArgocdToken]: LOCAL_ARGOCD_TOKEN,

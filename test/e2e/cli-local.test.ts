@@ -232,15 +232,13 @@ describe('ecr-image-updater local up', () => {
     expect(pushedAgain.stdout).toContain('flask-argocd: patched Application flask-argocd ((unset) -> 1.0.4)');
 
     // The same app through the plain git host (git http-backend): the commit is there for plain git log.
-    const plain = {
-      ...flaskApp,
-      name: 'flask-plain-git',
-      writeBack: { method: 'git', git: { ...flaskApp.writeBack.git, connection: 'local-git' } },
-    };
-    expect((await runBinary(['apps', 'register', '-f', '-'], stringify(plain), env)).code).toBe(0);
+    expect((await runBinary(['apps', 'register', '-f', 'examples/flask-plain-git.yaml'], '', env)).code).toBe(
+      0,
+    );
     const pushedPlain = await runBinary(['local', 'push', 'flask-app:1.0.5'], '', env);
     expect(pushedPlain.stdout).toContain('flask-plain-git: committed');
-    const served = /^ {2}git host +\S+ +\(.*repositories in (\S+)\)$/m.exec(output)?.[1];
+    const served = env.ECR_IMAGE_UPDATER_GIT_HOST_DIR;
+    expect(output).toContain(`repositories in ${served})`);
     const log = spawnSync(
       'git',
       ['--git-dir', join(served!, 'devopscube', 'argocd-image-updater.git'), 'log', '--format=%an %s', '-1'],
