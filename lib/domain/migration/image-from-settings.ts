@@ -29,6 +29,10 @@ export interface ImageDocument {
   forceUpdate?: boolean;
 }
 
+/** Why an image outside ECR is left out (after the image, quoted). */
+export const NOT_ECR =
+  'not mapped: not an ECR image, and the updater follows ECR pushes only; keep another updater for it';
+
 /**
  * One setting as the anchor would read it for an image. Lists (ignore-tags, platforms) are written
  * comma-separated; booleans as text, read as Go's strconv.ParseBool reads them.

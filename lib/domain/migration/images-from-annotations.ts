@@ -11,6 +11,7 @@ import {
   type ImageDocument,
   type ImageMappingContext,
   importImage,
+  NOT_ECR,
   type Setting,
   type SettingLookup,
 } from './image-from-settings.ts';
@@ -64,9 +65,7 @@ export function imagesFromAnnotations(context: ImageImportContext): ImageDocumen
   const skipped: string[] = [];
   for (const { entry, spec } of specs) {
     if (spec.registry === undefined || parseEcrRegistry(spec.registry) === undefined) {
-      context.warn(
-        `${ANNOTATION_PREFIX}image-list: ${quoteInput(entry)} not mapped: not an ECR image, and the updater follows ECR pushes only; keep another updater for it`,
-      );
+      context.warn(`${ANNOTATION_PREFIX}image-list: ${quoteInput(entry)} ${NOT_ECR}`);
       skipped.push(entry);
       continue;
     }
