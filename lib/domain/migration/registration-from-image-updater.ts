@@ -22,7 +22,7 @@ import {
   type RegistrationDocument,
   validateImported,
 } from './registrations-from-applications.ts';
-import { writeBackFromAnnotations, writesHelmValues } from './write-back-from-annotations.ts';
+import { writeBackFromAnnotations } from './write-back-from-annotations.ts';
 
 const VERIFICATION =
   'not mapped: the updater does not verify image signatures; verify them in the pipeline that pushes to ECR, or keep Argo CD Image Updater for this image';
@@ -61,7 +61,10 @@ export function registrationFromImageUpdater(
   const sourceType = decideSourceType(name, source, value('write-back-target'), kustomizeNamed, warn);
   const context = {
     sourceType,
-    helmValues: writesHelmValues(value('write-back-target'), value('write-back-method'), sourceType),
+    // For an ImageUpdater image, the controller writes Helm values at image.name and image.tag when
+    // manifestTargets.helm names none (getHelmParamNames, pkg/argocd/argocd.go), as the registration
+    // does: nothing to warn about.
+    helmValues: false,
     warn,
     origin,
   };

@@ -135,11 +135,13 @@ export function registrationsFromManifests(
         );
   }
   problems.throwIfAny();
-  for (const { item, where } of fromFiles)
-    if (!selected.has(`${namespaceOf(item)}/${nameOf(item)}`))
-      warnings.push(
-        `${where}: Application ${namespaceOf(item)}/${nameOf(item)} is selected by no ImageUpdater (one selects in its own namespace only); skipped (with ImageUpdater resources, Argo CD Image Updater v1 reads an Application's annotations only through a ref with useAnnotations: true)`,
-      );
+  const unselected = fromFiles
+    .map(({ item }) => `${namespaceOf(item)}/${nameOf(item)}`)
+    .filter((key) => !selected.has(key));
+  if (unselected.length > 0)
+    warnings.push(
+      `Applications selected by no ImageUpdater, skipped: ${unselected.join(', ')} (an ImageUpdater selects in its own namespace only; with ImageUpdater resources, Argo CD Image Updater v1 reads an Application's annotations only through a ref with useAnnotations: true)`,
+    );
   if (applications.length === 0)
     throw new InvalidInputError(
       'manifest',

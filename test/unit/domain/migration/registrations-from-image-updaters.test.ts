@@ -35,7 +35,7 @@ describe('registrationsFromManifests with ImageUpdater resources', () => {
     ]);
     expect(names(result)).toEqual(['app-1:exact', 'app-prod-eu:prod', 'app-2:front', 'app-3:generic']);
     expect(result.warnings).toEqual([
-      expect.stringContaining('Application argocd/other is selected by no ImageUpdater'),
+      expect.stringContaining('Applications selected by no ImageUpdater, skipped: argocd/other ('),
     ]);
   });
 
@@ -51,7 +51,7 @@ describe('registrationsFromManifests with ImageUpdater resources', () => {
       argocd: { project: 'default', appNamespace: 'team-a' },
     });
     expect(result.warnings).toEqual([
-      expect.stringContaining('Application argocd/api is selected by no ImageUpdater'),
+      expect.stringContaining('selected by no ImageUpdater, skipped: argocd/api ('),
     ]);
   });
 
