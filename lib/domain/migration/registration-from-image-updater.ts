@@ -6,11 +6,17 @@
  * and write-back then map through the same rules as annotations (image-from-settings.ts,
  * write-back-from-annotations.ts).
  */
-import { quoteInput } from '../errors.ts';
+import { InvalidInputError, quoteInput } from '../errors.ts';
 import { parseEcrRegistry } from '../images/image-spec.ts';
 import { expectObject, requiredString } from '../registration/document-fields.ts';
 import { readApplicationSource } from '../targets/application-source.ts';
-import { type ImageDocument, importImage, NOT_ECR, type SettingLookup } from './image-from-settings.ts';
+import {
+  type ImageDocument,
+  importImage,
+  NOT_ECR,
+  type Setting,
+  type SettingLookup,
+} from './image-from-settings.ts';
 import { parseAliasedImage } from './image-list-entry.ts';
 import { PULL_SECRET } from './image-updater-annotations.ts';
 import { effectiveVerification, mergeLevels, type WriteBackSetting } from './image-updater-levels.ts';
@@ -120,7 +126,7 @@ export function registrationFromImageUpdater(
         },
     }),
   };
-  applyPullRequest(document, ref.pullRequest ?? resource.pullRequest, warn);
+  applyPullRequest(document, ref.pullRequest ?? resource.pullRequest, writeBack.get('git-branch'), warn);
   validateImported(document, origins);
   return { document, warnings };
 }
@@ -129,9 +135,17 @@ export function registrationFromImageUpdater(
 function applyPullRequest(
   document: RegistrationDocument,
   pullRequest: ApplicationRef['pullRequest'],
+  branch: Setting | undefined,
   warn: (text: string) => void,
 ): void {
   if (pullRequest === undefined) return;
+  // newWBCFromSettings refuses the base:write-branch form in pull request mode, skipping the app.
+  if (branch?.value.includes(':'))
+    throw new InvalidInputError(
+      branch.field,
+      `${quoteInput(branch.value)}: a pull request takes only its base branch`,
+      'write the base branch alone, e.g. main',
+    );
   if (document.writeBack.method !== 'git') {
     warn(`${pullRequest.from}: not mapped: the app is written back through Argo CD, not git`);
     return;

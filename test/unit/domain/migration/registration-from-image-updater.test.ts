@@ -138,6 +138,17 @@ describe('an ImageUpdater ref, one registration per Application', () => {
     );
   });
 
+  it('refuses a base:write-branch in pull request mode, as the controller does', () => {
+    expect(() =>
+      importOne({
+        writeBackConfig: { method: 'git', gitConfig: { branch: 'main:update', pullRequest: { github: {} } } },
+        applicationRefs: [{ namePattern: 'web', images: [image('web')] }],
+      }),
+    ).toThrow(
+      /spec\.writeBackConfig\.gitConfig\.branch: 'main:update': a pull request takes only its base branch/,
+    );
+  });
+
   it('maps manifestTargets to Helm and Kustomize names, and leaves a plugin target out with a warning', () => {
     const { document, warnings } = importOne({
       applicationRefs: [
