@@ -216,6 +216,13 @@ describe('ecr-image-updater apps import of ImageUpdater resources', () => {
     },
   );
 
+  it('warns that the useAnnotations example asks for a signature check the updater does not make', async () => {
+    const { apps } = await dryRun(fixture('use-annotations.yaml'), APPLICATIONS);
+    expect(apps[0]!.warnings).toEqual([
+      'ImageUpdater argocd/annotations-updater spec.applicationRefs[0].imagesVerification: not mapped: the updater does not verify image signatures; verify them in the pipeline that pushes to ECR, or keep Argo CD Image Updater for this image',
+    ]);
+  });
+
   it("maps the docs' complete example, leaving out what is not ECR and what is in another namespace", async () => {
     const { apps, warnings, stderr } = await dryRun(
       fixture('complete-example.yaml'),

@@ -30,7 +30,8 @@ import {
 } from './registrations-from-applications.ts';
 import { writeBackFromAnnotations } from './write-back-from-annotations.ts';
 
-const VERIFICATION =
+/** What an `imagesVerification` in force becomes: nothing, and why. */
+export const VERIFICATION =
   'not mapped: the updater does not verify image signatures; verify them in the pipeline that pushes to ECR, or keep Argo CD Image Updater for this image';
 const PLUGIN =
   'not mapped: the updater writes Helm parameters and Kustomize images only, not Config Management Plugin variables; the image is left out';

@@ -12,6 +12,7 @@ import type { DocumentMapping } from '../registration/document-fields.ts';
 import { compileGlob, GlobSyntaxError } from '../tags/glob.ts';
 import { orderApplicationRefs } from './application-ref-order.ts';
 import { ANNOTATION_PREFIX } from './image-updater-annotations.ts';
+import { effectiveVerification } from './image-updater-levels.ts';
 import {
   type ApplicationRef,
   DEFAULT_NAMESPACE,
@@ -20,7 +21,7 @@ import {
   readImageUpdater,
 } from './image-updater-resource.ts';
 import { matchesLabels } from './label-selector.ts';
-import { registrationFromImageUpdater } from './registration-from-image-updater.ts';
+import { registrationFromImageUpdater, VERIFICATION } from './registration-from-image-updater.ts';
 import {
   type ImportedApplication,
   type ImportedApplications,
@@ -210,20 +211,25 @@ function importOne(
     return undefined;
   }
   const imported = registrationFromApplication(item, options);
+  // The ref's own imagesVerification still applies then (the spec's does not): mergedImagesVerification.
+  const verified = effectiveVerification(ref.verification);
   const ignored = [
     ref.common.size > 0 ? 'commonUpdateSettings' : '',
     ref.writeBack.size > 0 || ref.pullRequest ? 'writeBackConfig' : '',
     ref.images.length > 0 ? 'images' : '',
   ].filter((field) => field !== '');
-  return ignored.length === 0
-    ? imported
-    : {
-        ...imported,
-        warnings: [
-          `${ref.at}: ${ignored.join(', ')} ignored: useAnnotations is true, so the Application's annotations say everything, as in Argo CD Image Updater`,
-          ...imported.warnings,
-        ],
-      };
+  return {
+    ...imported,
+    warnings: [
+      ...(ignored.length === 0
+        ? []
+        : [
+            `${ref.at}: ${ignored.join(', ')} ignored: useAnnotations is true, so the Application's annotations say everything, as in Argo CD Image Updater`,
+          ]),
+      ...(verified === undefined ? [] : [`${verified}: ${VERIFICATION}`]),
+      ...imported.warnings,
+    ],
+  };
 }
 
 // An error in a document names it, so that nothing is half imported.
