@@ -27,6 +27,7 @@ import {
   type ImportOptions,
   type RegistrationDocument,
   validateImported,
+  writeBackScope,
 } from './registrations-from-applications.ts';
 import { writeBackFromAnnotations } from './write-back-from-annotations.ts';
 
@@ -114,10 +115,7 @@ export function registrationFromImageUpdater(
       app: new Map([...writeBack].map(([key, setting]) => [key, setting.value])),
       sourceType,
       source,
-      project: text(spec.project),
-      namespace: text(metadata.namespace),
-      githubConnection: options.githubConnection,
-      argocdConnection: options.argocdConnection,
+      ...writeBackScope(metadata, spec, options),
       warn,
       origin,
       where: (key) =>
@@ -162,8 +160,4 @@ function applyPullRequest(
     warn(
       `${pullRequest.from}.labels: not mapped: the updater's pull requests carry no labels (${pullRequest.labels.join(', ')})`,
     );
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

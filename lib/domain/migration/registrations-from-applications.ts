@@ -18,6 +18,7 @@ import { ANNOTATION_PREFIX, readImageUpdaterAnnotations } from './image-updater-
 import { type ImageDocument, imagesFromAnnotations } from './images-from-annotations.ts';
 import {
   type WriteBackDocument,
+  type WriteBackImportContext,
   writeBackFromAnnotations,
   writesHelmValues,
 } from './write-back-from-annotations.ts';
@@ -106,16 +107,30 @@ export function registrationFromApplication(
       app: annotations.app,
       sourceType,
       source,
-      project: text(spec.project),
-      namespace: text(metadata.namespace),
-      githubConnection: options.githubConnection,
-      argocdConnection: options.argocdConnection,
+      ...writeBackScope(metadata, spec, options),
       warn,
       origin,
     }),
   };
   validateImported(document, origins);
   return { document, warnings };
+}
+
+/**
+ * What the write-back of an Application's registration takes from the Application and the options:
+ * its project and namespace, and the connections to name.
+ */
+export function writeBackScope(
+  metadata: DocumentMapping,
+  spec: DocumentMapping,
+  options: ImportOptions,
+): Pick<WriteBackImportContext, 'project' | 'namespace' | 'githubConnection' | 'argocdConnection'> {
+  return {
+    project: text(spec.project),
+    namespace: text(metadata.namespace),
+    githubConnection: options.githubConnection,
+    argocdConnection: options.argocdConnection,
+  };
 }
 
 /**

@@ -246,22 +246,17 @@ function named<T>(where: string, read: () => T): T {
 }
 
 function isImageUpdater(item: unknown): item is DocumentMapping {
-  const object = item as DocumentMapping | null;
-  return (
-    typeof object === 'object' &&
-    object !== null &&
-    object.kind === 'ImageUpdater' &&
-    object.apiVersion === IMAGE_UPDATER_API_VERSION
-  );
+  return isKind(item, 'ImageUpdater', IMAGE_UPDATER_API_VERSION);
 }
 
 function isApplication(item: unknown): item is DocumentMapping {
+  return isKind(item, 'Application', APPLICATION_API_VERSION);
+}
+
+function isKind(item: unknown, kind: string, apiVersion: string): item is DocumentMapping {
   const object = item as DocumentMapping | null;
   return (
-    typeof object === 'object' &&
-    object !== null &&
-    object.kind === 'Application' &&
-    object.apiVersion === APPLICATION_API_VERSION
+    typeof object === 'object' && object !== null && object.kind === kind && object.apiVersion === apiVersion
   );
 }
 
