@@ -2,14 +2,17 @@
  * The Lambda behind the write queue's event source mapping: a batch of queued git writes (SQS FIFO,
  * at most 10), one commit per branch. Thin: wire once per cold start, hand the records to the use case,
  * and answer the messages to retry as `batchItemFailures` (the mapping's ReportBatchItemFailures), so
- * the others are deleted and those come back, then end in the dead-letter queue.
+ * the others are deleted and those come back, then end in the dead-letter queue. Those that wait on a
+ * running Argo CD sync come back sooner: the use case hides them for less than the queue's visibility
+ * timeout before the handler answers.
  */
 import { createImagePushDependencies } from '../lib/adapters/create-image-push-dependencies.ts';
 import type { InvocationContext } from '../lib/adapters/powertools-logger.ts';
+import { SqsWriteQueue } from '../lib/adapters/sqs-write-queue.ts';
 import { appMetrics, METRIC, type MetricPoint } from '../lib/app/outcome-metrics.ts';
-import type { UpdateDependencies } from '../lib/app/update-dependencies.ts';
 import {
   type QueuedRecord,
+  type QueuedWritesDependencies,
   type QueuedWritesOutcome,
   writeQueuedApps,
 } from '../lib/app/write-queued-apps.ts';
@@ -20,6 +23,7 @@ import { lambdaConfig, lambdaMetrics, logger } from './lambda-runtime.ts';
 export interface SqsBatchEvent {
   readonly Records: ReadonlyArray<{
     readonly messageId: string;
+    readonly receiptHandle?: string;
     readonly body: string;
     readonly attributes?: { readonly MessageGroupId?: string; readonly ApproximateReceiveCount?: string };
   }>;
@@ -33,7 +37,7 @@ export interface SqsBatchResponse {
  * The writer. `onOutcome` sees what each batch did (local mode prints it); metrics go to `metrics`.
  */
 export function createQueuedWritesHandler(
-  deps: UpdateDependencies,
+  deps: QueuedWritesDependencies,
   metrics?: MetricsPublisher,
   onOutcome?: (outcome: QueuedWritesOutcome) => void,
 ): (event: SqsBatchEvent) => Promise<SqsBatchResponse> {
@@ -43,6 +47,7 @@ export function createQueuedWritesHandler(
       group: record.attributes?.MessageGroupId ?? '',
       body: record.body,
       receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) || 1,
+      ...(record.receiptHandle ? { receiptHandle: record.receiptHandle } : {}),
     }));
     const outcome = await writeQueuedApps(deps, records);
     onOutcome?.(outcome);
@@ -78,9 +83,14 @@ export async function writeHandler(
 ): Promise<SqsBatchResponse> {
   logger.startInvocation(context);
   wired ??= (() => {
-    // The writer writes: it never queues (the write queue variable is the push function's).
-    const { writeQueueUrl: _, ...config } = lambdaConfig();
-    return createQueuedWritesHandler(createImagePushDependencies(config, logger), lambdaMetrics());
+    // The writer writes: it never queues. The write queue's URL serves it only to hide the writes it
+    // hands back to wait on a running sync.
+    const { writeQueueUrl, ...config } = lambdaConfig();
+    const deps = createImagePushDependencies(config, logger);
+    return createQueuedWritesHandler(
+      writeQueueUrl ? { ...deps, visibility: new SqsWriteQueue({ queueUrl: writeQueueUrl }) } : deps,
+      lambdaMetrics(),
+    );
   })();
   return wired(event);
 }

@@ -15,6 +15,23 @@ export const FUNCTION_ENTRY = fileURLToPath(new URL('../functions/image-push.ts'
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const yamlCommonJs = createRequire(import.meta.url).resolve('yaml');
+// isomorphic-git's ES module build, beside the CommonJS one that `require` resolves.
+const isomorphicGitEsm = join(dirname(createRequire(import.meta.url).resolve('isomorphic-git')), 'index.js');
+
+/**
+ * isomorphic-git, which only writes to plain git hosts need, is a file of its own beside index.mjs:
+ * index.mjs imports it as `#isomorphic-git` (package.json `imports`) when a plain git connection is
+ * first used, so a cold start that writes to GitHub or Argo CD neither parses nor runs it
+ * (docs/adr/0005-plain-git-hosts-with-isomorphic-git.md). The function's folder gets a package.json
+ * that maps the name to the file.
+ */
+export const SEPARATE_MODULES = { '#isomorphic-git': 'isomorphic-git.mjs' } as const;
+
+/** The package.json beside index.mjs: ES modules, and where each separate module is. */
+export const FUNCTION_PACKAGE_JSON = JSON.stringify({
+  type: 'module',
+  imports: { '#isomorphic-git': './isomorphic-git.mjs' },
+});
 
 /**
  * Modules the bundle takes from elsewhere than the imports say, by import path (absolute file paths).
@@ -44,6 +61,7 @@ export const FUNCTION_BUNDLE = {
   mainFields: ['module', 'main'],
   // Some dependencies are CommonJS and require Node built-ins; ESM has no `require` of its own.
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  external: Object.keys(SEPARATE_MODULES),
 } as const;
 
 /**
@@ -75,14 +93,67 @@ export function functionBundling(projectRoot?: string): BundlingOptions {
     sourceMap: FUNCTION_BUNDLE.sourceMap,
     sourcesContent: FUNCTION_BUNDLE.sourcesContent,
     mainFields: [...FUNCTION_BUNDLE.mainFields],
-    // Our pinned SDK, tree-shaken to the commands we send, not the runtime's.
-    externalModules: [],
+    // Our pinned SDK, tree-shaken to the commands we send, not the runtime's; isomorphic-git apart.
+    externalModules: [...FUNCTION_BUNDLE.external],
     banner: FUNCTION_BUNDLE.banner,
     // Local bundling runs esbuild at the project root; CDK's Docker fallback mounts it here.
     ...(projectRoot === undefined ? {} : { workingDirectory: AssetStaging.BUNDLING_INPUT_DIR }),
     esbuildArgs: {
       '--alias': Object.entries(aliases(projectRoot)).map(([name, target]) => `${name}=${target}`),
     },
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) => separateModuleCommands(outputDir, projectRoot),
+    },
+  };
+}
+
+/** The shell commands (CDK's afterBundling) that write the separate modules and the package.json. */
+export function separateModuleCommands(outputDir: string, projectRoot: string | undefined): string[] {
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+  const options = separateModuleBuildOptions(outputDir);
+  const args = [
+    aliasTarget(isomorphicGitEsm, projectRoot),
+    '--bundle',
+    '--platform=node',
+    `--format=${options.format}`,
+    `--target=${options.target}`,
+    '--minify',
+    '--sourcemap',
+    '--sources-content=false',
+    `--main-fields=${options.mainFields.join(',')}`,
+    `--banner:js=${options.banner.js}`,
+    `--outfile=${options.outfile}`,
+  ];
+  return [
+    ['npx', '--no-install', 'esbuild', ...args].map(quote).join(' '),
+    `echo ${quote(FUNCTION_PACKAGE_JSON)} > ${quote(join(outputDir, 'package.json'))}`,
+  ];
+}
+
+/** isomorphic-git's file, as esbuild's `BuildOptions` (the same settings as the function's). */
+export function separateModuleBuildOptions(outdir: string) {
+  return {
+    ...sharedBuildOptions(),
+    entryPoints: [isomorphicGitEsm],
+    outfile: join(outdir, SEPARATE_MODULES['#isomorphic-git']),
+  };
+}
+
+/** What every file of the function is built with, in esbuild's `BuildOptions` terms. */
+function sharedBuildOptions() {
+  return {
+    bundle: true,
+    platform: 'node' as const,
+    format: FUNCTION_BUNDLE.format,
+    target: FUNCTION_BUNDLE.target,
+    minify: FUNCTION_BUNDLE.minify,
+    sourcemap: FUNCTION_BUNDLE.sourceMap,
+    sourcesContent: FUNCTION_BUNDLE.sourcesContent,
+    mainFields: [...FUNCTION_BUNDLE.mainFields],
+    banner: { js: FUNCTION_BUNDLE.banner },
+    absWorkingDir: PROJECT_ROOT,
   };
 }
 
@@ -93,18 +164,10 @@ export function functionBundling(projectRoot?: string): BundlingOptions {
  */
 export function functionBuildOptions(outdir: string) {
   return {
+    ...sharedBuildOptions(),
     entryPoints: [FUNCTION_ENTRY],
-    bundle: true,
-    platform: 'node' as const,
-    format: FUNCTION_BUNDLE.format,
-    target: FUNCTION_BUNDLE.target,
-    minify: FUNCTION_BUNDLE.minify,
-    sourcemap: FUNCTION_BUNDLE.sourceMap,
-    sourcesContent: FUNCTION_BUNDLE.sourcesContent,
-    mainFields: [...FUNCTION_BUNDLE.mainFields],
-    banner: { js: FUNCTION_BUNDLE.banner },
+    external: [...FUNCTION_BUNDLE.external],
     alias: aliases(undefined),
-    absWorkingDir: PROJECT_ROOT,
     outfile: join(outdir, 'index.mjs'),
   };
 }

@@ -21,8 +21,33 @@ import { parseConnections } from '../lib/domain/connections/connections.ts';
 export interface ImageUpdaterConnections {
   /** GitHub connections, by name. Default: none (no git write-back). */
   readonly github?: Readonly<Record<string, GitHubConnectionProps>>;
+  /**
+   * Plain git hosts over HTTPS (GitLab, Bitbucket, Azure DevOps, Gitea, CodeCommit's HTTPS endpoint),
+   * by name; their names and GitHub's are one set. Default: none.
+   */
+  readonly git?: Readonly<Record<string, GitRemoteConnectionProps>>;
   /** Argo CD connections, by name. Default: none (no Argo CD write-back). */
   readonly argocd?: Readonly<Record<string, ArgoCdConnectionProps>>;
+}
+
+/** A plain git host, its credentials and the repository paths it may write. */
+export interface GitRemoteConnectionProps {
+  /**
+   * The host's base URL (`https://gitlab.example.com`): a repository's remote is this URL, a slash and
+   * the registration's `repo` (`group/sub/gitops`). No credentials in it.
+   */
+  readonly url: string;
+  /** JSON `{"username", "password"}` (a password or an access token), JSON `{"token"}` or a bare token. */
+  readonly secret: secretsmanager.ISecret;
+  /** The repository paths it may write, as globs (`group/gitops`, `group/*`); `*` stops at `/`. Required. */
+  readonly repositories: readonly string[];
+  /**
+   * Whether git registrations that name no connection use this one. At most one git connection, GitHub
+   * or plain, may say so. Default: false, except that a stack's only git connection is the default.
+   */
+  readonly default?: boolean;
+  /** Whether a write also needs the consent of the repository's owners (docs/connections.md). Default: true. */
+  readonly requireConsent?: boolean;
 }
 
 /** A GitHub (or GitHub Enterprise) endpoint, its credentials and the repositories it may write. */
@@ -96,6 +121,11 @@ export function prepareConnections(
       ...rest,
       secret: secretId(secret),
     })),
+    ...(connections?.git && Object.keys(connections.git).length > 0
+      ? {
+          git: mapValues(connections.git, ({ secret, ...rest }) => ({ ...rest, secret: secretId(secret) })),
+        }
+      : {}),
     argocd: mapValues(connections?.argocd, ({ tokenSecret, caBundleSecret, ...rest }) => ({
       ...rest,
       tokenSecret: secretId(tokenSecret),
@@ -106,6 +136,7 @@ export function prepareConnections(
   checkEnvironmentSize(document);
   const secrets = [
     ...Object.values(connections?.github ?? {}).map((c) => c.secret),
+    ...Object.values(connections?.git ?? {}).map((c) => c.secret),
     ...Object.values(connections?.argocd ?? {}).flatMap((c) => [
       c.tokenSecret,
       ...(c.caBundleSecret ? [c.caBundleSecret] : []),
@@ -157,6 +188,7 @@ function mapValues<T, U>(
 const WHOLE_TOKEN_STAND_IN: Readonly<Record<string, string>> = {
   server: 'https://unresolved.invalid',
   apiUrl: 'https://unresolved.invalid',
+  url: 'https://unresolved.invalid',
   repositories: 'unresolved/unresolved',
 };
 

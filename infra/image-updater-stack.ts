@@ -46,6 +46,18 @@ export class ImageUpdaterStack extends Stack {
             },
           ]),
         ),
+        git: Object.fromEntries(
+          (config.connections.git ?? []).map((c) => [
+            c.name,
+            {
+              url: c.url,
+              secret: secrets.get(c.secret),
+              repositories: c.repositories,
+              default: c.name === config.connections.defaultGit,
+              requireConsent: c.requireConsent,
+            },
+          ]),
+        ),
         argocd: Object.fromEntries(
           config.connections.argocd.map((c) => [
             c.name,

@@ -4,8 +4,9 @@
  * branch or by Argo CD Application (lib/app/queued-write.ts); the writer takes batches of up to 10,
  * re-evaluates each app against its tags as they are then, makes one commit per branch and one patch
  * per Application (lib/app/write-queued-apps.ts). FIFO order within a group means the writer never
- * races itself on a branch or an Application. The visibility timeout is also how long an Argo CD write
- * whose sync is pending waits before it comes back.
+ * races itself on a branch or an Application. A write that failed comes back after the visibility
+ * timeout; an Argo CD write whose sync is pending sooner, as the writer hides it for less
+ * (PENDING_SYNC_WAIT_SECONDS in lib/app/write-queued-apps.ts).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,12 +15,13 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENVIRONMENT } from '../lib/adapters/environment.ts';
 import { createDeadLetterQueue } from './dead-letter-queue.ts';
 import { type FunctionAccess, grantWriter } from './function-grants.ts';
 import { createUpdaterFunction, type FunctionSettings } from './updater-function.ts';
 
 export interface ImageUpdaterWritesProps {
-  /** The writer's settings: the push function's, without the write queue (the writer never queues). */
+  /** The writer's settings: the push function's (the construct gives it the queue's URL). */
   readonly settings: FunctionSettings & { readonly timeout: Duration };
   readonly logRetention: logs.RetentionDays;
   readonly access: FunctionAccess;
@@ -93,6 +95,9 @@ export class ImageUpdaterWrites extends Construct {
     });
     this.function = writer.function;
     grantWriter(writer.role, this, props.access);
+    // The writer never sends: the URL is for ChangeMessageVisibility on the writes it hands back to wait
+    // on a running Argo CD sync, which the event source's consume grant below allows.
+    this.function.addEnvironment(ENVIRONMENT.writeQueueUrl, this.queue.queueUrl);
     // Grants the role the consume actions (receive, delete, change visibility, attributes) on this
     // queue. No batching window: "Batching window is not supported for FIFO queues" ("Lambda parameters
     // for Amazon SQS event source mappings", Lambda Developer Guide); writes that arrive while a batch is

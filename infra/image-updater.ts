@@ -189,8 +189,8 @@ export class ImageUpdater extends Construct {
     if (gitWrites !== 'queued' && gitWrites !== 'direct')
       throw new Error(`gitWrites: '${gitWrites}' is not 'queued' or 'direct'`);
     if (gitWrites === 'queued') {
-      // The writer runs with the push function's settings and environment, less the write queue's URL:
-      // it writes what is queued and never queues.
+      // The writer runs with the push function's settings and environment, the write queue's URL too:
+      // it writes what is queued and never queues (only hides what it hands back to wait on a sync).
       this.writes = new ImageUpdaterWrites(this, 'Writes', { settings, logRetention, access });
       this.function.addEnvironment(ENVIRONMENT.writeQueueUrl, this.writes.queue.queueUrl);
       this.writes.grantSend(pushFunction.role);

@@ -8,12 +8,16 @@
  *   hash is the same on every machine.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { functionBuildOptions } from '../infra/function-bundling.ts';
+import {
+  FUNCTION_PACKAGE_JSON,
+  functionBuildOptions,
+  separateModuleBuildOptions,
+} from '../infra/function-bundling.ts';
 
 const TSC = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
 
@@ -32,6 +36,8 @@ rmSync(dist, { recursive: true, force: true });
 run(process.execPath, [TSC, '-p', 'tsconfig.build.json']);
 
 await build({ ...functionBuildOptions(`${dist}function`), logLevel: 'warning' });
+await build({ ...separateModuleBuildOptions(`${dist}function`), logLevel: 'warning' });
+writeFileSync(`${dist}function/package.json`, FUNCTION_PACKAGE_JSON);
 
 await build({
   entryPoints: [fileURLToPath(new URL('../infra/index.ts', import.meta.url))],

@@ -13,6 +13,7 @@ import { createAwsClient } from './create-aws-client.ts';
 import { DynamoDbAppRegistry } from './dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from './dynamodb-audit-log.ts';
 import { EcrImageCatalog } from './ecr-image-catalog.ts';
+import { IsomorphicGitConnector } from './isomorphic-git-connector.ts';
 import { OctokitGitHubConnector } from './octokit-github-connector.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 import { SecretsManagerSecretStore } from './secrets-manager-secret-store.ts';
@@ -59,6 +60,7 @@ export function createImagePushDependencies(
         }
       : {}),
     github: new OctokitGitHubConnector({ secrets }),
+    gitRemote: new IsomorphicGitConnector({ secrets }),
     argocd: new ArgoCdClientConnector({ secrets }),
     clock: { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     random: Math.random,

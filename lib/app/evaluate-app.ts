@@ -3,7 +3,11 @@
  * unchanged, an Argo CD write, or a git plan to write with others; either write is made now or through
  * the write queue. The tags of each repository are shared by every app that follows it.
  */
-import { argoCdConnectionFor, gitHubConnectionFor } from '../domain/connections/connections.ts';
+import {
+  argoCdConnectionFor,
+  gitConnectionFor,
+  isGitRemoteConnection,
+} from '../domain/connections/connections.ts';
 import { WriteRefusedError } from '../domain/errors.ts';
 import { parseRegistration, type Registration, watchKey } from '../domain/registration/registration.ts';
 import { connectionOnlyFields } from '../domain/registration/registration-write-back.ts';
@@ -74,7 +78,12 @@ export async function evaluateApp(
       return { outcome: { app: app.name, kind: 'unchanged', images: first.none } };
     const writeBack = app.writeBack;
     if (writeBack.method === 'git') {
-      const connection = gitHubConnectionFor(deps.connections, writeBack.connection, writeBack.repo);
+      const connection = gitConnectionFor(deps.connections, writeBack.connection, writeBack.repo);
+      if (isGitRemoteConnection(connection) && writeBack.pullRequest)
+        throw new WriteRefusedError(
+          'not-allowed',
+          `the git connection '${connection.name}' is a plain git host: pull and merge requests are GitHub's only for now; use writeBranch (a commit on a branch of its own) instead`,
+        );
       return {
         git: { app, git: writeBack, connection, editor: targetEditor(app.name, writeBack), choose },
       };

@@ -4,7 +4,7 @@
  * sees the text the previous one left, so two apps sharing a values file both land.
  */
 
-import type { GitHubConnection } from '../domain/connections/connections.ts';
+import type { GitConnection } from '../domain/connections/connections.ts';
 import { InvalidTargetError } from '../domain/errors.ts';
 import type { ImageRegistration, Registration } from '../domain/registration/registration.ts';
 import type { GitWriteBack } from '../domain/registration/registration-write-back.ts';
@@ -25,7 +25,7 @@ export interface GitPlan {
    * `.ecr-image-updater.yaml` at the root or in the app's folder that allows each image written into the
    * target file (see git-consent.ts).
    */
-  readonly connection: GitHubConnection;
+  readonly connection: GitConnection;
   readonly editor: TargetEditor;
   readonly choose: TargetChooser;
 }

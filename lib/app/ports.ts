@@ -2,7 +2,11 @@
  * The ports of the use cases: narrow interfaces in domain terms. Adapters implement them for AWS,
  * GitHub and Argo CD; tests and local mode plug in the same adapters against local peers.
  */
-import type { ArgoCdConnection, GitHubConnection } from '../domain/connections/connections.ts';
+import type {
+  ArgoCdConnection,
+  GitHubConnection,
+  GitRemoteConnection,
+} from '../domain/connections/connections.ts';
 import type { InvalidInputError } from '../domain/errors.ts';
 import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
 import type { DecisionRecord, HandledEvent } from './decision-record.ts';
@@ -199,6 +203,18 @@ export interface WriteQueue {
   send(messages: readonly WriteQueueMessage[]): Promise<void>;
 }
 
+/**
+ * The writer's hold on the messages it was handed: how long one it hands back stays hidden before it
+ * comes again, instead of the queue's visibility timeout (SQS's ChangeMessageVisibility).
+ */
+export interface WriteQueueVisibility {
+  /**
+   * Hides the received messages these receipt handles name for `seconds` from now; throws when SQS
+   * changed some or none (those keep the queue's visibility timeout).
+   */
+  handBackIn(receiptHandles: readonly string[], seconds: number): Promise<void>;
+}
+
 /** Secret values by id or ARN. Values are never logged. */
 export interface SecretStore {
   get(secretId: string): Promise<string>;
@@ -212,6 +228,18 @@ export interface SecretStore {
 export interface GitHubConnector {
   connect(
     connection: GitHubConnection,
+    repo: { readonly owner: string; readonly name: string },
+  ): Promise<GitRepository>;
+}
+
+/**
+ * Reaches a plain git host (smart HTTP) through one of the platform's connections: its URL and its
+ * credentials, for one repository. Its repository reads and writes the branch as GitHub's does
+ * (compare-and-swap on the head); pull requests are refused.
+ */
+export interface GitRemoteConnector {
+  connect(
+    connection: GitRemoteConnection,
     repo: { readonly owner: string; readonly name: string },
   ): Promise<GitRepository>;
 }

@@ -64,6 +64,7 @@ export async function updateApps(deps: UpdateDependencies, request: UpdateReques
     : [
         ...(await writeGitPlans(git, {
           github: ports.github,
+          gitRemote: ports.gitRemote,
           clock: deps.clock,
           random: deps.random,
           maxAttempts: deps.maxWriteAttempts ?? 5,

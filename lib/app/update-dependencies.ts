@@ -9,6 +9,7 @@ import type {
   AuditLog,
   Clock,
   GitHubConnector,
+  GitRemoteConnector,
   ImageCatalog,
   Logger,
   WriteQueue,
@@ -21,6 +22,8 @@ export interface UpdateDependencies {
   readonly registry: AppRegistry;
   readonly images: ImageCatalog;
   readonly github: GitHubConnector;
+  /** Plain git hosts over smart HTTP; apps written through a plain git connection fail without it. */
+  readonly gitRemote?: GitRemoteConnector;
   readonly argocd: ArgoCdConnector;
   readonly audit: AuditLog;
   readonly clock: Clock;
@@ -52,6 +55,15 @@ export function resilient(deps: UpdateDependencies) {
       connect: async (...target: Parameters<GitHubConnector['connect']>) =>
         withTransientRetries(await retryTransient(context, () => deps.github.connect(...target)), context),
     } satisfies GitHubConnector,
+    gitRemote: deps.gitRemote
+      ? ({
+          connect: async (...target: Parameters<GitRemoteConnector['connect']>) =>
+            withTransientRetries(
+              await retryTransient(context, () => deps.gitRemote!.connect(...target)),
+              context,
+            ),
+        } satisfies GitRemoteConnector)
+      : undefined,
     argocd: {
       connect: async (connection: Parameters<ArgoCdConnector['connect']>[0]) =>
         withTransientRetries(await retryTransient(context, () => deps.argocd.connect(connection)), context),

@@ -3,14 +3,18 @@
  * connection) become one commit; write-branch and pull-request plans go one by one. Groups run
  * concurrently within the bound; a group's failure fails its apps only.
  */
+import { isGitRemoteConnection } from '../domain/connections/connections.ts';
+import { WriteRefusedError } from '../domain/errors.ts';
 import type { GitPlan } from './git-plan.ts';
 import { commitToBranch, commitToWriteBranch, type GitTarget, proposePullRequest } from './git-writes.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
 import { type AppOutcome, outcomeOfError } from './outcomes.ts';
-import type { Clock, GitHubConnector } from './ports.ts';
+import type { Clock, GitHubConnector, GitRemoteConnector, GitRepository } from './ports.ts';
 
 export interface GitWriteDependencies {
   readonly github: GitHubConnector;
+  /** Plain git hosts; a plan through a plain git connection is refused without it. */
+  readonly gitRemote?: GitRemoteConnector | undefined;
   readonly clock: Clock;
   readonly random: () => number;
   readonly maxAttempts: number;
@@ -34,7 +38,7 @@ export async function writeGitPlans(
     plans.map(async (plan) => {
       try {
         const { git } = plan;
-        const repository = await deps.github.connect(plan.connection, git.repo);
+        const repository = await connect(plan, deps);
         const base = git.branch ?? (await repository.defaultBranch(git.repo.owner, git.repo.name));
         const target = { repository, owner: git.repo.owner, name: git.repo.name, base };
         if (git.pullRequest) jobs.push({ plans: [plan], target, mode: 'pull-request' });
@@ -66,6 +70,17 @@ export async function writeGitPlans(
     }
   });
   return [...failed, ...done.flat()];
+}
+
+function connect(plan: GitPlan, deps: GitWriteDependencies): Promise<GitRepository> {
+  const { connection, git } = plan;
+  if (!isGitRemoteConnection(connection)) return deps.github.connect(connection, git.repo);
+  if (!deps.gitRemote)
+    throw new WriteRefusedError(
+      'not-allowed',
+      `the git connection '${connection.name}' is a plain git host, which this writer cannot reach`,
+    );
+  return deps.gitRemote.connect(connection, git.repo);
 }
 
 // A stable order, so that the same push makes the same commit whatever order apps were read in.

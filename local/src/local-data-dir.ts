@@ -3,6 +3,7 @@
  *
  *   dynamodb/       the registry table (registrations, history): dynalite's LevelDB store, written as it changes
  *   github/         the GitOps repositories (bare git) with their pull requests, written as they change
+ *   git-http/       the plain git host's repositories (bare git), written as they change
  *   peers.json      the ECR's images, Argo CD's Applications and the SQS queues (their messages, and a FIFO
  *                   queue's deduplication IDs still inside the 5-minute interval), written on close
  *   local-up.lock   the process using the folder, while it does: two at once would corrupt the store
@@ -26,6 +27,7 @@ export interface PeerSnapshots {
 const LAYOUT = {
   dynamodb: 'dynamodb',
   github: 'github',
+  gitHttp: 'git-http',
   peers: 'peers.json',
   lock: 'local-up.lock',
 } as const;
@@ -79,6 +81,11 @@ export class LocalDataDir {
   /** Where the fake GitHub keeps its repositories. */
   get githubPath(): string {
     return join(this.path, LAYOUT.github);
+  }
+
+  /** Where the plain git host keeps its repositories. */
+  get gitHttpPath(): string {
+    return join(this.path, LAYOUT.gitHttp);
   }
 
   /** What the in-memory peers held when the last run closed, or undefined on a first run. */

@@ -19,13 +19,16 @@ import {
 import { DynamoDbAppRegistry } from 'ecr-image-updater/lib/adapters/dynamodb-app-registry';
 import { DynamoDbAuditLog } from 'ecr-image-updater/lib/adapters/dynamodb-audit-log';
 import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
+import { SqsWriteQueue } from 'ecr-image-updater/lib/adapters/sqs-write-queue';
 import type { ImagePushDependencies } from 'ecr-image-updater/lib/app/handle-image-push';
 import type { Logger } from 'ecr-image-updater/lib/app/ports';
+import type { QueuedWritesDependencies } from 'ecr-image-updater/lib/app/write-queued-apps';
 import {
   type ArgoCdConnection,
   type Connections,
   connectionsDocument,
   type GitHubConnection,
+  type GitRemoteConnection,
 } from 'ecr-image-updater/lib/domain/connections/connections';
 import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/images/image-spec';
 import { FakeArgoCdServer } from './argocd/fake-argocd-server.ts';
@@ -35,6 +38,7 @@ import { FakeEcrServer } from './ecr/fake-ecr-server.ts';
 import { FakeSecretsManagerServer } from './fake-secrets-manager-server.ts';
 import { FakeSqsServer } from './fake-sqs-server.ts';
 import { FakeStsServer } from './fake-sts-server.ts';
+import { FakeGitHttpServer } from './git-http/fake-git-http-server.ts';
 import { FakeGitHubServer, type FakeGitHubServerOptions } from './github/fake-github-server.ts';
 import { LocalDataDir } from './local-data-dir.ts';
 import { type DrainResult, drainQueue } from './sqs-event-source.ts';
@@ -66,10 +70,21 @@ export interface LocalStackOptions {
   /** How long a failed write stays hidden before it comes back (SQS's visibility timeout). Default 30 s. */
   readonly writeVisibilitySeconds?: number;
   /**
+   * The fake SQS's clock (epoch ms), for tests that pass visibility timeouts without waiting for them.
+   * Default `Date.now`.
+   */
+  readonly sqsNow?: () => number;
+  /**
    * The fake GitHub's rate limits and branch races: GitHub's by default, as in local mode. A test about
    * something else may relax them, and says why.
    */
   readonly github?: Pick<FakeGitHubServerOptions, 'rateLimits' | 'branchRaces'>;
+  /**
+   * Also start a plain git host (`git http-backend` behind Basic authentication, see
+   * git-http/fake-git-http-server.ts) and declare the git connection `local-git` to it, whose secret
+   * holds its user and password. Needs the system's git. Default false.
+   */
+  readonly gitHost?: boolean;
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -89,6 +104,11 @@ const LOCAL_WRITE_VISIBILITY_SECONDS = 30;
 const LOCAL_WRITE_MAX_RECEIVES = 5;
 /** The name of local mode's GitHub and Argo CD connections (each the default of its kind). */
 export const LOCAL_CONNECTION = 'local';
+/** The plain git host's connection, user, password and the secret holding them (`gitHost`). */
+export const LOCAL_GIT_CONNECTION = 'local-git';
+export const LOCAL_GIT_USER = 'local';
+export const LOCAL_GIT_PASSWORD = 'local-git-password';
+export const LOCAL_GIT_SECRET = 'ecr-image-updater/git';
 
 export class LocalStack {
   #closed: Promise<void> | undefined;
@@ -109,6 +129,8 @@ export class LocalStack {
     connections: Connections,
     /** The write queue, when git writes go through it (see LocalStackOptions.writeQueue). */
     readonly writeQueueUrl: string | undefined,
+    /** The plain git host, when started (see LocalStackOptions.gitHost). */
+    readonly git: FakeGitHttpServer | undefined,
   ) {
     this.#connections = connections;
   }
@@ -136,10 +158,22 @@ export class LocalStack {
     connection: Omit<ArgoCdConnection, 'server'> & { server?: string },
   ): ArgoCdConnection;
   addConnection(
-    kind: 'github' | 'argocd',
-    connection: { name: string; apiUrl?: string; server?: string },
-  ): GitHubConnection | ArgoCdConnection {
+    kind: 'git',
+    connection: Omit<GitRemoteConnection, 'url'> & { url?: string },
+  ): GitRemoteConnection;
+  addConnection(
+    kind: 'github' | 'argocd' | 'git',
+    connection: { name: string; apiUrl?: string; server?: string; url?: string },
+  ): GitHubConnection | ArgoCdConnection | GitRemoteConnection {
     const current = this.#connections;
+    if (kind === 'git') {
+      const url = connection.url ?? this.git?.url;
+      if (url === undefined)
+        throw new Error('addConnection git: start the stack with gitHost, or give a url');
+      const added = { ...connection, url } as GitRemoteConnection;
+      this.#connections = { ...current, git: [...(current.git ?? []), added] };
+      return added;
+    }
     if (kind === 'github') {
       const added = { apiUrl: this.github.url, ...connection } as GitHubConnection;
       this.#connections = { ...current, github: [...current.github, added] };
@@ -156,6 +190,7 @@ export class LocalStack {
     const tableName = options.tableName ?? 'ecr-image-updater';
     const dataDir = options.dataDir === undefined ? undefined : await LocalDataDir.open(options.dataDir);
     let saved: Awaited<ReturnType<LocalDataDir['readPeers']>>;
+    let git: FakeGitHttpServer | undefined;
     let peers: [
       DynaliteServer,
       FakeEcrServer,
@@ -178,7 +213,7 @@ export class LocalStack {
           ...(options.keepData ? { keepData: true } : {}),
         }),
         FakeArgoCdServer.start({ tokens: [LOCAL_ARGOCD_TOKEN] }),
-        FakeSqsServer.start({ accountId, region }),
+        FakeSqsServer.start({ accountId, region, ...(options.sqsNow ? { now: options.sqsNow } : {}) }),
         FakeStsServer.start({
           identity: {
             arn: `arn:aws:iam::${accountId}:user/local-developer`,
@@ -187,6 +222,11 @@ export class LocalStack {
           },
         }),
       ]);
+      if (options.gitHost)
+        git = await FakeGitHttpServer.start({
+          users: { [LOCAL_GIT_USER]: LOCAL_GIT_PASSWORD },
+          ...(dataDir ? { dataDir: dataDir.gitHttpPath } : {}),
+        });
     } catch (error) {
       await dataDir?.release();
       throw error;
@@ -224,12 +264,18 @@ export class LocalStack {
       sqs,
       sts,
       dataDir,
-      localConnections(github.url, argocd.url, options.requireConsent ?? true),
+      localConnections(github.url, argocd.url, options.requireConsent ?? true, git?.url),
       options.writeQueue ? `${sqs.url}/${accountId}/${LOCAL_WRITE_QUEUE}` : undefined,
+      git,
     );
     await createRegistryTable(stack.clients().dynamodb, tableName);
     secrets.putSecret(LOCAL_GITHUB_SECRET, JSON.stringify({ token: LOCAL_GITHUB_TOKEN }));
     secrets.putSecret(LOCAL_ARGOCD_SECRET, JSON.stringify({ token: LOCAL_ARGOCD_TOKEN }));
+    if (git)
+      secrets.putSecret(
+        LOCAL_GIT_SECRET,
+        JSON.stringify({ username: LOCAL_GIT_USER, password: LOCAL_GIT_PASSWORD }),
+      );
     return stack;
   }
 
@@ -285,13 +331,21 @@ export class LocalStack {
     );
   }
 
-  /** The write queue's writer's dependencies: as the function's, but it writes, never queues. */
-  writerDependencies(logger: Logger): ImagePushDependencies {
-    return createImagePushDependencies(
+  /**
+   * The write queue's writer's dependencies: as the function's, but it writes, never queues; it holds
+   * the queue only to hide the writes it hands back to wait on a sync.
+   */
+  writerDependencies(logger: Logger): ImagePushDependencies & QueuedWritesDependencies {
+    const deps = createImagePushDependencies(
       { tableName: this.tableName, connections: this.connections, concurrency: 8 },
       logger,
       this.clients(),
     );
+    if (!this.writeQueueUrl) return deps;
+    return {
+      ...deps,
+      visibility: new SqsWriteQueue({ queueUrl: this.writeQueueUrl, client: this.sqsClient() }),
+    };
   }
 
   /**
@@ -316,6 +370,7 @@ export class LocalStack {
   setLatency(ms: number): void {
     const peers = [this.dynamodb, this.ecr, this.secrets, this.github, this.argocd, this.sqs, this.sts];
     for (const peer of peers) peer.latencyMs = ms;
+    if (this.git) this.git.latencyMs = ms;
   }
 
   /** The environment that points the CLI (and the SDK) at the peers, for `export` or an env file. */
@@ -358,6 +413,7 @@ export class LocalStack {
       this.argocd.close(),
       this.sqs.close(),
       this.sts.close(),
+      this.git?.close(),
     ]);
     if (!this.dataDir) return;
     try {
@@ -376,8 +432,26 @@ export class LocalStack {
  * Local mode's connections: one to the fake GitHub, one to the fake Argo CD, each its kind's default,
  * covering every repository, project and namespace of the fakes (the platform would name its own).
  */
-function localConnections(githubUrl: string, argocdUrl: string, requireConsent: boolean): Connections {
+function localConnections(
+  githubUrl: string,
+  argocdUrl: string,
+  requireConsent: boolean,
+  gitUrl: string | undefined,
+): Connections {
   return {
+    ...(gitUrl
+      ? {
+          git: [
+            {
+              name: LOCAL_GIT_CONNECTION,
+              url: gitUrl,
+              secret: LOCAL_GIT_SECRET,
+              repositories: ['*/*', '*/*/*'],
+              requireConsent,
+            },
+          ],
+        }
+      : {}),
     github: [
       {
         name: LOCAL_CONNECTION,

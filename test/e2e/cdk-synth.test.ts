@@ -112,16 +112,29 @@ describe('npx cdk synth, offline with no credentials', () => {
     expect(template.Resources.UpdaterDeadLetterQueueDE97F4F6?.Type).toBe('AWS::SQS::Queue');
   });
 
-  it('bundles the handler into one minified ESM file with its source map, and nothing else', () => {
+  it('bundles the handler into one minified ESM file with its source map, isomorphic-git in a file apart, and nothing else', () => {
     const assets = readdirSync(out).filter((name) => name.startsWith('asset.'));
     expect(assets).toHaveLength(1);
     const files = readdirSync(join(out, assets[0]!)).sort();
-    expect(files).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(files).toEqual([
+      'index.mjs',
+      'index.mjs.map',
+      'isomorphic-git.mjs',
+      'isomorphic-git.mjs.map',
+      'package.json',
+    ]);
+    expect(JSON.parse(readFileSync(join(out, assets[0]!, 'package.json'), 'utf8'))).toEqual({
+      type: 'module',
+      imports: { '#isomorphic-git': './isomorphic-git.mjs' },
+    });
     const bundle = readFileSync(join(out, assets[0]!, 'index.mjs'), 'utf8');
     expect(bundle.startsWith("import{createRequire as __cr}from'node:module';")).toBe(true);
     expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000); // minified
     expect(bundle).not.toContain('dynalite');
     expect(bundle).not.toContain('aws-cdk-lib');
+    // isomorphic-git is imported by name, on the first plain git write, not carried in index.mjs.
+    expect(bundle).toContain('import("#isomorphic-git")');
+    expect(bundle).not.toContain('One or more branches were not updated');
     expect(statSync(join(out, assets[0]!, 'index.mjs')).size).toBeGreaterThan(0);
   });
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,7 +208,7 @@ describe('ecr-image-updater local up', () => {
     expect(output).toContain(`export AWS_ENDPOINT_URL_ECR=${env.AWS_ENDPOINT_URL_ECR}`);
     expect(output).toContain(`dead-letter queue ${env.ECR_IMAGE_UPDATER_DLQ_URL}`);
     const peers = [...output.matchAll(/^ {2}(\w[\w ]*?) {2,}http/gm)].map((m) => m[1]!);
-    expect(peers).toEqual(['DynamoDB', 'ECR', 'Secrets Manager', 'SQS', 'GitHub', 'Argo CD']);
+    expect(peers).toEqual(['DynamoDB', 'ECR', 'Secrets Manager', 'SQS', 'GitHub', 'Argo CD', 'git host']);
     const help = (await runCli(['local', '--help'])).stdout;
     expect(peers.filter((peer) => !help.includes(peer))).toEqual([]);
     expect(help).toContain('dead-letter queue');
@@ -230,6 +230,23 @@ describe('ecr-image-updater local up', () => {
     const pushedAgain = await runBinary(['local', 'push', 'flask-app:1.0.4'], '', env);
     expect(pushedAgain.stdout).toContain('flask-app: committed');
     expect(pushedAgain.stdout).toContain('flask-argocd: patched Application flask-argocd ((unset) -> 1.0.4)');
+
+    // The same app through the plain git host (git http-backend): the commit is there for plain git log.
+    const plain = {
+      ...flaskApp,
+      name: 'flask-plain-git',
+      writeBack: { method: 'git', git: { ...flaskApp.writeBack.git, connection: 'local-git' } },
+    };
+    expect((await runBinary(['apps', 'register', '-f', '-'], stringify(plain), env)).code).toBe(0);
+    const pushedPlain = await runBinary(['local', 'push', 'flask-app:1.0.5'], '', env);
+    expect(pushedPlain.stdout).toContain('flask-plain-git: committed');
+    const served = /^ {2}git host +\S+ +\(.*repositories in (\S+)\)$/m.exec(output)?.[1];
+    const log = spawnSync(
+      'git',
+      ['--git-dir', join(served!, 'devopscube', 'argocd-image-updater.git'), 'log', '--format=%an %s', '-1'],
+      { encoding: 'utf8' },
+    );
+    expect(log.stdout).toMatch(/^ecr-image-updater .*flask-plain-git/);
 
     const state = /^Local state in (\S+): removed when it stops \(--keep or --data-dir keeps it\)$/m.exec(
       output,

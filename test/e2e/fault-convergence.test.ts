@@ -8,7 +8,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { LOCAL_ARGOCD_SECRET, type LocalStack } from '@ecr-image-updater/local/local-stack';
+import {
+  LOCAL_ARGOCD_SECRET,
+  LOCAL_GIT_CONNECTION,
+  LOCAL_GIT_PASSWORD,
+  type LocalStack,
+} from '@ecr-image-updater/local/local-stack';
 import { TUTORIAL_REPO } from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePushHandler, type ImagePushResult } from '../../functions/image-push.ts';
@@ -19,6 +24,7 @@ import {
   type AwsClients,
   createImagePushDependencies,
 } from '../../lib/adapters/create-image-push-dependencies.ts';
+import { IsomorphicGitConnector } from '../../lib/adapters/isomorphic-git-connector.ts';
 import { OctokitGitHubConnector } from '../../lib/adapters/octokit-github-connector.ts';
 import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager-secret-store.ts';
 import type { ArgoCdApi, ArgoCdConnector } from '../../lib/app/ports.ts';
@@ -98,6 +104,7 @@ function inject(stack: LocalStack, peer: Peer, kind: Kind): void {
 function clearFaults(stack: LocalStack): void {
   for (const peer of [stack.dynamodb, stack.ecr, stack.secrets, stack.github, stack.argocd])
     peer.clearFaults();
+  stack.git?.clearFaults();
 }
 
 /** SDK clients built as the function builds them, with the answer timeout shortened to CLIENT_TIMEOUT_MS. */
@@ -143,8 +150,14 @@ function coldLambda(scenario: LocalScenario): AsyncLambda<ImagePushResult> {
   );
   const secrets = new SecretsManagerSecretStore({ client: clients.secretsManager });
   const github = new OctokitGitHubConnector({ secrets, timeoutMs: CLIENT_TIMEOUT_MS });
+  const gitRemote = new IsomorphicGitConnector({ secrets, timeoutMs: CLIENT_TIMEOUT_MS });
   return new AsyncLambda(
-    createImagePushHandler({ ...deps, github, argocd: new ImpatientArgoCdConnector(stack, secrets) }),
+    createImagePushHandler({
+      ...deps,
+      github,
+      gitRemote,
+      argocd: new ImpatientArgoCdConnector(stack, secrets),
+    }),
   );
 }
 
@@ -175,9 +188,50 @@ const ARGOCD_TROUBLES: readonly ArgoCdTrouble[] = [
 const ARGOCD_CASES = ARGOCD_TROUBLES.map((trouble, k) => [trouble, `conv-argocd-validation-${k}`] as const);
 const WINDOWED = 'conv-argocd-sync-window';
 
+/** What a plain git host (git http-backend behind Basic authentication) does on a bad day. */
+type PlainGitTrouble =
+  | '5xx once'
+  | '5xx for good'
+  | 'an answer past the timeout'
+  | 'the branch moved between fetch and push'
+  | 'a wrong password';
+const PLAIN_GIT_TROUBLES: readonly PlainGitTrouble[] = [
+  '5xx once',
+  '5xx for good',
+  'an answer past the timeout',
+  'the branch moved between fetch and push',
+  'a wrong password',
+];
+const PLAIN_GIT_CASES = PLAIN_GIT_TROUBLES.map((trouble, k) => [trouble, `conv-plain-git-${k}`] as const);
+const PLAIN_GIT_REPO = 'platform/gitops';
+const WRONG_GIT_SECRET = 'ecr-image-updater/wrong-git';
+
+function injectPlainGit(stack: LocalStack, trouble: PlainGitTrouble): void {
+  const host = stack.git!;
+  if (trouble === '5xx once') host.inject({ kind: 'status', status: 502 });
+  else if (trouble === '5xx for good') host.inject({ kind: 'status', status: 503, times: FOR_GOOD });
+  else if (trouble === 'an answer past the timeout') host.inject({ kind: 'stall' });
+  else if (trouble === 'the branch moved between fetch and push')
+    host.inject({
+      kind: 'move-branch',
+      repository: PLAIN_GIT_REPO,
+      branch: 'main',
+      service: 'git-receive-pack',
+      phase: 'exchange',
+    });
+}
+
 let scenario: LocalScenario;
 beforeAll(async () => {
-  scenario = await LocalScenario.start();
+  scenario = await LocalScenario.start({ gitHost: true });
+  await scenario.stack.git!.repositories.create(PLAIN_GIT_REPO, { 'README.md': 'GitOps\n' });
+  scenario.stack.secrets.putSecret(WRONG_GIT_SECRET, '{"username":"local","password":"not-the-password"}');
+  scenario.stack.addConnection('git', {
+    name: 'wrong-git',
+    secret: WRONG_GIT_SECRET,
+    repositories: ['*/*'],
+    requireConsent: false,
+  });
   for (const [peer, , name] of CASES) {
     if (peer === 'Argo CD') scenario.stack.argocd.putApplication(helmApp(name));
   }
@@ -210,6 +264,13 @@ beforeAll(async () => {
             writeBack: { method: 'argocd', argocd: { sync: 'never' } },
           }
         : gitApp(name, `conv/${name}`, { path: `conv/${name}` }),
+    ),
+    ...PLAIN_GIT_CASES.map(([trouble, name]) =>
+      gitApp(name, `conv/${name}`, {
+        connection: trouble === 'a wrong password' ? 'wrong-git' : LOCAL_GIT_CONNECTION,
+        repo: PLAIN_GIT_REPO,
+        path: `conv/${name}`,
+      }),
     ),
   );
 });
@@ -299,6 +360,63 @@ describe('Argo CD validating a patch, and sync windows', () => {
     expect(argoState(WINDOWED).tag).toBe('1.0.1');
     expect(scenario.stack.argocd.application(WINDOWED)?.operation).toBeUndefined();
   });
+});
+
+/** Our commits that changed the app's file on the plain git host, and the tag the file holds. */
+async function plainGitState(name: string) {
+  const path = `conv/${name}/.argocd-source-${name}.yaml`;
+  const { repositories } = scenario.stack.git!;
+  const log = await repositories.log(PLAIN_GIT_REPO, 'main');
+  const text = await repositories.read(PLAIN_GIT_REPO, 'main', path);
+  return {
+    writes: log.filter((commit) => commit.author === 'ecr-image-updater' && commit.subject.includes(name))
+      .length,
+    tag: text === undefined ? undefined : sourceParameter(text, 'image.tag'),
+  };
+}
+
+describe('a plain git host (git http-backend) on a bad day', () => {
+  it.each(PLAIN_GIT_CASES)(
+    '%s: converges to one commit of the right tag, or fails for good at once',
+    async (trouble, name) => {
+      const before = await plainGitState(name);
+      const calls = scenario.stack.git!.calls.length;
+      scenario.stack.ecr.pushImage({ repository: `conv/${name}`, tag: '1.0.1' });
+      const event = pushEvent(`conv/${name}`, '1.0.1', PUSH);
+      const lambda = coldLambda(scenario);
+      injectPlainGit(scenario.stack, trouble);
+      const first = await lambda.invoke(event);
+      clearFaults(scenario.stack);
+      observed.set(`plain git: ${trouble}`, convergenceOf(first));
+      if (trouble === 'a wrong password') {
+        // A credential a retry cannot fix: the app fails once, with the fix, and nothing asks again.
+        expect(first).toMatchObject({ kind: 'succeeded', attempts: 1 });
+        const { result } = first as Extract<typeof first, { kind: 'succeeded' }>;
+        expect(result.apps?.find((app) => app.app === name)?.outcome).toBe('failed');
+        const failure = scenario.logger.entries.findLast((entry) => entry.fields?.app === name);
+        expect(JSON.stringify(failure)).toContain(WRONG_GIT_SECRET);
+        // Neither password, nor the Basic credentials they make, in any log line or in the result.
+        const said = JSON.stringify([scenario.logger.entries, first]);
+        for (const secret of ['not-the-password', LOCAL_GIT_PASSWORD, 'bG9jYWw6'])
+          expect(said).not.toContain(secret);
+        expect(scenario.stack.git!.calls.slice(calls).map((call) => call.status)).toEqual([401]);
+        expect((await plainGitState(name)).writes).toBe(before.writes);
+        return;
+      }
+      let final: Invocation<ImagePushResult> = first;
+      if (first.kind === 'dead-lettered') [final] = (await lambda.redrive()) as [Invocation<ImagePushResult>];
+      if (trouble === '5xx for good') expect(first.kind).toBe('dead-lettered');
+      else expect(first).toMatchObject({ kind: 'succeeded', attempts: 1 });
+      expect(final.kind).toBe('succeeded');
+      const after = await plainGitState(name);
+      expect(after.tag).toBe('1.0.1');
+      expect(after.writes - before.writes).toBe(1);
+      if (trouble === 'the branch moved between fetch and push')
+        expect(
+          (await scenario.stack.git!.repositories.log(PLAIN_GIT_REPO, 'main')).map((c) => c.author),
+        ).toContain('A Teammate');
+    },
+  );
 });
 
 afterAll(() => {

@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installPacked, type PackedProduct, packProduct, ROOT, readJson } from '../support/packed-product.ts';
 
 /** What a user's `npm install` of the product must never bring. */
+// isomorphic-git is not among them: the CLI's reconcile and redrive write to plain git hosts with it
+// (loaded only when a plain git connection is used).
 const NOT_AT_RUN_TIME = [
   'dynalite',
-  'isomorphic-git',
   'ajv',
   'ajv-formats',
   'fflate',
@@ -25,6 +26,15 @@ const NOT_AT_RUN_TIME = [
   'tsx',
   '@aws-cdk/lambda-layer-kubectl-v33',
   '@ecr-image-updater/local',
+];
+
+/** The prebuilt function's files: the bundle, isomorphic-git apart (ADR 0005) and the package.json naming it. */
+const FUNCTION_FILES = [
+  'index.mjs',
+  'index.mjs.map',
+  'isomorphic-git.mjs',
+  'isomorphic-git.mjs.map',
+  'package.json',
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'consumers-'));
@@ -72,7 +82,7 @@ function expectPrebuiltFunction(app: string, template: Template): void {
   expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
   const key = (fn?.Properties.Code as { S3Key?: string } | undefined)?.S3Key ?? '';
   const asset = join(app, 'cdk.out', `asset.${key.replace(/\.zip$/, '')}`);
-  expect(readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+  expect(readdirSync(asset).sort()).toEqual(FUNCTION_FILES);
   expect(readFileSync(join(asset, 'index.mjs'))).toEqual(
     readFileSync(join(app, 'node_modules', 'ecr-image-updater', 'dist', 'function', 'index.mjs')),
   );
@@ -104,6 +114,8 @@ describe('the packed product', () => {
   it('is a small tarball of compiled JavaScript, declarations and the prebuilt function', () => {
     expect(packed.bytes).toBeLessThan(2_000_000);
     expect(packed.files).toContain('dist/function/index.mjs');
+    expect(packed.files).toContain('dist/function/isomorphic-git.mjs');
+    expect(packed.files).toContain('dist/function/package.json');
     expect(packed.files).toContain('dist/infra/index.cjs');
     expect(packed.files).toContain('dist/infra/index.d.ts');
     expect(packed.files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);

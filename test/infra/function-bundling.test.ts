@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -9,6 +11,8 @@ import {
   FUNCTION_ENTRY,
   functionBuildOptions,
   functionBundling,
+  separateModuleBuildOptions,
+  separateModuleCommands,
 } from '../../infra/function-bundling.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,7 +25,7 @@ function cliAliases(args: Record<string, string | boolean | string[]> | undefine
 }
 
 describe('the function bundling', () => {
-  it('asks NodejsFunction for one minified ESM file for node22 with its dependencies, SDK included', () => {
+  it('asks NodejsFunction for one minified ESM file for node22 with its dependencies, SDK included, isomorphic-git apart', () => {
     const bundling = functionBundling(ROOT);
     expect(bundling).toMatchObject({
       format: OutputFormat.ESM,
@@ -30,7 +34,7 @@ describe('the function bundling', () => {
       sourceMap: true,
       sourcesContent: false,
       mainFields: ['module', 'main'],
-      externalModules: [],
+      externalModules: ['#isomorphic-git'],
     });
     expect(bundling.banner).toMatch(/^import\{createRequire as __cr\}from'node:module';const require=/);
     expect(existsSync(FUNCTION_ENTRY)).toBe(true);
@@ -77,6 +81,34 @@ describe('the function bundling', () => {
     expect(
       Object.fromEntries(Object.entries(cli).map(([name, target]) => [name, resolve(ROOT, target)])),
     ).toEqual(build.alias);
+  });
+
+  it('writes isomorphic-git as a file apart, and the package.json through which index.mjs finds it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'separate-modules-'));
+    try {
+      for (const command of separateModuleCommands(out, ROOT))
+        execFileSync('bash', ['-c', command], { cwd: ROOT, stdio: 'pipe' });
+      expect(JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'))).toEqual({
+        type: 'module',
+        imports: { '#isomorphic-git': './isomorphic-git.mjs' },
+      });
+      writeFileSync(
+        join(out, 'probe.mjs'),
+        "export const { Errors, fetch } = await import('#isomorphic-git');\n",
+      );
+      const probe = await import(pathToFileURL(join(out, 'probe.mjs')).href);
+      expect(typeof probe.fetch).toBe('function');
+      expect(typeof probe.Errors.PushRejectedError).toBe('function');
+      const built = separateModuleBuildOptions(out);
+      expect(built).toMatchObject({
+        format: 'esm',
+        target: 'node22',
+        outfile: join(out, 'isomorphic-git.mjs'),
+      });
+      expect(functionBuildOptions(out).external).toEqual(['#isomorphic-git']);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it("takes yaml's ES module build from the yaml package the project installs", () => {

@@ -150,6 +150,61 @@ describe("the ImageUpdater construct's connections", () => {
     expect(secretStatements(teams.template, 'writer')).toEqual(statements);
   });
 
+  it("carries a plain git connection to the function, grants its secret, and counts it in Lambda's 4 KB", () => {
+    const gitlab = withConnections((stack) => ({
+      git: {
+        gitlab: {
+          url: 'https://gitlab.example.com/',
+          secret: secretsmanager.Secret.fromSecretNameV2(stack, 'GitLab', 'ecr-image-updater/gitlab'),
+          repositories: ['platform/gitops', 'teams/*/gitops'],
+        },
+      },
+    }));
+    const { connections } = readRuntimeConfig({
+      ECR_IMAGE_UPDATER_TABLE: 'registry',
+      ECR_IMAGE_UPDATER_CONNECTIONS: deployed(
+        functionEnvironment(gitlab.template).ECR_IMAGE_UPDATER_CONNECTIONS,
+        {},
+      ),
+    });
+    expect(connections).toEqual({
+      github: [],
+      argocd: [],
+      git: [
+        {
+          name: 'gitlab',
+          url: 'https://gitlab.example.com',
+          secret: 'ecr-image-updater/gitlab',
+          repositories: ['platform/gitops', 'teams/*/gitops'],
+          requireConsent: true,
+        },
+      ],
+      defaultGit: 'gitlab',
+    });
+    const resources = secretStatements(gitlab.template).flatMap(
+      (statement) => statement.Resource as unknown[],
+    );
+    expect(resources.map((resource) => deployed(resource, { 'AWS::Partition': 'aws' }))).toEqual([
+      'arn:aws:secretsmanager:us-west-2:123456789012:secret:ecr-image-updater/gitlab-??????',
+    ]);
+    expect(gitlab.findings.filter((finding) => finding.includes('/Updater/'))).toEqual([]);
+    const many = (stack: Stack) => ({
+      git: Object.fromEntries(
+        Array.from({ length: 30 }, (_, i) => [
+          `host-${i}`,
+          {
+            url: `https://git-${i}.example.com`,
+            secret: new secretsmanager.Secret(stack, `Host${i}`) as secretsmanager.ISecret,
+            repositories: [`team-${i}/*`],
+          },
+        ]),
+      ),
+    });
+    expect(() => withConnections(many)).toThrow(
+      /^connections: about [0-9,]+ bytes as the function's environment/,
+    );
+  });
+
   it('passes cdk-nag with connections', () => {
     // The secret the test creates is the platform's, not the updater's: its own findings are not ours.
     expect(teams.findings.filter((finding) => finding.includes('/Updater/'))).toEqual([]);

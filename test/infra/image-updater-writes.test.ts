@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { WRITE_MAX_RECEIVE_COUNT } from '../../infra/image-updater-writes.ts';
-import { PENDING_SYNC_RECEIVES } from '../../lib/app/write-queued-apps.ts';
+import { PENDING_SYNC_RECEIVES, PENDING_SYNC_WAIT_SECONDS } from '../../lib/app/write-queued-apps.ts';
 import { updaterStack } from '../support/platform-stack.ts';
 import { environmentOf, roleStatements, updaterFunction } from '../support/updater-template.ts';
 
@@ -21,6 +21,13 @@ const WRITE_QUEUE = { 'Fn::GetAtt': [expect.stringMatching(/^UpdaterWritesQueue/
 describe('the write queue', () => {
   it('dead-letters a write only after more receives than a pending Argo CD sync may wait', () => {
     expect(PENDING_SYNC_RECEIVES).toBe(WRITE_MAX_RECEIVE_COUNT - 1);
+  });
+
+  it('hides a write waiting on a sync for less than its visibility timeout, once a receive it may wait', () => {
+    const timeout = resource(queued.template, 'AWS::SQS::Queue', 'UpdaterWritesQueue').Properties
+      .VisibilityTimeout as number;
+    expect(PENDING_SYNC_WAIT_SECONDS).toHaveLength(PENDING_SYNC_RECEIVES - 1);
+    for (const seconds of PENDING_SYNC_WAIT_SECONDS) expect(seconds).toBeLessThan(timeout);
   });
 
   it('is the default: a FIFO queue of writes the push function may only send to', () => {
@@ -84,6 +91,16 @@ describe('the write queue', () => {
 });
 
 describe('the writer', () => {
+  it('may change the visibility of the writes it was handed, and may not send any', () => {
+    const onTheQueue = roleStatements(queued.template, 'writer').filter((s) =>
+      JSON.stringify(s.Resource).includes('"UpdaterWritesQueue'),
+    );
+    const actions = onTheQueue.flatMap((s) => [s.Action].flat());
+    expect(actions).toContain('sqs:ChangeMessageVisibility');
+    expect(actions).toContain('sqs:DeleteMessage');
+    expect(actions).not.toContain('sqs:SendMessage');
+  });
+
   it('takes batches of 10 from the queue and answers the writes to retry', () => {
     queued.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     const [mapping] = Object.values(queued.template.findResources('AWS::Lambda::EventSourceMapping'));
@@ -97,18 +114,17 @@ describe('the writer', () => {
     });
   });
 
-  it("runs the push function's code at its writeHandler, with the same settings and environment less the queue", () => {
+  it("runs the push function's code at its writeHandler, with the same settings and environment", () => {
     const push = updaterFunction(queued.template, 'push')!.Properties;
     const writer = updaterFunction(queued.template, 'writer')!.Properties;
     expect(writer.Code).toEqual(push.Code);
     for (const setting of ['Runtime', 'Architectures', 'MemorySize', 'Timeout'])
       expect(writer[setting]).toEqual(push[setting]);
-    const { ECR_IMAGE_UPDATER_WRITE_QUEUE_URL: queue, ...pushEnvironment } = environmentOf(
-      queued.template,
-      'push',
-    );
-    expect(queue).toBeDefined();
-    expect(environmentOf(queued.template, 'writer')).toEqual(pushEnvironment);
+    // The queue's URL included: the writer hides the writes it hands back to wait on an Argo CD sync.
+    expect(environmentOf(queued.template, 'writer')).toEqual(environmentOf(queued.template, 'push'));
+    expect(environmentOf(queued.template, 'writer').ECR_IMAGE_UPDATER_WRITE_QUEUE_URL).toEqual({
+      Ref: expect.stringMatching(/^UpdaterWritesQueue/),
+    });
     // Its own role and log group.
     expect(writer.Role).not.toEqual(push.Role);
     expect(writer.LoggingConfig).toEqual({ LogGroup: { Ref: expect.stringMatching(/^UpdaterWritesLogs/) } });

@@ -28,6 +28,8 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
     'internal to the fake SQS and the event source stand-in; tested through test/integration/local/fake-sqs-server, fake-sqs-fifo and sqs-event-source with the real SDK',
   'local/src/github/':
     'internal to the fake GitHub; tested through test/integration/local/github and test/contract/local/github',
+  'local/src/git-http/':
+    'internal to the fake git host; tested through test/integration/local/git-http with the git client',
   'local/src/argocd/':
     'internal to the fake Argo CD; tested through test/integration/local/argocd, test/contract/local/argocd and test/unit/local/argocd',
   'lib/app/update-apps.ts':

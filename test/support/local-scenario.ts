@@ -29,7 +29,7 @@ export class LocalScenario {
   static async start(
     options: Pick<
       LocalStackOptions,
-      'requireConsent' | 'github' | 'writeQueue' | 'writeVisibilitySeconds'
+      'requireConsent' | 'github' | 'writeQueue' | 'writeVisibilitySeconds' | 'sqsNow' | 'gitHost'
     > = {},
   ): Promise<LocalScenario> {
     const stack = await LocalStack.start({ ...options, requireConsent: options.requireConsent ?? false });

@@ -15,6 +15,12 @@
  *         repositories: [acme/gitops, acme/env-*]  # what it may write (owner/name globs)
  *         default: true                            # used by registrations that name none
  *         requireConsent: true                     # default: the repository's owners must consent
+ *     git:                                        # plain git hosts over HTTPS (GitLab, Bitbucket, Gitea, ...)
+ *       gitlab:
+ *         url: https://gitlab.example.com          # a repository's remote is this URL, a slash and its path
+ *         secret: ecr-image-updater/gitlab         # JSON {"username","password"}, or a token
+ *         repositories: [group/gitops, group/env/*]   # the repository paths it may write (globs)
+ *         requireConsent: true
  *     argocd:
  *       prod:
  *         server: https://argocd.internal.example.com
@@ -50,6 +56,39 @@ export interface GitHubConnection {
   readonly requireConsent: boolean;
 }
 
+/**
+ * A git host reached over smart HTTP(S) with a username and password (or token): GitLab, Bitbucket,
+ * Azure DevOps, Gitea, CodeCommit's HTTPS endpoint, a `git http-backend`. Commits and write branches;
+ * pull and merge requests are GitHub's only.
+ */
+export interface GitRemoteConnection {
+  readonly name: string;
+  /** The host's base URL: a repository's remote is this, a slash and the registration's `repo`. */
+  readonly url: string;
+  /** The secret (name or ARN) holding JSON `{"username","password"}`, JSON `{"token"}` or a bare token. */
+  readonly secret: string;
+  /** The repository paths it may write, as globs (`group/gitops`, `group/*`), compared as written. */
+  readonly repositories: readonly string[];
+  /** Whether a write needs the consent file of the repository's owners (default true). */
+  readonly requireConsent: boolean;
+}
+
+/** A connection a git write-back can go through. */
+export type GitConnection = GitHubConnection | GitRemoteConnection;
+
+/** Whether a git connection is a plain git host rather than GitHub. */
+export function isGitRemoteConnection(connection: GitConnection): connection is GitRemoteConnection {
+  return 'url' in connection;
+}
+
+/** A plain git repository's remote URL: the connection's URL, a slash and the repository's path. */
+export function gitRemoteUrl(
+  connection: GitRemoteConnection,
+  repo: { readonly owner: string; readonly name: string },
+): string {
+  return `${connection.url}/${repo.owner}/${repo.name}`;
+}
+
 export interface ArgoCdConnection {
   readonly name: string;
   /** The Argo CD API as the function reaches it. */
@@ -71,8 +110,12 @@ export interface ArgoCdConnection {
 export interface Connections {
   readonly github: readonly GitHubConnection[];
   readonly argocd: readonly ArgoCdConnection[];
-  /** The connection a git registration without `connection` uses. */
+  /** Plain git hosts; absent when none is declared. */
+  readonly git?: readonly GitRemoteConnection[];
+  /** The connection a git registration without `connection` uses, when it is a GitHub one. */
   readonly defaultGitHub?: string;
+  /** The connection a git registration without `connection` uses, when it is a plain git one. */
+  readonly defaultGit?: string;
   /** The connection an Argo CD registration without `connection` uses. */
   readonly defaultArgoCd?: string;
 }
@@ -95,16 +138,34 @@ export function parseConnections(value: unknown, field = 'connections'): Connect
   if (value === undefined || value === null) return NO_CONNECTIONS;
   const root = expectObject(value, field);
   const problems = new ProblemCollector();
-  problems.check(() => rejectUnknownKeys(root, field, ['github', 'argocd']));
+  problems.check(() => rejectUnknownKeys(root, field, ['github', 'git', 'argocd']));
   const github = problems.check(() => named(root.github, fieldPath(field, 'github'), parseGitHub)) ?? [];
+  const git = problems.check(() => named(root.git, fieldPath(field, 'git'), parseGitRemote)) ?? [];
   const argocd = problems.check(() => named(root.argocd, fieldPath(field, 'argocd'), parseArgoCd)) ?? [];
-  const defaultGitHub = problems.check(() => defaultOf(github, fieldPath(field, 'github')));
+  // GitHub and plain git connections serve the same registrations (writeBack.git.connection): one
+  // namespace of names, one default among them.
+  problems.check(() => {
+    const taken = new Set(github.map((p) => p.connection.name));
+    const twice = git.filter((p) => taken.has(p.connection.name)).map((p) => p.connection.name);
+    if (twice.length > 0)
+      throw new InvalidInputError(
+        fieldPath(field, 'git'),
+        `${twice.join(', ')} also names a GitHub connection`,
+        'registrations name either by writeBack.git.connection: give each its own name',
+      );
+  });
+  const gitDefault = problems.check(() =>
+    defaultOf<GitConnection>([...github, ...git], fieldPath(field, git.length > 0 ? 'git' : 'github')),
+  );
   const defaultArgoCd = problems.check(() => defaultOf(argocd, fieldPath(field, 'argocd')));
   problems.throwIfAny();
+  const defaultIsGit = git.some((p) => p.connection.name === gitDefault);
   return {
     github: github.map(({ connection }) => connection),
     argocd: argocd.map(({ connection }) => connection),
-    ...(defaultGitHub ? { defaultGitHub } : {}),
+    ...(git.length > 0 ? { git: git.map(({ connection }) => connection) } : {}),
+    ...(gitDefault && !defaultIsGit ? { defaultGitHub: gitDefault } : {}),
+    ...(gitDefault && defaultIsGit ? { defaultGit: gitDefault } : {}),
     ...(defaultArgoCd ? { defaultArgoCd } : {}),
   };
 }
@@ -121,7 +182,38 @@ export function connectionsDocument(connections: Connections): DocumentMapping {
   return {
     github: entries(connections.github, connections.defaultGitHub),
     argocd: entries(connections.argocd, connections.defaultArgoCd),
+    ...(connections.git?.length ? { git: entries(connections.git, connections.defaultGit) } : {}),
   };
+}
+
+/**
+ * The connection a git write-back uses, GitHub or a plain git host, when it may write `repo`. Refuses
+ * (not-allowed) as {@link gitHubConnectionFor} does, and a plain git connection's repository outside
+ * its globs.
+ */
+export function gitConnectionFor(
+  connections: Connections,
+  name: string | undefined,
+  repo: { readonly owner: string; readonly name: string },
+): GitConnection {
+  const remotes = connections.git ?? [];
+  const chosen = name ?? connections.defaultGitHub ?? connections.defaultGit;
+  const remote = remotes.find((c) => c.name === chosen);
+  if (!remote) {
+    if (name === undefined && chosen === undefined && remotes.length > 0)
+      throw new WriteRefusedError(
+        'not-allowed',
+        `no git connection is named and the platform has no default one (writeBack.git.connection; declared: ${[...connections.github, ...remotes].map((c) => c.name).join(', ')})`,
+      );
+    return gitHubConnectionFor(connections, chosen, repo);
+  }
+  const path = `${repo.owner}/${repo.name}`;
+  if (!remote.repositories.some((glob) => compileGlob(glob).matches(path)))
+    throw new WriteRefusedError(
+      'not-allowed',
+      `the git connection '${remote.name}' may not write ${path} (it writes ${remote.repositories.join(', ')})`,
+    );
+  return remote;
 }
 
 /**
@@ -135,6 +227,11 @@ export function gitHubConnectionFor(
   repo: { readonly owner: string; readonly name: string },
 ): GitHubConnection {
   const connection = pick(connections.github, name, connections.defaultGitHub, 'GitHub', 'writeBack.git');
+  if (repo.owner.includes('/'))
+    throw new WriteRefusedError(
+      'not-allowed',
+      `the GitHub connection '${connection.name}' writes owner/name repositories, not ${repo.owner}/${repo.name} (a path of a plain git host needs a git connection)`,
+    );
   const full = `${repo.owner}/${repo.name}`.toLowerCase();
   if (!connection.repositories.some((glob) => compileGlob(glob.toLowerCase()).matches(full)))
     throw new WriteRefusedError(
@@ -271,6 +368,40 @@ function parseGitHub(name: string, o: DocumentMapping, field: string): Parsed<Gi
     connection: {
       name,
       apiUrl: apiUrl || DEFAULT_GITHUB_API,
+      secret: secret!,
+      repositories: repositories!,
+      requireConsent: flags!.requireConsent,
+    },
+    isDefault: flags!.isDefault,
+  };
+}
+
+function parseGitRemote(name: string, o: DocumentMapping, field: string): Parsed<GitRemoteConnection> {
+  const problems = new ProblemCollector();
+  problems.check(() =>
+    rejectUnknownKeys(o, field, ['url', 'secret', 'repositories', 'default', 'requireConsent']),
+  );
+  const url = problems.check(() => {
+    const text = required(o, 'url', field, 'the base URL of the git host, e.g. https://gitlab.example.com');
+    checkEndpoint(text, fieldPath(field, 'url'));
+    return text.replace(/\/+$/, '');
+  });
+  const secret = problems.check(() =>
+    required(o, 'secret', field, 'the secret that holds its username and password, or a token'),
+  );
+  const repositories = problems.check(() =>
+    globs(o, 'repositories', field, {
+      required: 'name the repository paths it may write, as globs (group/gitops, group/*)',
+      shape: /^[^/]+(?:\/[^/]+)+$/,
+      shapeFix: 'write the repository path under the URL, with * where any name will do (group/*)',
+    }),
+  );
+  const flags = problems.check(() => readFlags(o, field));
+  problems.throwIfAny();
+  return {
+    connection: {
+      name,
+      url: url!,
       secret: secret!,
       repositories: repositories!,
       requireConsent: flags!.requireConsent,

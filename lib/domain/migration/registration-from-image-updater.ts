@@ -151,7 +151,7 @@ function applyPullRequest(
   }
   if (pullRequest.gitlab) {
     warn(
-      `${pullRequest.from}.gitlab: not mapped: the updater writes to GitHub only; the change is committed to the branch instead`,
+      `${pullRequest.from}.gitlab: not mapped: the updater opens pull requests on GitHub only; the change is committed to the branch instead`,
     );
     return;
   }

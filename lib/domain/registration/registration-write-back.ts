@@ -33,8 +33,12 @@ export type WriteBackTarget =
 
 export interface GitWriteBack {
   readonly method: 'git';
-  /** The platform's GitHub connection it writes through; the default connection when absent. */
+  /** The platform's git connection (GitHub or a plain git host) it writes through; the default when absent. */
   readonly connection?: string;
+  /**
+   * The repository: `owner/name` on GitHub; on a plain git host, its path under the connection's URL,
+   * whose last segment is `name` and the segments before it `owner` (`group/sub/gitops`).
+   */
   readonly repo: { readonly owner: string; readonly name: string };
   /** The base branch; the repository's default branch when absent. */
   readonly branch?: string;
@@ -100,7 +104,10 @@ function refuseConnectionFields(section: DocumentMapping, field: string, keys: r
 
 export type WriteBack = GitWriteBack | ArgoCdWriteBack;
 
-const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+// owner/name on GitHub; a plain git host's path may have more segments (GitLab's subgroups, Azure
+// DevOps' org/project/_git/name), never `.` or `..`.
+const REPO_SEGMENT = /^[A-Za-z0-9_.-]{1,100}$/;
+const MAX_REPO_SEGMENTS = 8;
 
 /** A branch name git accepts (git check-ref-format, as a branch). */
 export function isValidBranchName(name: string): boolean {
@@ -182,7 +189,15 @@ function parseGit(value: unknown, field: string): GitWriteBack {
   );
   const connection = problems.check(() => connectionName(git, field));
   const repo = problems.check(() =>
-    parseRepo(requiredString(git, 'repo', field, 'give the GitHub repository as owner/name'), at('repo')),
+    parseRepo(
+      requiredString(
+        git,
+        'repo',
+        field,
+        'give the repository as owner/name (or its path on a plain git host)',
+      ),
+      at('repo'),
+    ),
   );
   const path = problems.check(() =>
     normalizeRepositoryPath(
@@ -232,14 +247,19 @@ function parseRepo(text: string, field: string): GitWriteBack['repo'] {
     .replace(/^(?:https?:\/\/[^/]+\/|git@[^:]+:|ssh:\/\/git@[^/]+\/)/, '')
     .replace(/\.git$/, '')
     .replace(/\/+$/, '');
-  if (!REPO.test(bare))
+  const segments = bare.split('/');
+  if (
+    segments.length < 2 ||
+    segments.length > MAX_REPO_SEGMENTS ||
+    segments.some((segment) => !REPO_SEGMENT.test(segment) || segment === '.' || segment === '..')
+  )
     throw new InvalidInputError(
       field,
-      `${quoteInput(text)} is not a GitHub repository`,
-      'write owner/name, e.g. devopscube/argocd-image-updater',
+      `${quoteInput(text)} is not a GitHub repository or a repository path`,
+      'write owner/name, e.g. devopscube/argocd-image-updater (on a plain git host: its path, group/sub/gitops)',
     );
-  const [owner, name] = bare.split('/') as [string, string];
-  return { owner, name };
+  const name = segments.pop()!;
+  return { owner: segments.join('/'), name };
 }
 
 const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$|(^|\/)Kustomization$/;

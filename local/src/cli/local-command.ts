@@ -14,9 +14,11 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
   local up [--env-out <path>] [--data-dir <dir>] [--keep]
       Starts DynamoDB (dynalite, holding the registry table), ECR, Secrets Manager, SQS (the
       dead-letter queue that local push feeds and redrive reads), a GitHub backed by real git
-      repositories (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart)
-      and an Argo CD API (holding the Application of examples/argocd-application.yaml), prints the
-      environment that points the CLI at them as export lines, and runs until Ctrl-C.
+      repositories (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart),
+      a plain git host (git's own git http-backend behind a user and password, holding the same
+      repository; registrations reach it with connection local-git) and an Argo CD API (holding the
+      Application of examples/argocd-application.yaml), prints the environment that points the CLI at
+      them as export lines, and runs until Ctrl-C.
       --env-out <path>  also writes the environment to <path>, to source in another shell
                         (--env-file is another spelling where Node lets it through: Node 20 takes
                         --env-file for itself)

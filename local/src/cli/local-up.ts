@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
-import { LocalStack } from '../local-stack.ts';
+import { LOCAL_GIT_CONNECTION, LOCAL_GIT_USER, LocalStack } from '../local-stack.ts';
 import { flaskAppApplication } from '../tutorial/flask-app-application.ts';
 import { TUTORIAL_REPO, tutorialRepositoryFiles } from '../tutorial/flask-app-chart.ts';
 
@@ -26,7 +26,7 @@ export async function localUp(io: CliIo, options: LocalUpOptions): Promise<numbe
   const keepState = options.dataDir !== undefined || keep;
   let stack: LocalStack;
   try {
-    stack = await LocalStack.start({ dataDir, writeQueue: true });
+    stack = await LocalStack.start({ dataDir, writeQueue: true, gitHost: true });
   } catch (error) {
     if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     throw error;
@@ -50,6 +50,7 @@ export async function localUp(io: CliIo, options: LocalUpOptions): Promise<numbe
       `  SQS              ${stack.sqs.url}  (dead-letter queue ${stack.deadLetterQueueUrl})`,
       `  GitHub           ${stack.github.url}  (repositories in ${stack.github.dataDir})`,
       `  Argo CD          ${stack.argocd.url}  (holds the Application of examples/argocd-application.yaml)`,
+      `  git host         ${stack.git!.url}  (git http-backend, user ${LOCAL_GIT_USER}; connection ${LOCAL_GIT_CONNECTION}, repositories in ${stack.git!.repositories.root})`,
       '',
       `Local state in ${where}${resumed ? ', resumed where the last local up stopped' : ''}: ${
         keepState
@@ -85,6 +86,11 @@ async function seedTutorial(stack: LocalStack): Promise<void> {
       files: tutorialRepositoryFiles(stack.registryHost),
     });
   }
+  // The same repository on the plain git host, for registrations through the local-git connection.
+  const git = stack.git;
+  const path = `${TUTORIAL_REPO.owner}/${TUTORIAL_REPO.name}`;
+  if (git && !(await git.repositories.head(path, TUTORIAL_REPO.branch)))
+    await git.repositories.create(path, tutorialRepositoryFiles(stack.registryHost), TUTORIAL_REPO.branch);
   const application = flaskAppApplication();
   if (!stack.argocd.application(application.metadata.name)) stack.argocd.putApplication(application);
 }

@@ -5,8 +5,10 @@ import { SqsWriteQueue } from '../../../lib/adapters/sqs-write-queue.ts';
 import { UpstreamError } from '../../../lib/domain/errors.ts';
 
 let stack: LocalStack;
+let now = Date.now();
 beforeAll(async () => {
-  stack = await LocalStack.start({ writeQueue: true });
+  // The fake SQS's clock is the test's: visibility timeouts pass without waiting.
+  stack = await LocalStack.start({ writeQueue: true, sqsNow: () => now });
 });
 afterAll(() => stack.close());
 
@@ -57,5 +59,38 @@ describe('SqsWriteQueue', () => {
     const error = await queue.send([{ ...message(100), group: '' }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ retryable: false });
+  });
+
+  it('hides handed-back writes for the seconds asked, not the queue’s visibility timeout', async () => {
+    // A queue of its own, with the deployed queue's 12-minute visibility timeout.
+    const { QueueUrl: queueUrl } = stack.sqs.createQueue({
+      QueueName: 'hand-back.fifo',
+      Attributes: { FifoQueue: 'true', VisibilityTimeout: '720' },
+    });
+    const queue = new SqsWriteQueue({ queueUrl, client: stack.sqsClient() });
+    await queue.send([message(200, 'argocd-wait'), message(201, 'argocd-wait')]);
+    const receive = async () => {
+      const { Messages = [] } = await stack
+        .sqsClient()
+        .send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+      return Messages;
+    };
+    const received = await receive();
+    expect(received).toHaveLength(2);
+    await queue.handBackIn(
+      received.map((m) => m.ReceiptHandle!),
+      30,
+    );
+    now += 29_000;
+    expect(await receive()).toEqual([]);
+    now += 1_000;
+    expect((await receive()).map((m) => m.Body)).toEqual(received.map((m) => m.Body));
+  });
+
+  it('names how many writes keep the queue’s visibility timeout when SQS refuses their handles', async () => {
+    const queue = new SqsWriteQueue({ queueUrl: stack.writeQueueUrl!, client: stack.sqsClient() });
+    const error = await queue.handBackIn(['not-a-receipt-handle'], 30).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).message).toMatch(/1 of 1 handed-back writes keep the queue's visibility timeout/);
   });
 });

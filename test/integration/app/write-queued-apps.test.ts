@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handleImagePush } from '../../../lib/app/handle-image-push.ts';
-import type { WriteQueue, WriteQueueMessage } from '../../../lib/app/ports.ts';
+import type { WriteQueue, WriteQueueMessage, WriteQueueVisibility } from '../../../lib/app/ports.ts';
 import { type QueuedRecord, writeQueuedApps } from '../../../lib/app/write-queued-apps.ts';
 import { PUSH } from '../../fixtures/hostile/events.ts';
 import { ECR_HOST, flaskApp } from '../../fixtures/registrations.ts';
@@ -109,15 +109,28 @@ describe('queued git writes', () => {
 
   it('hands back, for a retry, every message of a group whose commit failed in a way a retry may fix', async () => {
     await push();
-    const records = queue.take();
+    const records = queue.take().map((r) => ({ ...r, receiptHandle: `handle-${r.messageId}` }));
+    const hidden: Array<{ receiptHandles: readonly string[]; seconds: number }> = [];
+    const visibility: WriteQueueVisibility = {
+      handBackIn: async (receiptHandles, seconds) => {
+        hidden.push({ receiptHandles, seconds });
+      },
+    };
     scenario.stack.github.injectFault({ kind: 'status', status: 503, times: 100 });
     try {
       const written = await writeQueuedApps(
-        { ...direct(), transientRetries: { maxAttempts: 2, backoff: { baseMs: 1, capMs: 2 } } },
+        {
+          ...direct(),
+          visibility,
+          transientRetries: { maxAttempts: 2, backoff: { baseMs: 1, capMs: 2 } },
+        },
         records,
       );
       expect([...written.failed].sort()).toEqual(records.map((r) => r.messageId).sort());
       expect(written.apps.every((a) => a.kind === 'failed' && a.retryable)).toBe(true);
+      // GitHub's outages last minutes: they come back after the queue's visibility timeout, not sooner.
+      expect(written.waiting).toEqual([]);
+      expect(hidden).toEqual([]);
     } finally {
       scenario.stack.github.clearFaults();
     }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   argoCdConnectionFor,
   connectionsDocument,
+  gitConnectionFor,
   gitHubConnectionFor,
+  gitRemoteUrl,
   parseConnections,
 } from '../../../../lib/domain/connections/connections.ts';
 import { InvalidInputError, WriteRefusedError } from '../../../../lib/domain/errors.ts';
@@ -199,5 +201,97 @@ describe('argoCdConnectionFor', () => {
   // Argo CD's own namespace is known only once the Application is read; it is checked then.
   it('leaves the namespace to the read when the registration names none', () => {
     expect(argoCdConnectionFor(connections, undefined, { project: 'team-a' }).name).toBe('prod');
+  });
+});
+
+describe('plain git connections', () => {
+  const withGit = {
+    ...declared,
+    git: {
+      gitlab: {
+        url: 'https://gitlab.example.com/',
+        secret: 'git/gitlab',
+        repositories: ['platform/gitops', 'teams/*/gitops'],
+      },
+    },
+  };
+
+  it('reads a plain git connection beside the GitHub ones, and back from the environment', () => {
+    const connections = parseConnections(withGit);
+    expect(connections.git).toEqual([
+      {
+        name: 'gitlab',
+        url: 'https://gitlab.example.com',
+        secret: 'git/gitlab',
+        repositories: ['platform/gitops', 'teams/*/gitops'],
+        requireConsent: true,
+      },
+    ]);
+    expect(connections.defaultGitHub).toBe('gitops');
+    expect(parseConnections(JSON.parse(JSON.stringify(connectionsDocument(connections))))).toEqual(
+      connections,
+    );
+  });
+
+  it('makes the only git connection the default, whatever its kind', () => {
+    const { git } = withGit;
+    const connections = parseConnections({ git });
+    expect(connections).toMatchObject({ defaultGit: 'gitlab' });
+    expect(connections.defaultGitHub).toBeUndefined();
+    expect(gitConnectionFor(connections, undefined, { owner: 'platform', name: 'gitops' }).name).toBe(
+      'gitlab',
+    );
+  });
+
+  it('refuses a name both kinds use, two defaults across kinds, and paths that are not paths', () => {
+    expect(
+      problemsOf({
+        github: { one: { secret: 's', repositories: ['a/b'], default: true } },
+        git: {
+          one: { url: 'https://git.example.com', secret: 's', repositories: ['a/b'] },
+          two: { url: 'https://git.example.com', secret: 's', repositories: ['gitops'], default: true },
+          three: { url: 'ssh://git.example.com', repositories: ['a/b'] },
+        },
+      }),
+    ).toEqual([
+      "connections.git.two.repositories[0]: 'gitops' is not allowed; write the repository path under the URL, with * where any name will do (group/*)",
+      "connections.git.three.url: 'ssh://git.example.com' is not an http(s) URL",
+      'connections.git.three.secret: is required; the secret that holds its username and password, or a token',
+    ]);
+    const one = { url: 'https://git.example.com', secret: 's', repositories: ['a/b'], default: true };
+    expect(
+      problemsOf({ github: { one: { secret: 's', repositories: ['a/b'] } }, git: { one, two: one } }),
+    ).toEqual([
+      'connections.git: one also names a GitHub connection; registrations name either by writeBack.git.connection: give each its own name',
+      'connections.git: one and two are both marked default; mark one',
+    ]);
+  });
+
+  it('takes the named plain git connection when it covers the repository path', () => {
+    const connections = parseConnections(withGit);
+    const repo = { owner: 'teams/payments', name: 'gitops' };
+    const connection = gitConnectionFor(connections, 'gitlab', repo);
+    expect(connection.name).toBe('gitlab');
+    expect(gitRemoteUrl(connection as never, repo)).toBe('https://gitlab.example.com/teams/payments/gitops');
+    expect(gitConnectionFor(connections, undefined, { owner: 'acme', name: 'gitops' }).name).toBe('gitops');
+  });
+
+  it.each([
+    [
+      'a path outside its globs',
+      'gitlab',
+      { owner: 'teams/payments/deep', name: 'gitops' },
+      "the git connection 'gitlab' may not write teams/payments/deep/gitops (it writes platform/gitops, teams/*/gitops)",
+    ],
+    [
+      'a path of several segments through a GitHub connection',
+      'gitops',
+      { owner: 'acme/sub', name: 'gitops' },
+      "the GitHub connection 'gitops' writes owner/name repositories, not acme/sub/gitops (a path of a plain git host needs a git connection)",
+    ],
+  ])('refuses %s (not-allowed)', (_what, name, repo, message) => {
+    const error = refusal(() => gitConnectionFor(parseConnections(withGit), name, repo));
+    expect(error.code).toBe('not-allowed');
+    expect(error.message).toBe(message);
   });
 });

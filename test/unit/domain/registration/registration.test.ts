@@ -135,6 +135,23 @@ describe('parseRegistration', () => {
     expect(target('argocd-source')).toEqual({ kind: 'argocd-source' });
   });
 
+  it('reads a plain git host repository path: its last segment is the name, the rest the owner', () => {
+    const at = (repo: string) =>
+      parseRegistration({
+        ...clone(flaskApp),
+        writeBack: { method: 'git', git: { connection: 'gitlab', repo, path: 'flask' } },
+      }).writeBack;
+    expect(at('platform/teams/gitops')).toMatchObject({
+      connection: 'gitlab',
+      repo: { owner: 'platform/teams', name: 'gitops' },
+    });
+    expect(at('org/project/_git/gitops')).toMatchObject({
+      repo: { owner: 'org/project/_git', name: 'gitops' },
+    });
+    for (const escaping of ['a/../b', 'a/./b', 'a//b', 'a/b/c/d/e/f/g/h/i'])
+      expect(() => at(escaping), escaping).toThrow('is not a GitHub repository or a repository path');
+  });
+
   it('takes the alias and kustomize image name, defaulting the name to the image', () => {
     const registration = parseRegistration({
       ...clone(flaskApp),
