@@ -1,15 +1,19 @@
 /**
- * `apps import`: Argo CD Applications annotated for Argo CD Image Updater, mapped to registrations,
- * validated and stored as `apps register` stores them; with --dry-run, validated and printed as
- * registration YAML without storing. Warnings (what was not mapped, and what to do) go to stderr.
+ * `apps import`: Argo CD Applications annotated for Argo CD Image Updater, or `ImageUpdater` resources
+ * with the Applications they select (from the files, or from Argo CD with --from-argocd), mapped to
+ * registrations, validated and stored as `apps register` stores them; with --dry-run, validated and
+ * printed without storing. Warnings (what was not mapped, and what to do) go to stderr.
  */
+
+import { ENVIRONMENT } from '../../lib/adapters/environment.ts';
 import type { Registered } from '../../lib/app/register-app.ts';
 import { InvalidInputError } from '../../lib/domain/errors.ts';
 import { parsePlainGitHost } from '../../lib/domain/migration/git-remote-of.ts';
+import type { ImportedApplications } from '../../lib/domain/migration/registrations-from-applications.ts';
 import {
-  type ImportedApplications,
-  registrationsFromApplications,
-} from '../../lib/domain/migration/registrations-from-applications.ts';
+  imageUpdaterNamespaces,
+  registrationsFromManifests,
+} from '../../lib/domain/migration/registrations-from-image-updaters.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { INPUT_LIMITS, readInput } from '../read-input.ts';
 import { type Checked, dryRunJson, formatDryRun, formatRegistered, registeredJson } from './apps-output.ts';
@@ -19,14 +23,23 @@ export const IMPORT_FLAGS = {
   account: { type: 'string' },
   'github-connection': { type: 'string' },
   'argocd-connection': { type: 'string' },
+  'from-argocd': { type: 'boolean' },
   'git-connection': { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
 } as const;
 
-export const IMPORT_USAGE = `  apps import <manifest.yaml | -> [--account <id>] [--github-connection <name>]
-              [--argocd-connection <name>] [--git-connection <name>=<url>]... [--dry-run]
-      Maps Argo CD Applications annotated for Argo CD Image Updater to registrations, then stores
-      them as register does; what cannot be mapped is printed as a warning.
+/** How many manifests one `apps import` reads. */
+export const IMPORT_FILES = 32;
+
+export const IMPORT_USAGE = `  apps import <manifest.yaml | -> [<manifest.yaml>...] [--from-argocd] [--account <id>]
+              [--github-connection <name>] [--argocd-connection <name>]
+              [--git-connection <name>=<url>]... [--dry-run]
+      Maps Argo CD Applications annotated for Argo CD Image Updater, or ImageUpdater resources
+      and the Applications they select, to registrations, then stores them as register does;
+      what cannot be mapped is printed as a warning.
+      --from-argocd       the ImageUpdater resources select among the Applications Argo CD
+                          lists in their namespaces, read through the Argo CD connection
+                          (--argocd-connection, else the default one; $${ENVIRONMENT.connections})
       --account <id>      the 12-digit AWS account for placeholders such as <account-id>
       --github-connection <name>, --argocd-connection <name>
                           the platform's connection that apps written back through git (or
@@ -42,6 +55,7 @@ export interface ImportFlags {
   readonly 'github-connection'?: string | undefined;
   readonly 'argocd-connection'?: string | undefined;
   readonly 'git-connection'?: readonly string[] | undefined;
+  readonly 'from-argocd'?: boolean | undefined;
   readonly 'dry-run'?: boolean | undefined;
   readonly json?: boolean | undefined;
 }
@@ -54,40 +68,69 @@ export interface ImportSteps {
   readonly register: (documents: readonly unknown[]) => Promise<Registered[]>;
   /** Validates registrations and says what they would replace (--dry-run). */
   readonly check: (documents: readonly unknown[]) => Promise<Checked[]>;
+  /** The Applications Argo CD lists in each namespace, through the named connection (--from-argocd). */
+  readonly listApplications: (
+    namespaces: readonly string[],
+    connection: string | undefined,
+  ) => Promise<ReadonlyMap<string, readonly unknown[]>>;
 }
 
-/** Runs `apps import <source>`. */
+/** Runs `apps import <source>...`. */
 export async function importApps(
-  source: string | undefined,
+  sources: readonly string[],
   flags: ImportFlags,
   io: CliIo,
-  { parseDocuments, register, check }: ImportSteps,
+  { parseDocuments, register, check, listApplications }: ImportSteps,
 ): Promise<number> {
-  if (!source) {
+  if (sources.length === 0) {
     throw new InvalidInputError(
       'usage',
       'apps import needs an Application manifest',
       'e.g. ecr-image-updater apps import manifest/application.yaml (- reads standard input)',
     );
   }
-  const fix = 'give a readable Argo CD Application manifest (YAML or JSON)';
-  const text = await readInput(source, 'manifest', io.readStdin, fix, INPUT_LIMITS.manifests);
-  const imported = registrationsFromApplications(readDocuments(text, source, parseDocuments), {
+  if (sources.length > IMPORT_FILES)
+    throw new InvalidInputError('usage', `${sources.length} manifests given`, `give at most ${IMPORT_FILES}`);
+  if (sources.filter((source) => source === '-').length > 1)
+    throw new InvalidInputError('manifest', "'-' (standard input) is given twice", 'give it once');
+  const fix = 'give a readable Argo CD Application or ImageUpdater manifest (YAML or JSON)';
+  const read = await Promise.all(
+    sources.map(async (source) =>
+      readDocuments(
+        await readInput(source, 'manifest', io.readStdin, fix, INPUT_LIMITS.manifests),
+        source,
+        parseDocuments,
+      ),
+    ),
+  );
+  const documents = read.flat();
+  const names =
+    sources.length === 1
+      ? undefined
+      : read.flatMap((fileDocuments, index) =>
+          fileDocuments.map((_, n) => `${sources[index]} document ${n + 1}`),
+        );
+  const argoCdApplications = flags['from-argocd']
+    ? await listApplications(imageUpdaterNamespaces(documents), flags['argocd-connection'])
+    : undefined;
+  const imported = registrationsFromManifests(documents, {
     account: flags.account,
     githubConnection: flags['github-connection'],
     argocdConnection: flags['argocd-connection'],
     gitHosts: (flags['git-connection'] ?? []).map((text) => parsePlainGitHost(text)),
+    ...(argoCdApplications ? { argoCdApplications } : {}),
+    ...(names ? { sources: names } : {}),
   });
-  const documents = imported.applications.map((application) => application.document);
+  const registrations = imported.applications.map((application) => application.document);
   const warningsOf = (index: number) => imported.applications[index]?.warnings ?? [];
   if (flags['dry-run']) {
-    const checked = await check(documents);
+    const checked = await check(registrations);
     if (flags.json) {
       const apps = checked.map((result, index) => ({ ...dryRunJson(result), warnings: warningsOf(index) }));
       io.stdout(`${JSON.stringify({ apps, warnings: imported.warnings })}\n`);
     } else io.stdout(checked.map(formatDryRun).join('---\n'));
   } else {
-    const registered = await register(documents);
+    const registered = await register(registrations);
     if (flags.json) {
       const apps = registered.map((result, index) => ({
         ...registeredJson(result),

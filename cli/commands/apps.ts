@@ -15,7 +15,7 @@ import {
 import { type CliIo, EXIT } from '../io.ts';
 import { parseDocuments } from '../parse-documents.ts';
 import { INPUT_LIMITS, readInput } from '../read-input.ts';
-import { IMPORT_FLAGS, IMPORT_USAGE, importApps } from './apps-import.ts';
+import { IMPORT_FILES, IMPORT_FLAGS, IMPORT_USAGE, importApps } from './apps-import.ts';
 import {
   type Checked,
   dryRunJson,
@@ -25,6 +25,7 @@ import {
   formatRegistered,
   registeredJson,
 } from './apps-output.ts';
+import { listArgoCdApplications } from './list-argocd-applications.ts';
 
 const HELP = `Usage: ecr-image-updater apps <register|import|list|show|remove|pause|resume> [options]
 
@@ -99,13 +100,14 @@ export const appsCommand: Command = {
           io,
         );
       case 'import': {
-        const flags = { name: action, flags: ACTIONS.import, arguments: 1 };
+        const flags = { name: action, flags: ACTIONS.import, arguments: IMPORT_FILES };
         const { values, positionals } = parseActionFlags('apps', args, flags, ACTIONS);
-        return importApps(positionals[1], values, io, {
+        return importApps(positionals.slice(1), values, io, {
           register: (documents) =>
             registerApps(openRegistry(values, io), documents, { caller: callerIdentity(io, values) }),
           check: (documents) => checkApps(documents, values, io),
           parseDocuments,
+          listApplications: (namespaces, connection) => listArgoCdApplications(namespaces, connection, io),
         });
       }
       case 'list': {

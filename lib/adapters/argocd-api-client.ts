@@ -61,6 +61,22 @@ export class ArgoCdApiClient implements ArgoCdApi {
     );
   }
 
+  /**
+   * The Applications in `appNamespace` that the token may see (`GET /api/v1/applications`,
+   * ApplicationService.List): Argo CD leaves out those of projects the token cannot read, and answers
+   * `items: null` for none.
+   */
+  async listApplications(appNamespace: string): Promise<unknown[]> {
+    const query = new URLSearchParams({ appNamespace });
+    const list = (await this.json(
+      'GET',
+      `api/v1/applications?${query}`,
+      undefined,
+      `listing the Applications in namespace ${appNamespace}`,
+    )) as { items?: unknown } | null;
+    return Array.isArray(list?.items) ? list.items : [];
+  }
+
   async patchApplication(name: string, scope: ArgoCdScope, patch: readonly unknown[]): Promise<unknown> {
     const body = {
       name,

@@ -3,7 +3,7 @@
  * with the connection's CA bundle, or explicitly insecure), never one without the other. One client per
  * connection and token, kept for the life of the process; a rotated token makes a new one.
  */
-import type { ArgoCdApi, ArgoCdConnector, SecretStore } from '../app/ports.ts';
+import type { ArgoCdConnector, SecretStore } from '../app/ports.ts';
 import type { ArgoCdConnection } from '../domain/connections/connections.ts';
 import { UpstreamError } from '../domain/errors.ts';
 import { ArgoCdApiClient } from './argocd-api-client.ts';
@@ -13,11 +13,11 @@ export interface ArgoCdClientConnectorOptions {
 }
 
 export class ArgoCdClientConnector implements ArgoCdConnector {
-  private readonly clients = new Map<string, ArgoCdApi>();
+  private readonly clients = new Map<string, ArgoCdApiClient>();
 
   constructor(private readonly options: ArgoCdClientConnectorOptions) {}
 
-  async connect(connection: ArgoCdConnection): Promise<ArgoCdApi> {
+  async connect(connection: ArgoCdConnection): Promise<ArgoCdApiClient> {
     const { server, tokenSecret, caBundleSecret, insecure } = connection;
     const token = readArgoCdToken(await this.options.secrets.get(tokenSecret), tokenSecret);
     const ca = caBundleSecret ? await this.options.secrets.get(caBundleSecret) : undefined;

@@ -56,8 +56,8 @@ export function readRuntimeConfig(
   };
 }
 
-// JSON in the environment, checked as the configuration was: a bad value names the variable.
-function readConnections(text: string | undefined): Connections {
+/** The connections of the environment (JSON), checked as the configuration was: a bad value names the variable. */
+export function readConnections(text: string | undefined): Connections {
   if (text === undefined || text.trim() === '') return NO_CONNECTIONS;
   let value: unknown;
   try {

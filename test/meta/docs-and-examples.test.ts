@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { registrationsFromApplications } from '../../lib/domain/migration/registrations-from-applications.ts';
+import { registrationsFromManifests } from '../../lib/domain/migration/registrations-from-image-updaters.ts';
 import { parseRegistration } from '../../lib/domain/registration/registration.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,6 +26,10 @@ describe('examples/', () => {
 
   it.each(examples)('%s registers as it is (or imports, for an Application)', (name) => {
     const documents = parseAllDocuments(read(`examples/${name}`)).map((document) => document.toJS());
+    if (documents.some((document) => (document as { kind?: unknown }).kind === 'ImageUpdater')) {
+      expect(registrationsFromManifests(documents, { account: '123456789012' }).applications).not.toEqual([]);
+      return;
+    }
     for (const document of documents) {
       if ((document as { kind?: unknown }).kind === 'Application')
         expect(

@@ -56,7 +56,8 @@ export interface ImageUpdaterAnnotations {
   readonly warnings: readonly string[];
 }
 
-const PULL_SECRET =
+/** What a pull secret becomes: nothing, and why. */
+export const PULL_SECRET =
   "not mapped: ECR is read with the updater's own IAM role, so no pull secret is needed; make sure the repository is in the stack's watched set";
 const COMMIT_IDENTITY =
   "not mapped: commits are made through the GitHub API as the token's user or GitHub App; a message template goes in writeBack.git.commitMessage";

@@ -15,16 +15,13 @@ import {
   type SourceType,
 } from '../targets/application-source.ts';
 import type { PlainGitHost } from './git-remote-of.ts';
-import {
-  ANNOTATION_PREFIX,
-  type ImageUpdaterAnnotations,
-  readImageUpdaterAnnotations,
-} from './image-updater-annotations.ts';
+import { ANNOTATION_PREFIX, readImageUpdaterAnnotations } from './image-updater-annotations.ts';
 import { type ImageDocument, imagesFromAnnotations } from './images-from-annotations.ts';
 import {
-  registrationTarget,
   type WriteBackDocument,
+  type WriteBackImportContext,
   writeBackFromAnnotations,
+  writesHelmValues,
 } from './write-back-from-annotations.ts';
 
 /** A registration as `apps register` takes it: a plain object `parseRegistration` accepts. */
@@ -43,6 +40,8 @@ export interface ImportOptions {
   readonly argocdConnection?: string | undefined;
   /** The platform's plain git connections and their base URLs, for repositories outside GitHub. */
   readonly gitHosts?: readonly PlainGitHost[] | undefined;
+  /** What to call each document in messages (`apps.yaml document 2`); `document N` when absent. */
+  readonly sources?: readonly string[] | undefined;
 }
 
 export interface ImportedApplication {
@@ -92,17 +91,17 @@ export function registrationFromApplication(
   const source = readApplicationSource(spec, application.status, warn);
   const target = annotations.app.get('write-back-target')?.trim() ?? '';
   const method = annotations.app.get('write-back-method')?.trim() ?? '';
-  const sourceType = decideSourceType(name, source, annotations, target, warn);
+  const kustomizeNamed = [...annotations.byAlias.values()].some((options) =>
+    options.has('kustomize.image-name'),
+  );
+  const sourceType = decideSourceType(name, source, target, kustomizeNamed, warn);
   const document: RegistrationDocument = {
     name,
     images: imagesFromAnnotations({
       annotations,
       account: options.account,
       sourceType,
-      helmValues:
-        target !== '' &&
-        registrationTarget(target, sourceType).startsWith('helmvalues') &&
-        method.startsWith('git'),
+      helmValues: writesHelmValues(target, method, sourceType),
       warn,
       origin,
     }),
@@ -111,17 +110,34 @@ export function registrationFromApplication(
       app: annotations.app,
       sourceType,
       source,
-      project: text(spec.project),
-      namespace: text(metadata.namespace),
-      githubConnection: options.githubConnection,
-      argocdConnection: options.argocdConnection,
-      gitHosts: options.gitHosts,
+      ...writeBackScope(metadata, spec, options),
       warn,
       origin,
     }),
   };
-  validate(document, origins);
+  validateImported(document, origins);
   return { document, warnings };
+}
+
+/**
+ * What the write-back of an Application's registration takes from the Application and the options:
+ * its project and namespace, and the connections to name.
+ */
+export function writeBackScope(
+  metadata: DocumentMapping,
+  spec: DocumentMapping,
+  options: ImportOptions,
+): Pick<
+  WriteBackImportContext,
+  'project' | 'namespace' | 'githubConnection' | 'argocdConnection' | 'gitHosts'
+> {
+  return {
+    project: text(spec.project),
+    namespace: text(metadata.namespace),
+    githubConnection: options.githubConnection,
+    argocdConnection: options.argocdConnection,
+    gitHosts: options.gitHosts,
+  };
 }
 
 /**
@@ -135,14 +151,7 @@ export function registrationsFromApplications(
 ): ImportedApplications {
   const applications: ImportedApplication[] = [];
   const warnings: string[] = [];
-  const items = documents.flatMap((document, index) =>
-    isList(document)
-      ? (document.items as unknown[]).map((item, at) => ({
-          item,
-          where: `document ${index + 1}, item ${at + 1}`,
-        }))
-      : [{ item: document, where: `document ${index + 1}` }],
-  );
+  const items = listItems(documents, options.sources);
   const problems = new ProblemCollector();
   for (const { item, where } of items) {
     const skip = reasonToSkip(item);
@@ -174,22 +183,38 @@ export function registrationsFromApplications(
   return { applications, warnings };
 }
 
-// Argo CD Image Updater updates Helm and Kustomize apps and decides by the source type Argo CD found
-// (a kustomization target forces Kustomize). A manifest does not always say; Helm is the safer guess,
-// as a Kustomize app's images must be named `kustomize` in the registration.
-function decideSourceType(
+/**
+ * Every document, and the items of a `List`, with where each is (`document 2, item 1`, or as
+ * `sources` name the documents: `apps.yaml document 2`).
+ */
+export function listItems(
+  documents: readonly unknown[],
+  sources?: readonly string[],
+): Array<{ item: unknown; where: string }> {
+  return documents.flatMap((document, index) => {
+    const where = sources?.[index] ?? `document ${index + 1}`;
+    return isList(document)
+      ? (document.items as unknown[]).map((item, at) => ({ item, where: `${where}, item ${at + 1}` }))
+      : [{ item: document, where }];
+  });
+}
+
+/**
+ * Helm or Kustomize, as Argo CD Image Updater decides by the source type Argo CD found (a
+ * kustomization target forces Kustomize). A manifest does not always say; Helm is the safer guess, as a
+ * Kustomize app's images must be named `kustomize` in the registration, unless an image names its
+ * Kustomize image (`kustomizeNames`).
+ */
+export function decideSourceType(
   name: string,
   source: ApplicationSourceSummary,
-  annotations: ImageUpdaterAnnotations,
   target: string,
+  kustomizeNames: boolean,
   warn: (text: string) => void,
 ): SourceType {
   if (target.startsWith('kustomization')) return 'kustomize';
   if (source.type !== undefined) return source.type;
   if (target.startsWith('helmvalues')) return 'helm';
-  const kustomizeNames = [...annotations.byAlias.values()].some((options) =>
-    options.has('kustomize.image-name'),
-  );
   if (source.unsupportedType !== undefined) {
     warn(
       `${source.field}: Argo CD Image Updater skips apps of source type ${source.unsupportedType} (only Helm and Kustomize); imported as ${kustomizeNames ? 'Kustomize' : 'Helm'}`,
@@ -206,8 +231,8 @@ function decideSourceType(
   return kustomizeNames ? 'kustomize' : 'helm';
 }
 
-// The registration's own validation, with errors pointed back at what the user wrote.
-function validate(document: RegistrationDocument, origins: ReadonlyMap<string, string>): void {
+/** The registration's own validation, with errors pointed back at what the user wrote. */
+export function validateImported(document: RegistrationDocument, origins: ReadonlyMap<string, string>): void {
   try {
     parseRegistration(document);
   } catch (error) {

@@ -22,6 +22,7 @@ export type WriteBackDocument =
         branch?: string;
         target?: string;
         writeBranch?: string;
+        pullRequest?: boolean;
       };
     }
   | { method: 'argocd'; argocd: { connection?: string; project: string; appNamespace?: string } };
@@ -43,17 +44,26 @@ export interface WriteBackImportContext {
   readonly gitHosts?: readonly PlainGitHost[] | undefined;
   readonly warn: (text: string) => void;
   readonly origin: (field: string, from: string) => void;
+  /**
+   * Where a setting was written, as warnings (`from`) and errors (`field`) name it; the annotation
+   * when absent. An `ImageUpdater` names the field of the level that set it.
+   */
+  readonly where?: (name: AppSetting) => { readonly from: string; readonly field: string };
 }
 
 const GIT_ONLY = ['git-repository', 'git-branch', 'write-back-target'] as const;
 const TAG_OR_SHA = /^(?:refs\/tags\/.+|v?[0-9]+(?:\.[0-9]+){0,2}(?:[-+].*)?|[0-9a-f]{7,40})$/i;
+
+function where(context: WriteBackImportContext, name: AppSetting) {
+  return context.where?.(name) ?? { from: `${ANNOTATION_PREFIX}${name}`, field: annotationField(name) };
+}
 
 /** The write-back of the registration; throws on a method or git-branch the anchor refuses too. */
 export function writeBackFromAnnotations(context: WriteBackImportContext): WriteBackDocument {
   const text = context.app.get('write-back-method')?.trim() || 'argocd';
   if (text === 'argocd') {
     for (const name of GIT_ONLY.filter((n) => context.app.has(n)))
-      context.warn(`${ANNOTATION_PREFIX}${name}: not mapped: it applies to write-back-method git only`);
+      context.warn(`${where(context, name).from}: not mapped: it applies to write-back-method git only`);
     return argoCd(context);
   }
   const colon = text.indexOf(':');
@@ -61,14 +71,14 @@ export function writeBackFromAnnotations(context: WriteBackImportContext): Write
   const credentials = colon === -1 ? 'repocreds' : text.slice(colon + 1);
   if (method !== 'git' || !/^(?:repocreds|secret:(?:[^/\s]+\/)?[^/\s]+)$/.test(credentials)) {
     throw new InvalidInputError(
-      annotationField('write-back-method'),
+      where(context, 'write-back-method').field,
       `${quoteInput(text)} is not a write-back method`,
       'use argocd, git, git:repocreds or git:secret:<namespace>/<secret>',
     );
   }
   const repoURL = context.app.get('git-repository')?.trim() || context.source.repoURL;
   const repoFrom = context.app.has('git-repository')
-    ? annotationField('git-repository')
+    ? where(context, 'git-repository').field
     : `${context.source.field}.repoURL`;
   const remote = repoURL === undefined ? undefined : gitRemoteOf(repoURL, context.gitHosts ?? []);
   if (remote === undefined) {
@@ -79,7 +89,7 @@ export function writeBackFromAnnotations(context: WriteBackImportContext): Write
   }
   const connection = connectionOf(remote, context);
   context.warn(
-    `${ANNOTATION_PREFIX}write-back-method: ${quoteInput(text)}: ${
+    `${where(context, 'write-back-method').from}: ${quoteInput(text)}: ${
       credentials === 'repocreds'
         ? "Argo CD's repository credentials"
         : `the Kubernetes secret ${credentials.slice('secret:'.length)}`
@@ -145,7 +155,7 @@ function gitPlace(
   const parts = annotation ? annotation.split(':') : [];
   if (parts.length > 2) {
     throw new InvalidInputError(
-      annotationField('git-branch'),
+      where(context, 'git-branch').field,
       `${quoteInput(annotation ?? '')} has more than one ':'`,
       'write <branch> or <base>:<write-branch-template>',
     );
@@ -154,19 +164,28 @@ function gitPlace(
   const branch = base ? base : branchOf(source, context.warn);
   context.origin(
     'writeBack.git.branch',
-    base ? annotationField('git-branch') : `${source.field}.targetRevision`,
+    base ? where(context, 'git-branch').field : `${source.field}.targetRevision`,
   );
-  if (writeBranch) context.origin('writeBack.git.writeBranch', annotationField('git-branch'));
+  if (writeBranch) context.origin('writeBack.git.writeBranch', where(context, 'git-branch').field);
   const text = context.app.get('write-back-target')?.trim();
   const target = text ? registrationTarget(text, context.sourceType) : undefined;
   if (text && target !== text) warnPlainTarget(text, target!, context);
-  if (target) context.origin('writeBack.git.target', annotationField('write-back-target'));
+  if (target) context.origin('writeBack.git.target', where(context, 'write-back-target').field);
   return {
     path: source.path ?? '.',
     ...(branch ? { branch } : {}),
     ...(target ? { target } : {}),
     ...(writeBranch ? { writeBranch } : {}),
   };
+}
+
+/** Whether the app's git write-back writes a Helm values file (`helmvalues[:file]` or a plain path). */
+export function writesHelmValues(target: string, method: string, sourceType: SourceType): boolean {
+  return (
+    target !== '' &&
+    registrationTarget(target, sourceType).startsWith('helmvalues') &&
+    method.startsWith('git')
+  );
 }
 
 /**
@@ -186,7 +205,7 @@ export function registrationTarget(text: string, sourceType: SourceType): string
 
 function warnPlainTarget(text: string, target: string, context: WriteBackImportContext): void {
   const warn = (problem: string) =>
-    context.warn(`${ANNOTATION_PREFIX}write-back-target: ${quoteInput(text)}: ${problem}`);
+    context.warn(`${where(context, 'write-back-target').from}: ${quoteInput(text)}: ${problem}`);
   if (target.startsWith('helmvalues:')) {
     warn(
       `for a Helm app Argo CD Image Updater writes Helm values there, not a parameter file; imported as ${target}, a values file that must exist (the anchor creates it)`,

@@ -1,3 +1,4 @@
+import { type LabelRequirement, matchesLabels } from 'ecr-image-updater/lib/domain/migration/label-selector';
 import { ArgoCdApiError } from './argocd-api-error.ts';
 
 /** Whether a set of labels satisfies a selector. */
@@ -8,29 +9,27 @@ const REQUIREMENT =
 
 /**
  * Parses a Kubernetes label selector (`app=web,tier!=db,env in (a,b),!legacy`) as `labels.Parse` does
- * for the forms people write; anything else is refused with the message Argo CD's List answers with.
+ * for the forms people write (k8s.io/apimachinery pkg/labels/selector.go); anything else is refused with
+ * the message Argo CD's List answers with.
  */
 export function parseLabelSelector(selector: string): LabelPredicate {
   if (selector.trim() === '') return () => true;
-  const predicates = splitRequirements(selector).map((text): LabelPredicate => {
+  const requirements = splitRequirements(selector).map((text): LabelRequirement => {
     const match = REQUIREMENT.exec(text);
     if (!match) {
       throw ArgoCdApiError.unknown(`error parsing the selector: unable to parse requirement: ${text.trim()}`);
     }
     const [, not, absentKey, key = '', operator, value = '', setOperator, set = ''] = match;
-    if (not) return (labels) => !Object.hasOwn(labels, absentKey ?? '');
-    if (operator === '!=') return (labels) => labels[key] !== value;
-    if (operator) return (labels) => labels[key] === value;
+    if (not) return { key: absentKey ?? '', operator: 'DoesNotExist', values: [] };
+    if (operator) return { key, operator: operator === '!=' ? 'NotIn' : 'In', values: [value] };
     if (setOperator) {
-      const values = new Set(set.split(',').map((item) => item.trim()));
-      const inSet = (labels: Readonly<Record<string, unknown>>) => values.has(String(labels[key]));
-      return setOperator === 'in'
-        ? (labels) => Object.hasOwn(labels, key) && inSet(labels)
-        : (labels) => !Object.hasOwn(labels, key) || !inSet(labels);
+      const values = set.split(',').map((item) => item.trim());
+      return { key, operator: setOperator === 'in' ? 'In' : 'NotIn', values };
     }
-    return (labels) => Object.hasOwn(labels, key);
+    return { key, operator: 'Exists', values: [] };
   });
-  return (labels) => predicates.every((predicate) => predicate(labels));
+  // Matched as the product matches an ImageUpdater's selectors: one home for the rule.
+  return (labels) => matchesLabels(requirements, labels);
 }
 
 /** Splits on commas that are not inside a `( … )` value set. */

@@ -52,6 +52,14 @@ describe('ArgoCdApiClient over HTTP', () => {
     expect(error.message).not.toContain('not-a-token');
   });
 
+  it('lists the Applications of one namespace, and none for a namespace without any', async () => {
+    argocd.putApplication(helmApp('listed'));
+    const items = (await client.listApplications('argocd')) as Array<{ metadata: { name: string } }>;
+    expect(items.map((item) => item.metadata.name)).toContain('listed');
+    expect(await client.listApplications('nowhere')).toEqual([]);
+    expect(argocd.invalidCalls()).toEqual([]);
+  });
+
   it('starts a sync, and answers running when another operation is in progress', async () => {
     argocd.putApplication(helmApp('manual'));
     expect(await client.syncApplication('manual', scope)).toBe('started');

@@ -80,6 +80,13 @@ describe('GET /api/v1/applications and /api/v1/applications/{name}', () => {
     expect(await names('?repo=https://charts.example.com')).toEqual(['api']);
     expect(await names('?selector=team%3Dweb')).toEqual(['billing', 'flask-app']);
     expect(await names('?selector=!team')).toEqual(['api', 'nginx']);
+    // NotIn and != hold for an absent label (k8s.io/apimachinery pkg/labels/selector.go).
+    expect(await names('?selector=team!%3Dweb')).toEqual(['api', 'nginx']);
+    expect(await names(`?selector=${encodeURIComponent('team in (web, ops)')}`)).toEqual([
+      'billing',
+      'flask-app',
+    ]);
+    expect(await names(`?selector=${encodeURIComponent('team notin (web)')}`)).toEqual(['api', 'nginx']);
     const listed = await call(server, 'GET', '/api/v1/applications?name=none');
     expect(listed.body).toEqual({ metadata: { resourceVersion: expect.any(String) }, items: [] });
   });

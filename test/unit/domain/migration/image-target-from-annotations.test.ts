@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ImageDocument } from '../../../../lib/domain/migration/image-from-settings.ts';
 import { importImageTarget } from '../../../../lib/domain/migration/image-target-from-annotations.ts';
 import type { ImageOption } from '../../../../lib/domain/migration/image-updater-annotations.ts';
-import type { ImageDocument } from '../../../../lib/domain/migration/images-from-annotations.ts';
 
 function run(
   options: Partial<Record<ImageOption, string>>,
@@ -10,13 +10,16 @@ function run(
 ) {
   const document: ImageDocument = { alias: 'web', image: 'web' };
   const warnings: string[] = [];
+  const set = options as Partial<Record<ImageOption, string>>;
   importImageTarget(
     document,
-    new Map(Object.entries(options)) as Map<ImageOption, string>,
-    'web',
+    (name) => {
+      const value = set[name];
+      return value === undefined ? undefined : { value, from: `web.${name}`, field: `x.web.${name}` };
+    },
     'images[0]',
+    { from: 'image-list', field: 'x.image-list' },
     {
-      annotations: { app: new Map(), byAlias: new Map(), warnings: [] },
       sourceType,
       helmValues,
       warn: (text) => warnings.push(text),
