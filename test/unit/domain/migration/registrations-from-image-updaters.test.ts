@@ -39,6 +39,26 @@ describe('registrationsFromManifests with ImageUpdater resources', () => {
     ]);
   });
 
+  it("writes back through the plain git connection covering gitConfig.repository's host", () => {
+    const result = registrationsFromManifests(
+      [
+        imageUpdater({
+          writeBackConfig: {
+            method: 'git',
+            gitConfig: { repository: 'https://gitlab.example.com/platform/gitops.git', branch: 'main' },
+          },
+          applicationRefs: [{ namePattern: '*', images: [image('web')] }],
+        }),
+        app('web'),
+      ],
+      { gitHosts: [{ connection: 'gitlab', url: 'https://gitlab.example.com' }] },
+    );
+    expect(result.applications[0]!.document.writeBack).toMatchObject({
+      method: 'git',
+      git: { connection: 'gitlab', repo: 'platform/gitops', branch: 'main' },
+    });
+  });
+
   it('selects only in its own namespace', () => {
     const result = registrationsFromManifests([
       imageUpdater({ applicationRefs: [{ namePattern: '*', images: [image('web')] }] }, 'team-a'),
