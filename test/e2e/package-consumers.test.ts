@@ -11,22 +11,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installPacked, type PackedProduct, packProduct, ROOT, readJson } from '../support/packed-product.ts';
-
-/** What a user's `npm install` of the product must never bring. */
-// isomorphic-git is not among them: the CLI's reconcile and redrive write to plain git hosts with it
-// (loaded only when a plain git connection is used).
-const NOT_AT_RUN_TIME = [
-  'dynalite',
-  'ajv',
-  'ajv-formats',
-  'fflate',
-  'graphql',
-  '@octokit/graphql-schema',
-  'tsx',
-  '@aws-cdk/lambda-layer-kubectl-v33',
-  '@ecr-image-updater/local',
-];
+import {
+  installPacked,
+  NOT_AT_RUN_TIME,
+  type PackedProduct,
+  packProduct,
+  ROOT,
+  readJson,
+} from '../support/packed-product.ts';
 
 /** The prebuilt function's files: the bundle, isomorphic-git apart (ADR 0005) and the package.json naming it. */
 const FUNCTION_FILES = [

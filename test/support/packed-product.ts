@@ -9,6 +9,23 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * What a user's `npm install` of the product must never bring: the local peers and their packages, and
+ * no TypeScript loader. isomorphic-git is not among them: the CLI's reconcile and redrive write to plain
+ * git hosts with it (loaded only when a plain git connection is used; ADR 0005).
+ */
+export const NOT_AT_RUN_TIME: readonly string[] = [
+  'dynalite',
+  'ajv',
+  'ajv-formats',
+  'fflate',
+  'graphql',
+  '@octokit/graphql-schema',
+  'tsx',
+  '@aws-cdk/lambda-layer-kubectl-v33',
+  '@ecr-image-updater/local',
+];
+
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE_MODULES = join(ROOT, 'node_modules');
 
