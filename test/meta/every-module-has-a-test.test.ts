@@ -23,6 +23,8 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
     'internal to the regexp engine; tested through compile-re2 and its differential test',
   'lib/adapters/ecr-image-failures.ts':
     'part of the ECR catalog; tested through test/integration/adapters/ecr-image-catalog.test.ts with the fake ECR',
+  'lib/adapters/ecr-image-scans.ts':
+    'part of the ECR catalog; tested through test/integration/adapters/ecr-image-catalog.test.ts with the fake ECR',
   'local/src/ecr/': 'internal to the fake ECR; tested through test/integration/local/ecr with the real SDK',
   'local/src/sqs/':
     'internal to the fake SQS and the event source stand-in; tested through test/integration/local/fake-sqs-server, fake-sqs-fifo and sqs-event-source with the real SDK',

@@ -11,15 +11,21 @@ import { type AccessDenial, EcrAccess } from './ecr-access.ts';
 import { EcrImageFaults, type ImageFault } from './ecr-image-faults.ts';
 import { ecrImageHandlers } from './ecr-image-handlers.ts';
 import { ecrLayerHandlers, serveEcrBlob } from './ecr-layer-handlers.ts';
-import { EcrRegistryState, type EcrRepository, type ImagePushEvent } from './ecr-registry-state.ts';
+import {
+  EcrRegistryState,
+  type EcrRepository,
+  type ImagePushEvent,
+  type ImageScanState,
+} from './ecr-registry-state.ts';
 import { ecrRepositoryHandlers } from './ecr-repository-handlers.ts';
 import type { ImageStatus, ListingMode } from './ecr-request.ts';
+import { ecrScanHandlers } from './ecr-scan-handlers.ts';
 import { type EcrSnapshot, repositoriesFromSnapshot, snapshotRepositories } from './ecr-snapshot.ts';
 import { type BuiltImage, type BuiltManifest, buildImage } from './image-builder.ts';
 import { uploadBlob } from './layer-uploads.ts';
 import { type PushedImage, type PushImageOptions, pushedImageOf } from './pushed-image.ts';
 
-export type { AccessDenial, EcrSnapshot, ImageFault, ImageStatus, ListingMode };
+export type { AccessDenial, EcrSnapshot, ImageFault, ImageScanState, ImageStatus, ListingMode };
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
 
@@ -89,6 +95,7 @@ export class FakeEcrServer extends AwsJsonPeer {
         ...ecrRepositoryHandlers(this.state),
         ...ecrImageHandlers(this.state, this.imageFaults, () => this.listing),
         ...ecrLayerHandlers(this.state, () => this.url),
+        ...ecrScanHandlers(this.state),
       }),
       serveEcrBlob(this.state, this.imageFaults),
     );
@@ -169,6 +176,30 @@ export class FakeEcrServer extends AwsJsonPeer {
     if (status === 'ACTIVE') delete image.status;
     else image.status = status;
     if (status === 'ARCHIVED') image.lastArchivedAt = this.state.now();
+  }
+
+  /**
+   * Sets the scan of an image (by digest or tag) in a repository that scans on push: in progress,
+   * failed, or complete with the given findings per severity (`{ CRITICAL: 1, HIGH: 3 }`). A complete
+   * scan's time is the fake's clock. Returns the image's digest.
+   */
+  setScan(
+    repository: string,
+    image: string,
+    scan: { readonly status: ImageScanState['status']; readonly findings?: Readonly<Record<string, number>> },
+    registryId = this.accountId,
+  ): string {
+    const repo = this.state.find(registryId, repository);
+    if (!repo.scanOnPush) throw new Error(`setScan: ${repository} does not scan on push`);
+    const digest = image.startsWith('sha256:') ? image : repo.tags.get(image);
+    const stored = digest === undefined ? undefined : repo.images.get(digest);
+    if (!stored) throw new Error(`setScan: ${repository} holds no image ${image}`);
+    stored.scan = {
+      status: scan.status,
+      findings: scan.status === 'COMPLETE' ? { ...scan.findings } : {},
+      ...(scan.status === 'COMPLETE' ? { completedAt: this.state.now() } : {}),
+    };
+    return stored.digest;
   }
 
   /** The next `times` blob downloads (default 1) get no answer at all until the server closes. */
