@@ -67,6 +67,12 @@ export class FakeEcrServer extends AwsJsonPeer {
    * an order of no meaning, as ECR may answer (see {@link ListingMode}). Settable at any time.
    */
   listing: ListingMode | undefined;
+  /**
+   * Whether a scan on push completes at once (default) or stays IN_PROGRESS until {@link setScan}: ECR
+   * starts the scan after the push, and DescribeImages reports it in progress until it is done (ECR user
+   * guide, "Scan images for OS vulnerabilities in Amazon ECR"; API reference, ImageScanStatus).
+   */
+  scansCompleteAtPush = true;
   private readonly state: EcrRegistryState;
   private readonly imageFaults = new EcrImageFaults();
   private readonly access: EcrAccess;
@@ -90,6 +96,12 @@ export class FakeEcrServer extends AwsJsonPeer {
     });
     this.listing = options.listing;
     this.access = new EcrAccess(this.state);
+    this.state.onPush(({ registryId, repositoryName, digest }) => {
+      const repo = this.state.get(registryId, repositoryName);
+      const image = repo?.scanOnPush ? repo.images.get(digest) : undefined;
+      if (image && !this.scansCompleteAtPush && image.scan === undefined)
+        image.scan = { status: 'IN_PROGRESS', findings: {} };
+    });
     this.wire.handle(
       this.access.guard({
         ...ecrRepositoryHandlers(this.state),
