@@ -13,14 +13,12 @@ const SOURCE = `flask-app/.argocd-source-${APP}.yaml`;
 let scenario: LocalScenario;
 beforeAll(async () => {
   scenario = await LocalScenario.start();
-  await scenario.stack
-    .clients()
-    .ecr.send(
-      new CreateRepositoryCommand({
-        repositoryName: 'gated',
-        imageScanningConfiguration: { scanOnPush: true },
-      }),
-    );
+  await scenario.stack.clients().ecr.send(
+    new CreateRepositoryCommand({
+      repositoryName: 'gated',
+      imageScanningConfiguration: { scanOnPush: true },
+    }),
+  );
   // As ECR does: the scan on push runs after the push, in progress until it is done.
   scenario.stack.ecr.scansCompleteAtPush = false;
   await scenario.register({
