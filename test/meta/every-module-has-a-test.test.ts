@@ -47,6 +47,7 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'local/src/aws-wire-fault.ts': "a type; its faults are exercised by the dynalite and AWS JSON peers' tests",
   'local/src/create-registry-table.ts': 'used by every registry test to make its table',
   'local/src/deliver-push.ts': 'exercised by test/e2e/image-push and cli-local',
+  'local/src/deliver-scan.ts': 'exercised by test/e2e/cli-local (local push --scan-findings)',
   'local/src/local-stack.ts': 'exercised by every end-to-end test',
   'local/src/unlimited-abort-controller.ts':
     'the closing signal of every peer; exercised by their latency tests',

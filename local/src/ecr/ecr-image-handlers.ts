@@ -194,7 +194,8 @@ function imageDetail(repo: EcrRepository, image: EcrImage) {
     ...(image.subjectDigest === undefined ? {} : { subjectManifestDigest: image.subjectDigest }),
     imageStatus: image.status ?? 'ACTIVE',
     ...(image.lastArchivedAt === undefined ? {} : { lastArchivedAt: image.lastArchivedAt / 1000 }),
-    ...(repo.scanOnPush ? scanFields(image) : {}),
+    // Scanned on push, or by StartImageScan (ecr-scan-handlers.ts).
+    ...(repo.scanOnPush || image.scan !== undefined ? scanFields(image) : {}),
   };
 }
 

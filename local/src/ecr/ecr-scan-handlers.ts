@@ -1,8 +1,10 @@
 /**
- * Basic scanning on push, as ECR reports it: each image's scan status and findings summary in
- * DescribeImages, and DescribeImageScanFindings. The fake's images hold no packages, so a scan completes
- * at push with no findings unless a test sets another state ({@link FakeEcrServer.setScan}): in progress,
- * failed, or complete with counts by severity.
+ * Basic scanning, as ECR reports it: each image's scan status and findings summary in DescribeImages,
+ * DescribeImageScanFindings, and StartImageScan for a repository that does not scan on push. The fake's
+ * images hold no packages, so a scan completes at push with no findings unless a test sets another state
+ * ({@link FakeEcrServer.setScan}): in progress, failed, or complete with counts by severity. A scan the
+ * fake runs itself (StartImageScan) finds what the image's config declares in the label
+ * {@link FINDINGS_LABEL}, in place of the vulnerable packages a scanner would find.
  */
 import { AwsJsonError, type AwsJsonHandler } from '../aws-json-server.ts';
 import type { EcrImage, EcrRegistryState, EcrRepository, ImageScanState } from './ecr-registry-state.ts';
@@ -11,8 +13,14 @@ import { resolveImage } from './lookup-image.ts';
 
 /** The scan operation of the ECR API, by name. */
 export function ecrScanHandlers(state: EcrRegistryState): Record<string, AwsJsonHandler> {
-  return { DescribeImageScanFindings: (input) => describeImageScanFindings(state, input) };
+  return {
+    DescribeImageScanFindings: (input) => describeImageScanFindings(state, input),
+    StartImageScan: (input) => startImageScan(state, input),
+  };
 }
+
+/** The image config label the fake's scanner reads findings from: `CRITICAL=1,HIGH=3` (local push --scan-findings). */
+export const FINDINGS_LABEL = 'org.ecr-image-updater.local.findings';
 
 /** An image's scan: what a test set, else a scan that completed at push with no findings. */
 export function scanOf(image: EcrImage): ImageScanState {
@@ -55,6 +63,62 @@ export function scanFields(image: EcrImage) {
  * repository that does not scan on push has no scan of the image (ScanNotFoundException).
  */
 function describeImageScanFindings(state: EcrRegistryState, input: EcrInput): unknown {
+  const { repo, image, imageTag } = imageOf(state, input);
+  if (!repo.scanOnPush && image.scan === undefined) throw scanNotFound(repo, image);
+  const { imageScanStatus, imageScanFindingsSummary } = scanFields(image);
+  return {
+    registryId: repo.registryId,
+    repositoryName: repo.name,
+    imageId: { imageDigest: image.digest, ...(imageTag === undefined ? {} : { imageTag }) },
+    imageScanStatus,
+    ...(imageScanFindingsSummary === undefined
+      ? {}
+      : { imageScanFindings: { ...imageScanFindingsSummary, findings: [] } }),
+  };
+}
+
+/**
+ * StartImageScan (API reference): a manual basic scan, once per image per 24 hours, a scan on push
+ * included (LimitExceededException). ECR answers IN_PROGRESS; the fake's scan is done by the next call.
+ */
+function startImageScan(state: EcrRegistryState, input: EcrInput): unknown {
+  const { repo, image, imageTag } = imageOf(state, input);
+  if (repo.scanOnPush || image.scan !== undefined)
+    throw new AwsJsonError(
+      'LimitExceededException',
+      'The scan quota per image has been exceeded. Wait and try again.',
+    );
+  image.scan = { status: 'COMPLETE', findings: labelledFindings(repo, image), completedAt: state.now() };
+  return {
+    registryId: repo.registryId,
+    repositoryName: repo.name,
+    imageId: { imageDigest: image.digest, ...(imageTag === undefined ? {} : { imageTag }) },
+    imageScanStatus: { status: 'IN_PROGRESS', description: DESCRIPTIONS.IN_PROGRESS },
+  };
+}
+
+// The counts the image's config declares in FINDINGS_LABEL (an index: its first image's); none else.
+function labelledFindings(repo: EcrRepository, image: EcrImage): Record<string, number> {
+  try {
+    const manifest = JSON.parse(image.manifest);
+    const target = manifest.manifests ? repo.images.get(manifest.manifests[0]?.digest) : image;
+    const configDigest = target && JSON.parse(target.manifest).config?.digest;
+    const blob = configDigest && repo.blobs.get(configDigest);
+    const label = blob && JSON.parse(blob.toString('utf8')).config?.Labels?.[FINDINGS_LABEL];
+    if (typeof label !== 'string') return {};
+    return Object.fromEntries(
+      label
+        .split(',')
+        .map((item) => item.split('='))
+        .filter(([severity, count]) => severity && /^\d+$/.test(count ?? ''))
+        .map(([severity, count]) => [severity!.trim().toUpperCase(), Number(count)]),
+    );
+  } catch {
+    return {};
+  }
+}
+
+function imageOf(state: EcrRegistryState, input: EcrInput) {
   const repo = repositoryOf(state, input);
   const id = input.imageId;
   if (typeof id !== 'object' || id === null || Array.isArray(id))
@@ -66,17 +130,7 @@ function describeImageScanFindings(state: EcrRegistryState, input: EcrInput): un
     ...(imageDigest === undefined ? {} : { imageDigest }),
     ...(imageTag === undefined ? {} : { imageTag }),
   });
-  if (!repo.scanOnPush) throw scanNotFound(repo, image);
-  const { imageScanStatus, imageScanFindingsSummary } = scanFields(image);
-  return {
-    registryId: repo.registryId,
-    repositoryName: repo.name,
-    imageId: { imageDigest: image.digest, ...(imageTag === undefined ? {} : { imageTag }) },
-    imageScanStatus,
-    ...(imageScanFindingsSummary === undefined
-      ? {}
-      : { imageScanFindings: { ...imageScanFindingsSummary, findings: [] } }),
-  };
+  return { repo, image, imageTag };
 }
 
 function scanNotFound(repo: EcrRepository, image: EcrImage): AwsJsonError {

@@ -126,6 +126,7 @@ export class FakeEcrServer extends AwsJsonPeer {
       created: options.created ?? this.state.now(),
       ...(options.platforms === undefined ? {} : { platforms: options.platforms }),
       ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
+      ...(options.labels === undefined ? {} : { labels: options.labels }),
     });
     this.store(options.repository, options.registryId, image);
     return pushedImageOf(image);

@@ -20,6 +20,7 @@ import {
   InvalidParameterException,
   LayerAlreadyExistsException,
   LayersNotFoundException,
+  LimitExceededException,
   ListImagesCommand,
   PutImageCommand,
   paginateDescribeImages,
@@ -28,6 +29,7 @@ import {
   RepositoryAlreadyExistsException,
   RepositoryNotFoundException,
   ScanNotFoundException,
+  StartImageScanCommand,
   UploadLayerPartCommand,
 } from '@aws-sdk/client-ecr';
 import type { ImagePushEvent } from '@ecr-image-updater/local/ecr/ecr-registry-state';
@@ -784,6 +786,33 @@ describe('FakeEcrServer DescribeImages as documented', () => {
       ),
     ).rejects.toBeInstanceOf(ScanNotFoundException);
     await expect(findings('missing')).rejects.toBeInstanceOf(ImageNotFoundException);
+  });
+
+  it('scans an image once on StartImageScan, finding what its config label declares', async () => {
+    const pushed = pushPlain({
+      repository: repo,
+      tag: 'manual',
+      created: T0,
+      labels: { 'org.ecr-image-updater.local.findings': 'CRITICAL=1,high=3' },
+    });
+    const imageId = { imageDigest: pushed.digest };
+    const [before] =
+      (await client.send(new DescribeImagesCommand({ repositoryName: repo }))).imageDetails ?? [];
+    expect(before?.imageScanStatus).toBeUndefined();
+    await expect(
+      client.send(new DescribeImageScanFindingsCommand({ repositoryName: repo, imageId })),
+    ).rejects.toBeInstanceOf(ScanNotFoundException);
+    const started = await client.send(new StartImageScanCommand({ repositoryName: repo, imageId }));
+    expect(started.imageScanStatus?.status).toBe('IN_PROGRESS');
+    const [after] =
+      (await client.send(new DescribeImagesCommand({ repositoryName: repo }))).imageDetails ?? [];
+    expect(after).toMatchObject({
+      imageScanStatus: { status: 'COMPLETE' },
+      imageScanFindingsSummary: { findingSeverityCounts: { CRITICAL: 1, HIGH: 3 } },
+    });
+    await expect(
+      client.send(new StartImageScanCommand({ repositoryName: repo, imageId })),
+    ).rejects.toBeInstanceOf(LimitExceededException);
   });
 
   it('pages in short pages of no particular order, when asked, each image exactly once', async () => {
