@@ -70,15 +70,8 @@ export function ecrPushEvents(pushed: PushedImage, context: PushContext): EcrEve
 }
 
 /** What basic scanning sends when an image's scan completes (sample: test/fixtures/ecr-events/scan-complete.json). */
-export interface EcrScanEvent {
-  readonly version: '0';
-  readonly id: string;
+export interface EcrScanEvent extends Omit<EcrEventBridgeEvent, 'detail-type' | 'detail'> {
   readonly 'detail-type': 'ECR Image Scan';
-  readonly source: 'aws.ecr';
-  readonly account: string;
-  readonly time: string;
-  readonly region: string;
-  readonly resources: readonly string[];
   readonly detail: {
     readonly 'scan-status': 'COMPLETE' | 'FAILED';
     readonly 'repository-name': string;
