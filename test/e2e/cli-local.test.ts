@@ -281,6 +281,25 @@ describe('ecr-image-updater local up', () => {
     );
     const pushedPlain = await runBinary(['local', 'push', 'flask-app:1.0.5'], '', env);
     expect(pushedPlain.stdout).toContain('flask-plain-git: committed');
+    // The README's gated app: it waits on the push, and moves on the scan's event.
+    expect((await runBinary(['apps', 'register', '-f', 'examples/flask-scan-gate.yaml'], '', env)).code).toBe(
+      0,
+    );
+    const scanned = await runBinary(
+      ['local', 'push', 'flask-app:1.0.6', '--scan-findings', 'HIGH=1'],
+      '',
+      env,
+    );
+    const gatedLines = scanned.stdout.split('\n').filter((line) => /^event |flask-gated/.test(line));
+    expect(gatedLines).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.6 /),
+      expect.stringMatching(
+        /^ {2}flask-gated: no change \(.*none of the \d+ tags passes scan-gate CRITICAL<=0,HIGH<=2\)$/,
+      ),
+      'event ECR Image Scan COMPLETE flask-app:1.0.6 (1 HIGH)',
+      expect.stringMatching(/^ {2}flask-gated: queued for the writer \(.*flask-app -> 1\.0\.6\)$/),
+      expect.stringMatching(/^ {2}flask-gated: committed [0-9a-f]{7} on main \(\(unset\) -> 1\.0\.6\)$/),
+    ]);
     const served = env.ECR_IMAGE_UPDATER_GIT_HOST_DIR;
     expect(output).toContain(`repositories in ${served})`);
     const log = spawnSync(
