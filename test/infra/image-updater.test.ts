@@ -121,6 +121,16 @@ describe('the ImageUpdater construct', () => {
     expect(targets).toEqual([targets[0], targets[0], targets[0]]);
   });
 
+  it('leaves the scan rules out with scanEvents: false', () => {
+    const quiet = platformStack((stack) => ({
+      repositories: WatchedRepositories.named('flask-app'),
+      connections: { github: gitopsConnection(stack) },
+      scanEvents: false,
+    }));
+    quiet.template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(quiet.updater.scanRules).toEqual([]);
+  });
+
   it('retries delivery for 24 hours and keeps what it cannot deliver in an encrypted dead-letter queue', () => {
     basic.template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [
