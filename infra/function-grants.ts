@@ -85,9 +85,15 @@ function grantRepositoryReads(role: iam.Role, scope: Construct, repositories: Wa
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'ReadWatchedRepositories',
-      // DescribeImages lists tags; BatchGetImage and GetDownloadUrlForLayer read manifests and image
-      // configs for the platforms filter and sortBy: created.
-      actions: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      // DescribeImages lists tags (and scans); BatchGetImage and GetDownloadUrlForLayer read manifests
+      // and image configs for the platforms filter and sortBy: created; DescribeImageScanFindings reads
+      // a scan gate's counts when DescribeImages gives a complete scan without its summary.
+      actions: [
+        'ecr:DescribeImages',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:DescribeImageScanFindings',
+      ],
       resources: repositories.repositoryArns(scope),
     }),
   );

@@ -33,6 +33,12 @@ export interface ImageUpdaterProps {
   /** The ECR repositories (of this stack's account and region) whose pushes move apps. */
   readonly repositories: WatchedRepositories;
   /**
+   * Whether completed image scans (basic scanning's and Amazon Inspector's) trigger the function as
+   * pushes do, for apps with a scan gate; default true. Turn off when no app is gated, to save the
+   * second invocation per scanned push.
+   */
+  readonly scanEvents?: boolean;
+  /**
    * The platform's GitHub and Argo CD connections: the only endpoints apps are written to, each with
    * its secret and what it may write. Checked at synth; a bad one throws naming its field. Default:
    * none, and then nothing can be written (every app is skipped as `not-allowed`).
@@ -110,6 +116,8 @@ export class ImageUpdater extends Construct {
   readonly table: dynamodb.Table;
   readonly deadLetterQueue: sqs.Queue;
   readonly rule: events.Rule;
+  /** The rules on completed image scans, basic then enhanced; none with `scanEvents: false`. */
+  readonly scanRules: readonly events.Rule[];
   readonly alarms: ImageUpdaterAlarms;
   readonly dashboard: ImageUpdaterDashboard;
 
@@ -207,13 +215,23 @@ export class ImageUpdater extends Construct {
       description: `ECR pushes of tagged images to ${props.repositories.describe(RULE_DESCRIPTION_LIMIT - 31)}`,
       eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
     });
-    this.rule.addTarget(
-      new targets.LambdaFunction(this.function, {
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 185,
-        maxEventAge: Duration.hours(24),
-      }),
-    );
+    const target = new targets.LambdaFunction(this.function, {
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 185,
+      maxEventAge: Duration.hours(24),
+    });
+    this.rule.addTarget(target);
+    // Completed scans are triggers too, so that an app gated on its image's scan moves when the scan
+    // completes (a rule of their own: two sources whose details name the repository differently).
+    const scanPatterns = (props.scanEvents ?? true) ? props.repositories.scanEventPatterns() : [];
+    this.scanRules = scanPatterns.map((scans, index) => {
+      const rule = new events.Rule(this, `EcrScans${index === 0 ? '' : index + 1}`, {
+        description: `Completed image scans (${scans.source[0] === 'aws.ecr' ? 'ECR basic' : 'Amazon Inspector'}) in ${props.repositories.describe(RULE_DESCRIPTION_LIMIT - 50)}`,
+        eventPattern: { source: scans.source, detailType: scans['detail-type'], detail: scans.detail },
+      });
+      rule.addTarget(target);
+      return rule;
+    });
 
     this.alarms = new ImageUpdaterAlarms(this, 'Alarms', {
       function: this.function,

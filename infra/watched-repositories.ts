@@ -92,6 +92,28 @@ export class WatchedRepositories {
     };
   }
 
+  /**
+   * The scan rules' event patterns: completed scans of the watched repositories' images, from basic
+   * scanning (ECR's "ECR Image Scan", `scan-status` COMPLETE, the repository by name) and from enhanced
+   * scanning (Amazon Inspector's "Inspector2 Scan", `scan-status` INITIAL_SCAN_COMPLETE, the repository
+   * by ARN: matched by its `:repository/<name>` suffix, or a wildcard for a prefix). ECR user guide,
+   * "Amazon ECR events and EventBridge" and "EventBridge events sent for enhanced scanning". Naming
+   * repositories by ARN makes a pattern larger than the push rule's, so the repositories are split over
+   * as many rules as keep each pattern within EventBridge's limit.
+   */
+  scanEventPatterns(): EcrPushPattern[] {
+    const basic = (names?: readonly unknown[]) => scanPattern('aws.ecr', 'ECR Image Scan', 'COMPLETE', names);
+    const enhanced = (names?: readonly unknown[]) =>
+      scanPattern('aws.inspector2', 'Inspector2 Scan', 'INITIAL_SCAN_COMPLETE', names);
+    const filter = this.eventFilter();
+    if (filter === undefined) return [basic(), enhanced()];
+    const byArn = [
+      ...this.names.map((name) => ({ suffix: `:repository/${name}` })),
+      ...this.prefixes.map((prefix) => ({ wildcard: `*:repository/${prefix}*` })),
+    ];
+    return [...withinLimit(filter, basic), ...withinLimit(byArn, enhanced)];
+  }
+
   /** The repository ARNs the function may read, in the stack's account and region. */
   repositoryArns(scope: IConstruct): string[] {
     const stack = Stack.of(scope);
@@ -125,7 +147,7 @@ export class WatchedRepositories {
   }
 }
 
-/** The pattern of the rule on ECR pushes, with EventBridge's own key names. */
+/** The pattern of a rule (on ECR pushes, on scans), with EventBridge's own key names. */
 export interface EcrPushPattern {
   readonly source: string[];
   readonly 'detail-type': string[];
@@ -145,4 +167,35 @@ export const EVENT_PATTERN_LIMIT = 2048;
  */
 export function eventPatternSize(pattern: EcrPushPattern): number {
   return JSON.stringify(pattern).length;
+}
+
+function scanPattern(
+  source: string,
+  detailType: string,
+  complete: string,
+  names: readonly unknown[] | undefined,
+): EcrPushPattern {
+  return {
+    source: [source],
+    'detail-type': [detailType],
+    detail: { 'scan-status': [complete], ...(names ? { 'repository-name': [...names] } : {}) },
+  };
+}
+
+// The items over as few patterns as keep each within the limit, in order.
+function withinLimit(
+  items: readonly unknown[],
+  pattern: (items: readonly unknown[]) => EcrPushPattern,
+): EcrPushPattern[] {
+  const patterns: EcrPushPattern[] = [];
+  let current: unknown[] = [];
+  for (const item of items) {
+    if (current.length > 0 && eventPatternSize(pattern([...current, item])) > EVENT_PATTERN_LIMIT) {
+      patterns.push(pattern(current));
+      current = [];
+    }
+    current.push(item);
+  }
+  if (current.length > 0) patterns.push(pattern(current));
+  return patterns;
 }

@@ -35,6 +35,8 @@ export function formatDecision(decision: DecisionRecord): string {
 function describeTrigger(decision: DecisionRecord): string {
   const { trigger } = decision;
   if (trigger.kind === 'reconcile') return `reconcile of ${decision.repository} (${trigger.id})`;
+  if (trigger.scan)
+    return `${trigger.scan} scan of ${trigger.tag} completed in ${decision.repository} (event ${trigger.eventId}, ${trigger.digest.slice(0, 19)}...)`;
   return `push of ${trigger.tag} to ${decision.repository} (event ${trigger.eventId}, ${trigger.digest.slice(0, 19)}...)`;
 }
 
@@ -54,7 +56,8 @@ function describeTimings(decision: DecisionRecord): string {
   const { timings, trigger } = decision;
   const parts: string[] = [];
   if (trigger.kind === 'push') {
-    parts.push(`received ${seconds(timings.receivedAt - trigger.time)} after the push`);
+    const event = trigger.scan ? 'the scan' : 'the push';
+    parts.push(`received ${seconds(timings.receivedAt - trigger.time)} after ${event}`);
     parts.push(`done ${seconds(timings.finishedAt - trigger.time)} after it`);
   } else parts.push(`took ${seconds(timings.finishedAt - timings.receivedAt)}`);
   if (decision.attempts !== undefined)

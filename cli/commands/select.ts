@@ -15,6 +15,7 @@ const FLAG = {
   ignoreTags: '--ignore-tags',
   platforms: '--platforms',
   sortBy: '--sort-by',
+  scanGate: '--scan-gate',
 } as const;
 
 const FLAGS = {
@@ -25,6 +26,7 @@ const FLAGS = {
   'ignore-tags': { type: 'string' },
   platforms: { type: 'string' },
   'sort-by': { type: 'string' },
+  'scan-gate': { type: 'string' },
   explain: { type: 'boolean' },
 } as const;
 
@@ -41,8 +43,9 @@ Options:
   --image <spec>          [alias=]registry/repository[:constraint]. The text after ':' is the semver
                           constraint (~1.0, >=1.2 <2, ^1.4 || 2.x, 1.2 - 1.4.5), or for the digest
                           strategy the tag to follow (my-repo:latest).
-  --candidates <file|->   JSON array of {"tag", "digest"?, "pushedAt"?, "createdAt"?, "platforms"?}
-                          (pushedAt/createdAt ISO-8601, platforms ["linux/amd64", ...]), or the output of
+  --candidates <file|->   JSON array of {"tag", "digest"?, "pushedAt"?, "createdAt"?, "platforms"?, "scan"?}
+                          (pushedAt/createdAt ISO-8601, platforms ["linux/amd64", ...], scan {"status",
+                          "findings"?: {"HIGH": 1}}), or the output of
                           'aws ecr describe-images'. '-' reads standard input.
   --strategy <name>       semver (default): highest version in the constraint; pre-releases only when
                             the constraint names one (~1.0.x-0).
@@ -53,6 +56,8 @@ Options:
   --ignore-tags <globs>   comma-separated globs on the whole tag (* ? [a-z] [^a-z] \\); '*' pauses.
   --platforms <list>      comma-separated os/arch[/variant]; keeps tags whose image offers one.
   --sort-by <order>       newest-build only: pushed (default) or created (the image's build time).
+  --scan-gate <limits>    keeps tags whose scan is complete with at most these findings per severity:
+                          CRITICAL=0,HIGH=2 (a severity not named is unlimited), or 'complete'.
   --explain               print each candidate, kept or dropped and why, to standard error.
   -h, --help              this help.
 
@@ -88,6 +93,7 @@ Examples:
         ignoreTags: values['ignore-tags'],
         platforms: values.platforms,
         sortBy: values['sort-by'],
+        scanGate: values['scan-gate'],
       },
       (setting) => FLAG[setting],
     );

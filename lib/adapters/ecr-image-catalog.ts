@@ -18,6 +18,7 @@ import { artifactReason } from '../domain/tags/artifact-reason.ts';
 import type { TagCandidate } from '../domain/tags/tag-candidate.ts';
 import { AWS_REQUEST_TIMEOUT_MS, createAwsClient } from './create-aws-client.ts';
 import { ecrCallError, imageFailureError } from './ecr-image-failures.ts';
+import { scanOfDetail, withScanFindings } from './ecr-image-scans.ts';
 import { datingImage, type ImageDetails, readManifest } from './oci-manifest.ts';
 
 export interface EcrImageCatalogOptions {
@@ -73,6 +74,7 @@ export class EcrImageCatalog implements ImageCatalog {
         // ImageDetail's artifactMediaType and subjectManifestDigest (ECR API reference, DescribeImages;
         // @aws-sdk/client-ecr's ImageDetail) tell artifacts (Helm charts, referrers) from images.
         const { artifactMediaType, subjectManifestDigest } = detail;
+        const scan = scanOfDetail(detail);
         for (const tag of detail.imageTags ?? []) {
           candidates.push({
             tag,
@@ -80,6 +82,7 @@ export class EcrImageCatalog implements ImageCatalog {
             ...(pushedAt === undefined ? {} : { pushedAt }),
             ...(artifactMediaType ? { artifactMediaType } : {}),
             ...(subjectManifestDigest ? { subjectDigest: subjectManifestDigest } : {}),
+            ...(scan ? { scan } : {}),
           });
         }
       }
@@ -89,6 +92,20 @@ export class EcrImageCatalog implements ImageCatalog {
   }
 
   async addDetails(
+    repository: RepositoryRef,
+    candidates: readonly TagCandidate[],
+    needs: DetailNeeds,
+  ): Promise<TagCandidate[]> {
+    const scanned = needs.scan
+      ? await withScanFindings(this.client(repository.region), repository, candidates, (operation, send) =>
+          this.call(repository, operation, send),
+        )
+      : [...candidates];
+    if (!needs.platforms && !needs.createdAt) return scanned;
+    return this.addManifestDetails(repository, scanned, needs);
+  }
+
+  private async addManifestDetails(
     repository: RepositoryRef,
     candidates: readonly TagCandidate[],
     needs: DetailNeeds,

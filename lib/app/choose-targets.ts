@@ -43,8 +43,8 @@ export class TagSource {
       list = this.catalog.listTags(this.repository);
       this.lists.set(attempt, list);
     }
-    if (!needs.platforms && !needs.createdAt) return list;
-    const key = `${attempt}:${needs.platforms}:${needs.createdAt}:${needs.wantedPlatforms?.join(',') ?? ''}`;
+    if (!needs.platforms && !needs.createdAt && !needs.scan) return list;
+    const key = `${attempt}:${needs.platforms}:${needs.createdAt}:${needs.scan === true}:${needs.wantedPlatforms?.join(',') ?? ''}`;
     let detailed = this.detailed.get(key);
     if (!detailed) {
       detailed = list.then((candidates) => this.catalog.addDetails(this.repository, candidates, needs));

@@ -16,6 +16,8 @@ export type Trigger =
       readonly digest: string;
       /** The event's time (ECR's), epoch ms. */
       readonly time: number;
+      /** Present when the event was the image's scan completing, not its push: basic or enhanced. */
+      readonly scan?: 'basic' | 'enhanced';
     }
   | { readonly kind: 'reconcile'; readonly id: string };
 

@@ -1,5 +1,6 @@
 /**
- * The main job: an ECR push reaches the apps that follow the repository. The registry query and the
+ * The main job: an ECR push (or the completed scan of a pushed image) reaches the apps that follow the
+ * repository. The registry query and the
  * check for an earlier delivery of the same event run together; then the apps are brought to the tags
  * their strategies allow (see update-apps). Each decision is recorded; the event is marked handled
  * once nothing is left that a retry could fix, so a second delivery does nothing.
@@ -35,7 +36,14 @@ export async function handleImagePush(deps: ImagePushDependencies, event: unknow
   const { apps, decisions, ...read } = await updateApps(deps, {
     repository: { accountId: push.accountId, region: push.region, repository: push.repository },
     apps: stored,
-    trigger: { kind: 'push', eventId: push.id, tag: push.tag, digest: push.digest, time: push.time },
+    trigger: {
+      kind: 'push',
+      eventId: push.id,
+      tag: push.tag,
+      digest: push.digest,
+      time: push.time,
+      ...(push.scan ? { scan: push.scan } : {}),
+    },
     receivedAt,
   });
   const retryLeft = retryableFailures(apps).length > 0;

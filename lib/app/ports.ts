@@ -82,6 +82,8 @@ export interface DetailNeeds {
    * its first image.
    */
   readonly wantedPlatforms?: readonly string[];
+  /** Each image's scan counts, where DescribeImages gave a complete scan's status without them. */
+  readonly scan?: boolean;
 }
 
 export interface ImageCatalog {

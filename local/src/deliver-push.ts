@@ -11,12 +11,16 @@ import { type ArtifactSpec, artifactTag } from './ecr/artifact-builder.ts';
 import { pushArtifactOverWire, pushImageOverWire } from './ecr/push-image-over-wire.ts';
 import type { PushedImage } from './ecr/pushed-image.ts';
 import { retagOverWire } from './ecr/retag-over-wire.ts';
-import { type EcrEventBridgeEvent, ecrPushEvents } from './ecr-push-events.ts';
+import { type EcrEventBridgeEvent, type EcrScanEvent, ecrPushEvents } from './ecr-push-events.ts';
 
-export interface DeliveredPush {
+export interface DeliveredPush<Event = EcrEventBridgeEvent> {
   readonly pushed: PushedImage;
-  readonly deliveries: ReadonlyArray<{ readonly event: EcrEventBridgeEvent; readonly outcome: PushOutcome }>;
+  /** The push's events (and with local push --scan, then the event of the image's completed scan). */
+  readonly deliveries: ReadonlyArray<{ readonly event: Event; readonly outcome: PushOutcome }>;
 }
+
+/** A push and, after it, the scan of its image (local push --scan). */
+export type DeliveredScannedPush = DeliveredPush<EcrEventBridgeEvent | EcrScanEvent>;
 
 export interface PushRequest {
   readonly accountId: string;
@@ -36,6 +40,8 @@ export interface PushRequest {
   /** Push this artifact (a cosign signature, a Helm chart) instead of an image, under the tag its tool uses. */
   readonly artifact?: ArtifactSpec;
   readonly now?: () => Date;
+  /** The image config's labels (the local scanner reads its findings from one: ecr-scan-handlers.ts). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** What an execution environment runs for each event it is given: the push function's handler. */
@@ -125,6 +131,7 @@ function pushOne(ecr: ECRClient, request: PushRequest): Promise<PushedImage> {
         ...(request.platforms ? { platforms: request.platforms } : {}),
         ...(request.provenance === undefined ? {} : { provenance: request.provenance }),
         ...(request.created === undefined ? {} : { created: request.created }),
+        ...(request.labels === undefined ? {} : { labels: request.labels }),
       });
 }
 

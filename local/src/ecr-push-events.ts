@@ -68,3 +68,48 @@ export function ecrPushEvents(pushed: PushedImage, context: PushContext): EcrEve
     event(pushed.digest, pushed.manifestMediaType, pushed.artifactMediaType, context.tag),
   ];
 }
+
+/** What basic scanning sends when an image's scan completes (sample: test/fixtures/ecr-events/scan-complete.json). */
+export interface EcrScanEvent extends Omit<EcrEventBridgeEvent, 'detail-type' | 'detail'> {
+  readonly 'detail-type': 'ECR Image Scan';
+  readonly detail: {
+    readonly 'scan-status': 'COMPLETE' | 'FAILED';
+    readonly 'repository-name': string;
+    readonly 'finding-severity-counts': Readonly<Record<string, number>>;
+    readonly 'image-digest': string;
+    readonly 'image-tags': readonly string[];
+  };
+}
+
+/**
+ * The event basic scanning emits once an image's scan on push is done ("Amazon ECR events and
+ * EventBridge", ECR user guide, the event for a completed image scan): the image's digest and tags and
+ * its findings by severity; the repository's ARN is the one resource.
+ */
+export function ecrScanEvent(
+  scan: {
+    readonly digest: string;
+    readonly tags: readonly string[];
+    readonly status: 'COMPLETE' | 'FAILED';
+    readonly findings: Readonly<Record<string, number>>;
+  },
+  context: Omit<PushContext, 'tag'>,
+): EcrScanEvent {
+  return {
+    version: '0',
+    id: context.newId(),
+    'detail-type': 'ECR Image Scan',
+    source: 'aws.ecr',
+    account: context.accountId,
+    time: context.time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: context.region,
+    resources: [`arn:aws:ecr:${context.region}:${context.accountId}:repository/${context.repository}`],
+    detail: {
+      'scan-status': scan.status,
+      'repository-name': context.repository,
+      'finding-severity-counts': { ...scan.findings },
+      'image-digest': scan.digest,
+      'image-tags': [...scan.tags],
+    },
+  };
+}

@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LOCAL_DEAD_LETTER_QUEUE, LocalStack } from '@ecr-image-updater/local/local-stack';
-import { TUTORIAL_REPO, tutorialRepositoryFiles } from '@ecr-image-updater/local/tutorial/flask-app-chart';
+import {
+  TUTORIAL_REPO,
+  tutorialConsentFile,
+  tutorialRepositoryFiles,
+} from '@ecr-image-updater/local/tutorial/flask-app-chart';
 import { runTutorial, type TutorialResult } from '@ecr-image-updater/local/tutorial/run-tutorial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { flaskApp } from '../fixtures/registrations.ts';
+import { ECR_HOST, flaskApp } from '../fixtures/registrations.ts';
 import { closedPortUrl } from '../support/closed-port.ts';
 import { itWithLayerBinaries, needsLayerBinaries } from '../support/layer-binaries.ts';
 import { startLocalUp, stopEveryLocalUp } from '../support/local-up.ts';
@@ -152,6 +156,46 @@ describe('ecr-image-updater local push', () => {
     ]);
   });
 
+  it('shows an app gated on the scan waiting on the push and moving when the scan event arrives', async () => {
+    const gated = {
+      ...structuredClone(flaskApp),
+      name: 'gated',
+      images: [{ image: `${ECR_HOST}/gated-local:~1.4`, scanGate: { CRITICAL: 0, HIGH: 2 } }],
+    };
+    // The owners let the gated image write under flask-app/ too (docs/write-back.md, consent).
+    await stack.github.commitFiles(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
+      files: {
+        '.ecr-image-updater.yaml': `${tutorialConsentFile(stack.registryHost)}  - images: [${ECR_HOST}/gated-local]\n    paths: [flask-app]\n`,
+      },
+      message: 'consent to gated-local',
+    });
+    await runCli(['apps', 'register', '-f', '-'], stringify(gated), env);
+    const clean = await runCli(['local', 'push', 'gated-local:1.4.1', '--scan-findings', 'HIGH=1'], '', env);
+    const over = await runCli(
+      ['local', 'push', 'gated-local:1.4.2', '--scan-findings', 'critical=1'],
+      '',
+      env,
+    );
+    await runCli(['apps', 'remove', 'gated'], '', env);
+    expect(clean).toMatchObject({ code: 0, stderr: '' });
+    expect(clean.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS gated-local:1\.4\.1 /),
+      expect.stringMatching(
+        /^ {2}gated: no change \(.*gated-local: none of the 1 tags passes scan-gate CRITICAL<=0,HIGH<=2\)$/,
+      ),
+      'event ECR Image Scan COMPLETE gated-local:1.4.1 (1 HIGH)',
+      expect.stringMatching(/^ {2}gated: committed [0-9a-f]{7} on main \(\(unset\) -> 1\.4\.1\)$/),
+      '',
+    ]);
+    expect(over.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS gated-local:1\.4\.2 /),
+      expect.stringMatching(/^ {2}gated: no change \(.*gated-local already at 1\.4\.1\)$/),
+      'event ECR Image Scan COMPLETE gated-local:1.4.2 (1 CRITICAL)',
+      expect.stringMatching(/^ {2}gated: no change \(.*gated-local already at 1\.4\.1\)$/),
+      '',
+    ]);
+  });
+
   it('says once what becomes of a failed event: no retry in local mode, the dead-letter queue', async () => {
     stack.github.injectFault({ kind: 'status', status: 502, times: 100 });
     const result = await runCli(['local', 'push', 'flask-app:1.0.6'], '', env);
@@ -237,6 +281,25 @@ describe('ecr-image-updater local up', () => {
     );
     const pushedPlain = await runBinary(['local', 'push', 'flask-app:1.0.5'], '', env);
     expect(pushedPlain.stdout).toContain('flask-plain-git: committed');
+    // The README's gated app: it waits on the push, and moves on the scan's event.
+    expect((await runBinary(['apps', 'register', '-f', 'examples/flask-scan-gate.yaml'], '', env)).code).toBe(
+      0,
+    );
+    const scanned = await runBinary(
+      ['local', 'push', 'flask-app:1.0.6', '--scan-findings', 'HIGH=1'],
+      '',
+      env,
+    );
+    const gatedLines = scanned.stdout.split('\n').filter((line) => /^event |flask-gated/.test(line));
+    expect(gatedLines).toEqual([
+      expect.stringMatching(/^event ECR Image Action PUSH SUCCESS flask-app:1\.0\.6 /),
+      expect.stringMatching(
+        /^ {2}flask-gated: no change \(.*none of the \d+ tags passes scan-gate CRITICAL<=0,HIGH<=2\)$/,
+      ),
+      'event ECR Image Scan COMPLETE flask-app:1.0.6 (1 HIGH)',
+      expect.stringMatching(/^ {2}flask-gated: queued for the writer \(.*flask-app -> 1\.0\.6\)$/),
+      expect.stringMatching(/^ {2}flask-gated: committed [0-9a-f]{7} on main \(\(unset\) -> 1\.0\.6\)$/),
+    ]);
     const served = env.ECR_IMAGE_UPDATER_GIT_HOST_DIR;
     expect(output).toContain(`repositories in ${served})`);
     const log = spawnSync(

@@ -87,6 +87,48 @@ describe('ecr-image-updater select', () => {
     );
   });
 
+  it('explains a scan gate from the output of aws ecr describe-images', async () => {
+    const detail = (tag: string, scan: Record<string, unknown>) => ({
+      imageTags: [tag],
+      imageDigest: `sha256:${tag.replaceAll('.', '').padEnd(64, '0')}`,
+      ...scan,
+    });
+    const images = {
+      imageDetails: [
+        detail('1.4.1', {
+          imageScanStatus: { status: 'COMPLETE' },
+          imageScanFindingsSummary: { findingSeverityCounts: { HIGH: 2, MEDIUM: 7 } },
+        }),
+        detail('1.4.2', {
+          imageScanStatus: { status: 'COMPLETE' },
+          imageScanFindingsSummary: { findingSeverityCounts: { CRITICAL: 1, HIGH: 3 } },
+        }),
+        detail('1.4.3', { imageScanStatus: { status: 'IN_PROGRESS' } }),
+      ],
+    };
+    const result = await runCli([
+      'select',
+      '--image',
+      'flask-app:~1.4',
+      '--scan-gate',
+      'CRITICAL=0,HIGH=2',
+      '--candidates',
+      candidatesFile(images),
+      '--explain',
+    ]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ tag: '1.4.1' });
+    expect(result.stderr).toBe(
+      [
+        "strategy semver, constraint '~1.4', scan-gate CRITICAL<=0,HIGH<=2",
+        "  1.4.1  kept     chosen: highest version in '~1.4'",
+        '  1.4.2  dropped  scan findings over the gate: 1 CRITICAL (at most 0), 3 HIGH (at most 2)',
+        '  1.4.3  dropped  scan not complete (IN_PROGRESS)',
+        '=> 1.4.1',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('documents every option in --help', async () => {
     const result = await runCli(['select', '--help']);
     expect(result.code).toBe(0);
@@ -98,6 +140,7 @@ describe('ecr-image-updater select', () => {
       '--ignore-tags',
       '--platforms',
       '--sort-by',
+      '--scan-gate',
       '--explain',
     ]) {
       expect(result.stdout).toContain(flag);

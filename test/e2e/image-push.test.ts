@@ -82,7 +82,6 @@ describe('an ECR push, end to end on the local peers', () => {
     ['push-untagged-child.json', 'untagged push (a platform manifest of an image index)'],
     ['push-failed.json', "push result 'FAILURE'"],
     ['delete.json', "action 'DELETE' is not a push"],
-    ['scan-complete.json', "detail-type 'ECR Image Scan' is not an image action"],
   ])('ignores %s through the Lambda handler, with the reason', async (file, reason) => {
     const handler = createImagePushHandler(scenario.deps());
     expect(await handler(sample(file))).toEqual({ status: 'ignored', reason });

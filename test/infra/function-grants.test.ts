@@ -15,7 +15,12 @@ const leadingKeys = (...keys: string[]) => ({
 const WATCHED = {
   Sid: 'ReadWatchedRepositories',
   Effect: 'Allow',
-  Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+  Action: [
+    'ecr:DescribeImages',
+    'ecr:BatchGetImage',
+    'ecr:GetDownloadUrlForLayer',
+    'ecr:DescribeImageScanFindings',
+  ],
   Resource: [
     arn(':ecr:us-west-2:123456789012:repository/flask-app'),
     arn(':ecr:us-west-2:123456789012:repository/platform/*'),

@@ -41,7 +41,8 @@ describe('ImageUpdaterStack', () => {
     sample.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     sample.template.resourceCountIs('AWS::DynamoDB::Table', 1);
     sample.template.resourceCountIs('AWS::SQS::Queue', 3);
-    sample.template.resourceCountIs('AWS::Events::Rule', 1);
+    // The push rule and the scan rules (basic and enhanced scanning).
+    sample.template.resourceCountIs('AWS::Events::Rule', 3);
     sample.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const outputs = sample.template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual([

@@ -43,8 +43,10 @@ function policyStatements(template: Template): Array<Record<string, unknown>> {
   );
 }
 
-function eventPattern(template: Template): Record<string, unknown> {
-  const [rule] = Object.values(template.findResources('AWS::Events::Rule'));
+function eventPattern(template: Template, id = 'EcrPushes'): Record<string, unknown> {
+  const [rule] = Object.entries(template.findResources('AWS::Events::Rule'))
+    .filter(([logicalId]) => logicalId.includes(id))
+    .map(([, resource]) => resource);
   return rule!.Properties.EventPattern;
 }
 
@@ -89,6 +91,44 @@ describe('the ImageUpdater construct', () => {
     const other = { ...sample('push-tagged.json') };
     other.detail = { ...other.detail, 'repository-name': 'billing' };
     expect(matchesEventPattern(pattern, other)).toBe(false);
+  });
+
+  it('routes completed scans, basic and enhanced, of the watched repositories to the same function', () => {
+    const rules = Object.entries(basic.template.findResources('AWS::Events::Rule'));
+    const scanRules = rules.filter(([id]) => id.includes('EcrScans')).map(([, rule]) => rule);
+    expect(scanRules).toHaveLength(2);
+    const matches = (event: unknown) =>
+      scanRules.some((rule) => matchesEventPattern(rule.Properties.EventPattern, event));
+    const matched = readdirSync(SAMPLES)
+      .filter((name) => matches(sample(name)))
+      .sort();
+    expect(matched).toEqual(['inspector2-scan-complete.json', 'scan-complete.json']);
+    const elsewhere = (file: string, name: string) => {
+      const event = sample(file);
+      event.detail['repository-name'] = name;
+      return matches(event);
+    };
+    expect(elsewhere('scan-complete.json', 'billing')).toBe(false);
+    expect(elsewhere('scan-complete.json', 'platform/api')).toBe(true);
+    const arn = 'arn:aws:ecr:us-west-2:123456789012:repository/';
+    expect(elsewhere('inspector2-scan-complete.json', `${arn}billing`)).toBe(false);
+    expect(elsewhere('inspector2-scan-complete.json', `${arn}team/flask-app`)).toBe(false);
+    expect(elsewhere('inspector2-scan-complete.json', `${arn}platform/api`)).toBe(true);
+    const failed = sample('scan-complete.json');
+    failed.detail['scan-status'] = 'FAILED';
+    expect(matches(failed)).toBe(false);
+    const targets = rules.map(([, rule]) => rule.Properties.Targets[0].Arn);
+    expect(targets).toEqual([targets[0], targets[0], targets[0]]);
+  });
+
+  it('leaves the scan rules out with scanEvents: false', () => {
+    const quiet = platformStack((stack) => ({
+      repositories: WatchedRepositories.named('flask-app'),
+      connections: { github: gitopsConnection(stack) },
+      scanEvents: false,
+    }));
+    quiet.template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(quiet.updater.scanRules).toEqual([]);
   });
 
   it('retries delivery for 24 hours and keeps what it cannot deliver in an encrypted dead-letter queue', () => {
@@ -184,6 +224,7 @@ describe('the ImageUpdater construct', () => {
       'ecr:DescribeImages',
       'ecr:BatchGetImage',
       'ecr:GetDownloadUrlForLayer',
+      'ecr:DescribeImageScanFindings',
     ]);
     expect(JSON.stringify(resourcesOf('ReadWatchedRepositories'))).toMatch(
       /":ecr:us-west-2:123456789012:repository\/flask-app".*":ecr:us-west-2:123456789012:repository\/platform\/\*"/,

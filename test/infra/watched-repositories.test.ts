@@ -52,6 +52,15 @@ describe('WatchedRepositories', () => {
     expect(names.length).toBeGreaterThan(50);
     // A prefix in their place keeps the pattern small.
     expect(eventPatternSize(WatchedRepositories.withPrefix('team-').eventPattern())).toBeLessThan(200);
+    // The scan rules name each repository (by name, and by ARN for Amazon Inspector) over as many
+    // patterns as keep each within the limit, every repository once per kind of scan.
+    const scans = watched.scanEventPatterns();
+    for (const pattern of scans) expect(eventPatternSize(pattern)).toBeLessThanOrEqual(EVENT_PATTERN_LIMIT);
+    const named = (source: string) =>
+      scans.filter((p) => p.source[0] === source).flatMap((p) => p.detail['repository-name']!);
+    expect(named('aws.ecr')).toEqual(watched.eventFilter());
+    expect(named('aws.inspector2')).toHaveLength(watched.names.length);
+    expect(scans.length).toBeGreaterThan(2);
   });
 
   it('watches the whole account only when asked, with no filter', () => {

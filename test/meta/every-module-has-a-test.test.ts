@@ -23,6 +23,8 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
     'internal to the regexp engine; tested through compile-re2 and its differential test',
   'lib/adapters/ecr-image-failures.ts':
     'part of the ECR catalog; tested through test/integration/adapters/ecr-image-catalog.test.ts with the fake ECR',
+  'lib/adapters/ecr-image-scans.ts':
+    'part of the ECR catalog; tested through test/integration/adapters/ecr-image-catalog.test.ts with the fake ECR',
   'local/src/ecr/': 'internal to the fake ECR; tested through test/integration/local/ecr with the real SDK',
   'local/src/sqs/':
     'internal to the fake SQS and the event source stand-in; tested through test/integration/local/fake-sqs-server, fake-sqs-fifo and sqs-event-source with the real SDK',
@@ -45,6 +47,7 @@ const TESTED_THROUGH: Readonly<Record<string, string>> = {
   'local/src/aws-wire-fault.ts': "a type; its faults are exercised by the dynalite and AWS JSON peers' tests",
   'local/src/create-registry-table.ts': 'used by every registry test to make its table',
   'local/src/deliver-push.ts': 'exercised by test/e2e/image-push and cli-local',
+  'local/src/deliver-scan.ts': 'exercised by test/e2e/cli-local (local push --scan-findings)',
   'local/src/local-stack.ts': 'exercised by every end-to-end test',
   'local/src/unlimited-abort-controller.ts':
     'the closing signal of every peer; exercised by their latency tests',

@@ -1,6 +1,6 @@
 /**
  * EventBridge's matching of an event pattern, for the subset our rule uses: lists of exact values,
- * `{prefix}` and `{exists}`, nested through `detail`. Lets the tests run the synthesized rule over
+ * `{prefix}`, `{suffix}`, `{wildcard}` (`*` any run of characters) and `{exists}`, nested through `detail`. Lets the tests run the synthesized rule over
  * ECR's sample events, offline. Anything else in a pattern is refused, so a new kind of filter cannot
  * pass a test by being ignored.
  */
@@ -21,10 +21,18 @@ function matchesAny(rules: readonly unknown[], value: unknown): boolean {
       return Array.isArray(value) ? value.includes(rule) : value === rule;
     if (isObject(rule) && Object.keys(rule).length === 1) {
       if ('prefix' in rule) return typeof value === 'string' && value.startsWith(String(rule.prefix));
+      if ('suffix' in rule) return typeof value === 'string' && value.endsWith(String(rule.suffix));
+      if ('wildcard' in rule) return typeof value === 'string' && wildcard(String(rule.wildcard)).test(value);
       if ('exists' in rule) return (value !== undefined) === rule.exists;
     }
     throw new Error(`unsupported pattern rule ${JSON.stringify(rule)}`);
   });
+}
+
+// EventBridge's wildcard: `*` matches any run of characters, everything else itself.
+function wildcard(pattern: string): RegExp {
+  const parts = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,8 @@
 /**
- * ECR events as EventBridge delivers them. Only a tagged, successful PUSH moves apps; everything else
- * is answered with the reason it is ignored, never thrown: a poison event must not block a retry queue.
+ * ECR events as EventBridge delivers them. A tagged, successful PUSH moves apps, and so does a completed
+ * scan of a tagged image (basic scanning's `ECR Image Scan`, enhanced scanning's `Inspector2 Scan`), so
+ * that apps gated on a scan move when it completes; everything else is answered with the reason it is
+ * ignored, never thrown: a poison event must not block a retry queue.
  */
 
 /** A tagged image was pushed: the trigger to re-evaluate the apps that follow the repository. */
@@ -15,10 +17,12 @@ export interface EcrPush {
   readonly tag: string;
   readonly digest: string;
   readonly manifestMediaType?: string;
+  /** Present when the event is a completed scan of the image, not its push: which kind of scan. */
+  readonly scan?: 'basic' | 'enhanced';
 }
 
 /** Why an event is ignored, as a word for metrics; `reason` says it in full for the logs. */
-export type IgnoreCode = 'not-an-image-push' | 'failed-push' | 'untagged' | 'malformed';
+export type IgnoreCode = 'not-an-image-push' | 'failed-push' | 'untagged' | 'malformed' | 'scan-not-complete';
 
 export interface IgnoredEvent {
   readonly kind: 'ignored';
@@ -39,6 +43,8 @@ export function parseEcrEvent(event: unknown): EcrPush | IgnoredEvent {
     return ignored(undefined, 'malformed', 'not an EventBridge event (not an object)');
   const e = event as Record<string, unknown>;
   const id = typeof e.id === 'string' ? e.id.slice(0, 100) : undefined;
+  const scan = SCAN_EVENTS.find((kind) => kind.source === e.source && kind.detailType === e['detail-type']);
+  if (scan) return parseScanEvent(e, id, scan);
   if (e.source !== 'aws.ecr')
     return ignored(id, 'not-an-image-push', `source ${quote(e.source)} is not aws.ecr`);
   if (e['detail-type'] !== 'ECR Image Action')
@@ -54,13 +60,26 @@ export function parseEcrEvent(event: unknown): EcrPush | IgnoredEvent {
   if (tag === undefined || tag === '')
     return ignored(id, 'untagged', 'untagged push (a platform manifest of an image index)');
 
-  // ECR allows repository names of up to 256 characters and tags of up to 300.
+  const push = imageEvent(e, id, [d['repository-name'], tag, 'image-tag', d['image-digest']]);
+  const manifestMediaType = d['manifest-media-type'];
+  if (push.kind === 'ignored' || typeof manifestMediaType !== 'string' || manifestMediaType === '')
+    return push;
+  return { ...push, manifestMediaType };
+}
+
+// The fields every trigger has, checked: ECR allows repository names of up to 256 characters and tags
+// of up to 300.
+function imageEvent(
+  e: Record<string, unknown>,
+  id: string | undefined,
+  [repository, tag, tagField, digest]: readonly [unknown, unknown, string, unknown],
+): EcrPush | IgnoredEvent {
   const checks: ReadonlyArray<readonly [unknown, RegExp, string, number]> = [
     [e.account, ACCOUNT, 'account', 256],
     [e.region, REGION, 'region', 256],
-    [d['repository-name'], REPOSITORY, 'repository-name', 256],
-    [tag, TAG, 'image-tag', 300],
-    [d['image-digest'], DIGEST, 'image-digest', 256],
+    [repository, REPOSITORY, 'repository-name', 256],
+    [tag, TAG, tagField, 300],
+    [digest, DIGEST, 'image-digest', 256],
   ];
   for (const [value, pattern, name, maxLength] of checks) {
     if (typeof value !== 'string' || value.length > maxLength || !pattern.test(value))
@@ -68,18 +87,56 @@ export function parseEcrEvent(event: unknown): EcrPush | IgnoredEvent {
   }
   const time = typeof e.time === 'string' ? Date.parse(e.time) : Number.NaN;
   if (!Number.isFinite(time)) return ignored(id, 'malformed', `malformed: time ${quote(e.time)}`);
-  const manifestMediaType = d['manifest-media-type'];
   return {
     kind: 'push',
     id: id ?? '',
     time,
     accountId: e.account as string,
     region: e.region as string,
-    repository: d['repository-name'] as string,
+    repository: repository as string,
     tag: tag as string,
-    digest: d['image-digest'] as string,
-    ...(typeof manifestMediaType === 'string' && manifestMediaType !== '' ? { manifestMediaType } : {}),
+    digest: digest as string,
   };
+}
+
+/**
+ * The scan-complete events: basic scanning's (ECR user guide, "Amazon ECR events and EventBridge",
+ * event for an image scan: `scan-status` COMPLETE or FAILED) and enhanced scanning's, which Amazon
+ * Inspector sends once an image's initial scan is done (ECR user guide, "EventBridge events sent for
+ * enhanced scanning": `scan-status` INITIAL_SCAN_COMPLETE, `repository-name` as the repository's ARN).
+ * Both carry `image-digest`, `image-tags` and `finding-severity-counts`.
+ */
+const SCAN_EVENTS = [
+  { source: 'aws.ecr', detailType: 'ECR Image Scan', complete: 'COMPLETE', scan: 'basic' },
+  {
+    source: 'aws.inspector2',
+    detailType: 'Inspector2 Scan',
+    complete: 'INITIAL_SCAN_COMPLETE',
+    scan: 'enhanced',
+  },
+] as const;
+
+const REPOSITORY_ARN = /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository\/(.+)$/;
+
+// A completed scan of a tagged image, read as a push of its first tag: the tags are read afresh anyway.
+function parseScanEvent(
+  e: Record<string, unknown>,
+  id: string | undefined,
+  kind: (typeof SCAN_EVENTS)[number],
+): EcrPush | IgnoredEvent {
+  const detail = e.detail;
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
+    return ignored(id, 'malformed', 'malformed: no detail');
+  const d = detail as Record<string, unknown>;
+  if (d['scan-status'] !== kind.complete)
+    return ignored(id, 'scan-not-complete', `scan status ${quote(d['scan-status'])}`);
+  const tags = d['image-tags'];
+  const tag = Array.isArray(tags) && tags.length > 0 ? tags[0] : undefined;
+  if (tag === undefined) return ignored(id, 'untagged', 'a scan of an untagged image');
+  const named = d['repository-name'];
+  const repository = typeof named === 'string' ? (REPOSITORY_ARN.exec(named)?.[1] ?? named) : named;
+  const push = imageEvent(e, id, [repository, tag, 'image-tags', d['image-digest']]);
+  return push.kind === 'ignored' ? push : { ...push, scan: kind.scan };
 }
 
 function ignored(id: string | undefined, code: IgnoreCode, reason: string): IgnoredEvent {

@@ -9,7 +9,9 @@ import { joinRepositoryPath } from './repository-path.ts';
 export function describeRegistration(registration: Registration, revision: number, paused: boolean): string {
   const images = registration.images.map((image) => {
     const constraint = image.policy.constraint?.text ?? image.policy.trackedTag;
-    return `${image.imageName} (${constraint ? `${image.policy.strategy} ${constraint}` : image.policy.strategy})`;
+    const gate = image.policy.filters.find((filter) => filter.kind === 'scanGate');
+    const how = constraint ? `${image.policy.strategy} ${constraint}` : image.policy.strategy;
+    return `${image.imageName} (${how}${gate ? `, ${gate.description}` : ''})`;
   });
   return `registered ${registration.name} (revision ${revision}${paused ? ', paused' : ''}): follows ${images.join(', ')}; writes ${describeWriteBack(registration)}`;
 }

@@ -50,6 +50,7 @@ const IMAGE_FIELDS = [
   'ignoreTags',
   'platforms',
   'sortBy',
+  'scanGate',
   'helm',
   'kustomize',
   'forceUpdate',
@@ -111,6 +112,7 @@ function parseImage(value: unknown, field: string): ImageRegistration {
     ignoreTags: problems.check(() => optionalList(object, 'ignoreTags', field)),
     platforms: problems.check(() => optionalList(object, 'platforms', field)),
     sortBy: problems.check(() => optionalString(object, 'sortBy', field)),
+    scanGate: object.scanGate,
   };
   // A constraint or setting that could not be read would only add a misleading second problem.
   const policy =

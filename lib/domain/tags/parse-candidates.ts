@@ -5,7 +5,7 @@
  * `aws ecr describe-images` (`{"imageDetails": [...]}`), so its output can be piped in as it is.
  */
 import { InvalidInputError, quoteInput } from '../errors.ts';
-import type { TagCandidate } from './tag-candidate.ts';
+import type { ImageScan, TagCandidate } from './tag-candidate.ts';
 
 const FIELDS = new Set([
   'tag',
@@ -15,6 +15,7 @@ const FIELDS = new Set([
   'platforms',
   'artifactMediaType',
   'subjectDigest',
+  'scan',
 ]);
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const FIX =
@@ -51,7 +52,7 @@ function readCandidate(item: unknown, at: string): TagCandidate {
     if (!FIELDS.has(key))
       throw new InvalidInputError(at, `unknown field ${quoteInput(key)}`, `use ${[...FIELDS].join(', ')}`);
   }
-  const { tag, digest, pushedAt, createdAt, platforms, artifactMediaType, subjectDigest } = item;
+  const { tag, digest, pushedAt, createdAt, platforms, artifactMediaType, subjectDigest, scan } = item;
   if (typeof tag !== 'string' || tag === '')
     throw new InvalidInputError(`${at}.tag`, 'expected a non-empty string', FIX);
   return {
@@ -61,7 +62,29 @@ function readCandidate(item: unknown, at: string): TagCandidate {
     ...(createdAt === undefined ? {} : { createdAt: readTime(createdAt, `${at}.createdAt`) }),
     ...(platforms === undefined ? {} : { platforms: readPlatforms(platforms, `${at}.platforms`) }),
     ...readArtifactFields(artifactMediaType, subjectDigest, at, 'subjectDigest'),
+    ...(scan === undefined
+      ? {}
+      : {
+          scan: readScan(
+            isRecord(scan) ? scan.status : scan,
+            isRecord(scan) ? scan.findings : undefined,
+            `${at}.scan`,
+          ),
+        }),
   };
+}
+
+// An image's scan: its status word and its counts by severity, as DescribeImages reports them.
+function readScan(status: unknown, findings: unknown, at: string): ImageScan {
+  if (typeof status !== 'string' || !/^[A-Z_]{1,40}$/.test(status))
+    throw new InvalidInputError(
+      `${at}.status`,
+      `expected a scan status such as COMPLETE, got ${JSON.stringify(status)}`,
+    );
+  if (findings === undefined) return { status };
+  if (!isRecord(findings) || !Object.values(findings).every((n) => Number.isInteger(n) && (n as number) >= 0))
+    throw new InvalidInputError(`${at}.findings`, 'expected counts by severity', 'write e.g. {"HIGH": 1}');
+  return { status, findings: findings as Record<string, number> };
 }
 
 // What tells an artifact from an image (artifact-reason.ts); the subject is named as the input names it.
@@ -107,11 +130,23 @@ function fromDescribeImages(details: unknown[], field: string): TagCandidate[] {
       at,
       'subjectManifestDigest',
     );
+    // imageScanStatus and imageScanFindingsSummary (ECR API reference, ImageDetail).
+    const status = isRecord(detail.imageScanStatus) ? detail.imageScanStatus.status : undefined;
+    const summary = detail.imageScanFindingsSummary;
+    const scan =
+      status === undefined
+        ? undefined
+        : readScan(
+            status,
+            isRecord(summary) ? summary.findingSeverityCounts : undefined,
+            `${at}.imageScanStatus`,
+          );
     return tags.map((tag: string) => ({
       tag,
       ...(digest === undefined ? {} : { digest }),
       ...(pushedAt === undefined ? {} : { pushedAt }),
       ...artifact,
+      ...(scan === undefined ? {} : { scan }),
     }));
   });
 }

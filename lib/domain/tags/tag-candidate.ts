@@ -16,4 +16,15 @@ export interface TagCandidate {
   readonly artifactMediaType?: string;
   /** ECR's `subjectManifestDigest`: the manifest an OCI 1.1 referrer (a signature, an SBOM) refers to. */
   readonly subjectDigest?: string;
+  /**
+   * The image's vulnerability scan as DescribeImages reports it: `imageScanStatus.status` and
+   * `imageScanFindingsSummary.findingSeverityCounts` (absent when nothing was found). Undefined: never scanned.
+   */
+  readonly scan?: ImageScan;
+}
+
+/** An image's scan: ECR's status word (COMPLETE, ACTIVE, IN_PROGRESS, FAILED, ...) and counts by severity. */
+export interface ImageScan {
+  readonly status: string;
+  readonly findings?: Readonly<Record<string, number>>;
 }

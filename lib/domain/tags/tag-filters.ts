@@ -1,5 +1,6 @@
 /**
- * The filters that apply to raw tags before any strategy: `allowTags`, `ignoreTags` and `platforms`.
+ * The filters that apply to raw tags before any strategy: `allowTags`, `ignoreTags` and `platforms`
+ * (and `scanGate`, in scan-gate.ts).
  * Each is built once, validated up front, and answers why it drops a candidate (or undefined).
  */
 import { InvalidInputError, quoteInput } from '../errors.ts';
@@ -11,11 +12,13 @@ import type { TagCandidate } from './tag-candidate.ts';
 
 /** A filter answers the reason it drops a candidate, or undefined to keep it. */
 export interface TagFilter {
-  readonly kind: 'allowTags' | 'ignoreTags' | 'platforms';
+  readonly kind: 'allowTags' | 'ignoreTags' | 'platforms' | 'scanGate';
   /** How the filter reads in messages, e.g. `allow-tags regexp:^1\.`. */
   readonly description: string;
   /** For `platforms`: the platforms wanted, in the order given. */
   readonly platforms?: readonly string[];
+  /** For `scanGate`: the most findings allowed per severity (scan-gate.ts). */
+  readonly scanLimits?: Readonly<Partial<Record<string, number>>>;
   reject(candidate: TagCandidate): string | undefined;
 }
 

@@ -9,6 +9,7 @@ import { alphabeticalStrategy } from './alphabetical-strategy.ts';
 import { type Constraint, parseConstraint } from './constraint.ts';
 import { digestStrategy } from './digest-strategy.ts';
 import { newestBuildStrategy, type SortBy } from './newest-build-strategy.ts';
+import { parseScanGate } from './scan-gate.ts';
 import { semverStrategy } from './semver-strategy.ts';
 import { type AnyTagStrategy, anyTagStrategy, parseStrategyName, type StrategyName } from './strategy.ts';
 import {
@@ -29,6 +30,8 @@ export interface TagPolicySettings {
   readonly platforms?: string | readonly string[] | undefined;
   /** newest-build only: `pushed` (default, ECR push time) or `created` (the image's build time). */
   readonly sortBy?: string | undefined;
+  /** The most findings per severity of a complete scan, e.g. `{ CRITICAL: 0, HIGH: 2 }` (scan-gate.ts). */
+  readonly scanGate?: unknown;
 }
 
 export type { SortBy };
@@ -43,7 +46,7 @@ export interface TagPolicy {
   /** The tag the digest strategy follows. */
   readonly trackedTag?: string;
   readonly sortBy: SortBy;
-  /** allow-tags, ignore-tags and platforms, in the order the anchor applies them. */
+  /** allow-tags, ignore-tags and platforms, in the order the anchor applies them, then the scan gate. */
   readonly filters: readonly TagFilter[];
   /** True when ignore-tags holds `*`: the image is held where it is. */
   readonly paused: boolean;
@@ -55,6 +58,8 @@ export interface TagPolicy {
     readonly createdAt: boolean;
     /** With `sortBy: created` and a platforms filter: whose build an image index's build time is. */
     readonly wantedPlatforms?: readonly string[];
+    /** A scan gate: each image's scan status and findings (DescribeImages holds them, mostly). */
+    readonly scan?: boolean;
   };
 }
 
@@ -94,6 +99,7 @@ function settingsKey(settings: TagPolicySettings): string {
     ignoreTags: settings.ignoreTags,
     platforms: settings.platforms,
     sortBy: settings.sortBy,
+    scanGate: settings.scanGate,
   };
   return Object.values(values)
     .map((value) => (value === undefined ? '-' : JSON.stringify(value)))
@@ -109,6 +115,7 @@ function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolic
     problems.check(() => parseAllowTags(settings.allowTags, field('allowTags'))),
     problems.check(() => parseIgnoreTags(settings.ignoreTags, field('ignoreTags'))),
     problems.check(() => parsePlatforms(settings.platforms, field('platforms'))),
+    problems.check(() => parseScanGate(settings.scanGate, field('scanGate'))),
   ].filter((filter) => filter !== undefined);
   const sortBy = strategy && problems.check(() => parseSortBy(settings.sortBy, strategy, field('sortBy')));
   const constraintText = settings.constraint?.trim() ?? '';
@@ -125,6 +132,7 @@ function compilePolicy(settings: TagPolicySettings, field: FieldNamer): TagPolic
       platforms: wantedPlatforms !== undefined,
       createdAt: sortBy === 'created',
       ...(sortBy === 'created' && wantedPlatforms ? { wantedPlatforms } : {}),
+      ...(filters.some((filter) => filter.kind === 'scanGate') ? { scan: true } : {}),
     },
     ...chosen!,
   };

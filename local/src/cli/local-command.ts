@@ -47,6 +47,12 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
       --concurrency <n>   execution environments at once, each with clients of its own, handling
                           one event at a time (default: every event at once, up to 1000, an
                           account's default Lambda concurrency)
+      --scan              after the push, scans each image (StartImageScan) and delivers the
+                          "ECR Image Scan" event ECR emits when the scan completes: an app with a
+                          scanGate waits for it
+      --scan-findings <counts>
+                          the findings the scan reports, e.g. CRITICAL=0,HIGH=3 (implies --scan;
+                          the local scanner reads them from a label the pushed image carries)
 
   local show [--json]
       Prints what the local Argo CD and GitHub hold, read over their APIs with the tokens local up
@@ -81,6 +87,8 @@ const ACTIONS = {
     'repository-prefix': { type: 'string' },
     tag: { type: 'string' },
     concurrency: { type: 'string' },
+    scan: { type: 'boolean' },
+    'scan-findings': { type: 'string' },
     json: { type: 'boolean' },
   },
   show: {

@@ -21,8 +21,10 @@ import {
   retryableFailures,
   summarizeApp,
 } from 'ecr-image-updater/lib/app/outcomes';
-import { type DeliveredPush, deliverPushes } from '../deliver-push.ts';
-import type { EcrEventBridgeEvent } from '../ecr-push-events.ts';
+import { type DeliveredScannedPush, deliverPushes, type Invoke } from '../deliver-push.ts';
+import { deliverScan } from '../deliver-scan.ts';
+import { FINDINGS_LABEL } from '../ecr/ecr-scan-handlers.ts';
+import type { EcrEventBridgeEvent, EcrScanEvent } from '../ecr-push-events.ts';
 import { lambdaFailureRecord } from '../lambda-failure-record.ts';
 import { drainQueue } from '../sqs-event-source.ts';
 import { describeDelivery } from '../tutorial/describe-delivery.ts';
@@ -38,13 +40,14 @@ export async function localPush(io: CliIo, targets: PushTargets, json: boolean):
   const config = readRuntimeConfig(io.env);
   const region = io.env.AWS_REGION ?? 'us-west-2';
   const started = performance.now();
-  const delivered = await deliverPushes(
+  // An execution environment of the function: clients and caches of its own, made at its cold start.
+  const environment = (): Invoke => {
+    const deps = createImagePushDependencies(config, logger, awsClients(io));
+    return (event) => handleImagePush(deps, event);
+  };
+  const pushes = await deliverPushes(
     awsClients(io).ecr,
-    // An execution environment of the function: clients and caches of its own, made at its cold start.
-    () => {
-      const deps = createImagePushDependencies(config, logger, awsClients(io));
-      return (event) => handleImagePush(deps, event);
-    },
+    environment,
     targets.images.map(({ repository, tag }) => ({
       accountId,
       region,
@@ -55,9 +58,14 @@ export async function localPush(io: CliIo, targets: PushTargets, json: boolean):
       provenance: false,
       ...(targets.platforms ? { platforms: targets.platforms } : {}),
       ...(targets.digest ? { digest: targets.digest } : {}),
+      // What the local scanner will find (ecr-scan-handlers.ts reads the label).
+      ...(targets.scan ? { labels: { [FINDINGS_LABEL]: findingsText(targets.scan.findings) } } : {}),
     })),
     { concurrency: targets.concurrency },
   );
+  const delivered: DeliveredScannedPush[] = targets.scan
+    ? await scanAfterPushes(io, pushes, environment(), region)
+    : pushes;
   const deadLettered = await sendToDeadLetterQueue(io, delivered);
   const written = await drainWriteQueue(io, config, logger);
   const seconds = (performance.now() - started) / 1000;
@@ -87,6 +95,42 @@ export async function localPush(io: CliIo, targets: PushTargets, json: boolean):
     io.stdout(`${lines.join('\n')}\n`);
   }
   return apps.some((app) => app.kind === 'failed') ? EXIT.failure : EXIT.ok;
+}
+
+/**
+ * ECR scans an image after its push and announces the scan when it completes: each pushed image is
+ * scanned, and its scan's event delivered after the push's events, one at a time.
+ */
+async function scanAfterPushes(
+  io: CliIo,
+  pushes: readonly DeliveredScannedPush[],
+  invoke: Invoke,
+  region: string,
+): Promise<DeliveredScannedPush[]> {
+  const scanned: DeliveredScannedPush[] = [];
+  for (const push of pushes) {
+    const tagged = push.deliveries.at(-1)!.event.detail;
+    const tag = 'image-tag' in tagged ? tagged['image-tag'] : undefined;
+    if (tag === undefined) {
+      scanned.push(push);
+      continue;
+    }
+    const scan = await deliverScan(awsClients(io).ecr, invoke, {
+      accountId: push.deliveries.at(-1)!.event.account,
+      region,
+      repository: tagged['repository-name'],
+      tag,
+      digest: push.pushed.digest,
+    });
+    scanned.push({ ...push, deliveries: [...push.deliveries, scan] });
+  }
+  return scanned;
+}
+
+function findingsText(findings: Readonly<Record<string, number>>): string {
+  return Object.entries(findings)
+    .map(([severity, count]) => `${severity}=${count}`)
+    .join(',');
 }
 
 /**
@@ -120,7 +164,7 @@ function describeWrites(written: NonNullable<Awaited<ReturnType<typeof drainWrit
 }
 
 /** One block per event, in the order pushed; the blocks of events with a failed app last. */
-function describeDeliveries(delivered: readonly DeliveredPush[]): string[] {
+function describeDeliveries(delivered: readonly DeliveredScannedPush[]): string[] {
   const blocks = delivered.flatMap(({ pushed, deliveries }) =>
     deliveries.map((delivery) => ({
       lines: describeDelivery({ pushed, deliveries: [delivery] }, summarizeApp),
@@ -142,8 +186,8 @@ function countApps(apps: readonly AppOutcome[]): string {
  * Local mode does not retry an invocation as Lambda does (twice, with backoff): an event that still
  * has a failure a retry could fix goes straight to the dead-letter queue, for redrive. Answers how many.
  */
-async function sendToDeadLetterQueue(io: CliIo, delivered: readonly DeliveredPush[]): Promise<number> {
-  const deadLettered: Array<{ event: EcrEventBridgeEvent; retry: FailedOutcome[] }> = delivered
+async function sendToDeadLetterQueue(io: CliIo, delivered: readonly DeliveredScannedPush[]): Promise<number> {
+  const deadLettered: Array<{ event: EcrEventBridgeEvent | EcrScanEvent; retry: FailedOutcome[] }> = delivered
     .flatMap(({ deliveries }) => deliveries)
     .flatMap(({ event, outcome }) => {
       const retry = outcome.kind === 'handled' ? retryableFailures(outcome.apps) : [];

@@ -5,6 +5,7 @@
  * the argument or flag and the fix, so the CLI exits 2 with one line.
  */
 import { InvalidInputError, quoteInput } from 'ecr-image-updater/lib/domain/errors';
+import { parseScanGate } from 'ecr-image-updater/lib/domain/tags/scan-gate';
 import { parsePlatforms } from 'ecr-image-updater/lib/domain/tags/tag-filters';
 
 /** The flags of `local push`, as parseArgs reads them. */
@@ -15,6 +16,8 @@ export interface PushFlags {
   readonly 'repository-prefix'?: string | undefined;
   readonly tag?: string | undefined;
   readonly concurrency?: string | undefined;
+  readonly scan?: boolean | undefined;
+  readonly 'scan-findings'?: string | undefined;
 }
 
 export interface PushTargets {
@@ -25,6 +28,8 @@ export interface PushTargets {
   readonly digest?: string;
   /** Invocations at once (at most: fewer when there are fewer events). */
   readonly concurrency: number;
+  /** Scan each image after its push, finding these counts by severity (none: a clean scan). */
+  readonly scan?: { readonly findings: Readonly<Record<string, number>> };
 }
 
 /** At most this many images a run, named or generated: five times the burst bench's 200 pushes. */
@@ -63,9 +68,19 @@ export function readPushTargets(named: readonly string[], flags: PushFlags): Pus
       'tags one image ECR already holds',
       'name one <repository>:<tag> with it',
     );
+  // The counts read as a gate's limits would be: severity names and whole numbers, checked alike.
+  const findings =
+    flags['scan-findings'] === undefined
+      ? undefined
+      : parseScanGate(flags['scan-findings'], '--scan-findings');
+  if ((flags.scan || findings) && flags.digest !== undefined)
+    throw new InvalidInputError('--scan', 'scans a pushed image, not a retag', 'leave out --digest');
   return {
     images,
     several,
+    ...(flags.scan || findings
+      ? { scan: { findings: { ...findings?.scanLimits } as Record<string, number> } }
+      : {}),
     ...(platforms ? { platforms } : {}),
     ...(flags.digest === undefined ? {} : { digest: flags.digest }),
     concurrency: concurrency ?? MAX_CONCURRENCY,

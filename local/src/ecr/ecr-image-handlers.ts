@@ -25,6 +25,7 @@ import {
   type TagStatus,
   tagStatusOf,
 } from './ecr-request.ts';
+import { scanFields } from './ecr-scan-handlers.ts';
 import { imageIdOf, lookupImage, resolveImage } from './lookup-image.ts';
 
 /**
@@ -193,28 +194,8 @@ function imageDetail(repo: EcrRepository, image: EcrImage) {
     ...(image.subjectDigest === undefined ? {} : { subjectManifestDigest: image.subjectDigest }),
     imageStatus: image.status ?? 'ACTIVE',
     ...(image.lastArchivedAt === undefined ? {} : { lastArchivedAt: image.lastArchivedAt / 1000 }),
-    ...(repo.scanOnPush ? scanFields(image) : {}),
-  };
-}
-
-/**
- * What basic scanning on push adds to an image's detail (API reference, ImageDetail: imageScanStatus,
- * imageScanFindingsSummary; ImageScanFindingsSummary, ImageScanStatus): the fake's images have no
- * packages, so every scan completes at push with no findings. An archived image is not scanned
- * (ScanStatus IMAGE_ARCHIVED).
- */
-function scanFields(image: EcrImage) {
-  if (image.status === 'ARCHIVED') {
-    return { imageScanStatus: { status: 'IMAGE_ARCHIVED', description: 'The image is archived.' } };
-  }
-  const at = image.pushedAt / 1000;
-  return {
-    imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
-    imageScanFindingsSummary: {
-      imageScanCompletedAt: at,
-      vulnerabilitySourceUpdatedAt: at,
-      findingSeverityCounts: {},
-    },
+    // Scanned on push, or by StartImageScan (ecr-scan-handlers.ts).
+    ...(repo.scanOnPush || image.scan !== undefined ? scanFields(image) : {}),
   };
 }
 

@@ -41,6 +41,16 @@ export interface EcrImage {
   status?: 'ARCHIVED' | 'ACTIVATING';
   /** When the image last went into the archive, in epoch ms. */
   lastArchivedAt?: number;
+  /** The image's scan as a test set it; absent: complete at push with no findings (ecr-scan-handlers.ts). */
+  scan?: ImageScanState;
+}
+
+/** A basic scan's state: in progress, failed, or complete with counts by severity (CRITICAL, HIGH, ...). */
+export interface ImageScanState {
+  readonly status: 'COMPLETE' | 'IN_PROGRESS' | 'FAILED';
+  readonly findings: Readonly<Record<string, number>>;
+  /** When the scan completed, in epoch ms; by default the push time. */
+  readonly completedAt?: number;
 }
 
 /** A repository with its images (by digest), tags (tag to digest), blobs and unfinished uploads. */

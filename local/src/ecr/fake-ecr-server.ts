@@ -11,15 +11,21 @@ import { type AccessDenial, EcrAccess } from './ecr-access.ts';
 import { EcrImageFaults, type ImageFault } from './ecr-image-faults.ts';
 import { ecrImageHandlers } from './ecr-image-handlers.ts';
 import { ecrLayerHandlers, serveEcrBlob } from './ecr-layer-handlers.ts';
-import { EcrRegistryState, type EcrRepository, type ImagePushEvent } from './ecr-registry-state.ts';
+import {
+  EcrRegistryState,
+  type EcrRepository,
+  type ImagePushEvent,
+  type ImageScanState,
+} from './ecr-registry-state.ts';
 import { ecrRepositoryHandlers } from './ecr-repository-handlers.ts';
 import type { ImageStatus, ListingMode } from './ecr-request.ts';
+import { ecrScanHandlers } from './ecr-scan-handlers.ts';
 import { type EcrSnapshot, repositoriesFromSnapshot, snapshotRepositories } from './ecr-snapshot.ts';
 import { type BuiltImage, type BuiltManifest, buildImage } from './image-builder.ts';
 import { uploadBlob } from './layer-uploads.ts';
 import { type PushedImage, type PushImageOptions, pushedImageOf } from './pushed-image.ts';
 
-export type { AccessDenial, EcrSnapshot, ImageFault, ImageStatus, ListingMode };
+export type { AccessDenial, EcrSnapshot, ImageFault, ImageScanState, ImageStatus, ListingMode };
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
 
@@ -61,6 +67,12 @@ export class FakeEcrServer extends AwsJsonPeer {
    * an order of no meaning, as ECR may answer (see {@link ListingMode}). Settable at any time.
    */
   listing: ListingMode | undefined;
+  /**
+   * Whether a scan on push completes at once (default) or stays IN_PROGRESS until {@link setScan}: ECR
+   * starts the scan after the push, and DescribeImages reports it in progress until it is done (ECR user
+   * guide, "Scan images for OS vulnerabilities in Amazon ECR"; API reference, ImageScanStatus).
+   */
+  scansCompleteAtPush = true;
   private readonly state: EcrRegistryState;
   private readonly imageFaults = new EcrImageFaults();
   private readonly access: EcrAccess;
@@ -84,11 +96,18 @@ export class FakeEcrServer extends AwsJsonPeer {
     });
     this.listing = options.listing;
     this.access = new EcrAccess(this.state);
+    this.state.onPush(({ registryId, repositoryName, digest }) => {
+      const repo = this.state.get(registryId, repositoryName);
+      const image = repo?.scanOnPush ? repo.images.get(digest) : undefined;
+      if (image && !this.scansCompleteAtPush && image.scan === undefined)
+        image.scan = { status: 'IN_PROGRESS', findings: {} };
+    });
     this.wire.handle(
       this.access.guard({
         ...ecrRepositoryHandlers(this.state),
         ...ecrImageHandlers(this.state, this.imageFaults, () => this.listing),
         ...ecrLayerHandlers(this.state, () => this.url),
+        ...ecrScanHandlers(this.state),
       }),
       serveEcrBlob(this.state, this.imageFaults),
     );
@@ -107,6 +126,7 @@ export class FakeEcrServer extends AwsJsonPeer {
       created: options.created ?? this.state.now(),
       ...(options.platforms === undefined ? {} : { platforms: options.platforms }),
       ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
+      ...(options.labels === undefined ? {} : { labels: options.labels }),
     });
     this.store(options.repository, options.registryId, image);
     return pushedImageOf(image);
@@ -169,6 +189,30 @@ export class FakeEcrServer extends AwsJsonPeer {
     if (status === 'ACTIVE') delete image.status;
     else image.status = status;
     if (status === 'ARCHIVED') image.lastArchivedAt = this.state.now();
+  }
+
+  /**
+   * Sets the scan of an image (by digest or tag) in a repository that scans on push: in progress,
+   * failed, or complete with the given findings per severity (`{ CRITICAL: 1, HIGH: 3 }`). A complete
+   * scan's time is the fake's clock. Returns the image's digest.
+   */
+  setScan(
+    repository: string,
+    image: string,
+    scan: { readonly status: ImageScanState['status']; readonly findings?: Readonly<Record<string, number>> },
+    registryId = this.accountId,
+  ): string {
+    const repo = this.state.find(registryId, repository);
+    if (!repo.scanOnPush) throw new Error(`setScan: ${repository} does not scan on push`);
+    const digest = image.startsWith('sha256:') ? image : repo.tags.get(image);
+    const stored = digest === undefined ? undefined : repo.images.get(digest);
+    if (!stored) throw new Error(`setScan: ${repository} holds no image ${image}`);
+    stored.scan = {
+      status: scan.status,
+      findings: scan.status === 'COMPLETE' ? { ...scan.findings } : {},
+      ...(scan.status === 'COMPLETE' ? { completedAt: this.state.now() } : {}),
+    };
+    return stored.digest;
   }
 
   /** The next `times` blob downloads (default 1) get no answer at all until the server closes. */

@@ -22,6 +22,8 @@ export interface BuildImageOptions {
    * platform as a plain image manifest, as `docker push` of a classic build does.
    */
   readonly provenance?: boolean;
+  /** The config's `config.Labels` (as `docker build --label`); none by default. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** A blob a push uploads (a config or a layer), named by the digest of its bytes. */
@@ -61,7 +63,7 @@ export function buildImage(options: BuildImageOptions): BuiltImage {
     throw new Error(`buildImage: platforms must be distinct; got ${platforms.join(', ')}`);
   }
   const created = new Date(options.created ?? 0).toISOString();
-  const images = platforms.map((platform) => buildPlatformImage(platform, created));
+  const images = platforms.map((platform) => buildPlatformImage(platform, created, options.labels));
   const [only] = images;
   if (only && images.length === 1 && options.provenance === false) {
     return { blobs: only.blobs, manifests: [{ ...only.manifest, tag: options.tag }] };
@@ -100,7 +102,11 @@ interface PlatformImage {
   readonly platform: { architecture: string; os: string; variant?: string };
 }
 
-function buildPlatformImage(platform: string, created: string): PlatformImage {
+function buildPlatformImage(
+  platform: string,
+  created: string,
+  labels: Readonly<Record<string, string>> | undefined,
+): PlatformImage {
   const [os, architecture, variant, ...rest] = platform.split('/');
   if (!os || !architecture || variant === '' || rest.length > 0) {
     throw new Error(`buildImage: platform '${platform}' is not os/arch[/variant], e.g. linux/arm64/v8`);
@@ -113,6 +119,7 @@ function buildPlatformImage(platform: string, created: string): PlatformImage {
   const configJson = JSON.stringify({
     ...platformObject,
     created,
+    ...(labels === undefined ? {} : { config: { Labels: { ...labels } } }),
     rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
   });
   const config = blobOf(new TextEncoder().encode(configJson), ociMediaTypes.config);

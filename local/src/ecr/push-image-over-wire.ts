@@ -38,6 +38,7 @@ export async function pushImageOverWire(client: ECRClient, options: PushImageOpt
     created: options.created ?? Date.now(),
     ...(options.platforms === undefined ? {} : { platforms: options.platforms }),
     ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
+    ...(options.labels === undefined ? {} : { labels: options.labels }),
   });
   await sendOverWire(client, options, image);
   return pushedImageOf(image);

@@ -17,6 +17,8 @@ export interface PushImageOptions {
   readonly created?: number;
   /** Default the account of the fake, or of the client's credentials. */
   readonly registryId?: string;
+  /** The image config's labels (`docker build --label`). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** The digests and media types of a pushed image, as DescribeImages and BatchGetImage will report them. */

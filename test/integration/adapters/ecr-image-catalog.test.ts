@@ -1,4 +1,4 @@
-import { PutImageCommand } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, PutImageCommand } from '@aws-sdk/client-ecr';
 import { FakeEcrServer } from '@ecr-image-updater/local/ecr/fake-ecr-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcrImageCatalog } from '../../../lib/adapters/ecr-image-catalog.ts';
@@ -33,6 +33,50 @@ describe('EcrImageCatalog', () => {
       pushedAt: expect.any(Number),
     });
     expect(ecr.callCount('DescribeImages')).toBe(2);
+  });
+
+  it("reads each image's scan from DescribeImages, with no call per image when summaries are there", async () => {
+    await ecrClient(ecr.url, 'us-west-2').send(
+      new CreateRepositoryCommand({
+        repositoryName: 'scanned',
+        imageScanningConfiguration: { scanOnPush: true },
+      }),
+    );
+    for (const tag of ['1.4.1', '1.4.2', '1.4.3', '1.4.4']) ecr.pushImage({ repository: 'scanned', tag });
+    ecr.setScan('scanned', '1.4.2', { status: 'COMPLETE', findings: { CRITICAL: 1, HIGH: 3 } });
+    ecr.setScan('scanned', '1.4.3', { status: 'IN_PROGRESS' });
+    ecr.setScan('scanned', '1.4.4', { status: 'FAILED' });
+    ecr.clearCalls();
+    const tags = await catalog.listTags(repo('scanned'));
+    const detailed = await catalog.addDetails(repo('scanned'), tags, {
+      platforms: false,
+      createdAt: false,
+      scan: true,
+    });
+    expect(detailed.map((t) => [t.tag, t.scan])).toEqual([
+      ['1.4.1', { status: 'COMPLETE', findings: {} }],
+      ['1.4.2', { status: 'COMPLETE', findings: { CRITICAL: 1, HIGH: 3 } }],
+      ['1.4.3', { status: 'IN_PROGRESS' }],
+      ['1.4.4', { status: 'FAILED' }],
+    ]);
+    expect(ecr.callCount('DescribeImageScanFindings')).toBe(0);
+    expect(ecr.callCount('BatchGetImage')).toBe(0);
+  });
+
+  it('reads the counts of a complete scan that came without a summary, for that image alone', async () => {
+    const tags = await catalog.listTags(repo('scanned'));
+    const withoutSummary = tags.map((t) => (t.tag === '1.4.2' ? { ...t, scan: { status: 'COMPLETE' } } : t));
+    ecr.clearCalls();
+    const detailed = await catalog.addDetails(repo('scanned'), withoutSummary, {
+      platforms: false,
+      createdAt: false,
+      scan: true,
+    });
+    expect(detailed.find((t) => t.tag === '1.4.2')?.scan).toEqual({
+      status: 'COMPLETE',
+      findings: { CRITICAL: 1, HIGH: 3 },
+    });
+    expect(ecr.callCount('DescribeImageScanFindings')).toBe(1);
   });
 
   it('gives each tag of a multi-tag image its own candidate, and skips untagged manifests', async () => {

@@ -1,4 +1,5 @@
-import { ecrPushEvents } from '@ecr-image-updater/local/ecr-push-events';
+import { readFileSync } from 'node:fs';
+import { ecrPushEvents, ecrScanEvent } from '@ecr-image-updater/local/ecr-push-events';
 import { describe, expect, it } from 'vitest';
 import { parseEcrEvent } from '../../../lib/domain/events/ecr-event.ts';
 
@@ -52,6 +53,28 @@ describe('ecrPushEvents', () => {
       repository: 'platform/api',
       tag: 'v2.3.0',
       digest: digest('3'),
+    });
+  });
+});
+
+describe('ecrScanEvent', () => {
+  it('has the shape of the sample ECR scan event, and reads as a trigger for its first tag', () => {
+    const sample = JSON.parse(
+      readFileSync(new URL('../../fixtures/ecr-events/scan-complete.json', import.meta.url), 'utf8'),
+    );
+    const event = ecrScanEvent(
+      { digest: digest('3'), tags: ['v2.3.0'], status: 'COMPLETE', findings: { HIGH: 1 } },
+      context,
+    );
+    expect(Object.keys(event).sort()).toEqual(Object.keys(sample).sort());
+    expect(Object.keys(event.detail).sort()).toEqual(Object.keys(sample.detail).sort());
+    expect(event.resources).toEqual(['arn:aws:ecr:us-west-2:123456789012:repository/platform/api']);
+    expect(parseEcrEvent(event)).toMatchObject({
+      kind: 'push',
+      repository: 'platform/api',
+      tag: 'v2.3.0',
+      digest: digest('3'),
+      scan: 'basic',
     });
   });
 });

@@ -5,6 +5,7 @@ import {
   BatchGetImageCommand,
   CompleteLayerUploadCommand,
   CreateRepositoryCommand,
+  DescribeImageScanFindingsCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
@@ -19,6 +20,7 @@ import {
   InvalidParameterException,
   LayerAlreadyExistsException,
   LayersNotFoundException,
+  LimitExceededException,
   ListImagesCommand,
   PutImageCommand,
   paginateDescribeImages,
@@ -26,6 +28,8 @@ import {
   ReferencedImagesNotFoundException,
   RepositoryAlreadyExistsException,
   RepositoryNotFoundException,
+  ScanNotFoundException,
+  StartImageScanCommand,
   UploadLayerPartCommand,
 } from '@aws-sdk/client-ecr';
 import type { ImagePushEvent } from '@ecr-image-updater/local/ecr/ecr-registry-state';
@@ -742,6 +746,73 @@ describe('FakeEcrServer DescribeImages as documented', () => {
       (await client.send(new DescribeImagesCommand({ repositoryName: `${repo}-plain` }))).imageDetails ?? [];
     expect(plain?.imageScanStatus).toBeUndefined();
     expect(plain?.imageScanFindingsSummary).toBeUndefined();
+  });
+
+  it('reports the scan states a test sets, in DescribeImages and DescribeImageScanFindings', async () => {
+    await client.send(
+      new CreateRepositoryCommand({ repositoryName: repo, imageScanningConfiguration: { scanOnPush: true } }),
+    );
+    ['clean', 'found', 'running', 'failed'].forEach((tag, i) => {
+      pushPlain({ repository: repo, tag, created: T0 + i });
+    });
+    ecr.setScan(repo, 'found', { status: 'COMPLETE', findings: { CRITICAL: 1, HIGH: 3 } });
+    ecr.setScan(repo, 'running', { status: 'IN_PROGRESS' });
+    ecr.setScan(repo, 'failed', { status: 'FAILED' });
+    const { imageDetails = [] } = await client.send(new DescribeImagesCommand({ repositoryName: repo }));
+    const byTag = new Map(imageDetails.map((d) => [d.imageTags?.[0], d]));
+    expect(byTag.get('clean')?.imageScanFindingsSummary?.findingSeverityCounts).toEqual({});
+    expect(byTag.get('found')?.imageScanFindingsSummary?.findingSeverityCounts).toEqual({
+      CRITICAL: 1,
+      HIGH: 3,
+    });
+    expect(byTag.get('running')).toMatchObject({ imageScanStatus: { status: 'IN_PROGRESS' } });
+    expect(byTag.get('running')?.imageScanFindingsSummary).toBeUndefined();
+    expect(byTag.get('failed')?.imageScanStatus?.status).toBe('FAILED');
+
+    const findings = (imageTag: string) =>
+      client.send(new DescribeImageScanFindingsCommand({ repositoryName: repo, imageId: { imageTag } }));
+    expect(await findings('found')).toMatchObject({
+      imageScanStatus: { status: 'COMPLETE' },
+      imageScanFindings: { findingSeverityCounts: { CRITICAL: 1, HIGH: 3 }, findings: [] },
+    });
+    expect((await findings('running')).imageScanFindings).toBeUndefined();
+    pushPlain({ repository: `${repo}-plain`, tag: 'not-scanned', created: T0 });
+    await expect(
+      client.send(
+        new DescribeImageScanFindingsCommand({
+          repositoryName: `${repo}-plain`,
+          imageId: { imageTag: 'not-scanned' },
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ScanNotFoundException);
+    await expect(findings('missing')).rejects.toBeInstanceOf(ImageNotFoundException);
+  });
+
+  it('scans an image once on StartImageScan, finding what its config label declares', async () => {
+    const pushed = pushPlain({
+      repository: repo,
+      tag: 'manual',
+      created: T0,
+      labels: { 'org.ecr-image-updater.local.findings': 'CRITICAL=1,high=3' },
+    });
+    const imageId = { imageDigest: pushed.digest };
+    const [before] =
+      (await client.send(new DescribeImagesCommand({ repositoryName: repo }))).imageDetails ?? [];
+    expect(before?.imageScanStatus).toBeUndefined();
+    await expect(
+      client.send(new DescribeImageScanFindingsCommand({ repositoryName: repo, imageId })),
+    ).rejects.toBeInstanceOf(ScanNotFoundException);
+    const started = await client.send(new StartImageScanCommand({ repositoryName: repo, imageId }));
+    expect(started.imageScanStatus?.status).toBe('IN_PROGRESS');
+    const [after] =
+      (await client.send(new DescribeImagesCommand({ repositoryName: repo }))).imageDetails ?? [];
+    expect(after).toMatchObject({
+      imageScanStatus: { status: 'COMPLETE' },
+      imageScanFindingsSummary: { findingSeverityCounts: { CRITICAL: 1, HIGH: 3 } },
+    });
+    await expect(
+      client.send(new StartImageScanCommand({ repositoryName: repo, imageId })),
+    ).rejects.toBeInstanceOf(LimitExceededException);
   });
 
   it('pages in short pages of no particular order, when asked, each image exactly once', async () => {

@@ -32,9 +32,72 @@ describe('parseEcrEvent', () => {
     ['push-untagged-child.json', 'untagged', 'untagged push (a platform manifest of an image index)'],
     ['push-failed.json', 'failed-push', "push result 'FAILURE'"],
     ['delete.json', 'not-an-image-push', "action 'DELETE' is not a push"],
-    ['scan-complete.json', 'not-an-image-push', "detail-type 'ECR Image Scan' is not an image action"],
   ])('ignores %s: %s', (file, code, reason) => {
     expect(parseEcrEvent(sample(file))).toEqual({ kind: 'ignored', id: sample(file).id, code, reason });
+  });
+
+  it('reads a completed basic scan of a tagged image as a trigger, like a push of its tag', () => {
+    expect(parseEcrEvent(sample('scan-complete.json'))).toEqual({
+      kind: 'push',
+      id: '85fc3613-e913-7fc4-a80c-a3753e4aa9ae',
+      time: Date.UTC(2026, 10, 16, 1, 56),
+      accountId: '123456789012',
+      region: 'us-west-2',
+      repository: 'flask-app',
+      tag: '1.0.2',
+      digest: 'sha256:978f5f8049d3d0de30a7fc3892aafdfb323451bf682170d99154230ddefbe91e',
+      scan: 'basic',
+    });
+  });
+
+  it("reads Amazon Inspector's initial scan of an image, naming the repository by its ARN", () => {
+    expect(parseEcrEvent(sample('inspector2-scan-complete.json'))).toMatchObject({
+      kind: 'push',
+      id: '3b8f2c6e-71d4-4a0b-9e5f-2c1d0e9a7b64',
+      accountId: '123456789012',
+      repository: 'flask-app',
+      tag: '1.0.2',
+      scan: 'enhanced',
+    });
+    const nested = sample('inspector2-scan-complete.json');
+    nested.detail['repository-name'] = 'arn:aws:ecr:us-west-2:123456789012:repository/platform/api';
+    expect(parseEcrEvent(nested)).toMatchObject({ repository: 'platform/api' });
+  });
+
+  it.each([
+    [
+      'a failed basic scan',
+      'scan-complete.json',
+      { 'scan-status': 'FAILED' },
+      'scan-not-complete',
+      "scan status 'FAILED'",
+    ],
+    [
+      'a scan of an untagged image',
+      'scan-complete.json',
+      { 'image-tags': [] },
+      'untagged',
+      'a scan of an untagged image',
+    ],
+    [
+      'an enhanced scan status other than the initial scan',
+      'inspector2-scan-complete.json',
+      { 'scan-status': 'SCAN_ELIGIBILITY_EXPIRED' },
+      'scan-not-complete',
+      "scan status 'SCAN_ELIGIBILITY_EXPIRED'",
+    ],
+    [
+      'a bad repository',
+      'inspector2-scan-complete.json',
+      { 'repository-name': 'arn:aws:ecr:x' },
+      'malformed',
+      'malformed: repository-name',
+    ],
+  ])('ignores %s', (_what, file, change, code, reason) => {
+    const event = sample(file);
+    const parsed = parseEcrEvent({ ...event, detail: { ...event.detail, ...change } });
+    expect(parsed).toMatchObject({ kind: 'ignored', code });
+    expect(parsed.kind === 'ignored' && parsed.reason).toContain(reason);
   });
 
   it('reads a tag of 300 characters, the longest ECR allows, and no longer', () => {
@@ -52,6 +115,7 @@ describe('parseEcrEvent', () => {
   it('has a test for every vendored sample', () => {
     expect(readdirSync(SAMPLES).sort()).toEqual([
       'delete.json',
+      'inspector2-scan-complete.json',
       'push-failed.json',
       'push-index-tagged.json',
       'push-tagged.json',

@@ -17,6 +17,15 @@ describe('describeRegistration', () => {
     );
   });
 
+  it("names an image's scan gate", () => {
+    const gated = with_({
+      images: [{ image: `${ECR_HOST}/flask-app:~1.4`, scanGate: { CRITICAL: 0, HIGH: 2 } }],
+    });
+    expect(describeRegistration(gated, 1, false)).toContain(
+      `follows ${ECR_HOST}/flask-app (semver ~1.4, scan-gate CRITICAL<=0,HIGH<=2);`,
+    );
+  });
+
   it('names the tracked tag of a digest image, and the file of each git target', () => {
     const digest = with_({ images: [{ image: `${ECR_HOST}/flask-app:latest`, strategy: 'digest' }] });
     expect(describeRegistration(digest, 1, false)).toContain('(digest latest)');

@@ -55,6 +55,18 @@ describe('parseRegistration', () => {
     expect(registration.document).toEqual(fullExample);
   });
 
+  it('reads a scan gate as one more filter, and refuses a bad one naming the severity', () => {
+    const document = clone(flaskApp) as Doc;
+    document.images[0].scanGate = { CRITICAL: 0, HIGH: 2 };
+    const [image] = parseRegistration(document).images;
+    expect(image?.policy.filters.map((f) => f.description)).toEqual(['scan-gate CRITICAL<=0,HIGH<=2']);
+    expect(image?.policy.needs.scan).toBe(true);
+    document.images[0].scanGate = { CRITICAL: 0, HIHG: 2 };
+    const error = registrationRefusal(document);
+    expect(error.field).toBe('images[0].scanGate.HIHG');
+    expect(error.message).toContain("'HIHG' is not a severity");
+  });
+
   it.each(invalidRegistrations)('refuses %s, naming the field', (_what, mutate, field, message) => {
     const document = clone(fullExample) as Doc;
     mutate(document);
