@@ -32,6 +32,8 @@ export interface ImageUpdaterAlarmsProps {
   readonly function: lambda.IFunction;
   readonly deadLetterQueue: sqs.IQueue;
   readonly rule: events.IRule;
+  /** The rules on completed scans, which deliver to the same function. */
+  readonly scanRules?: readonly events.IRule[];
   readonly serviceName: string;
   /** The write queue and its writer, when git writes are queued. */
   readonly writes?: WatchedWrites;
@@ -85,14 +87,8 @@ export class ImageUpdaterAlarms extends Construct {
     );
     this.failedDeliveries = atLeastOne(
       'FailedDeliveries',
-      new cloudwatch.Metric({
-        namespace: 'AWS/Events',
-        metricName: 'FailedInvocations',
-        dimensionsMap: { RuleName: props.rule.ruleName },
-        period: fiveMinutes,
-        statistic: 'Sum',
-      }),
-      'EventBridge could not deliver ECR pushes to the updater (permissions, or the function deleted). Undelivered events go to the dead-letter queue.',
+      failedInvocations([props.rule, ...(props.scanRules ?? [])], fiveMinutes),
+      'EventBridge could not deliver ECR pushes or scans to the updater (permissions, or the function deleted). Undelivered events go to the dead-letter queue.',
     );
     this.lostFailures = atLeastOne(
       'DestinationDeliveryFailures',
@@ -187,4 +183,31 @@ export function alarmTopicRegionProblem(
     problem: `${quoteInput(topicArn)} is in ${topicRegion}, not in the stack's region ${stackRegion}`,
     fix: `CloudWatch alarms notify topics of their own region only: give a topic in ${stackRegion}`,
   };
+}
+
+/**
+ * EventBridge's FailedInvocations of `rules`, summed: the one rule's metric, or for several a math
+ * expression over them (missing data read as 0, so one quiet rule does not hide another's failures).
+ */
+function failedInvocations(rules: readonly events.IRule[], period: Duration): cloudwatch.IMetric {
+  const metrics = rules.map(
+    (rule) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensionsMap: { RuleName: rule.ruleName },
+        period,
+        statistic: 'Sum',
+      }),
+  );
+  if (metrics.length === 1) return metrics[0]!;
+  const named = Object.fromEntries(metrics.map((metric, index) => [`rule${index}`, metric]));
+  return new cloudwatch.MathExpression({
+    expression: Object.keys(named)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(' + '),
+    usingMetrics: named,
+    period,
+    label: 'FailedInvocations of the push and scan rules',
+  });
 }

@@ -237,6 +237,7 @@ export class ImageUpdater extends Construct {
       function: this.function,
       deadLetterQueue: this.deadLetterQueue,
       rule: this.rule,
+      scanRules: this.scanRules,
       serviceName,
       ...(this.writes ? { writes: this.writes } : {}),
       ...(props.alarmTopic ? { topic: props.alarmTopic } : {}),

@@ -257,7 +257,25 @@ describe('the ImageUpdater construct', () => {
     const named = (id: RegExp) => alarms.filter(([logicalId]) => id.test(logicalId)).map(([, a]) => a);
     // The write queue's alarms are asserted in test/infra/image-updater-writes.
     const pipe = named(/^UpdaterAlarms(?!Write)/);
-    expect(pipe.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`).sort()).toEqual([
+    // Failed deliveries sum FailedInvocations over the push rule and every scan rule.
+    const metricsOf = (alarm: { Properties: Record<string, unknown> }) => {
+      const p = alarm.Properties as {
+        Namespace?: string;
+        MetricName?: string;
+        Metrics?: Array<{ MetricStat?: { Metric: { Namespace: string; MetricName: string } } }>;
+      };
+      return p.Metrics
+        ? p.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []))
+        : [{ Namespace: p.Namespace!, MetricName: p.MetricName! }];
+    };
+    const deliveries = named(/^UpdaterAlarmsFailedDeliveries/)[0]!;
+    const rules = Object.keys(basic.template.findResources('AWS::Events::Rule')).length;
+    expect(rules).toBeGreaterThan(1);
+    expect(metricsOf(deliveries)).toHaveLength(rules);
+    expect(new Set(metricsOf(deliveries).map((m) => `${m.Namespace}/${m.MetricName}`))).toEqual(
+      new Set(['AWS/Events/FailedInvocations']),
+    );
+    expect(pipe.map((a) => `${metricsOf(a)[0]!.Namespace}/${metricsOf(a)[0]!.MetricName}`).sort()).toEqual([
       'AWS/Events/FailedInvocations',
       'AWS/Lambda/DestinationDeliveryFailures',
       'AWS/Lambda/Errors',
