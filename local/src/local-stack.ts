@@ -23,7 +23,7 @@ import {
 } from 'ecr-image-updater/lib/adapters/create-image-push-dependencies';
 import { DynamoDbAppRegistry } from 'ecr-image-updater/lib/adapters/dynamodb-app-registry';
 import { DynamoDbAuditLog } from 'ecr-image-updater/lib/adapters/dynamodb-audit-log';
-import { ENVIRONMENT, SPOKE_READ_ROLE_NAME } from 'ecr-image-updater/lib/adapters/environment';
+import { ENVIRONMENT } from 'ecr-image-updater/lib/adapters/environment';
 import { SqsWriteQueue } from 'ecr-image-updater/lib/adapters/sqs-write-queue';
 import type { ImagePushDependencies } from 'ecr-image-updater/lib/app/handle-image-push';
 import type { Logger } from 'ecr-image-updater/lib/app/ports';
@@ -47,6 +47,7 @@ import { FakeStsServer } from './fake-sts-server.ts';
 import { FakeGitHttpServer } from './git-http/fake-git-http-server.ts';
 import { FakeGitHubServer, type FakeGitHubServerOptions } from './github/fake-github-server.ts';
 import { LocalDataDir } from './local-data-dir.ts';
+import { spokeDeveloperCredentials, spokeOfKey, spokeRoleArn } from './spoke-developer.ts';
 import { type DrainResult, drainQueue } from './sqs-event-source.ts';
 
 export interface LocalStackOptions {
@@ -101,19 +102,6 @@ export interface LocalStackOptions {
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-/** A spoke developer's access key: this prefix and the account id (see `spokeEcrClient`). */
-const SPOKE_KEY_PREFIX = 'LOCALSPOKE';
-
-/** The read role of a spoke account, named as the spoke construct names it. */
-export function spokeRoleArn(accountId: string): string {
-  return `arn:aws:iam::${accountId}:role/${SPOKE_READ_ROLE_NAME}`;
-}
-
-function spokeOfKey(accessKeyId: string): string | undefined {
-  const account = accessKeyId.startsWith(SPOKE_KEY_PREFIX) ? accessKeyId.slice(SPOKE_KEY_PREFIX.length) : '';
-  return /^[0-9]{12}$/.test(account) ? account : undefined;
-}
-
 /** The environment's form of the spokes (ENVIRONMENT.spokes), one entry per account and region. */
 function spokesDocument(spokes: SpokeAccounts): unknown {
   return {
@@ -183,7 +171,7 @@ export class LocalStack {
     return createAwsClient(ECRClient, {
       endpoint: this.ecr.url,
       region: this.region,
-      credentials: { accessKeyId: `${SPOKE_KEY_PREFIX}${accountId}`, secretAccessKey: 'local' },
+      credentials: spokeDeveloperCredentials(accountId),
     });
   }
 

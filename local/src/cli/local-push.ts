@@ -24,22 +24,33 @@ import {
 import { type DeliveredPush, deliverPushes } from '../deliver-push.ts';
 import type { EcrEventBridgeEvent } from '../ecr-push-events.ts';
 import { lambdaFailureRecord } from '../lambda-failure-record.ts';
+import { spokeDeveloperCredentials } from '../spoke-developer.ts';
 import { drainQueue } from '../sqs-event-source.ts';
 import { describeDelivery } from '../tutorial/describe-delivery.ts';
 import { noLocalPeersError } from './no-local-peers.ts';
 import type { PushTargets } from './push-targets.ts';
 
-export async function localPush(io: CliIo, targets: PushTargets, json: boolean): Promise<number> {
-  const accountId = io.env[ENVIRONMENT.localAccount];
-  if (!io.env.AWS_ENDPOINT_URL_ECR || !accountId) {
+export async function localPush(
+  io: CliIo,
+  targets: PushTargets,
+  json: boolean,
+  /** A spoke account to push in (its developer's keys), instead of the local hub account. */
+  spokeAccount?: string,
+): Promise<number> {
+  const hubAccount = io.env[ENVIRONMENT.localAccount];
+  if (!io.env.AWS_ENDPOINT_URL_ECR || !hubAccount) {
     throw noLocalPeersError();
   }
+  const accountId = spokeAccount ?? hubAccount;
   const logger = new MemoryLogger();
   const config = readRuntimeConfig(io.env);
   const region = io.env.AWS_REGION ?? 'us-west-2';
   const started = performance.now();
+  const pusher = spokeAccount
+    ? awsClients({ ...io, env: { ...io.env, ...spokeDeveloperEnv(spokeAccount) } }).ecr
+    : awsClients(io).ecr;
   const delivered = await deliverPushes(
-    awsClients(io).ecr,
+    pusher,
     // An execution environment of the function: clients and caches of its own, made at its cold start.
     () => {
       const deps = createImagePushDependencies(config, logger, awsClients(io));
@@ -175,4 +186,10 @@ function deadLetterNote(io: CliIo, count: number): string {
   return io.env[ENVIRONMENT.deadLetterQueueUrl]
     ? `  local mode does not retry as Lambda does: ${events} in the local dead-letter queue; ecr-image-updater redrive --apply replays ${count === 1 ? 'it' : 'them'} once the cause is fixed`
     : `  local mode does not retry as Lambda does, and no dead-letter queue is set ($${ENVIRONMENT.deadLetterQueueUrl}): push again once the cause is fixed`;
+}
+
+/** The SDK's credential variables of a spoke account's developer. */
+function spokeDeveloperEnv(accountId: string): Record<string, string> {
+  const { accessKeyId, secretAccessKey } = spokeDeveloperCredentials(accountId);
+  return { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey };
 }
