@@ -6,12 +6,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { ImagePushDependencies } from '../app/handle-image-push.ts';
 import type { Logger } from '../app/ports.ts';
 import type { SpokeAccounts } from '../domain/events/spoke-accounts.ts';
 import { ArgoCdClientConnector } from './argocd-client-connector.ts';
-import type { CredentialsProvider } from './assume-role-credentials.ts';
+import { assumeRoleCredentials, type CredentialsProvider } from './assume-role-credentials.ts';
 import { type AwsCredentials, createAwsClient } from './create-aws-client.ts';
 import { DynamoDbAppRegistry } from './dynamodb-app-registry.ts';
 import { DynamoDbAuditLog } from './dynamodb-audit-log.ts';
@@ -80,39 +80,22 @@ export function createImagePushDependencies(
 /**
  * The ECR client of a region and account: a spoke's signs with its read role's credentials (one
  * provider per role, shared by every region of the account, so one AssumeRole serves them all until
- * the credentials near their expiry); any other account's with the function's own role. The STS client
- * is loaded when a spoke is first read: a stack without spokes never evaluates it at a cold start.
+ * the credentials near their expiry); any other account's with the function's own role.
  */
 function ecrClientFor(
   clients: AwsClients,
   spokes: SpokeAccounts | undefined,
 ): (region: string, accountId: string) => ECRClient {
   const providers = new Map<string, CredentialsProvider>();
-  let loading: Promise<{ sts: STSClient; assume: typeof import('./assume-role-credentials.ts') }> | undefined;
-  const load = () => {
-    loading ??= Promise.all([import('@aws-sdk/client-sts'), import('./assume-role-credentials.ts')]).then(
-      ([{ STSClient }, assume]) => ({ sts: clients.sts ?? createAwsClient(STSClient), assume }),
-    );
-    loading.catch(() => {
-      loading = undefined;
-    });
-    return loading;
-  };
+  let sts = clients.sts;
   return (region, accountId) => {
     const spoke = spokes?.spokes.find((s) => s.accountId === accountId);
     if (!spoke) return clients.ecrFor(region);
-    const { roleArn } = spoke;
-    let provider = providers.get(roleArn);
+    let provider = providers.get(spoke.roleArn);
     if (!provider) {
-      let inner: CredentialsProvider | undefined;
-      provider = async () => {
-        if (!inner) {
-          const { sts, assume } = await load();
-          inner ??= assume.assumeRoleCredentials({ client: sts, roleArn });
-        }
-        return inner();
-      };
-      providers.set(roleArn, provider);
+      sts ??= createAwsClient(STSClient);
+      provider = assumeRoleCredentials({ client: sts, roleArn: spoke.roleArn });
+      providers.set(spoke.roleArn, provider);
     }
     return clients.ecrFor(region, provider);
   };
