@@ -15,8 +15,10 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SPOKE_READ_ROLE_NAME } from '../lib/adapters/environment.ts';
+import { createDeadLetterQueue } from './dead-letter-queue.ts';
 import { acknowledgeRepositoryWildcards } from './function-grants.ts';
 import type { WatchedRepositories } from './watched-repositories.ts';
 
@@ -44,6 +46,8 @@ const BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:([0-9]{12}):event-bus\/[\w.\-
 
 export class ImageUpdaterSpoke extends Construct {
   readonly rule: events.Rule;
+  /** Where events the hub bus did not take end, after EventBridge's retries (24 hours). */
+  readonly deadLetterQueue: sqs.Queue;
   /** The read role (imported by name with `readRole: 'attach'`). */
   readonly readRole: iam.IRole;
   readonly readPolicy: iam.Policy;
@@ -65,7 +69,11 @@ export class ImageUpdaterSpoke extends Construct {
       eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
     });
     const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', props.hubEventBusArn);
-    this.rule.addTarget(new targets.EventBus(hubBus));
+    this.deadLetterQueue = createDeadLetterQueue(this, 'ForwardDeadLetters', {
+      reason:
+        'This queue is the dead-letter queue of the forwarding rule: a dead-letter queue of its own would only move the problem; redrive its events to the hub bus once the hub takes them.',
+    });
+    this.rule.addTarget(new targets.EventBus(hubBus, { deadLetterQueue: this.deadLetterQueue }));
 
     if ((props.readRole ?? 'create') === 'create') {
       const hubPrincipal = new iam.AccountPrincipal(hubAccount);

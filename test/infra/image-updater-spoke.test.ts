@@ -37,7 +37,15 @@ describe('ImageUpdaterSpoke', () => {
           source: ['aws.ecr'],
           detail: Match.objectLike({ 'repository-name': ['shop/api', { prefix: 'team-b/' }] }),
         }),
-        Targets: [Match.objectLike({ Arn: HUB_BUS, RoleArn: Match.anyValue() })],
+        Targets: [
+          Match.objectLike({
+            Arn: HUB_BUS,
+            RoleArn: Match.anyValue(),
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SpokeForwardDeadLetters'), 'Arn'] },
+            },
+          }),
+        ],
       });
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
