@@ -4,13 +4,10 @@
  * "eventBusName"? }`. Every problem is a ConfigError naming its field.
  */
 import { quoteInput } from '../lib/domain/errors.ts';
+import { isAccountId, isRegion, roleArnAccount } from '../lib/domain/events/spoke-accounts.ts';
 import { ConfigError, configProblems, known, object, text } from './config-fields.ts';
-import type { ImageUpdaterHubProps } from './image-updater-hub.ts';
+import { type ImageUpdaterHubProps, isOrganizationId } from './image-updater-hub.ts';
 
-const ACCOUNT = /^[0-9]{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/[\w+=,.@/-]{1,512}$/;
-const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
 const BUS_NAME = /^[\w.-]{1,256}$/;
 
 /** Reads `config.hub`. */
@@ -32,16 +29,16 @@ export function hubConfig(value: unknown): ImageUpdaterHubProps {
         const spoke = object(entry, at);
         known(spoke, at, ['account', 'region', 'roleArn']);
         const account = text(spoke, 'account', at) ?? '';
-        if (!ACCOUNT.test(account))
+        if (!isAccountId(account))
           throw new ConfigError(`${at}.account`, `${quoteInput(account)} is not a 12-digit AWS account id`);
         const region = text(spoke, 'region', at) ?? '';
-        if (!REGION.test(region))
+        if (!isRegion(region))
           throw new ConfigError(
             `${at}.region`,
             `${quoteInput(region)} is not an AWS region such as eu-west-1`,
           );
         const roleArn = text(spoke, 'roleArn', at);
-        if (roleArn !== undefined && ROLE_ARN.exec(roleArn)?.[1] !== account)
+        if (roleArn !== undefined && roleArnAccount(roleArn) !== account)
           throw new ConfigError(
             `${at}.roleArn`,
             `${quoteInput(roleArn)} is not the ARN of a role in account ${account}`,
@@ -52,7 +49,7 @@ export function hubConfig(value: unknown): ImageUpdaterHubProps {
   });
   const organizationId = problems.check(() => {
     const id = text(o, 'organizationId', field);
-    if (id !== undefined && !ORGANIZATION.test(id))
+    if (id !== undefined && !isOrganizationId(id))
       throw new ConfigError(
         `${field}.organizationId`,
         `${quoteInput(id)} is not an AWS Organization id (o-...)`,

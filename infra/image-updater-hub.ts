@@ -12,6 +12,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SPOKE_READ_ROLE_NAME } from '../lib/adapters/environment.ts';
+import { isAccountId, isRegion } from '../lib/domain/events/spoke-accounts.ts';
 import { WatchedRepositories } from './watched-repositories.ts';
 
 /** A spoke of the hub: an account and a region whose ECR pushes reach the hub. */
@@ -37,9 +38,9 @@ export interface ImageUpdaterHubProps {
   readonly eventBusName?: string;
 }
 
-const ACCOUNT = /^[0-9]{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}$/;
 const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
+/** An AWS Organization's id (`o-` and 10 to 32 lowercase letters or digits, the Organizations API's pattern). */
+export const isOrganizationId = (text: string): boolean => ORGANIZATION.test(text);
 /** The spokes' share of the function's 4 KB environment: the connections keep the rest (image-updater-connections.ts). */
 export const SPOKES_ENVIRONMENT_LIMIT = 2048;
 
@@ -59,9 +60,9 @@ export class ImageUpdaterHub extends Construct {
     const stack = Stack.of(this);
     const spokes = props.spokes.map((spoke, index) => {
       const at = `spokes[${index}]`;
-      if (!ACCOUNT.test(spoke.account))
+      if (!isAccountId(spoke.account))
         throw new Error(`${at}.account: '${spoke.account}' is not a 12-digit account id`);
-      if (!REGION.test(spoke.region)) throw new Error(`${at}.region: '${spoke.region}' is not an AWS region`);
+      if (!isRegion(spoke.region)) throw new Error(`${at}.region: '${spoke.region}' is not an AWS region`);
       return {
         account: spoke.account,
         region: spoke.region,
@@ -69,7 +70,7 @@ export class ImageUpdaterHub extends Construct {
       };
     });
     if (spokes.length === 0) throw new Error('spokes: list at least one spoke account and region');
-    if (props.organizationId !== undefined && !ORGANIZATION.test(props.organizationId))
+    if (props.organizationId !== undefined && !isOrganizationId(props.organizationId))
       throw new Error(`organizationId: '${props.organizationId}' is not an AWS Organization id (o-...)`);
     const accounts = [...new Set(spokes.map((spoke) => spoke.account))];
     this.roleArns = [...new Set(spokes.map((spoke) => spoke.roleArn))];

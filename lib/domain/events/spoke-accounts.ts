@@ -28,10 +28,18 @@ export type AccountAccess =
 
 const ACCOUNT = /^[0-9]{12}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}$/;
+
 // IAM role ARNs: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html (path and name
 // of at most 64 characters from [\w+=,.@-]).
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const MAX_SPOKES = 100;
+
+/** A 12-digit AWS account id. */
+export const isAccountId = (text: string): boolean => ACCOUNT.test(text);
+/** An AWS region's name (`eu-west-1`). */
+export const isRegion = (text: string): boolean => REGION.test(text);
+/** The account of an IAM role's ARN; `undefined` when `text` is not one. */
+export const roleArnAccount = (text: string): string | undefined => ROLE_ARN.exec(text)?.[1];
 
 /**
  * Reads `{ hubAccount, spokes: [{ account, region, roleArn }] }`, one entry per account and region
