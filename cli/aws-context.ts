@@ -94,8 +94,13 @@ function cliClient<C extends WithMiddleware>(
   endpointVariable: string,
   flags: AwsFlags = {},
   region?: string,
+  credentials?: AwsClientOptions['credentials'],
 ): C {
-  const config = { ...clientConfig(env, endpointVariable, flags), ...(region ? { region } : {}) };
+  const config = {
+    ...clientConfig(env, endpointVariable, flags),
+    ...(region ? { region } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
   const client = createAwsClient(Client, config);
   const from = endpointSource(env, endpointVariable, flags);
   client.middlewareStack.add(
@@ -137,7 +142,9 @@ export function openAuditLog(flags: AwsFlags, io: CliIo): DynamoDbAuditLog {
 
 /** Every client the image-push use case needs, configured from the command's environment. */
 export function awsClients(io: CliIo, flags: AwsFlags = {}): AwsClients & { readonly ecr: ECRClient } {
-  const ecrFor = (region: string) => cliClient(ECRClient, 'ECR', io.env, 'AWS_ENDPOINT_URL_ECR', {}, region);
+  // A spoke's client signs with its read role's credentials (create-image-push-dependencies.ts).
+  const ecrFor = (region: string, credentials?: AwsClientOptions['credentials']) =>
+    cliClient(ECRClient, 'ECR', io.env, 'AWS_ENDPOINT_URL_ECR', {}, region, credentials);
   return {
     dynamodb: cliClient(DynamoDBClient, 'DynamoDB', io.env, 'AWS_ENDPOINT_URL_DYNAMODB', flags),
     secretsManager: cliClient(

@@ -23,7 +23,9 @@ import {
   text,
   wholeNumber,
 } from './config-fields.ts';
+import { hubConfig } from './config-hub.ts';
 import { alarmTopicRegionProblem } from './image-updater-alarms.ts';
+import type { ImageUpdaterHubProps } from './image-updater-hub.ts';
 import {
   MAX_RESERVED_CONCURRENCY,
   RESERVED_CONCURRENCY_RULE,
@@ -61,6 +63,8 @@ export interface UpdaterConfig {
   readonly timeoutSeconds?: number;
   readonly serviceName?: string;
   readonly historyDays?: number;
+  /** Spoke accounts and regions this stack serves besides its own (docs/deploy.md). */
+  readonly hub?: ImageUpdaterHubProps;
 }
 
 /** The context key in `cdk.json` that holds the configuration. */
@@ -83,6 +87,7 @@ const TOP_LEVEL = [
   'timeoutSeconds',
   'serviceName',
   'historyDays',
+  'hub',
 ];
 
 // The retention periods CloudWatch Logs accepts.
@@ -151,6 +156,7 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
       optionalText(root, 'serviceName', /^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ -, up to 64'),
     ),
     ...read(() => wholeNumber(root, 'historyDays', (n) => n >= 1 && n <= 3650, 'from 1 to 3650')),
+    ...read(() => (root.hub === undefined ? {} : { hub: hubConfig(root.hub) })),
   };
   problems.throwIfAny();
   return config as UpdaterConfig;

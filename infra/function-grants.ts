@@ -9,7 +9,7 @@ import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { REGISTRY_KEY_PREFIXES } from '../lib/adapters/registry-keys.ts';
 import { grantTableKey } from './registry-grants.ts';
 import type { WatchedRepositories } from './watched-repositories.ts';
@@ -22,6 +22,8 @@ export interface FunctionAccess {
   readonly secretKeys: readonly kms.IKey[];
   /** Whether the functions run in a VPC. */
   readonly vpc: boolean;
+  /** The spokes' read roles (a hub's), which the functions assume to read a spoke's ECR. */
+  readonly spokeRoleArns?: readonly string[];
 }
 
 /** `actions` on the registry table; with `prefixes`, on the items whose partition key starts so only. */
@@ -51,7 +53,7 @@ function registryStatement(
  * out of its reach for writes.
  */
 export function grantPushFunction(role: iam.Role, scope: Construct, access: FunctionAccess): void {
-  grantRepositoryReads(role, scope, access.repositories);
+  grantRepositoryReads(role, scope, access);
   role.addToPolicy(registryStatement(access, 'QueryRegistry', ['dynamodb:Query']));
   role.addToPolicy(
     registryStatement(
@@ -71,7 +73,7 @@ export function grantPushFunction(role: iam.Role, scope: Construct, access: Func
  * event (the push function did) and queries nothing: a message names its app.
  */
 export function grantWriter(role: iam.Role, scope: Construct, access: FunctionAccess): void {
-  grantRepositoryReads(role, scope, access.repositories);
+  grantRepositoryReads(role, scope, access);
   role.addToPolicy(
     registryStatement(access, 'ReadRegistrations', ['dynamodb:GetItem'], REGISTRY_KEY_PREFIXES.app),
   );
@@ -81,7 +83,18 @@ export function grantWriter(role: iam.Role, scope: Construct, access: FunctionAc
   grantCommon(role, access);
 }
 
-function grantRepositoryReads(role: iam.Role, scope: Construct, repositories: WatchedRepositories): void {
+function grantRepositoryReads(role: iam.Role, scope: Construct, access: FunctionAccess): void {
+  const { repositories, spokeRoleArns = [] } = access;
+  if (spokeRoleArns.length > 0)
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeSpokeReadRoles',
+        // A spoke's ECR is read through its read role (ImageUpdaterSpoke), whose own policy holds the
+        // reads to that spoke's watched repositories.
+        actions: ['sts:AssumeRole'],
+        resources: [...new Set(spokeRoleArns)],
+      }),
+    );
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'ReadWatchedRepositories',
@@ -97,13 +110,22 @@ function grantRepositoryReads(role: iam.Role, scope: Construct, repositories: Wa
       resources: repositories.repositoryArns(scope),
     }),
   );
+  acknowledgeRepositoryWildcards(role, scope, repositories);
+}
+
+/** Tells cdk-nag why `grantee`'s reads of the watched repositories end in a wildcard, when they do. */
+export function acknowledgeRepositoryWildcards(
+  grantee: IConstruct,
+  scope: Construct,
+  repositories: WatchedRepositories,
+): void {
   for (const prefix of repositories.prefixes)
-    Validations.of(role).acknowledge({
+    Validations.of(grantee).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArn(scope, `repository/${prefix}*`)}]`,
       reason: `The operator watches every repository whose name starts with '${prefix}': the wildcard is that prefix, and reads only.`,
     });
   if (repositories.everything)
-    Validations.of(role).acknowledge({
+    Validations.of(grantee).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArn(scope, 'repository/*')}]`,
       reason: 'The operator chose to watch every repository of the account and region: reads only.',
     });

@@ -115,6 +115,8 @@ export interface PreparedConnections {
 export function prepareConnections(
   scope: Construct,
   connections: ImageUpdaterConnections | undefined,
+  /** Bytes of the environment other large variables take (the hub's spokes), out of the connections' budget. */
+  reservedBytes = 0,
 ): PreparedConnections {
   const document = {
     github: mapValues(connections?.github, ({ secret, ...rest }) => ({
@@ -133,7 +135,7 @@ export function prepareConnections(
     })),
   };
   parseConnections(withStandIns(document), 'connections');
-  checkEnvironmentSize(document);
+  checkEnvironmentSize(document, reservedBytes);
   const secrets = [
     ...Object.values(connections?.github ?? {}).map((c) => c.secret),
     ...Object.values(connections?.git ?? {}).map((c) => c.secret),
@@ -158,13 +160,14 @@ export function prepareConnections(
 export const CONNECTIONS_ENVIRONMENT_BUDGET = 4096 - 512;
 const UNRESOLVED_LENGTH = 128;
 
-function checkEnvironmentSize(document: unknown): void {
+function checkEnvironmentSize(document: unknown, reservedBytes: number): void {
   const estimate = Buffer.byteLength(
     JSON.stringify(withStandIns(document, '', 'x'.repeat(UNRESOLVED_LENGTH))),
   );
-  if (estimate > CONNECTIONS_ENVIRONMENT_BUDGET)
+  const budget = CONNECTIONS_ENVIRONMENT_BUDGET - reservedBytes;
+  if (estimate > budget)
     throw new Error(
-      `connections: about ${estimate.toLocaleString('en-US')} bytes as the function's environment, more than the ${CONNECTIONS_ENVIRONMENT_BUDGET.toLocaleString('en-US')} bytes Lambda leaves them (4 KB for every variable together); use fewer connections (one connection covers many repositories with globs such as acme/*), or name secrets by name rather than ARN`,
+      `connections: about ${estimate.toLocaleString('en-US')} bytes as the function's environment, more than the ${budget.toLocaleString('en-US')} bytes Lambda leaves them (4 KB for every variable together${reservedBytes > 0 ? `, ${reservedBytes.toLocaleString('en-US')} of them the spokes'` : ''}); use fewer connections (one connection covers many repositories with globs such as acme/*), or name secrets by name rather than ARN`,
     );
 }
 

@@ -103,6 +103,7 @@ export class ImageUpdaterStack extends Stack {
       ...(config.timeoutSeconds ? { timeout: Duration.seconds(config.timeoutSeconds) } : {}),
       ...(config.serviceName ? { serviceName: config.serviceName } : {}),
       ...(config.historyDays ? { historyRetention: Duration.days(config.historyDays) } : {}),
+      ...(config.hub ? { spokes: config.hub } : {}),
     });
 
     // What the deploy guide's next steps need: the table for the CLI, where to look, what to replay.
@@ -112,6 +113,11 @@ export class ImageUpdaterStack extends Stack {
       description: `export ${ENVIRONMENT.table}=<this> for ecr-image-updater apps ...`,
     });
     new CfnOutput(this, 'FunctionName', { value: updater.function.functionName });
+    if (updater.hub)
+      new CfnOutput(this, 'HubEventBusArn', {
+        value: updater.hub.bus.eventBusArn,
+        description: "each ImageUpdaterSpoke's hubEventBusArn",
+      });
     new CfnOutput(this, 'LogGroup', { value: updater.function.logGroup.logGroupName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: updater.deadLetterQueue.queueUrl });
     if (updater.writes) {

@@ -24,6 +24,7 @@ import { type FunctionAccess, grantPushFunction } from './function-grants.ts';
 import { ImageUpdaterAlarms } from './image-updater-alarms.ts';
 import { type ImageUpdaterConnections, prepareConnections } from './image-updater-connections.ts';
 import { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
+import { ImageUpdaterHub, type ImageUpdaterHubProps } from './image-updater-hub.ts';
 import { ImageUpdaterWrites } from './image-updater-writes.ts';
 import { grantRead, grantRegister } from './registry-grants.ts';
 import { createUpdaterFunction, type FunctionSettings } from './updater-function.ts';
@@ -106,6 +107,12 @@ export interface ImageUpdaterProps {
   readonly serviceName?: string;
   /** How long the audit history of decisions is kept (whole days). Default: 90 days. */
   readonly historyRetention?: Duration;
+  /**
+   * Make this updater the hub of other accounts and regions (see ImageUpdaterHub and
+   * ImageUpdaterSpoke): a custom event bus their rules forward ECR events to, and the functions read
+   * each spoke's ECR through its read role. Default: this account and region only.
+   */
+  readonly spokes?: ImageUpdaterHubProps;
 }
 
 export class ImageUpdater extends Construct {
@@ -118,6 +125,8 @@ export class ImageUpdater extends Construct {
   readonly rule: events.Rule;
   /** The rules on completed image scans, basic then enhanced; none with `scanEvents: false`. */
   readonly scanRules: readonly events.Rule[];
+  /** The spokes' bus and its rule, when `spokes` is given. */
+  readonly hub?: ImageUpdaterHub;
   readonly alarms: ImageUpdaterAlarms;
   readonly dashboard: ImageUpdaterDashboard;
 
@@ -126,7 +135,8 @@ export class ImageUpdater extends Construct {
     const serviceName = props.serviceName ?? defaultServiceName(this);
     if (props.appConcurrency !== undefined && !(props.appConcurrency >= 1 && props.appConcurrency <= 64))
       throw new Error(`appConcurrency: ${props.appConcurrency} is not a whole number from 1 to 64`);
-    const connections = prepareConnections(this, props.connections);
+    if (props.spokes) this.hub = new ImageUpdaterHub(this, 'Hub', props.spokes);
+    const connections = prepareConnections(this, props.connections, this.hub?.environmentBytes ?? 0);
 
     this.table = new dynamodb.Table(this, 'Registry', {
       ...(props.table?.tableName ? { tableName: props.table.tableName } : {}),
@@ -166,6 +176,7 @@ export class ImageUpdater extends Construct {
           ? { [ENVIRONMENT.historyDays]: String(props.historyRetention.toDays()) }
           : {}),
         [ENVIRONMENT.service]: serviceName,
+        ...(this.hub ? { [ENVIRONMENT.spokes]: this.hub.environment } : {}),
         NODE_OPTIONS: '--enable-source-maps',
       },
     } satisfies FunctionSettings;
@@ -176,6 +187,7 @@ export class ImageUpdater extends Construct {
       secrets: connections.secrets,
       secretKeys: props.secretKeys ?? [],
       vpc: props.vpc !== undefined,
+      ...(this.hub ? { spokeRoleArns: this.hub.roleArns } : {}),
     };
     const pushFunction = createUpdaterFunction(this, {
       entryPoint: 'handler',
@@ -232,6 +244,7 @@ export class ImageUpdater extends Construct {
       rule.addTarget(target);
       return rule;
     });
+    this.hub?.rule.addTarget(target);
 
     this.alarms = new ImageUpdaterAlarms(this, 'Alarms', {
       function: this.function,

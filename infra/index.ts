@@ -12,6 +12,12 @@ export type {
   ImageUpdaterConnections,
 } from './image-updater-connections.ts';
 export { ImageUpdaterDashboard } from './image-updater-dashboard.ts';
+export {
+  ImageUpdaterHub,
+  type ImageUpdaterHubProps,
+  type ImageUpdaterSpokeAccount,
+} from './image-updater-hub.ts';
+export { ImageUpdaterSpoke, type ImageUpdaterSpokeProps } from './image-updater-spoke.ts';
 export { ImageUpdaterStack, type ImageUpdaterStackProps } from './image-updater-stack.ts';
 export type { ImageUpdaterWrites } from './image-updater-writes.ts';
 export { WatchedRepositories } from './watched-repositories.ts';

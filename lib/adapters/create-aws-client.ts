@@ -18,15 +18,20 @@ const REQUEST_HANDLER = {
   throwOnRequestTimeout: true,
 } as const;
 
+/** Keys a client signs with; `expiration` (temporary keys) tells the SDK when to ask its provider again. */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
 /** Where and as whom a client calls; what is left out comes from the SDK's chain (environment, profile). */
 export interface AwsClientOptions {
   readonly region?: string;
   readonly endpoint?: string;
-  readonly credentials?: {
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
-    readonly sessionToken?: string;
-  };
+  /** Fixed keys, or a provider of temporary ones (a spoke's role: see assume-role-credentials.ts). */
+  readonly credentials?: AwsCredentials | (() => Promise<AwsCredentials>);
   /** How long an answer may take, in ms (default 10 s); tests that make peers hang shorten it. */
   readonly requestTimeoutMs?: number;
 }

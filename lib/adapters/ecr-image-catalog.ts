@@ -22,8 +22,11 @@ import { scanOfDetail, withScanFindings } from './ecr-image-scans.ts';
 import { datingImage, type ImageDetails, readManifest } from './oci-manifest.ts';
 
 export interface EcrImageCatalogOptions {
-  /** A client per region; by default one ECRClient per region, built on first use. */
-  readonly clientFor?: (region: string) => ECRClient;
+  /**
+   * A client per region and account (a spoke's is signed with its read role's credentials); by
+   * default one ECRClient per region with the process's credentials. Each is built on first use.
+   */
+  readonly clientFor?: (region: string, accountId: string) => ECRClient;
   /** For image config blobs behind GetDownloadUrlForLayer's pre-signed URL. */
   readonly fetch?: typeof fetch;
   /** How long a config blob's download may take, in ms: by default as long as any AWS answer (10 s). */
@@ -41,7 +44,7 @@ const MANIFEST_TYPES = [
 export class EcrImageCatalog implements ImageCatalog {
   private readonly clients = new Map<string, ECRClient>();
   private readonly details = new Map<string, Promise<ImageDetails>>();
-  private readonly clientFor: (region: string) => ECRClient;
+  private readonly clientFor: (region: string, accountId: string) => ECRClient;
   private readonly fetch: typeof fetch;
   private readonly blobTimeoutMs: number;
   private readonly cacheSize: number;
@@ -54,7 +57,7 @@ export class EcrImageCatalog implements ImageCatalog {
   }
 
   async listTags(repository: RepositoryRef): Promise<TagCandidate[]> {
-    const client = this.client(repository.region);
+    const client = this.client(repository);
     const candidates: TagCandidate[] = [];
     let nextToken: string | undefined;
     do {
@@ -97,7 +100,7 @@ export class EcrImageCatalog implements ImageCatalog {
     needs: DetailNeeds,
   ): Promise<TagCandidate[]> {
     const scanned = needs.scan
-      ? await withScanFindings(this.client(repository.region), repository, candidates, (operation, send) =>
+      ? await withScanFindings(this.client(repository), repository, candidates, (operation, send) =>
           this.call(repository, operation, send),
         )
       : [...candidates];
@@ -159,7 +162,7 @@ export class EcrImageCatalog implements ImageCatalog {
   // One BatchGetImage per 100 digests; each manifest's details become a cached promise, and so does the
   // absence of an image that is not found. Any other failure fails the read, so the event is retried.
   private async loadManifests(repository: RepositoryRef, digests: readonly string[]): Promise<void> {
-    const client = this.client(repository.region);
+    const client = this.client(repository);
     for (let i = 0; i < digests.length; i += 100) {
       const chunk = digests.slice(i, i + 100);
       const result = await this.call(repository, 'BatchGetImage', () =>
@@ -190,7 +193,7 @@ export class EcrImageCatalog implements ImageCatalog {
   }
 
   private async readConfig(repository: RepositoryRef, configDigest: string): Promise<unknown> {
-    const client = this.client(repository.region);
+    const client = this.client(repository);
     const { downloadUrl } = await this.call(repository, 'GetDownloadUrlForLayer', () =>
       client.send(
         new GetDownloadUrlForLayerCommand({
@@ -245,11 +248,12 @@ export class EcrImageCatalog implements ImageCatalog {
     return `${repository.accountId}/${repository.region}/${repository.repository}`;
   }
 
-  private client(region: string): ECRClient {
-    let client = this.clients.get(region);
+  private client({ accountId, region }: RepositoryRef): ECRClient {
+    const key = `${accountId}/${region}`;
+    let client = this.clients.get(key);
     if (!client) {
-      client = this.clientFor(region);
-      this.clients.set(region, client);
+      client = this.clientFor(region, accountId);
+      this.clients.set(key, client);
     }
     return client;
   }

@@ -17,6 +17,12 @@ export const ENVIRONMENT = {
    * function queues git writes for the writer instead of making them.
    */
   writeQueueUrl: 'ECR_IMAGE_UPDATER_WRITE_QUEUE_URL',
+  /**
+   * The hub's spoke accounts, as JSON `{ hubAccount, spokes: [{ account, region, roleArn }] }`
+   * (lib/domain/events/spoke-accounts.ts): unset, the updater serves the events of every account that
+   * reaches it with its own role, as before spokes.
+   */
+  spokes: 'ECR_IMAGE_UPDATER_SPOKES',
   /** Apps processed at once per event (1 to 64). */
   concurrency: 'ECR_IMAGE_UPDATER_CONCURRENCY',
   /** Days the audit history of decisions is kept. */
@@ -42,3 +48,9 @@ export const ENVIRONMENT = {
   /** Local mode: the fake Argo CD's token, for `local show` and `curl` by hand (the function reads the secret). */
   localArgocdToken: 'ECR_IMAGE_UPDATER_LOCAL_ARGOCD_TOKEN',
 } as const;
+
+/**
+ * The name of a spoke's read role, shared by the spoke construct (which creates it) and the hub's
+ * configuration (which assumes it) when a spoke gives no role ARN of its own.
+ */
+export const SPOKE_READ_ROLE_NAME = 'ecr-image-updater-spoke-read';

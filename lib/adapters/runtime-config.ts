@@ -6,6 +6,7 @@
  */
 import { type Connections, NO_CONNECTIONS, parseConnections } from '../domain/connections/connections.ts';
 import { InvalidInputError } from '../domain/errors.ts';
+import { parseSpokeAccounts, type SpokeAccounts } from '../domain/events/spoke-accounts.ts';
 import { ENVIRONMENT } from './environment.ts';
 
 export interface RuntimeConfig {
@@ -19,6 +20,8 @@ export interface RuntimeConfig {
   readonly concurrency: number;
   /** Days the audit history of decisions is kept (default 90). */
   readonly historyDays?: number;
+  /** The hub's spokes, when it has any: whose ECR is read through which role, and whose events are ignored. */
+  readonly spokes?: SpokeAccounts;
 }
 
 export function readRuntimeConfig(
@@ -47,7 +50,11 @@ export function readRuntimeConfig(
       `'${historyText}' is not a whole number of days from 1 to 3650`,
     );
   const writeQueueUrl = env[ENVIRONMENT.writeQueueUrl];
+  const spokesText = env[ENVIRONMENT.spokes];
   return {
+    ...(spokesText
+      ? { spokes: parseSpokeAccounts(readJson(ENVIRONMENT.spokes, spokesText), ENVIRONMENT.spokes) }
+      : {}),
     tableName,
     connections: readConnections(env[ENVIRONMENT.connections]),
     ...(writeQueueUrl ? { writeQueueUrl } : {}),
@@ -59,15 +66,13 @@ export function readRuntimeConfig(
 /** The connections of the environment (JSON), checked as the configuration was: a bad value names the variable. */
 export function readConnections(text: string | undefined): Connections {
   if (text === undefined || text.trim() === '') return NO_CONNECTIONS;
-  let value: unknown;
+  return parseConnections(readJson(ENVIRONMENT.connections, text), ENVIRONMENT.connections);
+}
+
+function readJson(name: string, text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    throw new InvalidInputError(
-      ENVIRONMENT.connections,
-      'is not JSON',
-      'set it as the construct or local up writes it',
-    );
+    throw new InvalidInputError(name, 'is not JSON', 'set it as the construct or local up writes it');
   }
-  return parseConnections(value, ENVIRONMENT.connections);
 }

@@ -6,17 +6,27 @@
  * once nothing is left that a retry could fix, so a second delivery does nothing.
  */
 import { parseEcrEvent } from '../domain/events/ecr-event.ts';
+import { accountAccess, type SpokeAccounts } from '../domain/events/spoke-accounts.ts';
 import { watchKey } from '../domain/registration/registration.ts';
 import { type PushOutcome, retryableFailures } from './outcomes.ts';
 import { type UpdateDependencies, updateApps } from './update-apps.ts';
 
-export type ImagePushDependencies = UpdateDependencies;
+export type ImagePushDependencies = UpdateDependencies & {
+  /** A hub's spokes: an event from an account (or region) not among them is ignored. */
+  readonly spokes?: SpokeAccounts;
+};
 
 export async function handleImagePush(deps: ImagePushDependencies, event: unknown): Promise<PushOutcome> {
   const push = parseEcrEvent(event);
   if (push.kind === 'ignored') {
     deps.logger.info('event ignored', { eventId: push.id, code: push.code, reason: push.reason });
     return push;
+  }
+  const access = accountAccess(deps.spokes, push);
+  if (access.kind === 'unlisted') {
+    // The hub's rule admits only its spokes; this is the function's own check, should the rule change.
+    deps.logger.warn('event ignored', { eventId: push.id, code: 'unlisted-account', reason: access.reason });
+    return { kind: 'ignored', id: push.id, code: 'unlisted-account', reason: access.reason };
   }
   const receivedAt = deps.clock.now();
   const key = watchKey({ accountId: push.accountId, region: push.region }, push.repository);

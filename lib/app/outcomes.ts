@@ -121,7 +121,7 @@ export type PushOutcome =
   | {
       readonly kind: 'ignored';
       readonly id?: string;
-      readonly code: IgnoreCode | 'duplicate';
+      readonly code: IgnoreCode | 'duplicate' | 'unlisted-account';
       readonly reason: string;
     }
   | {

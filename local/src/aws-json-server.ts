@@ -37,7 +37,16 @@ export class AwsJsonError extends Error {
 }
 
 /** Answers one operation; the input is the parsed JSON body, the output is serialized as the response. */
-export type AwsJsonHandler = (input: Record<string, unknown>) => unknown;
+export type AwsJsonHandler = (input: Record<string, unknown>, caller: AwsCaller) => unknown;
+
+/**
+ * Who signed a call: the access key id of its SigV4 `Authorization` header (`AWS4-HMAC-SHA256
+ * Credential=<key>/<date>/<region>/<service>/aws4_request, ...`, as
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html shows it).
+ */
+export interface AwsCaller {
+  readonly accessKeyId?: string;
+}
 
 /** Serves a request that is not an AWS JSON call (e.g. a blob download); returns false to answer 404. */
 export type HttpFallback = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -195,7 +204,7 @@ export class AwsJsonServer {
         retryAfter === undefined ? {} : { 'retry-after': `${retryAfter}` };
       this.send(response, fault.status, errorBody(type, fault.message ?? 'Injected fault.'), headers);
     } else {
-      await this.answer(response, operation, target, body);
+      await this.answer(response, operation, target, body, callerOf(request));
     }
   }
 
@@ -204,6 +213,7 @@ export class AwsJsonServer {
     operation: string | undefined,
     target: string,
     body: string | undefined,
+    caller: AwsCaller,
   ): Promise<void> {
     const handler = operation === undefined ? undefined : this.handlers.get(operation);
     const input = body === undefined ? undefined : parseInput(body);
@@ -215,7 +225,7 @@ export class AwsJsonServer {
       this.send(response, 400, errorBody('SerializationException', 'Malformed JSON body.'));
     } else {
       try {
-        this.send(response, 200, (await handler(input)) ?? {});
+        this.send(response, 200, (await handler(input, caller)) ?? {});
       } catch (error) {
         this.sendFailure(response, error);
       }
@@ -315,4 +325,12 @@ export abstract class AwsJsonPeer {
   close(): Promise<void> {
     return this.wire.close();
   }
+}
+
+/** The caller of `request`, from its SigV4 `Authorization` header. */
+export function callerOf(request: IncomingMessage): AwsCaller {
+  const header = request.headers.authorization;
+  const accessKeyId =
+    typeof header === 'string' ? /Credential=([A-Za-z0-9]+)\//.exec(header)?.[1] : undefined;
+  return accessKeyId === undefined ? {} : { accessKeyId };
 }

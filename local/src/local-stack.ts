@@ -10,8 +10,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 import { createQueuedWritesHandler } from 'ecr-image-updater/functions/queued-writes';
-import { type AwsClientClass, createAwsClient } from 'ecr-image-updater/lib/adapters/create-aws-client';
+import {
+  type AwsClientClass,
+  type AwsCredentials,
+  createAwsClient,
+} from 'ecr-image-updater/lib/adapters/create-aws-client';
 import {
   type AwsClients,
   createImagePushDependencies,
@@ -30,6 +35,7 @@ import {
   type GitHubConnection,
   type GitRemoteConnection,
 } from 'ecr-image-updater/lib/domain/connections/connections';
+import type { SpokeAccounts } from 'ecr-image-updater/lib/domain/events/spoke-accounts';
 import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/images/image-spec';
 import { FakeArgoCdServer } from './argocd/fake-argocd-server.ts';
 import { createRegistryTable } from './create-registry-table.ts';
@@ -41,6 +47,7 @@ import { FakeStsServer } from './fake-sts-server.ts';
 import { FakeGitHttpServer } from './git-http/fake-git-http-server.ts';
 import { FakeGitHubServer, type FakeGitHubServerOptions } from './github/fake-github-server.ts';
 import { LocalDataDir } from './local-data-dir.ts';
+import { spokeDeveloperCredentials, spokeOfKey, spokeRoleArn } from './spoke-developer.ts';
 import { type DrainResult, drainQueue } from './sqs-event-source.ts';
 
 export interface LocalStackOptions {
@@ -85,9 +92,25 @@ export interface LocalStackOptions {
    * holds its user and password. Needs the system's git. Default false.
    */
   readonly gitHost?: boolean;
+  /**
+   * Spoke accounts (12-digit ids) whose ECR lives in the same local registry, in the stack's region:
+   * each gets the read role the hub assumes through the fake STS (trusting the hub's account), and
+   * ECR then checks every call's account, so the hub reads a spoke's repositories only through that
+   * role, as in AWS. Default none: one account, every call made as it.
+   */
+  readonly spokeAccounts?: readonly string[];
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** The environment's form of the spokes (ENVIRONMENT.spokes), one entry per account and region. */
+function spokesDocument(spokes: SpokeAccounts): unknown {
+  return {
+    hubAccount: spokes.hubAccountId,
+    spokes: spokes.spokes.flatMap(({ accountId, regions, roleArn }) =>
+      regions.map((region) => ({ account: accountId, region, roleArn })),
+    ),
+  };
+}
 export const LOCAL_GITHUB_TOKEN = 'local-github-token';
 export const LOCAL_GITHUB_SECRET = 'ecr-image-updater/github';
 // Shaped like a JWT, as Argo CD expects a bearer token to be.
@@ -136,6 +159,21 @@ export class LocalStack {
   }
 
   #connections: Connections;
+  #spokes: SpokeAccounts | undefined;
+
+  /** The hub's spokes (see LocalStackOptions.spokeAccounts), as the function's environment names them. */
+  get spokes(): SpokeAccounts | undefined {
+    return this.#spokes;
+  }
+
+  /** An ECR client of a spoke account's own developer: pushes there as `docker push` in that account would. */
+  spokeEcrClient(accountId: string): ECRClient {
+    return createAwsClient(ECRClient, {
+      endpoint: this.ecr.url,
+      region: this.region,
+      credentials: spokeDeveloperCredentials(accountId),
+    });
+  }
 
   /**
    * The connections the function uses here: `local` to the fake GitHub and to the fake Argo CD, each
@@ -252,6 +290,11 @@ export class LocalStack {
         },
       });
     }
+    if (options.spokeAccounts?.length) {
+      for (const spoke of options.spokeAccounts)
+        sts.addRole(spokeRoleArn(spoke), { trustedAccounts: [accountId] });
+      ecr.checkCallerAccounts((key) => sts.accountOfKey(key) ?? spokeOfKey(key));
+    }
     const stack = new LocalStack(
       accountId,
       region,
@@ -268,6 +311,15 @@ export class LocalStack {
       options.writeQueue ? `${sqs.url}/${accountId}/${LOCAL_WRITE_QUEUE}` : undefined,
       git,
     );
+    if (options.spokeAccounts?.length)
+      stack.#spokes = {
+        hubAccountId: accountId,
+        spokes: options.spokeAccounts.map((spoke) => ({
+          accountId: spoke,
+          regions: [region],
+          roleArn: spokeRoleArn(spoke),
+        })),
+      };
     await createRegistryTable(stack.clients().dynamodb, tableName);
     secrets.putSecret(LOCAL_GITHUB_SECRET, JSON.stringify({ token: LOCAL_GITHUB_TOKEN }));
     secrets.putSecret(LOCAL_ARGOCD_SECRET, JSON.stringify({ token: LOCAL_ARGOCD_TOKEN }));
@@ -295,8 +347,10 @@ export class LocalStack {
 
   /** Real SDK clients pointed at the peers, built as the function and the CLI build theirs. */
   clients(): AwsClients & { readonly ecr: ECRClient } {
-    const ecr = (region: string) => this.client(ECRClient, this.ecr.url, region);
+    const ecr = (region: string, credentials?: () => Promise<AwsCredentials>) =>
+      createAwsClient(ECRClient, { endpoint: this.ecr.url, region, credentials: credentials ?? CREDENTIALS });
     return {
+      sts: this.client(STSClient, this.sts.url),
       dynamodb: this.client(DynamoDBClient, this.dynamodb.endpoint),
       secretsManager: this.client(SecretsManagerClient, this.secrets.url),
       ecrFor: ecr,
@@ -325,6 +379,7 @@ export class LocalStack {
         connections: this.connections,
         concurrency: 8,
         ...(this.writeQueueUrl ? { writeQueueUrl: this.writeQueueUrl } : {}),
+        ...(this.#spokes ? { spokes: this.#spokes } : {}),
       },
       logger,
       this.clients(),
@@ -337,7 +392,12 @@ export class LocalStack {
    */
   writerDependencies(logger: Logger): ImagePushDependencies & QueuedWritesDependencies {
     const deps = createImagePushDependencies(
-      { tableName: this.tableName, connections: this.connections, concurrency: 8 },
+      {
+        tableName: this.tableName,
+        connections: this.connections,
+        concurrency: 8,
+        ...(this.#spokes ? { spokes: this.#spokes } : {}),
+      },
       logger,
       this.clients(),
     );
@@ -388,6 +448,7 @@ export class LocalStack {
       [ENVIRONMENT.table]: this.tableName,
       [ENVIRONMENT.connections]: JSON.stringify(connectionsDocument(this.connections)),
       ...(this.writeQueueUrl ? { [ENVIRONMENT.writeQueueUrl]: this.writeQueueUrl } : {}),
+      ...(this.#spokes ? { [ENVIRONMENT.spokes]: JSON.stringify(spokesDocument(this.#spokes)) } : {}),
       [ENVIRONMENT.localAccount]: this.accountId,
       [ENVIRONMENT.localGithubApiUrl]: this.github.url,
       [ENVIRONMENT.localArgocdServer]: this.argocd.url,

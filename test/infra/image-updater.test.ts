@@ -258,7 +258,7 @@ describe('the ImageUpdater construct', () => {
     // The write queue's alarms are asserted in test/infra/image-updater-writes.
     const pipe = named(/^UpdaterAlarms(?!Write)/);
     // Failed deliveries sum FailedInvocations over the push rule and every scan rule.
-    const metricsOf = (alarm: { Properties: Record<string, unknown> }) => {
+    const metricsOf = (alarm: { Properties?: unknown }) => {
       const p = alarm.Properties as {
         Namespace?: string;
         MetricName?: string;

@@ -29,7 +29,13 @@ export class LocalScenario {
   static async start(
     options: Pick<
       LocalStackOptions,
-      'requireConsent' | 'github' | 'writeQueue' | 'writeVisibilitySeconds' | 'sqsNow' | 'gitHost'
+      | 'requireConsent'
+      | 'github'
+      | 'writeQueue'
+      | 'writeVisibilitySeconds'
+      | 'sqsNow'
+      | 'gitHost'
+      | 'spokeAccounts'
     > = {},
   ): Promise<LocalScenario> {
     const stack = await LocalStack.start({ ...options, requireConsent: options.requireConsent ?? false });

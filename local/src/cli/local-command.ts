@@ -11,7 +11,7 @@ const HELP = `Usage: ecr-image-updater local <up|push|show> [options]
 
 Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
 
-  local up [--env-out <path>] [--data-dir <dir>] [--keep]
+  local up [--env-out <path>] [--data-dir <dir>] [--keep] [--spoke <account>]...
       Starts DynamoDB (dynalite, holding the registry table), ECR, Secrets Manager, SQS (the
       dead-letter queue that local push feeds and redrive reads), a GitHub backed by real git
       repositories (seeded with the tutorial's devopscube/argocd-image-updater and its flask-app chart),
@@ -28,10 +28,13 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
                         requests. The registry and the repositories are written as they change; the
                         images, Applications and messages when local up stops. The Secrets Manager
                         tokens are seeded on every start, and the ports change: source the new env file.
+      --spoke <account> a spoke account of the local hub (repeatable): its read role in the local
+                        STS, and the local ECR then checks every call's account (multi-account)
       --keep            after Ctrl-C keeps the env file, and without --data-dir the temporary state
                         folder (resume it with --data-dir); by default both are removed
 
-  local push <repository>:<tag>... [--platforms linux/amd64,linux/arm64] [--digest sha256:...] [--json]
+  local push <repository>:<tag>... [--platforms linux/amd64,linux/arm64] [--digest sha256:...]
+             [--account <id>] [--json]
       Pushes images to the local ECR over its API (several platforms push an image index; --digest
       tags an image ECR already holds) and delivers the events ECR emits through the same handler the
       Lambda runs, printing what each app did. Several images land as a CI job's pushes do: every
@@ -44,6 +47,7 @@ Local mode: the whole flow on embedded peers, with no AWS account and no Docker.
       --repository-prefix <prefix>
                           starts the generated images' repositories (default repo-), e.g. burst/
       --tag <tag>         the generated images' tag, e.g. 1.0.1
+      --account <id>      push in this spoke account of the local hub instead of the hub's own
       --concurrency <n>   execution environments at once, each with clients of its own, handling
                           one event at a time (default: every event at once, up to 1000, an
                           account's default Lambda concurrency)
@@ -79,6 +83,7 @@ const ACTIONS = {
     'env-file': { type: 'string' },
     keep: { type: 'boolean' },
     'data-dir': { type: 'string' },
+    spoke: { type: 'string', multiple: true },
   },
   push: {
     platforms: { type: 'string' },
@@ -89,6 +94,7 @@ const ACTIONS = {
     concurrency: { type: 'string' },
     scan: { type: 'boolean' },
     'scan-findings': { type: 'string' },
+    account: { type: 'string' },
     json: { type: 'boolean' },
   },
   show: {
@@ -117,6 +123,7 @@ export const localCommand: Command = {
         envFile: values['env-out'] ?? values['env-file'],
         dataDir: values['data-dir'],
         keep: values.keep ?? false,
+        spokeAccounts: readSpokeAccounts(values.spoke ?? []),
       });
     }
     if (action === 'push') {
@@ -126,7 +133,8 @@ export const localCommand: Command = {
         { name: action, flags: ACTIONS.push, arguments: Number.POSITIVE_INFINITY },
         ACTIONS,
       );
-      return localPush(io, readPushTargets(positionals.slice(1), values), values.json ?? false);
+      const [account] = readSpokeAccounts(values.account === undefined ? [] : [values.account], '--account');
+      return localPush(io, readPushTargets(positionals.slice(1), values), values.json ?? false, account);
     }
     if (action === 'show') {
       const { values } = parseActionFlags(
@@ -144,3 +152,11 @@ export const localCommand: Command = {
     );
   },
 };
+
+/** 12-digit account ids, each checked; a bad one names the flag. */
+function readSpokeAccounts(values: readonly string[], flag = '--spoke'): string[] {
+  for (const value of values)
+    if (!/^[0-9]{12}$/.test(value))
+      throw new InvalidInputError(flag, `${quoteInput(value)} is not a 12-digit account id`);
+  return [...new Set(values)];
+}

@@ -4,6 +4,7 @@
  * writes queued by those invocations written by the write queue's writer, and what each app did
  * printed, failures last.
  */
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { awsClients, sqsClient } from 'ecr-image-updater/cli/aws-context';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
@@ -26,16 +27,24 @@ import { deliverScan } from '../deliver-scan.ts';
 import { FINDINGS_LABEL } from '../ecr/ecr-scan-handlers.ts';
 import type { EcrEventBridgeEvent, EcrScanEvent } from '../ecr-push-events.ts';
 import { lambdaFailureRecord } from '../lambda-failure-record.ts';
+import { spokeDeveloperCredentials } from '../spoke-developer.ts';
 import { drainQueue } from '../sqs-event-source.ts';
 import { describeDelivery } from '../tutorial/describe-delivery.ts';
 import { noLocalPeersError } from './no-local-peers.ts';
 import type { PushTargets } from './push-targets.ts';
 
-export async function localPush(io: CliIo, targets: PushTargets, json: boolean): Promise<number> {
-  const accountId = io.env[ENVIRONMENT.localAccount];
-  if (!io.env.AWS_ENDPOINT_URL_ECR || !accountId) {
+export async function localPush(
+  io: CliIo,
+  targets: PushTargets,
+  json: boolean,
+  /** A spoke account to push in (its developer's keys), instead of the local hub account. */
+  spokeAccount?: string,
+): Promise<number> {
+  const hubAccount = io.env[ENVIRONMENT.localAccount];
+  if (!io.env.AWS_ENDPOINT_URL_ECR || !hubAccount) {
     throw noLocalPeersError();
   }
+  const accountId = spokeAccount ?? hubAccount;
   const logger = new MemoryLogger();
   const config = readRuntimeConfig(io.env);
   const region = io.env.AWS_REGION ?? 'us-west-2';
@@ -45,8 +54,12 @@ export async function localPush(io: CliIo, targets: PushTargets, json: boolean):
     const deps = createImagePushDependencies(config, logger, awsClients(io));
     return (event) => handleImagePush(deps, event);
   };
+  // The developer who pushes: the hub account's, or a spoke's with its own keys.
+  const pusher = spokeAccount
+    ? awsClients({ ...io, env: { ...io.env, ...spokeDeveloperEnv(spokeAccount) } }).ecr
+    : awsClients(io).ecr;
   const pushes = await deliverPushes(
-    awsClients(io).ecr,
+    pusher,
     environment,
     targets.images.map(({ repository, tag }) => ({
       accountId,
@@ -64,7 +77,7 @@ export async function localPush(io: CliIo, targets: PushTargets, json: boolean):
     { concurrency: targets.concurrency },
   );
   const delivered: DeliveredScannedPush[] = targets.scan
-    ? await scanAfterPushes(io, pushes, environment(), region)
+    ? await scanAfterPushes(pusher, pushes, environment(), region)
     : pushes;
   const deadLettered = await sendToDeadLetterQueue(io, delivered);
   const written = await drainWriteQueue(io, config, logger);
@@ -102,7 +115,7 @@ export async function localPush(io: CliIo, targets: PushTargets, json: boolean):
  * scanned, and its scan's event delivered after the push's events, one at a time.
  */
 async function scanAfterPushes(
-  io: CliIo,
+  ecr: ECRClient,
   pushes: readonly DeliveredScannedPush[],
   invoke: Invoke,
   region: string,
@@ -115,7 +128,7 @@ async function scanAfterPushes(
       scanned.push(push);
       continue;
     }
-    const scan = await deliverScan(awsClients(io).ecr, invoke, {
+    const scan = await deliverScan(ecr, invoke, {
       accountId: push.deliveries.at(-1)!.event.account,
       region,
       repository: tagged['repository-name'],
@@ -219,4 +232,10 @@ function deadLetterNote(io: CliIo, count: number): string {
   return io.env[ENVIRONMENT.deadLetterQueueUrl]
     ? `  local mode does not retry as Lambda does: ${events} in the local dead-letter queue; ecr-image-updater redrive --apply replays ${count === 1 ? 'it' : 'them'} once the cause is fixed`
     : `  local mode does not retry as Lambda does, and no dead-letter queue is set ($${ENVIRONMENT.deadLetterQueueUrl}): push again once the cause is fixed`;
+}
+
+/** The SDK's credential variables of a spoke account's developer. */
+function spokeDeveloperEnv(accountId: string): Record<string, string> {
+  const { accessKeyId, secretAccessKey } = spokeDeveloperCredentials(accountId);
+  return { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey };
 }

@@ -18,6 +18,8 @@ export interface LocalUpOptions {
   readonly dataDir?: string | undefined;
   /** Keep the env file, and a temporary state folder, after Ctrl-C. */
   readonly keep: boolean;
+  /** Spoke accounts of the local hub (LocalStackOptions.spokeAccounts). */
+  readonly spokeAccounts?: readonly string[];
 }
 
 export async function localUp(io: CliIo, options: LocalUpOptions): Promise<number> {
@@ -26,7 +28,12 @@ export async function localUp(io: CliIo, options: LocalUpOptions): Promise<numbe
   const keepState = options.dataDir !== undefined || keep;
   let stack: LocalStack;
   try {
-    stack = await LocalStack.start({ dataDir, writeQueue: true, gitHost: true });
+    stack = await LocalStack.start({
+      dataDir,
+      writeQueue: true,
+      gitHost: true,
+      ...(options.spokeAccounts?.length ? { spokeAccounts: options.spokeAccounts } : {}),
+    });
   } catch (error) {
     if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     throw error;

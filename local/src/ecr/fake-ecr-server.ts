@@ -7,7 +7,7 @@
  */
 import { AwsJsonPeer, AwsJsonServer } from '../aws-json-server.ts';
 import { type ArtifactSpec, buildArtifact } from './artifact-builder.ts';
-import { type AccessDenial, EcrAccess } from './ecr-access.ts';
+import { type AccessDenial, type AccountOfKey, EcrAccess } from './ecr-access.ts';
 import { EcrImageFaults, type ImageFault } from './ecr-image-faults.ts';
 import { ecrImageHandlers } from './ecr-image-handlers.ts';
 import { ecrLayerHandlers, serveEcrBlob } from './ecr-layer-handlers.ts';
@@ -111,6 +111,15 @@ export class FakeEcrServer extends AwsJsonPeer {
       }),
       serveEcrBlob(this.state, this.imageFaults),
     );
+  }
+
+  /**
+   * From now on a call is made as the account of its access key (`accountOfKey`, e.g. the fake STS's,
+   * for keys of an assumed role; other keys are this registry's account), and a call on another
+   * account's registry is denied, as ECR denies it without a repository policy (see {@link EcrAccess}).
+   */
+  checkCallerAccounts(accountOfKey: AccountOfKey): void {
+    this.access.accountOfKey = accountOfKey;
   }
 
   /**

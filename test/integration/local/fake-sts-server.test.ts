@@ -37,7 +37,7 @@ describe('FakeStsServer', () => {
   });
 
   it('answers a Query error for an action it does not serve or a wrong version', async () => {
-    const unknown = await form('Action=AssumeRole&Version=2011-06-15');
+    const unknown = await form('Action=AssumeRoleWithSAML&Version=2011-06-15');
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('<Code>InvalidAction</Code>');
     const version = await form('Action=GetCallerIdentity&Version=2010-01-01');

@@ -92,4 +92,28 @@ describe('readRuntimeConfig', () => {
       readRuntimeConfig({ ECR_IMAGE_UPDATER_TABLE: 't', ECR_IMAGE_UPDATER_CONCURRENCY: '0' }),
     ).toThrow('is not a whole number from 1 to 64');
   });
+
+  it("reads the hub's spokes, and refuses a spoke whose role is in another account", () => {
+    const role = 'arn:aws:iam::210987654321:role/ecr-image-updater-spoke-read';
+    const spokes = (roleArn: string) =>
+      JSON.stringify({
+        hubAccount: '123456789012',
+        spokes: [{ account: '210987654321', region: 'eu-west-1', roleArn }],
+      });
+    expect(
+      readRuntimeConfig({ ECR_IMAGE_UPDATER_TABLE: 't', ECR_IMAGE_UPDATER_SPOKES: spokes(role) }).spokes,
+    ).toEqual({
+      hubAccountId: '123456789012',
+      spokes: [{ accountId: '210987654321', regions: ['eu-west-1'], roleArn: role }],
+    });
+    expect(() =>
+      readRuntimeConfig({
+        ECR_IMAGE_UPDATER_TABLE: 't',
+        ECR_IMAGE_UPDATER_SPOKES: spokes('arn:aws:iam::123456789012:role/x'),
+      }),
+    ).toThrow('ECR_IMAGE_UPDATER_SPOKES.spokes[0].roleArn: is not the ARN of a role in account 210987654321');
+    expect(() => readRuntimeConfig({ ECR_IMAGE_UPDATER_TABLE: 't', ECR_IMAGE_UPDATER_SPOKES: '{' })).toThrow(
+      'ECR_IMAGE_UPDATER_SPOKES: is not JSON',
+    );
+  });
 });
