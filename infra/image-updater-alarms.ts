@@ -32,8 +32,8 @@ export interface ImageUpdaterAlarmsProps {
   readonly function: lambda.IFunction;
   readonly deadLetterQueue: sqs.IQueue;
   readonly rule: events.IRule;
-  /** The rules on completed scans, which deliver to the same function. */
-  readonly scanRules?: readonly events.IRule[];
+  /** The other rules that deliver to the function: completed scans, and a hub's spoke rules. */
+  readonly moreRules?: readonly events.IRule[];
   readonly serviceName: string;
   /** The write queue and its writer, when git writes are queued. */
   readonly writes?: WatchedWrites;
@@ -87,7 +87,7 @@ export class ImageUpdaterAlarms extends Construct {
     );
     this.failedDeliveries = atLeastOne(
       'FailedDeliveries',
-      failedInvocations([props.rule, ...(props.scanRules ?? [])], fiveMinutes),
+      failedInvocations([props.rule, ...(props.moreRules ?? [])], fiveMinutes),
       'EventBridge could not deliver ECR pushes or scans to the updater (permissions, or the function deleted). Undelivered events go to the dead-letter queue.',
     );
     this.lostFailures = atLeastOne(
@@ -208,6 +208,6 @@ function failedInvocations(rules: readonly events.IRule[], period: Duration): cl
       .join(' + '),
     usingMetrics: named,
     period,
-    label: 'FailedInvocations of the push and scan rules',
+    label: "FailedInvocations of the updater's rules",
   });
 }

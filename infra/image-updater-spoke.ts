@@ -39,6 +39,11 @@ export interface ImageUpdaterSpokeProps {
    * Default: any principal of the hub account that its own IAM allows `sts:AssumeRole` on the role.
    */
   readonly hubRoleArns?: readonly string[];
+  /**
+   * Forward completed image scans too (ECR basic and Amazon Inspector), so apps gated on a scan move
+   * when a spoke's image is scanned. Default: true, as the hub's own `scanEvents`.
+   */
+  readonly scanEvents?: boolean;
 }
 
 // arn:<partition>:events:<region>:<account>:event-bus/<name>
@@ -46,6 +51,8 @@ const BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:([0-9]{12}):event-bus\/[\w.\-
 
 export class ImageUpdaterSpoke extends Construct {
   readonly rule: events.Rule;
+  /** The rules forwarding completed scans; none with `scanEvents: false`. */
+  readonly scanRules: readonly events.Rule[];
   /** Where events the hub bus did not take end, after EventBridge's retries (24 hours). */
   readonly deadLetterQueue: sqs.Queue;
   /** The read role (imported by name with `readRole: 'attach'`). */
@@ -73,7 +80,18 @@ export class ImageUpdaterSpoke extends Construct {
       reason:
         'This queue is the dead-letter queue of the forwarding rule: a dead-letter queue of its own would only move the problem; redrive its events to the hub bus once the hub takes them.',
     });
-    this.rule.addTarget(new targets.EventBus(hubBus, { deadLetterQueue: this.deadLetterQueue }));
+    const toHub = new targets.EventBus(hubBus, { deadLetterQueue: this.deadLetterQueue });
+    this.rule.addTarget(toHub);
+    // Completed scans are triggers as pushes are (the hub's scan rules take them from its bus).
+    const scans = (props.scanEvents ?? true) ? props.repositories.scanEventPatterns() : [];
+    this.scanRules = scans.map((scan, index) => {
+      const rule = new events.Rule(this, `ForwardScansToHub${index === 0 ? '' : index + 1}`, {
+        description: `Completed image scans (${scan.source[0] === 'aws.ecr' ? 'ECR basic' : 'Amazon Inspector'}) of ${props.repositories.describe(350)} forwarded to the image updater hub`,
+        eventPattern: { source: scan.source, detailType: scan['detail-type'], detail: scan.detail },
+      });
+      rule.addTarget(toHub);
+      return rule;
+    });
 
     if ((props.readRole ?? 'create') === 'create') {
       const hubPrincipal = new iam.AccountPrincipal(hubAccount);

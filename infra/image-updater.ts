@@ -135,7 +135,11 @@ export class ImageUpdater extends Construct {
     const serviceName = props.serviceName ?? defaultServiceName(this);
     if (props.appConcurrency !== undefined && !(props.appConcurrency >= 1 && props.appConcurrency <= 64))
       throw new Error(`appConcurrency: ${props.appConcurrency} is not a whole number from 1 to 64`);
-    if (props.spokes) this.hub = new ImageUpdaterHub(this, 'Hub', props.spokes);
+    if (props.spokes)
+      this.hub = new ImageUpdaterHub(this, 'Hub', {
+        ...props.spokes,
+        ...(props.scanEvents === false ? { scanEvents: false } : {}),
+      });
     const connections = prepareConnections(this, props.connections, this.hub?.environmentBytes ?? 0);
 
     this.table = new dynamodb.Table(this, 'Registry', {
@@ -245,12 +249,13 @@ export class ImageUpdater extends Construct {
       return rule;
     });
     this.hub?.rule.addTarget(target);
+    for (const rule of this.hub?.scanRules ?? []) rule.addTarget(target);
 
     this.alarms = new ImageUpdaterAlarms(this, 'Alarms', {
       function: this.function,
       deadLetterQueue: this.deadLetterQueue,
       rule: this.rule,
-      scanRules: this.scanRules,
+      moreRules: [...this.scanRules, ...(this.hub ? [this.hub.rule, ...this.hub.scanRules] : [])],
       serviceName,
       ...(this.writes ? { writes: this.writes } : {}),
       ...(props.alarmTopic ? { topic: props.alarmTopic } : {}),

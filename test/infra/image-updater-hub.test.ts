@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { WatchedRepositories } from '../../infra/watched-repositories.ts';
 import { readRuntimeConfig } from '../../lib/adapters/runtime-config.ts';
+import { matchesEventPattern } from '../support/event-pattern.ts';
 import { gitopsConnection, platformStack } from '../support/platform-stack.ts';
 import { roleStatements, updaterFunction } from '../support/updater-template.ts';
 
@@ -54,6 +56,29 @@ describe('an ImageUpdater hub of two spokes', () => {
     expect(rule!.Properties.Targets[0].Arn).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^UpdaterFunction/), 'Arn'],
     });
+  });
+
+  it("hands the spokes' completed scans, basic and enhanced, on its bus to the push function", () => {
+    const onBus = Object.values(
+      hub.template.findResources('AWS::Events::Rule', { Properties: { EventBusName: Match.anyValue() } }),
+    );
+    const scan = (file: string, account: string, region: string) => {
+      const event = JSON.parse(
+        readFileSync(new URL(`../fixtures/ecr-events/${file}`, import.meta.url), 'utf8'),
+      );
+      return { ...event, account, region };
+    };
+    const taken = (event: unknown) =>
+      onBus.filter((rule) => matchesEventPattern(rule.Properties.EventPattern, event));
+    for (const file of ['scan-complete.json', 'inspector2-scan-complete.json']) {
+      const [rule, ...others] = taken(scan(file, SPOKE_B, 'eu-west-1'));
+      expect(others, file).toEqual([]);
+      expect(rule!.Properties.Targets[0].Arn).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^UpdaterFunction/), 'Arn'],
+      });
+      expect(taken(scan(file, '444444444444', 'eu-west-1')), file).toEqual([]);
+      expect(taken(scan(file, SPOKE_B, 'ap-south-1')), file).toEqual([]);
+    }
   });
 
   it("lets the functions assume the spokes' read roles and nothing else of theirs", () => {

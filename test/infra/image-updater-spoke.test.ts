@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ImageUpdaterSpoke, type ImageUpdaterSpokeProps } from '../../infra/image-updater-spoke.ts';
 import { WatchedRepositories } from '../../infra/watched-repositories.ts';
+import { matchesEventPattern } from '../support/event-pattern.ts';
 import { synthesize } from '../support/synth.ts';
 
 const HUB_BUS = 'arn:aws:events:us-west-2:123456789012:event-bus/ecr-image-updater-hub';
@@ -53,6 +55,28 @@ describe('ImageUpdaterSpoke', () => {
         },
       });
     }
+  });
+
+  it("forwards the watched repositories' completed scans, basic and enhanced, to the hub bus", () => {
+    const rules = Object.values(sameRegion.template.findResources('AWS::Events::Rule'));
+    const sample = (file: string, repository: string) => {
+      const event = JSON.parse(
+        readFileSync(new URL(`../fixtures/ecr-events/${file}`, import.meta.url), 'utf8'),
+      );
+      const arn = 'arn:aws:ecr:us-west-2:222222222222:repository/';
+      event.detail['repository-name'] = file.startsWith('inspector2') ? `${arn}${repository}` : repository;
+      return event;
+    };
+    const forwarding = (event: unknown) =>
+      rules.filter((rule) => matchesEventPattern(rule.Properties.EventPattern, event));
+    for (const file of ['scan-complete.json', 'inspector2-scan-complete.json']) {
+      const [rule, ...others] = forwarding(sample(file, 'team-b/web'));
+      expect(others, file).toEqual([]);
+      expect(rule!.Properties.Targets[0].Arn).toBe(HUB_BUS);
+      expect(forwarding(sample(file, 'billing')), file).toEqual([]);
+    }
+    const without = spoke({ account: '222222222222', region: 'us-west-2' }, { scanEvents: false });
+    expect(Object.keys(without.template.findResources('AWS::Events::Rule'))).toHaveLength(1);
   });
 
   it("makes the read role trusted by the hub functions' roles only", () => {
