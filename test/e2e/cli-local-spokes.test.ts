@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,14 +36,24 @@ describe('local mode with a spoke account (local up --spoke, local push --accoun
 
     const pushed = await runBinary(['local', 'push', 'flask-app:1.0.3', '--account', SPOKE], '', env);
     expect(pushed).toMatchObject({ code: 0, stderr: '' });
-    // Read through the spoke's role: the app moves to 1.0.3; the tutorial repository's consent file
-    // names the hub's image only, so its owners have yet to consent to the spoke's.
+    // Read through the spoke's role, and written: local up's repository consents to the flask-app
+    // image of the hub's registry and of each spoke's.
     expect(pushed.stdout).toContain(
       `flask-app: queued for the writer (${SPOKE}.dkr.ecr.us-west-2.amazonaws.com/flask-app -> 1.0.3)`,
     );
-    expect(pushed.stdout).toContain(
-      `flask-app: skipped (no .ecr-image-updater.yaml at the repository root or in flask-app/ allows ${SPOKE}.dkr.ecr.us-west-2.amazonaws.com/flask-app`,
+    expect(pushed.stdout).toMatch(/flask-app: committed .*1\.0\.3/);
+    const log = spawnSync(
+      'git',
+      [
+        '--git-dir',
+        join(env.ECR_IMAGE_UPDATER_GITOPS_DIR!, 'devopscube', 'argocd-image-updater.git'),
+        'log',
+        '-1',
+        '--format=%s',
+      ],
+      { encoding: 'utf8' },
     );
+    expect(log.stdout).toContain('1.0.3');
 
     const unlisted = await runBinary(
       ['local', 'push', 'flask-app:1.0.4', '--account', '555555555555'],

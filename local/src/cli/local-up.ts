@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliIo, EXIT } from 'ecr-image-updater/cli/io';
+import { ecrRegistryHost } from 'ecr-image-updater/lib/domain/images/image-spec';
 import { LOCAL_GIT_CONNECTION, LOCAL_GIT_USER, LocalStack } from '../local-stack.ts';
 import { flaskAppApplication } from '../tutorial/flask-app-application.ts';
 import { TUTORIAL_REPO, tutorialRepositoryFiles } from '../tutorial/flask-app-chart.ts';
@@ -87,17 +88,22 @@ export async function localUp(io: CliIo, options: LocalUpOptions): Promise<numbe
 
 /** The tutorial's GitOps repository and Argo CD Application, unless the state has them already. */
 async function seedTutorial(stack: LocalStack): Promise<void> {
+  // The owners consent to the flask-app image of the hub's registry and of each spoke's.
+  const spokes = (stack.spokes?.spokes ?? []).flatMap((spoke) =>
+    spoke.regions.map((region) => ecrRegistryHost({ accountId: spoke.accountId, region })),
+  );
+  const files = tutorialRepositoryFiles(stack.registryHost, spokes);
   if (!(await stack.github.hasRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name))) {
     await stack.github.createRepository(TUTORIAL_REPO.owner, TUTORIAL_REPO.name, {
       defaultBranch: TUTORIAL_REPO.branch,
-      files: tutorialRepositoryFiles(stack.registryHost),
+      files,
     });
   }
   // The same repository on the plain git host, for registrations through the local-git connection.
   const git = stack.git;
   const path = `${TUTORIAL_REPO.owner}/${TUTORIAL_REPO.name}`;
   if (git && !(await git.repositories.head(path, TUTORIAL_REPO.branch)))
-    await git.repositories.create(path, tutorialRepositoryFiles(stack.registryHost), TUTORIAL_REPO.branch);
+    await git.repositories.create(path, files, TUTORIAL_REPO.branch);
   const application = flaskAppApplication();
   if (!stack.argocd.application(application.metadata.name)) stack.argocd.putApplication(application);
 }

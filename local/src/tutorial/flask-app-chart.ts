@@ -98,21 +98,28 @@ export function flaskAppRegistration(registry: string) {
  * The consent of the tutorial repository's owners, at its root: flask-app's image may be written under
  * flask-app/ (the tutorial's apps write there, consent being required as a deployed stack requires it).
  */
-export function tutorialConsentFile(registry: string): string {
+export function tutorialConsentFile(registries: string | readonly string[]): string {
+  const images = [registries].flat().map((registry) => `${registry}/flask-app`);
   return [
     '# What ecr-image-updater may write into this repository, and where (docs/write-back.md)',
     'allow:',
-    `  - images: [${registry}/flask-app]`,
+    `  - images: [${images.join(', ')}]`,
     `    paths: [${TUTORIAL_APP_PATH}]`,
     '',
   ].join('\n');
 }
 
-/** The tutorial's GitOps repository as it starts: the chart under flask-app/ and the consent file. */
-export function tutorialRepositoryFiles(registry: string): Record<string, string> {
+/**
+ * The tutorial's GitOps repository as it starts: the chart under flask-app/ and the consent file, which
+ * allows the flask-app image of `registry` and of any `alsoAllowed` registries (a hub's spokes).
+ */
+export function tutorialRepositoryFiles(
+  registry: string,
+  alsoAllowed: readonly string[] = [],
+): Record<string, string> {
   const chart = Object.entries(flaskAppChart(registry));
   return {
-    [CONSENT_FILE_NAME]: tutorialConsentFile(registry),
+    [CONSENT_FILE_NAME]: tutorialConsentFile([registry, ...alsoAllowed]),
     ...Object.fromEntries(chart.map(([path, text]) => [`${TUTORIAL_APP_PATH}/${path}`, text])),
   };
 }
