@@ -95,21 +95,7 @@ function grantRepositoryReads(role: iam.Role, scope: Construct, access: Function
         resources: [...new Set(spokeRoleArns)],
       }),
     );
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'ReadWatchedRepositories',
-      // DescribeImages lists tags (and scans); BatchGetImage and GetDownloadUrlForLayer read manifests
-      // and image configs for the platforms filter and sortBy: created; DescribeImageScanFindings reads
-      // a scan gate's counts when DescribeImages gives a complete scan without its summary.
-      actions: [
-        'ecr:DescribeImages',
-        'ecr:BatchGetImage',
-        'ecr:GetDownloadUrlForLayer',
-        'ecr:DescribeImageScanFindings',
-      ],
-      resources: repositories.repositoryArns(scope),
-    }),
-  );
+  role.addToPolicy(watchedRepositoryReads(scope, repositories));
   acknowledgeRepositoryWildcards(role, scope, repositories);
 }
 
@@ -179,4 +165,26 @@ function nagArn(scope: Construct, resource: string): string {
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   return `arn:<AWS::Partition>:ecr:${region}:${account}:${resource}`;
+}
+
+/**
+ * The reads of the watched repositories, the hub's own or a spoke's (its read role): DescribeImages
+ * lists tags (and scans); BatchGetImage and GetDownloadUrlForLayer read manifests and image configs for
+ * the platforms filter and sortBy: created; DescribeImageScanFindings reads a scan gate's counts when
+ * DescribeImages gives a complete scan without its summary.
+ */
+export function watchedRepositoryReads(
+  scope: IConstruct,
+  repositories: WatchedRepositories,
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ReadWatchedRepositories',
+    actions: [
+      'ecr:DescribeImages',
+      'ecr:BatchGetImage',
+      'ecr:GetDownloadUrlForLayer',
+      'ecr:DescribeImageScanFindings',
+    ],
+    resources: repositories.repositoryArns(scope),
+  });
 }

@@ -19,7 +19,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SPOKE_READ_ROLE_NAME } from '../lib/adapters/environment.ts';
 import { createDeadLetterQueue } from './dead-letter-queue.ts';
-import { acknowledgeRepositoryWildcards } from './function-grants.ts';
+import { acknowledgeRepositoryWildcards, watchedRepositoryReads } from './function-grants.ts';
 import type { WatchedRepositories } from './watched-repositories.ts';
 
 export interface ImageUpdaterSpokeProps {
@@ -109,18 +109,7 @@ export class ImageUpdaterSpoke extends Construct {
     this.readPolicy = new iam.Policy(this, 'ReadPolicy', {
       policyName: `ecr-image-updater-spoke-read-${stack.region}`,
       roles: [this.readRole],
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'ReadWatchedRepositories',
-          actions: [
-            'ecr:DescribeImages',
-            'ecr:BatchGetImage',
-            'ecr:GetDownloadUrlForLayer',
-            'ecr:DescribeImageScanFindings',
-          ],
-          resources: props.repositories.repositoryArns(this),
-        }),
-      ],
+      statements: [watchedRepositoryReads(this, props.repositories)],
     });
     acknowledgeRepositoryWildcards(this.readPolicy, this, props.repositories);
   }
