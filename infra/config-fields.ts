@@ -83,6 +83,15 @@ export function wholeNumber(
   return { [key]: value };
 }
 
+/** A top-level true or false, when given. */
+export function optionalFlag(o: Json, key: string): Record<string, boolean> {
+  const value = o[key];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'boolean')
+    throw new ConfigError(`config.${key}`, `expected true or false, got ${describe(value)}`);
+  return { [key]: value };
+}
+
 export function optionalText(o: Json, key: string, pattern: RegExp, rule: string): Record<string, string> {
   const value = text(o, key, 'config');
   if (value === undefined) return {};

@@ -18,6 +18,7 @@ import {
   list,
   object,
   optionalArn,
+  optionalFlag,
   optionalText,
   secretReference,
   text,
@@ -57,6 +58,8 @@ export interface UpdaterConfig {
   readonly alarmTopicArn?: string;
   /** How git write-backs reach GitHub: through the write queue (the default) or from the push function. */
   readonly gitWrites?: 'queued' | 'direct';
+  /** Route completed image scans (ECR basic, Amazon Inspector) as triggers; default true. */
+  readonly scanEvents?: boolean;
   readonly reservedConcurrency?: number;
   readonly appConcurrency?: number;
   readonly memorySize?: number;
@@ -81,6 +84,7 @@ const TOP_LEVEL = [
   'logRetentionDays',
   'alarmTopicArn',
   'gitWrites',
+  'scanEvents',
   'reservedConcurrency',
   'appConcurrency',
   'memorySize',
@@ -141,6 +145,7 @@ export function parseUpdaterConfig(value: unknown): UpdaterConfig {
         'give "queued" (one commit per GitOps branch through the write queue, the default) or "direct" (the push function commits itself)',
       ),
     ),
+    ...read(() => optionalFlag(root, 'scanEvents')),
     ...read(() =>
       wholeNumber(
         root,

@@ -97,6 +97,7 @@ export class ImageUpdaterStack extends Stack {
         ? { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }
         : {}),
       ...(config.gitWrites ? { gitWrites: config.gitWrites } : {}),
+      ...(config.scanEvents === undefined ? {} : { scanEvents: config.scanEvents }),
       ...(config.reservedConcurrency ? { reservedConcurrency: config.reservedConcurrency } : {}),
       ...(config.appConcurrency ? { appConcurrency: config.appConcurrency } : {}),
       ...(config.memorySize ? { memorySize: config.memorySize } : {}),

@@ -56,6 +56,7 @@ describe('parseUpdaterConfig', () => {
       logRetentionDays: 30,
       alarmTopicArn: 'arn:aws:sns:eu-central-1:123456789012:ops',
       gitWrites: 'direct',
+      scanEvents: false,
       reservedConcurrency: 5,
       appConcurrency: 16,
       memorySize: 1024,
@@ -183,6 +184,7 @@ describe('parseUpdaterConfig', () => {
       `config.gitWrites: 'batched' is not allowed; give "queued" (one commit per GitOps branch through the write queue, the default) or "direct"`,
     ],
     [{ ...minimal, gitWrites: true }, 'config.gitWrites: expected text, got true'],
+    [{ ...minimal, scanEvents: 'no' }, "config.scanEvents: expected true or false, got 'no'"],
     [
       { ...minimal, reservedConcurrency: 0 },
       'config.reservedConcurrency: 0 is not allowed; give a whole number: from 1 to 900',

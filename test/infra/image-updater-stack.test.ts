@@ -171,4 +171,17 @@ describe('ImageUpdaterStack', () => {
     expect(Object.keys(direct.template.findOutputs('*'))).not.toContain('WriteQueueUrl');
     expect(Object.keys(direct.template.findOutputs('*'))).not.toContain('WriteDeadLetterQueueUrl');
   });
+
+  it('routes completed scans unless the configuration says scanEvents: false', () => {
+    const rules = (config: Record<string, unknown>) =>
+      Object.values(
+        deploy({ repositories: { names: ['flask-app'] }, ...config }).template.findResources(
+          'AWS::Events::Rule',
+        ),
+      )
+        .map((rule) => rule.Properties.EventPattern.source[0])
+        .sort();
+    expect(rules({})).toEqual(['aws.ecr', 'aws.ecr', 'aws.inspector2']);
+    expect(rules({ scanEvents: false })).toEqual(['aws.ecr']);
+  });
 });
