@@ -13,7 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SPOKE_READ_ROLE_NAME } from '../lib/adapters/environment.ts';
 import { isAccountId, isRegion } from '../lib/domain/events/spoke-accounts.ts';
-import { WatchedRepositories } from './watched-repositories.ts';
+import { rulePattern, scanKind, WatchedRepositories } from './watched-repositories.ts';
 
 /** A spoke of the hub: an account and a region whose ECR pushes reach the hub. */
 export interface ImageUpdaterSpokeAccount {
@@ -101,35 +101,25 @@ export class ImageUpdaterHub extends Construct {
     );
 
     // Every repository: each spoke's own rule filters its watched repositories.
+    // Only the listed spokes' accounts and regions, whatever the bus's policy admits.
+    const from = { account: accounts, region: [...new Set(spokes.map((spoke) => spoke.region))] };
     const pattern = WatchedRepositories.all().eventPattern();
     this.rule = new events.Rule(this, 'SpokePushes', {
       eventBus: this.bus,
       description: `ECR events forwarded by the spoke accounts ${accounts.join(', ')}`.slice(0, 512),
-      eventPattern: {
-        source: pattern.source,
-        detailType: pattern['detail-type'],
-        detail: pattern.detail,
-        account: accounts,
-        region: [...new Set(spokes.map((spoke) => spoke.region))],
-      },
+      eventPattern: rulePattern(pattern, from),
     });
-    const from = { account: accounts, region: [...new Set(spokes.map((spoke) => spoke.region))] };
     const scans = (props.scanEvents ?? true) ? WatchedRepositories.all().scanEventPatterns() : [];
     this.scanRules = scans.map(
       (scan, index) =>
         new events.Rule(this, `SpokeScans${index === 0 ? '' : index + 1}`, {
           eventBus: this.bus,
           description:
-            `Completed image scans (${scan.source[0] === 'aws.ecr' ? 'ECR basic' : 'Amazon Inspector'}) forwarded by the spoke accounts ${accounts.join(', ')}`.slice(
+            `Completed image scans (${scanKind(scan)}) forwarded by the spoke accounts ${accounts.join(', ')}`.slice(
               0,
               512,
             ),
-          eventPattern: {
-            source: scan.source,
-            detailType: scan['detail-type'],
-            detail: scan.detail,
-            ...from,
-          },
+          eventPattern: rulePattern(scan, from),
         }),
     );
     this.environment = stack.toJsonString({ hubAccount: stack.account, spokes });

@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import { SPOKE_READ_ROLE_NAME } from '../lib/adapters/environment.ts';
 import { createDeadLetterQueue } from './dead-letter-queue.ts';
 import { acknowledgeRepositoryWildcards, watchedRepositoryReads } from './function-grants.ts';
-import type { WatchedRepositories } from './watched-repositories.ts';
+import { rulePattern, scanKind, type WatchedRepositories } from './watched-repositories.ts';
 
 export interface ImageUpdaterSpokeProps {
   /** The hub's bus (`ImageUpdater.hub.bus.eventBusArn`), e.g. `arn:aws:events:eu-west-1:111111111111:event-bus/name`. */
@@ -73,7 +73,7 @@ export class ImageUpdaterSpoke extends Construct {
     const pattern = props.repositories.eventPattern();
     this.rule = new events.Rule(this, 'ForwardToHub', {
       description: `ECR events of ${props.repositories.describe(400)} forwarded to the image updater hub`,
-      eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
+      eventPattern: rulePattern(pattern),
     });
     const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', props.hubEventBusArn);
     this.deadLetterQueue = createDeadLetterQueue(this, 'ForwardDeadLetters', {
@@ -86,8 +86,8 @@ export class ImageUpdaterSpoke extends Construct {
     const scans = (props.scanEvents ?? true) ? props.repositories.scanEventPatterns() : [];
     this.scanRules = scans.map((scan, index) => {
       const rule = new events.Rule(this, `ForwardScansToHub${index === 0 ? '' : index + 1}`, {
-        description: `Completed image scans (${scan.source[0] === 'aws.ecr' ? 'ECR basic' : 'Amazon Inspector'}) of ${props.repositories.describe(350)} forwarded to the image updater hub`,
-        eventPattern: { source: scan.source, detailType: scan['detail-type'], detail: scan.detail },
+        description: `Completed image scans (${scanKind(scan)}) of ${props.repositories.describe(350)} forwarded to the image updater hub`,
+        eventPattern: rulePattern(scan),
       });
       rule.addTarget(toHub);
       return rule;

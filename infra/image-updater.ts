@@ -28,7 +28,7 @@ import { ImageUpdaterHub, type ImageUpdaterHubProps } from './image-updater-hub.
 import { ImageUpdaterWrites } from './image-updater-writes.ts';
 import { grantRead, grantRegister } from './registry-grants.ts';
 import { createUpdaterFunction, type FunctionSettings } from './updater-function.ts';
-import type { WatchedRepositories } from './watched-repositories.ts';
+import { rulePattern, scanKind, type WatchedRepositories } from './watched-repositories.ts';
 
 export interface ImageUpdaterProps {
   /** The ECR repositories (of this stack's account and region) whose pushes move apps. */
@@ -229,7 +229,7 @@ export class ImageUpdater extends Construct {
     const pattern = props.repositories.eventPattern();
     this.rule = new events.Rule(this, 'EcrPushes', {
       description: `ECR pushes of tagged images to ${props.repositories.describe(RULE_DESCRIPTION_LIMIT - 31)}`,
-      eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
+      eventPattern: rulePattern(pattern),
     });
     const target = new targets.LambdaFunction(this.function, {
       deadLetterQueue: this.deadLetterQueue,
@@ -242,8 +242,8 @@ export class ImageUpdater extends Construct {
     const scanPatterns = (props.scanEvents ?? true) ? props.repositories.scanEventPatterns() : [];
     this.scanRules = scanPatterns.map((scans, index) => {
       const rule = new events.Rule(this, `EcrScans${index === 0 ? '' : index + 1}`, {
-        description: `Completed image scans (${scans.source[0] === 'aws.ecr' ? 'ECR basic' : 'Amazon Inspector'}) in ${props.repositories.describe(RULE_DESCRIPTION_LIMIT - 50)}`,
-        eventPattern: { source: scans.source, detailType: scans['detail-type'], detail: scans.detail },
+        description: `Completed image scans (${scanKind(scans)}) in ${props.repositories.describe(RULE_DESCRIPTION_LIMIT - 50)}`,
+        eventPattern: rulePattern(scans),
       });
       rule.addTarget(target);
       return rule;

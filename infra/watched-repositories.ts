@@ -154,6 +154,25 @@ export interface EcrPushPattern {
   readonly detail: Record<string, unknown[]>;
 }
 
+/** A pattern as CDK's `events.Rule` takes it (`detailType` for `detail-type`), with any more keys. */
+export function rulePattern(
+  pattern: EcrPushPattern,
+  more: { readonly account?: string[]; readonly region?: string[] } = {},
+): {
+  source: string[];
+  detailType: string[];
+  detail: Record<string, unknown[]>;
+  account?: string[];
+  region?: string[];
+} {
+  return { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail, ...more };
+}
+
+/** Which scanning a scan pattern of {@link WatchedRepositories.scanEventPatterns} follows, for descriptions. */
+export function scanKind(pattern: EcrPushPattern): 'ECR basic' | 'Amazon Inspector' {
+  return pattern.source[0] === 'aws.ecr' ? 'ECR basic' : 'Amazon Inspector';
+}
+
 /**
  * EventBridge's quota on one rule's event pattern: 2,048 characters by default ("Event pattern size",
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html). The quota is adjustable; the
